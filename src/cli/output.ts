@@ -1,0 +1,55 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import pc from 'picocolors';
+import type { Report } from '../engine/types.js';
+import { RENDERERS, type ReportFormat } from '../report/index.js';
+import { UsageError } from './errors.js';
+
+export interface ReportTarget {
+  format: ReportFormat;
+  /** undefined: standard output. */
+  path?: string;
+}
+
+const FORMATS: readonly ReportFormat[] = ['text', 'json', 'html', 'sarif', 'junit'];
+
+export function parseReportTargets(values: readonly string[] | undefined): ReportTarget[] {
+  const targets = (values && values.length > 0 ? values : ['text']).map((value): ReportTarget => {
+    const [format = '', ...rest] = value.split('=');
+    const path = rest.join('=');
+    if (!FORMATS.includes(format as ReportFormat)) {
+      throw new UsageError(`--report ${value}: unknown format "${format}" (expected ${FORMATS.join(', ')})`);
+    }
+    if (!RENDERERS[format as ReportFormat]) throw new UsageError(`--report ${value}: the ${format} format is not available in this version`);
+    return path ? { format: format as ReportFormat, path } : { format: format as ReportFormat };
+  });
+  if (targets.filter((target) => !target.path).length > 1) {
+    throw new UsageError('--report: only one format can go to standard output; give the others a path (FORMAT=PATH)');
+  }
+  return targets;
+}
+
+/** Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org). */
+export function useColor(stream: NodeJS.WriteStream): boolean {
+  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return false;
+  if (process.env.FORCE_COLOR !== undefined && process.env.FORCE_COLOR !== '0') return true;
+  return Boolean(stream.isTTY) && pc.isColorSupported;
+}
+
+/** Writes each report; returns the absolute paths written. */
+export function writeReports(report: Report, targets: readonly ReportTarget[], quiet: boolean): string[] {
+  const written: string[] = [];
+  for (const target of targets) {
+    const render = RENDERERS[target.format];
+    if (!render) continue;
+    if (target.path) {
+      const path = resolve(target.path);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, render(report, { color: false, quiet }));
+      written.push(path);
+    } else {
+      process.stdout.write(render(report, { color: useColor(process.stdout), quiet }));
+    }
+  }
+  return written;
+}

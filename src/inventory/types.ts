@@ -1,0 +1,102 @@
+/** The inventory as the user writes it (validated by schema/inventory.schema.json). */
+
+export type NodeRole =
+  | 'cucm-publisher'
+  | 'cucm-subscriber'
+  | 'imp-publisher'
+  | 'imp-subscriber'
+  | 'expressway-c'
+  | 'expressway-e';
+
+export type TlsService = 'tomcat' | 'callmanager' | 'xmpp' | 'server';
+
+export type TrustStoreName = 'tomcat-trust' | 'callmanager-trust' | 'cup-xmpp-trust' | 'trusted-ca';
+
+export interface HttpsClientConfig {
+  url: string;
+  version?: string;
+  usernameEnv?: string;
+  passwordEnv?: string;
+  /** Absolute after loading. */
+  caFile?: string;
+  insecure?: boolean;
+}
+
+export interface InventoryNode {
+  fqdn: string;
+  ip?: string;
+  role: NodeRole;
+  version?: string;
+  tls?: Partial<Record<TlsService, string>>;
+  status?: HttpsClientConfig;
+}
+
+export interface CertificateFile {
+  node: string;
+  service: TlsService;
+  /** Absolute after loading. */
+  file: string;
+}
+
+export interface TrustEntry {
+  node: string;
+  store: TrustStoreName;
+  /** Absolute after loading. */
+  path: string;
+}
+
+export interface Policy {
+  minExpresswayVersion: string;
+  minVideoKbps: number;
+  certExpiryWarnDays: number;
+  maxNtpStratum: number;
+  maxClockOffsetMs: number;
+  maxSelfProvisionLimit: number;
+  tftpEncryptionExcludedModels: string[];
+}
+
+export type RuleOverride = 'off' | 'info' | 'warning' | 'error';
+
+export interface Inventory {
+  /** Absolute path of the file it was read from (or '<embedded>'). */
+  source: string;
+  domains: string[];
+  dns: { internal: string[]; external: string[]; timeoutMs?: number };
+  ntp: { servers: string[] };
+  nodes: InventoryNode[];
+  certificates: CertificateFile[];
+  trust: TrustEntry[];
+  cucm: {
+    axl?: HttpsClientConfig;
+    /** Absolute after loading. */
+    snapshot?: string;
+    /** Absolute after loading. */
+    batPhones?: string;
+    mraDevicePools: string[];
+  };
+  clusters: number;
+  policy: Policy;
+  rules: Record<string, RuleOverride>;
+}
+
+export const DEFAULT_POLICY: Policy = {
+  minExpresswayVersion: 'X8.10',
+  minVideoKbps: 385,
+  certExpiryWarnDays: 30,
+  maxNtpStratum: 3,
+  maxClockOffsetMs: 1000,
+  maxSelfProvisionLimit: 20,
+  tftpEncryptionExcludedModels: [
+    'Cisco DX*',
+    'Cisco 78*',
+    'Cisco 8811',
+    'Cisco 8841',
+    'Cisco 8845',
+    'Cisco 8861',
+    'Cisco 8865',
+  ],
+};
+
+export const CUCM_ROLES: readonly NodeRole[] = ['cucm-publisher', 'cucm-subscriber'];
+export const IMP_ROLES: readonly NodeRole[] = ['imp-publisher', 'imp-subscriber'];
+export const EXPRESSWAY_ROLES: readonly NodeRole[] = ['expressway-c', 'expressway-e'];

@@ -1,0 +1,74 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { LAB_DOMAIN, LAB_NODES } from './topology.js';
+
+/**
+ * The inventory being written for the lab, as plain YAML data. Each part fills in its own keys
+ * (resolvers, NTP servers, TLS endpoints, AXL URL...) once its servers listen.
+ */
+export interface LabDraft {
+  domains: string[];
+  dns: { internal: string[]; external: string[]; timeoutMs?: number };
+  ntp: { servers: string[] };
+  nodes: Array<{ fqdn: string; ip: string; role: string; version?: string; tls?: Record<string, string>; status?: Record<string, unknown> }>;
+  certificates: Array<Record<string, string>>;
+  trust: Array<Record<string, string>>;
+  cucm: Record<string, unknown>;
+  clusters: number;
+  policy: Record<string, unknown>;
+  rules: Record<string, string>;
+}
+
+export interface LabContext {
+  /** Temporary folder the lab may write files to (certificates, snapshots); removed on stop. */
+  dir: string;
+  draft: LabDraft;
+  /** Environment variables the lab's secrets live in (the scan reads them from here). */
+  env: Record<string, string>;
+}
+
+/** One kind of lab server (DNS, NTP, TLS, AXL, Expressway); returns how to stop it. */
+export type LabPart = (context: LabContext) => Promise<() => Promise<void>>;
+
+export interface Lab {
+  inventoryPath: string;
+  env: Record<string, string>;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+/** Parts register here; the order is the start order. */
+export const LAB_PARTS: LabPart[] = [];
+
+export async function startLab(parts: readonly LabPart[] = LAB_PARTS): Promise<Lab> {
+  const dir = mkdtempSync(join(tmpdir(), 'mra-preflight-lab-'));
+  const draft: LabDraft = {
+    domains: [LAB_DOMAIN],
+    dns: { internal: [], external: [] },
+    ntp: { servers: [] },
+    nodes: LAB_NODES.map((node) => ({ ...node })),
+    certificates: [],
+    trust: [],
+    cucm: { mraDevicePools: ['MRA_DP'] },
+    clusters: 1,
+    policy: {},
+    rules: {},
+  };
+  const env: Record<string, string> = {};
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async (): Promise<void> => {
+    await Promise.allSettled(stops.reverse().map((stopPart) => stopPart()));
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    for (const part of parts) stops.push(await part({ dir, draft, env }));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const inventoryPath = join(dir, 'mra-preflight.yaml');
+  writeFileSync(inventoryPath, `# Written by mra-preflight demo for its embedded lab.\n${stringify(draft)}`);
+  return { inventoryPath, env, dir, stop };
+}

@@ -1,0 +1,21 @@
+import type { NodeRole } from '../inventory/types.js';
+
+/**
+ * The embedded lab's deployment: one domain, a CUCM pair, IM&P, an Expressway pair. Addresses are
+ * documentation ranges used only as DNS data; every server of the lab listens on loopback.
+ */
+export const LAB_DOMAIN = 'example.com';
+
+export interface LabNode {
+  fqdn: string;
+  ip: string;
+  role: NodeRole;
+}
+
+export const LAB_NODES: readonly LabNode[] = [
+  { fqdn: 'cucm-pub.example.com', ip: '10.1.1.10', role: 'cucm-publisher' },
+  { fqdn: 'cucm-sub1.example.com', ip: '10.1.1.11', role: 'cucm-subscriber' },
+  { fqdn: 'imp-pub.example.com', ip: '10.1.1.20', role: 'imp-publisher' },
+  { fqdn: 'expc.example.com', ip: '10.1.1.30', role: 'expressway-c' },
+  { fqdn: 'expe.example.com', ip: '203.0.113.30', role: 'expressway-e' },
+];
