@@ -2,6 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { axlLabPart } from './axl.js';
+import { dnsLabPart } from './dns.js';
+import { expresswayLabPart } from './expressway.js';
+import { ntpLabPart } from './ntp.js';
+import { tlsLabPart } from './tls.js';
 import { LAB_DOMAIN, LAB_NODES } from './topology.js';
 
 /**
@@ -40,7 +45,7 @@ export interface Lab {
 }
 
 /** Parts register here; the order is the start order. */
-export const LAB_PARTS: LabPart[] = [];
+export const LAB_PARTS: LabPart[] = [dnsLabPart, ntpLabPart, tlsLabPart, axlLabPart, expresswayLabPart];
 
 export async function startLab(parts: readonly LabPart[] = LAB_PARTS): Promise<Lab> {
   const dir = mkdtempSync(join(tmpdir(), 'mra-preflight-lab-'));

@@ -1,0 +1,105 @@
+/**
+ * The normalized CUCM configuration (SPEC section 6). `collect` (live AXL) and the BAT CSV
+ * importer both produce it; every CUCM check reads only this, so live and offline runs share code.
+ * Names follow AXL's element names where AXL has one. JSON Schema: schema/snapshot.schema.json.
+ */
+export interface CucmSnapshot {
+  /** CUCM version as getCCMVersion reports it, e.g. "15.0.1.11900(31)". */
+  version: string;
+  /** Where it came from: `axl https://...`, `file ...`, `bat ...`. */
+  source?: string;
+  collectedAt?: string;
+  services: ServiceState[];
+  phones: Phone[];
+  securityProfiles: SecurityProfile[];
+  devicePools: DevicePool[];
+  dateTimeGroups: DateTimeGroup[];
+  regions: Region[];
+  commonPhoneProfiles: CommonPhoneProfile[];
+  userProfiles: UserProfile[];
+  users: EndUser[];
+  ils: { configured: boolean; role?: string };
+}
+
+export interface ServiceState {
+  node: string;
+  name: string;
+  activated: boolean;
+}
+
+export interface Phone {
+  /** Device name, e.g. SEP00AA11BB22CC, CSFJDOE, BOTJDOE, TCTJDOE, TABJDOE. */
+  name: string;
+  /** Product as AXL names it, e.g. "Cisco 8845", "Cisco Unified Client Services Framework". */
+  model: string;
+  protocol: string;
+  devicePool: string;
+  securityProfile: string;
+  commonPhoneProfile?: string;
+  /** Owner user id. */
+  owner?: string;
+  /** ICE settings on the phone itself (Jabber desktop), when set there. */
+  ice?: IceSettings;
+}
+
+export type DeviceSecurityMode = 'Non Secure' | 'Authenticated' | 'Encrypted' | string;
+export type TransportType = 'TCP' | 'UDP' | 'TCP+UDP' | 'TLS' | string;
+
+export interface SecurityProfile {
+  name: string;
+  /** The phone type the profile was created for, e.g. "Cisco 8845". */
+  phoneType: string;
+  protocol: string;
+  deviceSecurityMode: DeviceSecurityMode;
+  transportType: TransportType;
+  tftpEncryptedConfig: boolean;
+}
+
+export interface DevicePool {
+  name: string;
+  dateTimeGroup?: string;
+  region?: string;
+}
+
+export interface DateTimeGroup {
+  name: string;
+  phoneNtpReferences: string[];
+}
+
+export interface Region {
+  name: string;
+  relations: Array<{ region: string; videoKbps: number }>;
+}
+
+export interface IceSettings {
+  enabled: boolean;
+  defaultCandidateType?: 'Host' | 'Server Reflexive' | 'Relayed' | string;
+  serverReflexiveAddress?: boolean;
+  primaryTurnServer?: string;
+  secondaryTurnServer?: string;
+  turnTransportType?: string;
+  turnUsername?: string;
+  /** Whether a TURN password is set; the password itself is never stored in a snapshot. */
+  turnPasswordSet?: boolean;
+}
+
+export interface CommonPhoneProfile {
+  name: string;
+  ice?: IceSettings;
+}
+
+export interface UserProfile {
+  name: string;
+  enableMra: boolean;
+  mraPolicyDesktop: string;
+  mraPolicyMobile: string;
+  allowProvision: boolean;
+  limitProvision?: number;
+}
+
+export interface EndUser {
+  userid: string;
+  userProfile?: string;
+  /** IM&P-enabled (homed on IM and Presence) or owner of a Jabber device. */
+  jabber: boolean;
+}

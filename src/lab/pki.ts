@@ -1,0 +1,80 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import forge from 'node-forge';
+
+/**
+ * A small PKI for the lab and the tests: CAs and leaves with chosen names, SANs, EKUs, key sizes,
+ * signature digests and dates. Keys come from node:crypto (fast, native); node-forge signs.
+ */
+export interface Issued {
+  certPem: string;
+  keyPem: string;
+  cert: forge.pki.Certificate;
+  key: forge.pki.rsa.PrivateKey;
+}
+
+export interface CertOptions {
+  commonName: string;
+  /** DNS SANs; entries that are IP addresses become IP SANs. */
+  sans?: string[];
+  /** serverAuth / clientAuth. */
+  extendedKeyUsage?: Array<'serverAuth' | 'clientAuth'>;
+  keyBits?: number;
+  digest?: 'sha256' | 'sha1' | 'md5';
+  notBefore?: Date;
+  notAfter?: Date;
+  isCa?: boolean;
+  organization?: string;
+}
+
+const DAY = 86_400_000;
+
+function rsaKeys(bits: number): { privateKey: forge.pki.rsa.PrivateKey; publicKey: forge.pki.rsa.PublicKey; keyPem: string } {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: bits });
+  const keyPem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+  const forgeKey = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;
+  return { privateKey: forgeKey, publicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e), keyPem };
+}
+
+const IP = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:]+)$/i;
+
+/** Issues a certificate signed by `issuer`, or self-signed when issuer is undefined. */
+export function issueCertificate(options: CertOptions, issuer?: Issued): Issued {
+  const keys = rsaKeys(options.keyBits ?? 2048);
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = keys.publicKey;
+  cert.serialNumber = `01${randomBytes(8).toString('hex')}`;
+  cert.validity.notBefore = options.notBefore ?? new Date(Date.now() - DAY);
+  cert.validity.notAfter = options.notAfter ?? new Date(Date.now() + 365 * DAY);
+  const subject = [{ name: 'commonName', value: options.commonName }, { name: 'organizationName', value: options.organization ?? 'mra-preflight lab' }];
+  cert.setSubject(subject);
+  cert.setIssuer(issuer ? issuer.cert.subject.attributes : subject);
+  const extensions: object[] = [
+    { name: 'basicConstraints', cA: options.isCa ?? false, critical: true },
+    options.isCa
+      ? { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true }
+      : { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+    { name: 'subjectKeyIdentifier' },
+  ];
+  if (options.sans && options.sans.length > 0) {
+    extensions.push({
+      name: 'subjectAltName',
+      altNames: options.sans.map((san) => (IP.test(san) ? { type: 7, ip: san } : { type: 2, value: san })),
+    });
+  }
+  if (options.extendedKeyUsage && options.extendedKeyUsage.length > 0) {
+    extensions.push({
+      name: 'extKeyUsage',
+      serverAuth: options.extendedKeyUsage.includes('serverAuth'),
+      clientAuth: options.extendedKeyUsage.includes('clientAuth'),
+    });
+  }
+  cert.setExtensions(extensions);
+  const digest = options.digest ?? 'sha256';
+  const md = digest === 'sha1' ? forge.md.sha1.create() : digest === 'md5' ? forge.md.md5.create() : forge.md.sha256.create();
+  cert.sign(issuer ? issuer.key : keys.privateKey, md);
+  return { certPem: forge.pki.certificateToPem(cert), keyPem: keys.keyPem, cert, key: keys.privateKey };
+}
+
+export function createCa(commonName: string, options: Omit<CertOptions, 'commonName' | 'isCa'> = {}, issuer?: Issued): Issued {
+  return issueCertificate({ ...options, commonName, isCa: true }, issuer);
+}
