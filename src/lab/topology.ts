@@ -19,3 +19,15 @@ export const LAB_NODES: readonly LabNode[] = [
   { fqdn: 'expc.example.com', ip: '10.1.1.30', role: 'expressway-c' },
   { fqdn: 'expe.example.com', ip: '203.0.113.30', role: 'expressway-e' },
 ];
+
+/**
+ * Phone security profiles the lab's MRA endpoints use with device security mode Encrypted. The
+ * lab's Expressway-C certificate lists only some of them in its SANs (a deliberate MRA-CERT-005 fault).
+ */
+export const LAB_ENCRYPTED_PROFILES: readonly string[] = [
+  'csf-mra.example.com',
+  'ip8845-mra.example.com',
+  'tct-mra.example.com',
+];
+/** The profile names the lab's Expressway-C certificate does carry. */
+export const LAB_EXPC_PROFILE_SANS: readonly string[] = ['csf-mra.example.com', 'ip8845-mra.example.com'];
