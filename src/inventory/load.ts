@@ -23,7 +23,7 @@ export function parseStructuredFile(file: string): unknown {
 }
 
 export function parseStructuredText(text: string, file: string): unknown {
-  const document = parseDocument(text.replace(/^\uFEFF/, ''), { prettyErrors: false, uniqueKeys: true });
+  const document = parseDocument(text.replace(/^\uFEFF/, ''), { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
     throw new InputError(
       document.errors.slice(0, 5).map((error) => {
@@ -52,8 +52,24 @@ interface RawInventory {
   rules?: Inventory['rules'];
 }
 
-/** Checks the schema cannot express: ports in range, IPs, references to nodes, rule names. */
-function semanticProblems(raw: RawInventory, file: string, knownRules: ReadonlySet<string>): Problem[] {
+const strings = (value: unknown): Array<[number, string]> =>
+  Array.isArray(value) ? value.flatMap((item, i): Array<[number, string]> => (typeof item === 'string' ? [[i, item]] : [])) : [];
+const objects = (value: unknown): Array<[number, Record<string, unknown>]> =>
+  Array.isArray(value)
+    ? value.flatMap((item, i): Array<[number, Record<string, unknown>]> =>
+        item !== null && typeof item === 'object' && !Array.isArray(item) ? [[i, item as Record<string, unknown>]] : [],
+      )
+    : [];
+const record = (value: unknown): Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+const fqdnKey = (fqdn: string): string => fqdn.toLowerCase().replace(/\.$/, '');
+
+/**
+ * Checks the schema cannot express: ports in range, IPs, references to nodes, rule names. It runs
+ * even when the schema found problems (reading only well-typed parts), so one run lists them all.
+ */
+function semanticProblems(data: unknown, file: string, knownRules: ReadonlySet<string>): Problem[] {
+  const raw = record(data);
   const problems: Problem[] = [];
   const address = (value: string, path: string, defaultPort: number): void => {
     try {
@@ -63,28 +79,32 @@ function semanticProblems(raw: RawInventory, file: string, knownRules: ReadonlyS
       else throw error;
     }
   };
-  raw.dns?.internal?.forEach((value, i) => address(value, `$.dns.internal[${i}]`, 53));
-  raw.dns?.external?.forEach((value, i) => address(value, `$.dns.external[${i}]`, 53));
-  raw.ntp?.servers?.forEach((value, i) => address(value, `$.ntp.servers[${i}]`, 123));
+  const dns = record(raw.dns);
+  for (const [i, value] of strings(dns.internal)) address(value, `$.dns.internal[${i}]`, 53);
+  for (const [i, value] of strings(dns.external)) address(value, `$.dns.external[${i}]`, 53);
+  for (const [i, value] of strings(record(raw.ntp).servers)) address(value, `$.ntp.servers[${i}]`, 123);
   const fqdns = new Set<string>();
-  raw.nodes?.forEach((node, i) => {
+  for (const [i, node] of objects(raw.nodes)) {
     const path = `$.nodes[${i}]`;
-    const fqdn = node.fqdn.toLowerCase().replace(/\.$/, '');
-    if (fqdns.has(fqdn)) problems.push({ file, path: `${path}.fqdn`, message: `duplicate node "${node.fqdn}"` });
-    fqdns.add(fqdn);
-    if (node.ip !== undefined && isIP(node.ip) === 0) problems.push({ file, path: `${path}.ip`, message: `"${node.ip}" is not an IPv4 or IPv6 address` });
-    for (const [service, value] of Object.entries(node.tls ?? {})) {
-      if (value !== undefined) address(value, `${path}.tls.${service}`, 443);
+    if (typeof node.fqdn === 'string') {
+      if (fqdns.has(fqdnKey(node.fqdn))) problems.push({ file, path: `${path}.fqdn`, message: `duplicate node "${node.fqdn}"` });
+      fqdns.add(fqdnKey(node.fqdn));
     }
-  });
-  const knownNode = (fqdn: string): boolean => fqdns.has(fqdn.toLowerCase().replace(/\.$/, ''));
-  raw.certificates?.forEach((entry, i) => {
-    if (!knownNode(entry.node)) problems.push({ file, path: `$.certificates[${i}].node`, message: `"${entry.node}" is not a node of the inventory` });
-  });
-  raw.trust?.forEach((entry, i) => {
-    if (!knownNode(entry.node)) problems.push({ file, path: `$.trust[${i}].node`, message: `"${entry.node}" is not a node of the inventory` });
-  });
-  for (const key of Object.keys(raw.rules ?? {})) {
+    if (typeof node.ip === 'string' && isIP(node.ip) === 0) {
+      problems.push({ file, path: `${path}.ip`, message: `"${node.ip}" is not an IPv4 or IPv6 address` });
+    }
+    for (const [service, value] of Object.entries(record(node.tls))) {
+      if (typeof value === 'string') address(value, `${path}.tls.${service}`, 443);
+    }
+  }
+  for (const key of ['certificates', 'trust'] as const) {
+    for (const [i, entry] of objects(raw[key])) {
+      if (typeof entry.node === 'string' && !fqdns.has(fqdnKey(entry.node))) {
+        problems.push({ file, path: `$.${key}[${i}].node`, message: `"${entry.node}" is not a node of the inventory` });
+      }
+    }
+  }
+  for (const key of Object.keys(record(raw.rules))) {
     if (!knownRules.has(key.toUpperCase()) && !knownRules.has(key.toLowerCase())) {
       problems.push({ file, path: childPath('$.rules', key), message: `unknown rule "${key}" (see \`mra-preflight rules\`)` });
     }
@@ -98,10 +118,10 @@ function semanticProblems(raw: RawInventory, file: string, knownRules: ReadonlyS
  */
 export function normalizeInventory(data: unknown, file: string, knownRules: ReadonlySet<string>): Inventory {
   const problems = schemaProblems('inventory.schema.json', data, file);
+  const flagged = new Set(problems.map((problem) => problem.path));
+  problems.push(...semanticProblems(data, file, knownRules).filter((problem) => !flagged.has(problem.path)));
   if (problems.length > 0) throw new InputError(problems);
   const raw = data as RawInventory;
-  const semantic = semanticProblems(raw, file, knownRules);
-  if (semantic.length > 0) throw new InputError(semantic);
 
   const base = file === '<embedded>' ? process.cwd() : dirname(resolve(file));
   const abs = (path: string): string => resolve(base, path);
