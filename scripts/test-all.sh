@@ -16,10 +16,6 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}" || {
     echo "apt-get install ${missing[*]} failed"; echo "0 passed, 1 failed"; exit 1; }
 fi
-# Packaged daemons must not run as services here: the tests start their own on loopback ports,
-# and a system chronyd would adjust this machine's clock.
-pkill -x chronyd 2>/dev/null || true
-
 npm ci --no-audit --no-fund || { echo "npm ci failed"; echo "0 passed, 1 failed"; exit 1; }
 
 mkdir -p test-results
