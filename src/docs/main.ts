@@ -1,0 +1,10 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadCatalog } from '../engine/catalog.js';
+import { PACKAGE_ROOT } from '../engine/package-root.js';
+import { regenerateReadme } from './readme.js';
+
+// `npm run docs`: rewrites the README's generated sections (rule list, inventory reference).
+const file = join(PACKAGE_ROOT, 'README.md');
+writeFileSync(file, regenerateReadme(readFileSync(file, 'utf8'), loadCatalog()));
+console.log(`updated ${file}`);
