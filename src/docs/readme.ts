@@ -73,11 +73,11 @@ export function renderInventoryReference(): string {
   return rows.join('\n');
 }
 
-const section = (name: string): RegExp => new RegExp(`(<!-- generated:${name} -->\\n)[\\s\\S]*?(\\n<!-- /generated:${name} -->)`);
+const section = (name: string): RegExp => new RegExp(`(<!-- generated:${name} -->\\n)[\\s\\S]*?(<!-- /generated:${name} -->)`);
 
 /** README text with its generated sections replaced by fresh ones. */
 export function regenerateReadme(readme: string, catalog: readonly RuleEntry[]): string {
   return readme
-    .replace(section('rules'), (_, open: string, close: string) => `${open}${renderRuleTable(catalog)}${close}`)
-    .replace(section('inventory'), (_, open: string, close: string) => `${open}${renderInventoryReference()}${close}`);
+    .replace(section('rules'), (_, open: string, close: string) => `${open}${renderRuleTable(catalog)}\n${close}`)
+    .replace(section('inventory'), (_, open: string, close: string) => `${open}${renderInventoryReference()}\n${close}`);
 }
