@@ -1,12 +1,16 @@
 import { existsSync, writeFileSync } from 'node:fs';
-import { INVENTORY_TEMPLATE } from '../inventory/template.js';
+import { dirname, relative, resolve } from 'node:path';
+import { inventoryTemplate } from '../inventory/template.js';
+import { schemaPath } from '../inventory/validate.js';
 
 export function runInitCommand(options: { output: string; force?: boolean }): number {
   if (existsSync(options.output) && !options.force) {
     process.stderr.write(`mra-preflight: ${options.output} exists; use --force to overwrite it\n`);
     return 2;
   }
-  writeFileSync(options.output, INVENTORY_TEMPLATE);
+  // A relative path keeps working when the folder moves together with node_modules.
+  const schemaRef = relative(dirname(resolve(options.output)), schemaPath('inventory.schema.json')) || 'inventory.schema.json';
+  writeFileSync(options.output, inventoryTemplate(schemaRef));
   process.stderr.write(`wrote ${options.output}: edit it, then run \`mra-preflight check -i ${options.output}\`\n`);
   return 0;
 }

@@ -1,5 +1,8 @@
-/** What `mra-preflight init` writes: every key, each with a comment. It validates as it is. */
-export const INVENTORY_TEMPLATE = `# yaml-language-server: $schema=https://mra-preflight.dev/schema/inventory.schema.json
+/**
+ * What `mra-preflight init` writes: every key, each with a comment. It validates as it is.
+ * `schemaRef` points editors (yaml-language-server) at the published schema.
+ */
+export const inventoryTemplate = (schemaRef: string): string => `# yaml-language-server: $schema=${schemaRef}
 # mra-preflight inventory: one MRA deployment. Relative paths resolve against this file's folder.
 # Secrets are never written here: name the environment variables that hold them.
 

@@ -123,7 +123,7 @@ describe('gateExitCode', () => {
     expect(gateExitCode(report, 'error', false)).toBe(1);
     const onlyWarnings = await runScan({ inventory, catalog, checks: [passes, byMessage], only: ['passes'] });
     expect(gateExitCode(onlyWarnings, 'error', false)).toBe(0);
-    const warning = await runScan({ inventory, catalog: [catalog[4]!], checks: [defineCheck({ ...byMessage, run: async () => [{ target: 'c1', status: 'fail', messageId: 'soon' }] })] });
+    const warning = await runScan({ inventory, catalog: [catalog[4]!], checks: [defineCheck({ ...byMessage, run: async () => [{ target: 'c1', status: 'fail' as const, messageId: 'soon' as const }] })] });
     expect(gateExitCode(warning, 'error')).toBe(0);
     expect(gateExitCode(warning, 'warning')).toBe(1);
     const inconclusive = await runScan({ inventory, catalog, checks: [throws] });

@@ -6,7 +6,7 @@ import { loadCatalog } from '../../src/engine/catalog.js';
 import { parseAddress, formatAddress } from '../../src/inventory/address.js';
 import { loadInventory, normalizeInventory, parseStructuredText } from '../../src/inventory/load.js';
 import { InputError } from '../../src/inventory/problems.js';
-import { INVENTORY_TEMPLATE } from '../../src/inventory/template.js';
+import { inventoryTemplate } from '../../src/inventory/template.js';
 
 const known = new Set(loadCatalog().flatMap((rule) => [rule.id, rule.slug]));
 
@@ -90,7 +90,7 @@ dns:
   });
 
   it('accepts its own init template', () => {
-    const inventory = normalizeInventory(parseStructuredText(INVENTORY_TEMPLATE, 'template.yaml'), 'template.yaml', known);
+    const inventory = normalizeInventory(parseStructuredText(inventoryTemplate('schema.json'), 'template.yaml'), 'template.yaml', known);
     expect(inventory.nodes).toHaveLength(5);
     expect(inventory.cucm.mraDevicePools).toEqual(['MRA_DP']);
   });
