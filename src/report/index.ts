@@ -1,5 +1,8 @@
 import type { Report } from '../engine/types.js';
+import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
+import { renderJunit } from './junit.js';
+import { renderSarif } from './sarif.js';
 import { renderText } from './text.js';
 
 export type ReportFormat = 'text' | 'json' | 'html' | 'sarif' | 'junit';
@@ -13,6 +16,9 @@ export interface RenderOptions {
 export const RENDERERS: Partial<Record<ReportFormat, (report: Report, options: RenderOptions) => string>> = {
   text: (report, options) => renderText(report, options),
   json: (report) => renderJson(report),
+  html: (report) => renderHtml(report),
+  sarif: (report) => renderSarif(report),
+  junit: (report) => renderJunit(report),
 };
 
 /** File name the demo writes each format to. */
