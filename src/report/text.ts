@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import type { Finding, Report, Status } from '../engine/types.js';
+import { AREAS, STATUSES, type Area, type Finding, type Report, type Status } from '../engine/types.js';
 
 export interface TextOptions {
   color: boolean;
@@ -29,7 +29,7 @@ export function renderText(report: Report, options: TextOptions): string {
     lines.push(`             ${finding.message}`);
   }
   const s = report.summary;
-  lines.push('');
+  lines.push('', ...areaTable(report, paint));
   lines.push(
     `${c.bold('Summary')}: ${c.green(`${s.pass} pass`)}, ${c.red(`${s.fail} fail`)}, ${c.yellow(`${s.inconclusive} inconclusive`)}, ${c.dim(`${s.skipped} skipped`)}` +
       ` — ${report.findings.length} findings from ${report.rules.length} rules in ${report.durationMs} ms`,
@@ -39,4 +39,20 @@ export function renderText(report: Report, options: TextOptions): string {
   );
   if (s.baseline) lines.push(`          ${s.baseline.new} new since baseline, ${s.baseline.unchanged} unchanged (${s.baseline.file})`);
   return `${lines.join('\n')}\n`;
+}
+
+const AREA_NAMES: Record<Area, string> = { dns: 'DNS', ntp: 'NTP', cert: 'Certificates', cucm: 'CUCM', exp: 'Expressway' };
+
+/** Counts per area and status, so a long run still reads at a glance. */
+function areaTable(report: Report, paint: Record<Status, (text: string) => string>): string[] {
+  const header = `${'Area'.padEnd(14)}${STATUSES.map((status) => status.padStart(14)).join('')}`;
+  const rows = AREAS.filter((area) => report.findings.some((finding) => finding.area === area)).map((area) => {
+    const cells = STATUSES.map((status) => {
+      const count = report.findings.filter((finding) => finding.area === area && finding.status === status).length;
+      const text = String(count).padStart(14);
+      return count > 0 ? paint[status](text) : text;
+    });
+    return `${AREA_NAMES[area].padEnd(14)}${cells.join('')}`;
+  });
+  return rows.length > 0 ? [header, ...rows, ''] : [];
 }
