@@ -1,10 +1,379 @@
+import { readFileSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { Agent, request } from 'undici';
 import type { ServiceOptions } from '../engine/services.js';
+import type { HttpsClientConfig, InventoryNode, NodeRole } from '../inventory/types.js';
 
-/** Placeholder until the area lands: Expressway versions from the inventory or status.xml. */
+/**
+ * Where each Expressway's software version comes from: its live `status.xml` (the page the
+ * Expressway web server publishes for monitoring, behind an administrator's Basic auth) when the
+ * inventory gives a `status` block and the run is online, else the inventory's `version`.
+ */
+
+/** The element Expressway (VCS lineage) reports its running release in. */
+export const VERSION_ELEMENT = 'Status/SystemUnit/Software/Version';
+
+/** A real status.xml is tens of kilobytes, a few MB on a busy cluster; anything larger is hostile. */
+export const DEFAULT_MAX_STATUS_BYTES = 8 * 1024 * 1024;
+
+/** Why status.xml gave no version. Messages built from these never carry secrets. */
+export type StatusFailure =
+  | { kind: 'auth'; httpStatus: number }
+  | { kind: 'http'; httpStatus: number }
+  | { kind: 'timeout'; timeoutMs: number }
+  | { kind: 'cancelled' }
+  | { kind: 'tls'; code: string }
+  | { kind: 'unreachable'; code: string }
+  | { kind: 'too-large'; limitBytes: number }
+  | { kind: 'malformed'; detail: string }
+  | { kind: 'missing-element'; element: string }
+  | { kind: 'config'; detail: string };
+
+/** How the exchange with status.xml went; the facts a person re-checks with curl. */
+export interface StatusExchange {
+  /** The URL without any userinfo. */
+  url: string;
+  /** `on`: verified against the system roots (+ caFile); `off`: `insecure: true`; `none`: plain HTTP. */
+  tlsVerification: 'on' | 'off' | 'none';
+  /** Environment variable names the credentials came from (never their values). */
+  credentialsFrom?: string;
+  httpStatus?: number;
+  bytes?: number;
+  durationMs: number;
+}
+
+/** Other SystemUnit facts of the page, as evidence next to the version. */
+export interface StatusFacts {
+  product?: string;
+  build?: string;
+  releaseDate?: string;
+}
+
+export type StatusFetchResult =
+  | { ok: true; version: string; facts: StatusFacts; exchange: StatusExchange }
+  | { ok: false; failure: StatusFailure; exchange: StatusExchange };
+
+export type ExpresswayRole = Extract<NodeRole, 'expressway-c' | 'expressway-e'>;
+
+interface ResultBase {
+  fqdn: string;
+  role: ExpresswayRole;
+  /** The inventory's `version`, also when status.xml was used (evidence). */
+  inventoryVersion?: string;
+}
+
+export type ExpresswayVersionResult = ResultBase &
+  (
+    | { kind: 'version'; source: 'inventory'; raw: string }
+    | { kind: 'version'; source: 'status.xml'; raw: string; facts: StatusFacts; exchange: StatusExchange }
+    | { kind: 'failure'; source: 'status.xml'; failure: StatusFailure; exchange: StatusExchange }
+    /** No source usable (offline with only `status`, or neither `status` nor `version`). */
+    | { kind: 'unknown'; reason: string }
+  );
+
 export interface ExpresswaySource {
+  /** The node's version, fetched at most once per run; expected failures are results, not throws. */
+  version(node: InventoryNode): Promise<ExpresswayVersionResult>;
   close?(): Promise<void>;
 }
 
-export function createExpresswaySource(_options: ServiceOptions): ExpresswaySource {
-  return {};
+/** One sentence for a failure, e.g. for a finding message. */
+export function describeStatusFailure(failure: StatusFailure): string {
+  switch (failure.kind) {
+    case 'auth':
+      return `the Expressway refused the credentials (HTTP ${failure.httpStatus}); check the account named by usernameEnv/passwordEnv and that it may read status.xml`;
+    case 'http':
+      return `HTTP ${failure.httpStatus} instead of the status document`;
+    case 'timeout':
+      return `no complete answer within ${failure.timeoutMs} ms`;
+    case 'cancelled':
+      return 'the run was cancelled before the answer came';
+    case 'tls':
+      return `TLS verification failed (${failure.code}); add the issuing CA as caFile`;
+    case 'unreachable':
+      return `the server could not be reached (${failure.code})`;
+    case 'too-large':
+      return `the answer exceeded ${failure.limitBytes} bytes and was cut off`;
+    case 'malformed':
+      return `the answer is not XML (${failure.detail})`;
+    case 'missing-element':
+      return `the document has no ${failure.element} element`;
+    case 'config':
+      return failure.detail;
+  }
+}
+
+const TLS_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REVOKED',
+  'CERT_SIGNATURE_FAILURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'HOSTNAME_MISMATCH',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+  'EPROTO',
+]);
+
+/** The error codes along an error's cause chain (undici wraps socket and TLS errors). */
+function errorCodes(error: unknown): string[] {
+  const codes: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    const code = (current as NodeJS.ErrnoException).code;
+    if (typeof code === 'string') codes.push(code);
+    current = current.cause;
+  }
+  return codes;
+}
+
+function classifyError(error: unknown): StatusFailure {
+  const codes = errorCodes(error);
+  const tls = codes.find((code) => TLS_CODES.has(code) || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_'));
+  if (tls) return { kind: 'tls', code: tls };
+  const code = codes.find((candidate) => candidate !== 'UND_ERR_SOCKET') ?? codes[0];
+  return { kind: 'unreachable', code: code ?? (error instanceof Error ? error.name : 'error') };
+}
+
+const parser = new XMLParser({
+  ignoreAttributes: true,
+  removeNSPrefix: true,
+  // Versions stay strings: "8.10" must not become the number 8.1.
+  parseTagValue: false,
+  // No entity expansion: a hostile peer's DOCTYPE cannot blow up memory.
+  processEntities: false,
+  htmlEntities: false,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  trimValues: true,
+  maxNestedTags: 64,
+});
+
+/** Text of an element, tolerating repeats (first wins) and attributes (`#text`). */
+function textOf(value: unknown): string | undefined {
+  const first: unknown = Array.isArray(value) ? value[0] : value;
+  if (typeof first === 'string') return first;
+  if (typeof first === 'number' || typeof first === 'boolean') return String(first);
+  if (first !== null && typeof first === 'object' && '#text' in first) return textOf((first as Record<string, unknown>)['#text']);
+  return undefined;
+}
+
+function child(value: unknown, name: string): unknown {
+  const first: unknown = Array.isArray(value) ? value[0] : value;
+  if (first === null || typeof first !== 'object') return undefined;
+  return Object.hasOwn(first, name) ? (first as Record<string, unknown>)[name] : undefined;
+}
+
+/** Reads the version out of a status.xml body (exported for unit tests). */
+export function parseStatusDocument(text: string): { ok: true; version: string; facts: StatusFacts } | { ok: false; failure: StatusFailure } {
+  const body = text.replace(/^\uFEFF/, '');
+  if (!body.trimStart().startsWith('<')) return { ok: false, failure: { kind: 'malformed', detail: 'does not start with a tag' } };
+  const validation = XMLValidator.validate(body);
+  if (validation !== true) {
+    return { ok: false, failure: { kind: 'malformed', detail: `${validation.err.msg.slice(0, 120)} at line ${validation.err.line}` } };
+  }
+  let document: unknown;
+  try {
+    document = parser.parse(body);
+  } catch (error) {
+    return { ok: false, failure: { kind: 'malformed', detail: (error as Error).message.split('\n')[0]?.slice(0, 120) ?? 'parse error' } };
+  }
+  const systemUnit = child(child(document, 'Status'), 'SystemUnit');
+  const software = child(systemUnit, 'Software');
+  const version = textOf(child(software, 'Version'))?.trim();
+  if (!version) return { ok: false, failure: { kind: 'missing-element', element: VERSION_ELEMENT } };
+  const facts: StatusFacts = {};
+  const product = textOf(child(systemUnit, 'Product'));
+  const build = textOf(child(software, 'Build'));
+  const releaseDate = textOf(child(software, 'ReleaseDate'));
+  if (product) facts.product = product.slice(0, 100);
+  if (build) facts.build = build.slice(0, 100);
+  if (releaseDate) facts.releaseDate = releaseDate.slice(0, 100);
+  return { ok: true, version: version.slice(0, 100), facts };
+}
+
+export interface StatusFetchOptions {
+  timeoutMs: number;
+  signal: AbortSignal;
+  env: NodeJS.ProcessEnv;
+  maxBytes?: number;
+  /** Reused connection pool for this CA/verification setting (the source keeps one per setting). */
+  dispatcher?: Agent;
+}
+
+/** A connection pool that verifies against the system roots plus `caFile`, unless insecure. */
+export function createStatusAgent(config: Pick<HttpsClientConfig, 'caFile' | 'insecure'>, timeoutMs: number): Agent {
+  const ca = config.caFile ? [...rootCertificates, readFileSync(config.caFile, 'utf8')] : undefined;
+  return new Agent({
+    connect: { ...(ca ? { ca } : {}), rejectUnauthorized: config.insecure !== true, timeout: timeoutMs },
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+    connections: 4,
+  });
+}
+
+/** GETs status.xml once (one request, bounded by timeoutMs including the body) and reads the version. */
+export async function fetchStatusVersion(config: HttpsClientConfig, options: StatusFetchOptions): Promise<StatusFetchResult> {
+  const started = performance.now();
+  let parsedUrl: URL;
+  try {
+    parsedUrl = new URL(config.url);
+  } catch {
+    return { ok: false, failure: { kind: 'config', detail: 'the status URL is not a valid URL' }, exchange: { url: '(invalid URL)', tlsVerification: 'on', durationMs: 0 } };
+  }
+  const hadUserinfo = parsedUrl.username !== '' || parsedUrl.password !== '';
+  parsedUrl.username = '';
+  parsedUrl.password = '';
+  const url = parsedUrl.toString();
+  const plain = parsedUrl.protocol === 'http:';
+  const exchange: StatusExchange = { url, tlsVerification: plain ? 'none' : config.insecure ? 'off' : 'on', durationMs: 0 };
+  const finish = (result: { ok: true; version: string; facts: StatusFacts } | { ok: false; failure: StatusFailure }): StatusFetchResult => {
+    exchange.durationMs = Math.round(performance.now() - started);
+    return result.ok ? { ...result, exchange } : { ...result, exchange };
+  };
+  if (hadUserinfo) return finish({ ok: false, failure: { kind: 'config', detail: 'the status URL carries credentials; name them with usernameEnv/passwordEnv instead' } });
+
+  const headers: Record<string, string> = { accept: 'text/xml, application/xml' };
+  if (config.usernameEnv || config.passwordEnv) {
+    exchange.credentialsFrom = [config.usernameEnv, config.passwordEnv].filter(Boolean).join('/');
+    if (!config.usernameEnv || !config.passwordEnv) {
+      return finish({ ok: false, failure: { kind: 'config', detail: 'usernameEnv and passwordEnv must be given together' } });
+    }
+    const username = options.env[config.usernameEnv];
+    const password = options.env[config.passwordEnv];
+    const unset = [!username && config.usernameEnv, !password && config.passwordEnv].filter(Boolean);
+    if (unset.length > 0) return finish({ ok: false, failure: { kind: 'config', detail: `environment variable ${unset.join(' and ')} is not set` } });
+    // Basic auth over plain HTTP would hand the administrator password to anyone on the path.
+    if (plain) return finish({ ok: false, failure: { kind: 'config', detail: 'refusing to send credentials over plain HTTP; use an https:// status URL' } });
+    headers.authorization = `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
+  }
+
+  let dispatcher = options.dispatcher;
+  let ownAgent: Agent | undefined;
+  if (!dispatcher) {
+    try {
+      dispatcher = ownAgent = createStatusAgent(config, options.timeoutMs);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+      return finish({ ok: false, failure: { kind: 'config', detail: `caFile ${config.caFile ?? ''} cannot be read (${code})` } });
+    }
+  }
+  const deadline = AbortSignal.timeout(options.timeoutMs);
+  const signal = AbortSignal.any([options.signal, deadline]);
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_STATUS_BYTES;
+  try {
+    const response = await request(url, { method: 'GET', headers, dispatcher, signal });
+    exchange.httpStatus = response.statusCode;
+    if (response.statusCode !== 200) {
+      response.body.destroy();
+      const failure: StatusFailure =
+        response.statusCode === 401 || response.statusCode === 403
+          ? { kind: 'auth', httpStatus: response.statusCode }
+          : { kind: 'http', httpStatus: response.statusCode };
+      return finish({ ok: false, failure });
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > maxBytes) {
+        response.body.destroy();
+        exchange.bytes = size;
+        return finish({ ok: false, failure: { kind: 'too-large', limitBytes: maxBytes } });
+      }
+      chunks.push(chunk);
+    }
+    exchange.bytes = size;
+    return finish(parseStatusDocument(Buffer.concat(chunks).toString('utf8')));
+  } catch (error) {
+    if (deadline.aborted) return finish({ ok: false, failure: { kind: 'timeout', timeoutMs: options.timeoutMs } });
+    if (options.signal.aborted) return finish({ ok: false, failure: { kind: 'cancelled' } });
+    const codes = errorCodes(error);
+    if (codes.includes('UND_ERR_HEADERS_TIMEOUT') || codes.includes('UND_ERR_BODY_TIMEOUT') || codes.includes('UND_ERR_CONNECT_TIMEOUT')) {
+      return finish({ ok: false, failure: { kind: 'timeout', timeoutMs: options.timeoutMs } });
+    }
+    return finish({ ok: false, failure: classifyError(error) });
+  } finally {
+    if (ownAgent) await ownAgent.destroy().catch(() => {});
+  }
+}
+
+const isExpressway = (role: NodeRole): role is ExpresswayRole => role === 'expressway-c' || role === 'expressway-e';
+
+export function createExpresswaySource(options: ServiceOptions): ExpresswaySource {
+  const cache = new Map<string, Promise<ExpresswayVersionResult>>();
+  const agents = new Map<string, Agent>();
+
+  const agentFor = (config: HttpsClientConfig): Agent => {
+    const key = `${config.caFile ?? ''}\u0000${config.insecure === true}`;
+    let agent = agents.get(key);
+    if (!agent) {
+      agent = createStatusAgent(config, options.timeoutMs);
+      agents.set(key, agent);
+    }
+    return agent;
+  };
+
+  const resolveVersion = async (node: InventoryNode, role: ExpresswayRole): Promise<ExpresswayVersionResult> => {
+    const base: ResultBase = { fqdn: node.fqdn, role, ...(node.version !== undefined ? { inventoryVersion: node.version } : {}) };
+    if (node.status && !options.offline) {
+      let dispatcher: Agent;
+      try {
+        dispatcher = agentFor(node.status);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+        const failure: StatusFailure = { kind: 'config', detail: `caFile ${node.status.caFile ?? ''} cannot be read (${code})` };
+        return { ...base, kind: 'failure', source: 'status.xml', failure, exchange: { url: redact(node.status.url), tlsVerification: node.status.insecure ? 'off' : 'on', durationMs: 0 } };
+      }
+      const status = node.status;
+      const fetched = await options.limiter.run(() =>
+        fetchStatusVersion(status, { timeoutMs: options.timeoutMs, signal: options.signal, env: options.env, dispatcher }),
+      );
+      return fetched.ok
+        ? { ...base, kind: 'version', source: 'status.xml', raw: fetched.version, facts: fetched.facts, exchange: fetched.exchange }
+        : { ...base, kind: 'failure', source: 'status.xml', failure: fetched.failure, exchange: fetched.exchange };
+    }
+    if (node.version !== undefined) return { ...base, kind: 'version', source: 'inventory', raw: node.version };
+    return {
+      ...base,
+      kind: 'unknown',
+      reason: node.status
+        ? 'offline run (--offline): status.xml not fetched, and the node has no inventory version'
+        : 'the node has neither a version nor a status block in the inventory',
+    };
+  };
+
+  return {
+    version(node) {
+      if (!isExpressway(node.role)) return Promise.reject(new Error(`${node.fqdn} is not an Expressway (role ${node.role})`));
+      let result = cache.get(node.fqdn);
+      if (!result) {
+        result = resolveVersion(node, node.role);
+        cache.set(node.fqdn, result);
+      }
+      return result;
+    },
+    async close() {
+      const pools = [...agents.values()];
+      agents.clear();
+      await Promise.allSettled(pools.map((agent) => agent.destroy()));
+    },
+  };
+}
+
+function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString();
+  } catch {
+    return '(invalid URL)';
+  }
 }
