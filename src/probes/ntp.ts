@@ -1,10 +1,448 @@
+import { randomBytes } from 'node:crypto';
+import { createSocket, type Socket } from 'node:dgram';
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import type { ServiceOptions } from '../engine/services.js';
+import { AddressError, formatAddress, parseAddress } from '../inventory/address.js';
 
-/** Placeholder until the area lands: SNTP exchanges over node:dgram, cached per server. */
+/**
+ * SNTP client mode (RFC 4330, RFC 5905 section 8/9): one request per server per run plus bounded
+ * retries over node:dgram. The packet codec is our own (see parseNtpPacket) because the exchange
+ * must compare the 64-bit origin timestamp bit for bit and read stratum-0 reference ids as kiss codes.
+ */
+
+export const NTP_PORT = 123;
+/** The minimum NTP header; extension fields and MACs may follow and are ignored. */
+export const NTP_HEADER_LENGTH = 48;
+/** One request plus two retries, each waiting one timeout: always inside the 4 × timeout budget. */
+export const NTP_MAX_ATTEMPTS = 3;
+/** Seconds from the NTP era-0 epoch (1900-01-01) to the Unix epoch. */
+const NTP_UNIX_EPOCH_OFFSET_S = 2_208_988_800;
+const TWO_POW_32 = 2 ** 32;
+
+export type LeapIndicator = 0 | 1 | 2 | 3;
+
+/** The 48-byte NTP header as received, decoded field by field. */
+export interface NtpPacket {
+  leap: LeapIndicator;
+  version: number;
+  mode: number;
+  stratum: number;
+  /** log2 seconds (signed). */
+  poll: number;
+  /** log2 seconds (signed), e.g. -20 ≈ 1 µs. */
+  precision: number;
+  rootDelayMs: number;
+  rootDispersionMs: number;
+  /** Raw reference id as 8 hex digits. */
+  referenceIdHex: string;
+  /** Reference id for people: kiss code / clock name (stratum 0–1) or dotted quad (stratum ≥ 2). */
+  referenceId: string;
+  /** Stratum 0 is a kiss-of-death; its reference id is the kiss code (RATE, DENY, RSTR...). */
+  kissCode?: string;
+  /** Raw 64-bit timestamps as 16 hex digits (the origin timestamp is our nonce, not a time). */
+  referenceTimestampHex: string;
+  originTimestampHex: string;
+  receiveTimestampHex: string;
+  transmitTimestampHex: string;
+  /** Timestamps as Unix epoch milliseconds (fractional). Zero NTP timestamps map to undefined. */
+  referenceTimeMs: number | undefined;
+  receiveTimeMs: number | undefined;
+  transmitTimeMs: number | undefined;
+  length: number;
+}
+
+/** A validated server reply with the client-side timestamps and the derived offset and delay. */
+export interface NtpReply extends NtpPacket {
+  /** The server as written in targets: 10.1.1.123:123, [::1]:11123, ntp.example.com:123. */
+  server: string;
+  /** The IP address the request went to. */
+  address: string;
+  port: number;
+  /** Client transmit (T1) and receive (T4) times, Unix epoch ms. */
+  clientTransmitMs: number;
+  clientReceiveMs: number;
+  /**
+   * θ = ((T2 − T1) + (T3 − T4)) / 2: how far the server's clock is ahead of this host's clock.
+   * Undefined only for a kiss-of-death without timestamps (stratum 0 carries no usable time).
+   */
+  offsetMs: number | undefined;
+  /** δ = (T4 − T1) − (T3 − T2): the network round trip, excluding the server's processing. */
+  delayMs: number | undefined;
+  /** Requests sent before this reply came (1 = no retry). */
+  attempts: number;
+  /** Wall time of the whole exchange, lookup included. */
+  durationMs: number;
+}
+
+export type NtpFailureKind =
+  /** No valid reply within the attempts and the budget. */
+  | 'timeout'
+  /** ICMP port unreachable: nothing serves UDP on that port. */
+  | 'refused'
+  /** A reply arrived but is not a valid NTP server reply (short, wrong mode/version, zero transmit). */
+  | 'malformed'
+  /** A reply whose origin timestamp is not our transmit timestamp: not an answer to our request. */
+  | 'spoofed'
+  /** The host name did not resolve. */
+  | 'unresolved'
+  | 'invalid-address'
+  /** Any other socket error (no route, permission...). */
+  | 'network'
+  /** The run or the caller gave up. */
+  | 'aborted';
+
+export interface NtpFailure {
+  kind: NtpFailureKind;
+  server: string;
+  address?: string;
+  port?: number;
+  /** One sentence of facts: what arrived or what the socket said. */
+  detail: string;
+  attempts: number;
+  /** How long the exchange waited before giving up. */
+  waitedMs: number;
+  /** The per-request timeout in force. */
+  timeoutMs: number;
+}
+
+export type NtpResult = { ok: true; reply: NtpReply } | { ok: false; failure: NtpFailure };
+
 export interface NtpProbe {
+  /**
+   * The SNTP exchange with one server (an inventory `ntp.servers` entry). Cached per run, so
+   * MRA-NTP-001..003 share one exchange; `signal` only stops this caller waiting.
+   */
+  query(server: string, signal?: AbortSignal): Promise<NtpResult>;
   close?(): Promise<void>;
 }
 
-export function createNtpProbe(_options: ServiceOptions): NtpProbe {
-  return {};
+/** The stable target string for an inventory NTP server entry (default port 123). */
+export function ntpTarget(server: string): string {
+  try {
+    return formatAddress(parseAddress(server, NTP_PORT));
+  } catch {
+    return server.trim();
+  }
+}
+
+export function createNtpProbe(options: ServiceOptions): NtpProbe {
+  const cache = new Map<string, Promise<NtpResult>>();
+  return {
+    query(server, signal) {
+      const key = ntpTarget(server);
+      let pending = cache.get(key);
+      if (!pending) {
+        pending = options.limiter.run(() => exchangeWith(server, options.timeoutMs, options.signal));
+        cache.set(key, pending);
+      }
+      return signal ? abandonOnAbort(pending, signal, key, options.timeoutMs) : pending;
+    },
+    async close() {
+      await Promise.allSettled(cache.values());
+    },
+  };
+}
+
+function abandonOnAbort(pending: Promise<NtpResult>, signal: AbortSignal, server: string, timeoutMs: number): Promise<NtpResult> {
+  const started = performance.now();
+  const aborted = (): NtpResult => ({
+    ok: false,
+    failure: { kind: 'aborted', server, detail: 'the check was cancelled', attempts: 0, waitedMs: elapsed(started), timeoutMs },
+  });
+  if (signal.aborted) return Promise.resolve(aborted());
+  return new Promise((resolve) => {
+    const onAbort = (): void => resolve(aborted());
+    signal.addEventListener('abort', onAbort, { once: true });
+    void pending.then((result) => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(result);
+    });
+  });
+}
+
+const elapsed = (since: number): number => Math.round(performance.now() - since);
+
+/** Resolves the server, then runs the UDP exchange; never throws for network outcomes. */
+export async function exchangeWith(server: string, timeoutMs: number, signal: AbortSignal): Promise<NtpResult> {
+  const started = performance.now();
+  const budgetEnd = started + 4 * timeoutMs;
+  const target = ntpTarget(server);
+  const fail = (kind: NtpFailureKind, detail: string, extra: Partial<NtpFailure> = {}): NtpResult => ({
+    ok: false,
+    failure: { kind, server: target, detail, attempts: 0, waitedMs: elapsed(started), timeoutMs, ...extra },
+  });
+  let host: string;
+  let port: number;
+  try {
+    ({ host, port } = parseAddress(server, NTP_PORT));
+  } catch (error) {
+    return fail('invalid-address', error instanceof AddressError ? error.message : String(error));
+  }
+  if (signal.aborted) return fail('aborted', 'the run was cancelled');
+  let address = host;
+  let family = isIP(host);
+  if (family === 0) {
+    const resolved = await resolveWithin(host, timeoutMs, signal);
+    if ('error' in resolved) return fail(resolved.kind, resolved.error, { port });
+    ({ address, family } = resolved);
+  }
+  return udpExchange({ target, address, family: family === 6 ? 6 : 4, port, timeoutMs, signal, started, budgetEnd });
+}
+
+async function resolveWithin(
+  host: string,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<{ address: string; family: number } | { kind: NtpFailureKind; error: string }> {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const bound = new Promise<{ kind: NtpFailureKind; error: string }>((resolve) => {
+    timer = setTimeout(() => resolve({ kind: 'unresolved', error: `no address for ${host} within ${timeoutMs} ms` }), timeoutMs);
+    onAbort = () => resolve({ kind: 'aborted', error: 'the run was cancelled' });
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([
+      lookup(host).then(
+        (found) => ({ address: found.address, family: found.family }),
+        (error: NodeJS.ErrnoException) => ({ kind: 'unresolved' as const, error: `${host} does not resolve (${error.code ?? error.message})` }),
+      ),
+      bound,
+    ]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) signal.removeEventListener('abort', onAbort);
+  }
+}
+
+interface ExchangePlan {
+  target: string;
+  address: string;
+  family: 4 | 6;
+  port: number;
+  timeoutMs: number;
+  signal: AbortSignal;
+  started: number;
+  budgetEnd: number;
+}
+
+interface SentRequest {
+  attempt: number;
+  /** T1 on the wall clock (what the offset is about) and on the monotonic clock (for the delay). */
+  wallMs: number;
+  monoMs: number;
+}
+
+/** A client request: LI 0, version 4, mode 3; every other field zero except the transmit timestamp. */
+export function buildClientRequest(transmitTimestamp: Buffer): Buffer {
+  const packet = Buffer.alloc(NTP_HEADER_LENGTH);
+  packet[0] = (0 << 6) | (4 << 3) | 3;
+  transmitTimestamp.copy(packet, 40, 0, 8);
+  return packet;
+}
+
+/**
+ * The transmit timestamp we send is a random 64-bit nonce, not our clock (the data-minimisation
+ * practice of RFC 9109 / draft-ietf-ntp-data-minimization): the server echoes it as the origin
+ * timestamp, so an off-path attacker cannot forge a reply without seeing the request, and T1 is
+ * kept locally.
+ */
+function newNonce(): Buffer {
+  for (;;) {
+    const nonce = randomBytes(8);
+    if (!nonce.equals(Buffer.alloc(8))) return nonce;
+  }
+}
+
+function udpExchange(plan: ExchangePlan): Promise<NtpResult> {
+  const { target, address, port, timeoutMs, signal, started, budgetEnd } = plan;
+  return new Promise((resolve) => {
+    const socket: Socket = createSocket(plan.family === 6 ? 'udp6' : 'udp4');
+    const sent = new Map<string, SentRequest>();
+    let attempts = 0;
+    let lastRejection: { kind: 'malformed' | 'spoofed'; detail: string } | undefined;
+    let rejectedCount = 0;
+    let timer: NodeJS.Timeout | undefined;
+    let finished = false;
+
+    const finish = (result: NtpResult): void => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
+      try {
+        socket.close();
+      } catch {
+        // already closed by a socket error
+      }
+      resolve(result);
+    };
+    const failure = (kind: NtpFailureKind, detail: string): NtpResult => ({
+      ok: false,
+      failure: { kind, server: target, address, port, detail, attempts, waitedMs: elapsed(started), timeoutMs },
+    });
+    const giveUp = (): void => {
+      if (lastRejection) {
+        const count = rejectedCount === 1 ? '1 reply was' : `${rejectedCount} replies were`;
+        finish(failure(lastRejection.kind, `${count} rejected; last: ${lastRejection.detail}`));
+      } else {
+        finish(failure('timeout', `no reply to ${attempts} request${attempts === 1 ? '' : 's'}`));
+      }
+    };
+    const send = (): void => {
+      const remaining = budgetEnd - performance.now();
+      if (attempts >= NTP_MAX_ATTEMPTS || remaining <= 0) {
+        giveUp();
+        return;
+      }
+      attempts++;
+      const nonce = newNonce();
+      sent.set(nonce.toString('hex'), { attempt: attempts, wallMs: Date.now(), monoMs: performance.now() });
+      socket.send(buildClientRequest(nonce), (error) => {
+        if (error) finish(failure('network', `send failed: ${error.message}`));
+      });
+      clearTimeout(timer);
+      timer = setTimeout(send, Math.min(timeoutMs, remaining));
+    };
+    const onAbort = (): void => finish(failure('aborted', 'the run was cancelled'));
+
+    socket.on('message', (message) => {
+      if (finished) return;
+      const receivedMono = performance.now();
+      const verdict = validateReply(message, (origin) => sent.get(origin));
+      if (!verdict.ok) {
+        rejectedCount++;
+        lastRejection = verdict;
+        // A broken or hostile peer will not improve by waiting; a genuine reply to an earlier
+        // request is still accepted while the next attempt is out.
+        send();
+        return;
+      }
+      const { packet, request } = verdict;
+      const t1 = request.wallMs;
+      const t4 = request.wallMs + (receivedMono - request.monoMs);
+      const t2 = packet.receiveTimeMs;
+      const t3 = packet.transmitTimeMs;
+      const timed = t2 !== undefined && t3 !== undefined;
+      finish({
+        ok: true,
+        reply: {
+          ...packet,
+          server: target,
+          address,
+          port,
+          clientTransmitMs: t1,
+          clientReceiveMs: t4,
+          offsetMs: timed ? (t2 - t1 + (t3 - t4)) / 2 : undefined,
+          delayMs: timed ? t4 - t1 - (t3 - t2) : undefined,
+          attempts: request.attempt,
+          durationMs: elapsed(started),
+        },
+      });
+    });
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ECONNREFUSED') {
+        finish(failure('refused', `ICMP port unreachable from ${formatAddress({ host: address, port })}`));
+      } else {
+        finish(failure('network', error.code ? `${error.code}: ${error.message}` : error.message));
+      }
+    });
+    signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
+    // A connected socket makes the kernel drop datagrams from other sources and report ICMP errors.
+    socket.connect(port, address, () => send());
+  });
+}
+
+type Verdict<R> = { ok: true; packet: NtpPacket; request: R } | { ok: false; kind: 'malformed' | 'spoofed'; detail: string };
+
+/** RFC 4330 section 5 sanity checks on a reply, in the order that names the real problem. */
+export function validateReply<R>(message: Buffer, requestFor: (originHex: string) => R | undefined): Verdict<R> {
+  if (message.length < NTP_HEADER_LENGTH) {
+    return { ok: false, kind: 'malformed', detail: `${message.length}-byte packet, shorter than the ${NTP_HEADER_LENGTH}-byte NTP header` };
+  }
+  const packet = parseNtpPacket(message);
+  if (packet.mode !== 4) return { ok: false, kind: 'malformed', detail: `mode ${packet.mode}, expected 4 (server)` };
+  if (packet.version !== 3 && packet.version !== 4) {
+    return { ok: false, kind: 'malformed', detail: `version ${packet.version}, expected 3 or 4` };
+  }
+  const request = requestFor(packet.originTimestampHex);
+  if (request === undefined) {
+    return {
+      ok: false,
+      kind: 'spoofed',
+      detail: `origin timestamp ${packet.originTimestampHex} does not echo any transmit timestamp we sent`,
+    };
+  }
+  // A kiss-of-death carries no usable time, only its code; servers differ in what they echo there.
+  if (packet.stratum !== 0) {
+    if (packet.transmitTimeMs === undefined) return { ok: false, kind: 'malformed', detail: 'transmit timestamp is zero' };
+    if (packet.receiveTimeMs === undefined) return { ok: false, kind: 'malformed', detail: 'receive timestamp is zero' };
+  }
+  return { ok: true, packet, request };
+}
+
+/** Decodes the 48-byte header; the caller has checked the length. */
+export function parseNtpPacket(message: Buffer): NtpPacket {
+  const first = message.readUInt8(0);
+  const stratum = message.readUInt8(1);
+  const referenceIdHex = message.subarray(12, 16).toString('hex');
+  const referenceId = stratum <= 1 ? asciiCode(message.subarray(12, 16)) : [...message.subarray(12, 16)].join('.');
+  return {
+    leap: (first >> 6) as LeapIndicator,
+    version: (first >> 3) & 0b111,
+    mode: first & 0b111,
+    stratum,
+    poll: message.readInt8(2),
+    precision: message.readInt8(3),
+    rootDelayMs: shortFormatMs(message, 4),
+    rootDispersionMs: shortFormatMs(message, 8),
+    referenceIdHex,
+    referenceId,
+    ...(stratum === 0 ? { kissCode: referenceId } : {}),
+    referenceTimestampHex: message.subarray(16, 24).toString('hex'),
+    originTimestampHex: message.subarray(24, 32).toString('hex'),
+    receiveTimestampHex: message.subarray(32, 40).toString('hex'),
+    transmitTimestampHex: message.subarray(40, 48).toString('hex'),
+    referenceTimeMs: timestampMs(message, 16),
+    receiveTimeMs: timestampMs(message, 32),
+    transmitTimeMs: timestampMs(message, 40),
+    length: message.length,
+  };
+}
+
+/** NTP short format (16.16 seconds); root delay is signed in RFC 5905, dispersion unsigned. */
+function shortFormatMs(message: Buffer, offset: number): number {
+  return (message.readUInt32BE(offset) / 65536) * 1000;
+}
+
+/**
+ * NTP timestamp (32.32 seconds since 1900) as Unix ms. Seconds with the top bit clear are read as
+ * era 1 (after 2036-02-07), as RFC 4330 section 3 suggests; this covers 1968–2104.
+ */
+function timestampMs(message: Buffer, offset: number): number | undefined {
+  const seconds = message.readUInt32BE(offset);
+  const fraction = message.readUInt32BE(offset + 4);
+  if (seconds === 0 && fraction === 0) return undefined;
+  const eraSeconds = seconds >= 0x8000_0000 ? seconds : seconds + TWO_POW_32;
+  return (eraSeconds - NTP_UNIX_EPOCH_OFFSET_S) * 1000 + (fraction / TWO_POW_32) * 1000;
+}
+
+/** Unix ms as an NTP timestamp (era-aware inverse of timestampMs), for responders. */
+export function writeNtpTimestamp(target: Buffer, offset: number, unixMs: number): void {
+  const totalSeconds = unixMs / 1000 + NTP_UNIX_EPOCH_OFFSET_S;
+  const seconds = Math.floor(totalSeconds);
+  const fraction = Math.min(TWO_POW_32 - 1, Math.floor((totalSeconds - seconds) * TWO_POW_32));
+  target.writeUInt32BE(seconds % TWO_POW_32, offset);
+  target.writeUInt32BE(fraction, offset + 4);
+}
+
+/** Four ASCII characters (kiss code, clock name), NULs trimmed; anything unprintable as hex. */
+function asciiCode(bytes: Buffer): string {
+  const text = bytes.toString('latin1').replace(/\0+$/, '');
+  return /^[\x20-\x7e]+$/.test(text) ? text : `0x${bytes.toString('hex')}`;
 }

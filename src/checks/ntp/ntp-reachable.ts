@@ -1,0 +1,48 @@
+import { defineCheck, type CheckFinding } from '../../engine/types.js';
+import { assessServers, exchangeEvidence, round, type ReachabilityMessage } from './servers.js';
+
+/**
+ * MRA-NTP-001: every NTP server of the deployment answers as a usable time source. MRA needs an
+ * NTP server for the deployment (seed: prerequisites); CUCM, IM&P and the Expressways reject a
+ * source that is unsynchronised (leap 3 / stratum 16) or refuses them (kiss-of-death).
+ */
+export default defineCheck<ReachabilityMessage | 'reachable'>({
+  id: 'MRA-NTP-001',
+  needs: ['ntp'],
+  messages: {
+    reachable: '{server} answers SNTP: stratum {stratum}, reference {referenceId}, offset {offsetMs} ms, round trip {delayMs} ms.',
+    kissOfDeath: '{server} answered with a kiss-of-death ({code}: {meaning}); it gives this client no time.',
+    unsynchronised: '{server} answers but is not synchronised (leap indicator 3, stratum {stratum}); clients will not use its time.',
+    stratumOutOfRange: '{server} reports stratum {stratum}, outside 1–15: it is not synchronised to any reference.',
+    noAnswer: '{server} did not answer {attempts} SNTP requests within {waitedMs} ms.',
+    refused: '{server} refused the SNTP request (ICMP port unreachable): nothing serves NTP on UDP port {port}.',
+    rejectedReply: '{server} sent only replies that were rejected as {kind}: {detail}.',
+    unresolved: '{server} could not be queried: {detail}.',
+    probeFailed: '{server} could not be queried: {detail}.',
+  },
+  async run(ctx) {
+    const assessments = await assessServers(ctx);
+    return assessments.map(({ target, result, reachability }): CheckFinding<ReachabilityMessage | 'reachable'> => {
+      const evidence = exchangeEvidence(result);
+      const durationMs = result.ok ? result.reply.durationMs : result.failure.waitedMs;
+      if (reachability.status !== 'pass') {
+        return { target, status: reachability.status, messageId: reachability.messageId, args: reachability.args, evidence, durationMs };
+      }
+      const { reply } = reachability;
+      return {
+        target,
+        status: 'pass',
+        messageId: 'reachable',
+        args: {
+          server: target,
+          stratum: reply.stratum,
+          referenceId: reply.referenceId,
+          offsetMs: round(reply.offsetMs, 1),
+          delayMs: round(reply.delayMs, 1),
+        },
+        evidence,
+        durationMs,
+      };
+    });
+  },
+});

@@ -1,0 +1,44 @@
+import { defineCheck, type CheckFinding } from '../../engine/types.js';
+import { assessServers, exchangeEvidence } from './servers.js';
+
+type Message = 'stratumWithinPolicy' | 'stratumTooHigh' | 'prerequisiteFailed';
+
+/**
+ * MRA-NTP-002: each server is close enough to a reference clock. Every hop adds error; CUCM nodes
+ * sit one stratum below their source and phones one more, so a distant source leaves the cluster
+ * at a stratum where drift between nodes and Expressways starts to show.
+ */
+export default defineCheck<Message>({
+  id: 'MRA-NTP-002',
+  needs: ['ntp'],
+  messages: {
+    stratumWithinPolicy: '{server} is at stratum {stratum} (policy: at most {maxStratum}).',
+    stratumTooHigh: '{server} is at stratum {stratum}, above the policy maximum of {maxStratum}.',
+    prerequisiteFailed: 'Skipped: {server} failed MRA-NTP-001 ({reason}); see that finding.',
+  },
+  async run(ctx) {
+    const maxStratum = ctx.policy.maxNtpStratum;
+    const assessments = await assessServers(ctx);
+    return assessments.map(({ target, result, reachability }): CheckFinding<Message> => {
+      if (reachability.status !== 'pass') {
+        return {
+          target,
+          status: 'skipped',
+          messageId: 'prerequisiteFailed',
+          args: { server: target, reason: reachability.reason },
+          evidence: { prerequisite: 'MRA-NTP-001', reason: reachability.reason },
+          durationMs: 0,
+        };
+      }
+      const { stratum } = reachability.reply;
+      return {
+        target,
+        status: stratum <= maxStratum ? 'pass' : 'fail',
+        messageId: stratum <= maxStratum ? 'stratumWithinPolicy' : 'stratumTooHigh',
+        args: { server: target, stratum, maxStratum },
+        evidence: { ...exchangeEvidence(result), maxNtpStratum: maxStratum },
+        durationMs: reachability.reply.durationMs,
+      };
+    });
+  },
+});
