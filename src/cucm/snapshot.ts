@@ -1,7 +1,8 @@
 /**
  * The normalized CUCM configuration (SPEC section 6). `collect` (live AXL) and the BAT CSV
  * importer both produce it; every CUCM check reads only this, so live and offline runs share code.
- * Names follow AXL's element names where AXL has one. JSON Schema: schema/snapshot.schema.json.
+ * Names follow AXL's element names where AXL has one. JSON Schema: schema/snapshot.schema.json,
+ * which is strict (unknown keys are errors, as in the inventory): a field added here goes there too.
  */
 export interface CucmSnapshot {
   /** CUCM version as getCCMVersion reports it, e.g. "15.0.1.11900(31)". */
@@ -19,7 +20,26 @@ export interface CucmSnapshot {
   userProfiles: UserProfile[];
   users: EndUser[];
   ils: { configured: boolean; role?: string };
+  /**
+   * Sections the source could not supply (added by the CUCM snapshot-side work): a BAT phone export
+   * carries phones only, so a snapshot built from it alone lists the other sections here and the
+   * rules that need them are skipped with that reason instead of judging empty lists.
+   */
+  absentSections?: SnapshotSection[];
 }
+
+/** The sections of a snapshot, as named in SPEC section 6. */
+export type SnapshotSection =
+  | 'services'
+  | 'phones'
+  | 'securityProfiles'
+  | 'devicePools'
+  | 'dateTimeGroups'
+  | 'regions'
+  | 'commonPhoneProfiles'
+  | 'userProfiles'
+  | 'users'
+  | 'ils';
 
 export interface ServiceState {
   node: string;
@@ -40,6 +60,11 @@ export interface Phone {
   owner?: string;
   /** ICE settings on the phone itself (Jabber desktop), when set there. */
   ice?: IceSettings;
+  /**
+   * AXL `enableExtensionMobility` (BAT column "Extension Mobility", t/f). Added with the BAT
+   * importer; informational (Extension Mobility over MRA needs it on the phone), no rule judges it.
+   */
+  enableExtensionMobility?: boolean;
 }
 
 export type DeviceSecurityMode = 'Non Secure' | 'Authenticated' | 'Encrypted' | string;

@@ -1,0 +1,52 @@
+import { modelMatcher } from '../../cucm/mra-scope.js';
+import { defineCheck, type CheckFinding } from '../../engine/types.js';
+import { endpointScope, endpointsByProfile, profileEvidence, profileTarget, snapshotFor, SNAPSHOT_MESSAGES } from './snapshot-access.js';
+
+const messages = {
+  ...SNAPSHOT_MESSAGES,
+  tftpUnchecked: 'Phone security profile {profile} (used by {models}) has TFTP Encrypted Config unchecked.',
+  tftpEncrypted:
+    'Phone security profile {profile} has TFTP Encrypted Config checked but is used by {models}, on which MRA does not work with encrypted TFTP configuration.',
+  profileNotInSnapshot: 'Phone security profile {profile}, used by {models}, is not in the CUCM configuration read.',
+  noExcludedModels: 'Skipped: no MRA endpoint is a model that needs TFTP Encrypted Config unchecked ({patterns}).',
+};
+
+/**
+ * Seed: phone security profile step 8 — leave TFTP Encrypted Config unchecked for DX, 7800 and
+ * 8811/8841/8845/8861/8865, since MRA does not work on them otherwise. Models come from
+ * policy.tftpEncryptionExcludedModels (wildcards, case-insensitive).
+ */
+export default defineCheck({
+  id: 'MRA-CUCM-005',
+  needs: ['cucm'],
+  messages,
+  async run(ctx) {
+    const access = await snapshotFor(ctx, ['phones', 'securityProfiles']);
+    if (!access.ok) return access.findings;
+    const scope = endpointScope(access.snapshot, ctx.inventory);
+    if (!scope.ok) return scope.findings;
+    const patterns = ctx.policy.tftpEncryptionExcludedModels;
+    const excluded = modelMatcher(patterns);
+    const profiles = new Map(access.snapshot.securityProfiles.map((profile) => [profile.name, profile]));
+    const findings: CheckFinding<keyof typeof messages>[] = [];
+    for (const [name, phones] of endpointsByProfile(scope.endpoints)) {
+      const affected = phones.filter((phone) => excluded(phone.model) !== undefined);
+      if (affected.length === 0) continue;
+      const profile = profiles.get(name);
+      const models = [...new Set(affected.map((phone) => phone.model))].sort();
+      const evidence = {
+        ...profileEvidence(profile, affected),
+        matchedPatterns: [...new Set(models.map((model) => excluded(model)))],
+      };
+      const args = { profile: name, models: `${affected.length} ${models.join('/')} MRA endpoint${affected.length === 1 ? '' : 's'}` };
+      const target = profileTarget(name);
+      if (!profile) findings.push({ target, status: 'inconclusive', messageId: 'profileNotInSnapshot', args, evidence });
+      else if (profile.tftpEncryptedConfig) findings.push({ target, status: 'fail', messageId: 'tftpEncrypted', args, evidence });
+      else findings.push({ target, status: 'pass', messageId: 'tftpUnchecked', args, evidence });
+    }
+    if (findings.length === 0) {
+      return [{ target: 'deployment', status: 'skipped', messageId: 'noExcludedModels', args: { patterns: patterns.join(', ') }, evidence: { tftpEncryptionExcludedModels: patterns } }];
+    }
+    return findings;
+  },
+});
