@@ -1,10 +1,548 @@
+import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { lookup } from 'node:dns/promises';
+import { connect, isIP, type Socket as TcpSocket } from 'node:net';
+import { Packet } from 'dns2';
 import type { ServiceOptions } from '../engine/services.js';
+import { formatAddress, parseAddress, type Address } from '../inventory/address.js';
 
-/** Placeholder until the area lands: DNS queries (dns2, UDP with TCP fallback), cached per resolver+name+type. */
+/**
+ * The DNS probe: the only code that talks DNS. Messages are built and decoded with dns2's Packet;
+ * the transport is our own (connected UDP socket, TCP retry on TC=1) because the checks need a
+ * single deadline covering UDP and the TCP retry, an AbortSignal, and a typed outcome for hostile
+ * replies instead of "dropped, then timed out".
+ */
+
+export type DnsQueryType = 'A' | 'AAAA' | 'CNAME' | 'SRV' | 'PTR' | 'TXT' | 'NS' | 'SOA';
+
+/**
+ * What one query came to. The first three are answers a check can judge; the others mean the
+ * resolver could not be asked (or did not say) and are never a pass.
+ */
+export type DnsOutcome =
+  | 'answer' // NOERROR with records in the answer section
+  | 'nodata' // NOERROR, empty answer section: the name exists, the type does not
+  | 'nxdomain'
+  | 'servfail'
+  | 'refused'
+  | 'error-rcode' // FORMERR, NOTIMP and the other error codes
+  | 'timeout'
+  | 'malformed' // a reply arrived but cannot be trusted: undecodable, wrong id, wrong question
+  | 'network-error';
+
+export const ANSWERED: readonly DnsOutcome[] = ['answer', 'nodata', 'nxdomain'];
+
+export function isAnswered(outcome: DnsOutcome): boolean {
+  return ANSWERED.includes(outcome);
+}
+
+/** One resource record, with the RDATA in the presentation form dig prints. */
+export interface DnsRecord {
+  /** Owner name, lower case, no trailing dot. */
+  name: string;
+  type: string;
+  ttl: number;
+  data: string;
+  /** A / AAAA */
+  address?: string;
+  /** CNAME, PTR, NS, SRV (lower case, no trailing dot) */
+  target?: string;
+  priority?: number;
+  weight?: number;
+  port?: number;
+}
+
+export interface DnsResult {
+  /** The resolver as it appears in targets and evidence: 10.1.1.53:53, [::1]:5353. */
+  resolver: string;
+  name: string;
+  type: DnsQueryType;
+  outcome: DnsOutcome;
+  /** Response code as sent, when a reply was decoded. */
+  rcode?: string;
+  answers: DnsRecord[];
+  /** The answer came over TCP after a truncated (TC=1) UDP reply. */
+  tcp: boolean;
+  authoritative?: boolean;
+  /** Why the query failed (timeout, decode error, socket error). */
+  detail?: string;
+  durationMs: number;
+}
+
+/** Forward lookup of a host name (A and AAAA), following CNAME chains. */
+export interface AddressLookup {
+  resolver: string;
+  name: string;
+  outcome: 'resolved' | 'nodata' | 'nxdomain' | 'failed' | 'cname-loop';
+  /** Canonical text form, de-duplicated. */
+  addresses: string[];
+  /** The names the lookup went through: [name, cname target, ...]. */
+  chain: string[];
+  /** Every query the lookup made, in order. */
+  queries: DnsResult[];
+  /** The first query that got no usable answer (timeout, SERVFAIL...), when there was one. */
+  failure?: DnsResult;
+  detail?: string;
+}
+
 export interface DnsProbe {
+  /** One query; identical (resolver, name, type) queries in a run are sent once. */
+  query(resolver: string, name: string, type: DnsQueryType, signal?: AbortSignal): Promise<DnsResult>;
+  /** A and AAAA of a name on one resolver, following CNAMEs up to MAX_CNAME_HOPS. */
+  resolveAddresses(resolver: string, name: string, signal?: AbortSignal): Promise<AddressLookup>;
   close?(): Promise<void>;
 }
 
-export function createDnsProbe(_options: ServiceOptions): DnsProbe {
-  return {};
+/** Longer chains are treated as a loop: resolvers themselves give up around this depth. */
+export const MAX_CNAME_HOPS = 8;
+export const DNS_PORT = 53;
+
+const RCODE_NAMES: Record<number, string> = Object.fromEntries(
+  Object.entries(Packet.RCODE).map(([name, code]) => [code, name === 'BADSIG' ? 'BADVERS' : name]),
+);
+const rcodeName = (code: number): string => RCODE_NAMES[code] ?? `RCODE${code}`;
+
+/** Lower case, no trailing dot: how names are compared everywhere in the dns area. */
+export function canonicalName(name: string): string {
+  return name.trim().toLowerCase().replace(/\.$/, '');
+}
+
+/** The eight groups of an IPv6 address (hex, no leading zeros); handles `::` and a dotted tail. */
+function ipv6Groups(ip: string): number[] {
+  let text = ip.trim().toLowerCase();
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = '', tail] = text.split('::');
+  const headGroups = head === '' ? [] : head.split(':');
+  const tailGroups = tail === undefined || tail === '' ? [] : tail.split(':');
+  const zeros = tail === undefined ? [] : Array<string>(Math.max(0, 8 - headGroups.length - tailGroups.length)).fill('0');
+  return [...headGroups, ...zeros, ...tailGroups].map((group) => parseInt(group, 16) || 0);
+}
+
+/** The text form addresses are compared in (IPv6 compressed per RFC 5952, lower case). */
+export function canonicalIp(ip: string): string {
+  const value = ip.trim();
+  return isIP(value) === 6 ? Packet.toIPv6(ipv6Groups(value)) : value;
+}
+
+/** The PTR owner name of an address: 10.1.1.10.in-addr.arpa reversed, or the ip6.arpa nibbles. */
+export function reverseName(ip: string): string {
+  if (isIP(ip) === 4) return `${ip.split('.').reverse().join('.')}.in-addr.arpa`;
+  const nibbles = ipv6Groups(ip)
+    .map((group) => group.toString(16).padStart(4, '0'))
+    .join('');
+  return `${[...nibbles].reverse().join('.')}.ip6.arpa`;
+}
+
+/** `name. TTL IN TYPE rdata`, as dig prints it, so a reader can compare with `dig @resolver`. */
+export function formatRecord(record: DnsRecord): string {
+  return `${record.name}. ${record.ttl} IN ${record.type} ${record.data}`;
+}
+
+/** The facts of one query, for evidence. */
+export function queryEvidence(result: DnsResult): Record<string, unknown> {
+  return {
+    resolver: result.resolver,
+    question: `${result.name} ${result.type}`,
+    outcome: result.outcome,
+    ...(result.rcode !== undefined ? { rcode: result.rcode } : {}),
+    answers: result.answers.map(formatRecord),
+    tcp: result.tcp,
+    ...(result.detail ? { detail: result.detail } : {}),
+  };
+}
+
+/** One sentence for an unanswered query, for messages. */
+export function describeFailure(result: DnsResult): string {
+  switch (result.outcome) {
+    case 'timeout':
+      return result.detail ?? 'no reply within the timeout';
+    case 'servfail':
+    case 'refused':
+    case 'error-rcode':
+      return `the resolver answered ${result.rcode ?? result.outcome}`;
+    default:
+      return result.detail ?? result.outcome;
+  }
+}
+
+function toRecord(resource: InstanceType<typeof Packet.Resource>): DnsRecord {
+  const type = Packet.typeName(resource.type);
+  const base = { name: canonicalName(resource.name), type, ttl: resource.ttl };
+  switch (type) {
+    case 'A':
+      return { ...base, data: resource.address ?? '', address: resource.address ?? '' };
+    case 'AAAA': {
+      const address = canonicalIp(resource.address ?? '');
+      return { ...base, data: address, address };
+    }
+    case 'CNAME':
+    case 'PTR':
+      return { ...base, data: `${canonicalName(resource.domain ?? '')}.`, target: canonicalName(resource.domain ?? '') };
+    case 'NS':
+      return { ...base, data: `${canonicalName(resource.ns ?? '')}.`, target: canonicalName(resource.ns ?? '') };
+    case 'SRV': {
+      const target = canonicalName(resource.target ?? '');
+      const { priority = 0, weight = 0, port = 0 } = resource;
+      return { ...base, data: `${priority} ${weight} ${port} ${target}.`, target, priority, weight, port };
+    }
+    case 'TXT': {
+      const strings = Array.isArray(resource.data) ? resource.data : [String(resource.data ?? '')];
+      return { ...base, data: strings.map((text) => JSON.stringify(text)).join(' ') };
+    }
+    case 'SOA':
+      return {
+        ...base,
+        data: `${canonicalName(resource.primary ?? '')}. ${canonicalName(resource.admin ?? '')}. ${resource.serial} ${resource.refresh} ${resource.retry} ${String(resource.expiration)} ${resource.minimum}`,
+      };
+    default:
+      return { ...base, data: Buffer.isBuffer(resource.data) ? `\\# ${resource.data.length} ${resource.data.toString('hex')}` : '' };
+  }
+}
+
+/** What the transport hands back: a decoded reply, or why there is none. */
+type Exchange = { reply: InstanceType<typeof Packet>; tcp: boolean } | { failure: 'timeout' | 'malformed' | 'network-error'; detail: string; tcp: boolean };
+
+class QueryFailure extends Error {
+  constructor(
+    readonly kind: 'malformed' | 'network-error',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function buildQuery(name: string, type: DnsQueryType): { id: number; bytes: Buffer } {
+  const query = new Packet();
+  const id = Packet.uuid();
+  query.header.id = id;
+  query.header.rd = 1;
+  query.questions.push({ name, type: Packet.TYPE[type], class: Packet.CLASS.IN } as InstanceType<typeof Packet.Question>);
+  return { id, bytes: query.toBuffer() };
+}
+
+/**
+ * Decodes a reply and refuses anything that is not the answer to our question: dns2 drops such
+ * packets silently, which would turn a broken resolver into a timeout and hide what it did.
+ */
+function decodeReply(bytes: Buffer, id: number, name: string, type: DnsQueryType): InstanceType<typeof Packet> {
+  if (bytes.length < Packet.HEADER_SIZE) {
+    throw new QueryFailure('malformed', `reply is ${bytes.length} octets, shorter than the 12-octet DNS header`);
+  }
+  const replyId = bytes.readUInt16BE(0);
+  if (replyId !== id) throw new QueryFailure('malformed', `reply id ${replyId} does not match query id ${id}`);
+  if ((bytes[2]! & 0x80) === 0) throw new QueryFailure('malformed', 'reply has the QR bit clear (it is a query, not a response)');
+  let reply: InstanceType<typeof Packet>;
+  try {
+    reply = Packet.parse(bytes);
+  } catch (error) {
+    throw new QueryFailure('malformed', `reply cannot be decoded: ${(error as Error).message}`);
+  }
+  const truncated = reply.header.tc === 1;
+  // A truncated UDP reply may legitimately end mid-record; only the TC bit matters then.
+  if (reply.errors.length > 0 && !truncated) {
+    throw new QueryFailure('malformed', `reply cannot be decoded: ${reply.errors[0]?.message ?? 'decode error'}`);
+  }
+  const question = reply.questions[0];
+  if (question && (canonicalName(question.name) !== canonicalName(name) || question.type !== Packet.TYPE[type])) {
+    throw new QueryFailure(
+      'malformed',
+      `reply is for ${canonicalName(question.name)} ${Packet.typeName(question.type)}, not ${canonicalName(name)} ${type}`,
+    );
+  }
+  return reply;
+}
+
+function abortReason(signal: AbortSignal, timeoutMs: number): string {
+  const reason: unknown = signal.reason;
+  if (reason instanceof DOMException && reason.name === 'TimeoutError') return `no reply within ${timeoutMs} ms`;
+  return 'query cancelled before a reply arrived';
+}
+
+function udpExchange(host: string, port: number, name: string, type: DnsQueryType, signal: AbortSignal, timeoutMs: number): Promise<Exchange> {
+  const { id, bytes } = buildQuery(name, type);
+  return new Promise((resolve) => {
+    const socket: UdpSocket = createSocket(isIP(host) === 6 ? 'udp6' : 'udp4');
+    const timers: NodeJS.Timeout[] = [];
+    let settled = false;
+    const finish = (exchange: Exchange): void => {
+      if (settled) return;
+      settled = true;
+      timers.forEach(clearTimeout);
+      signal.removeEventListener('abort', onAbort);
+      socket.close();
+      resolve(exchange);
+    };
+    const onAbort = (): void => finish({ failure: 'timeout', detail: abortReason(signal, timeoutMs), tcp: false });
+    signal.addEventListener('abort', onAbort, { once: true });
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      const detail = error.code === 'ECONNREFUSED' ? `port ${port} unreachable (ICMP): nothing listens there` : `UDP: ${error.message}`;
+      finish({ failure: 'network-error', detail, tcp: false });
+    });
+    socket.on('message', (message) => {
+      try {
+        finish({ reply: decodeReply(message, id, name, type), tcp: false });
+      } catch (error) {
+        if (error instanceof QueryFailure) finish({ failure: error.kind, detail: error.message, tcp: false });
+        else finish({ failure: 'malformed', detail: String(error), tcp: false });
+      }
+    });
+    const send = (): void => {
+      if (!settled) socket.send(bytes);
+    };
+    // A connected socket only delivers datagrams from the resolver's address and port.
+    socket.connect(port, host, () => {
+      send();
+      // UDP may be lost: resend twice inside the same deadline, as stub resolvers do.
+      timers.push(setTimeout(send, timeoutMs / 3), setTimeout(send, (2 * timeoutMs) / 3));
+    });
+    if (signal.aborted) onAbort();
+  });
+}
+
+/** TCP after TC=1 (RFC 7766): one length-prefixed message each way; 65,535 octets at most by framing. */
+function tcpExchange(host: string, port: number, name: string, type: DnsQueryType, signal: AbortSignal, timeoutMs: number): Promise<Exchange> {
+  const { id, bytes } = buildQuery(name, type);
+  return new Promise((resolve) => {
+    const socket: TcpSocket = connect({ host, port });
+    const chunks: Buffer[] = [];
+    let received = 0;
+    let expected: number | undefined;
+    let settled = false;
+    const finish = (exchange: Exchange): void => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', onAbort);
+      socket.destroy();
+      resolve(exchange);
+    };
+    const onAbort = (): void =>
+      finish({ failure: 'timeout', detail: `UDP reply was truncated; TCP retry: ${abortReason(signal, timeoutMs)}`, tcp: true });
+    signal.addEventListener('abort', onAbort, { once: true });
+    socket.on('error', (error: NodeJS.ErrnoException) =>
+      finish({ failure: 'network-error', detail: `UDP reply was truncated; TCP retry failed: ${error.code ?? error.message}`, tcp: true }),
+    );
+    socket.on('connect', () => {
+      const length = Buffer.alloc(2);
+      length.writeUInt16BE(bytes.length);
+      socket.write(Buffer.concat([length, bytes]));
+    });
+    socket.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      received += chunk.length;
+      if (expected === undefined && received >= 2) expected = Buffer.concat(chunks).readUInt16BE(0);
+      if (expected === undefined || received < expected + 2) return;
+      const message = Buffer.concat(chunks).subarray(2, expected + 2);
+      try {
+        const reply = decodeReply(message, id, name, type);
+        if (reply.header.tc === 1) finish({ failure: 'malformed', detail: 'TCP reply has the TC bit set', tcp: true });
+        else finish({ reply, tcp: true });
+      } catch (error) {
+        if (error instanceof QueryFailure) finish({ failure: error.kind, detail: `TCP: ${error.message}`, tcp: true });
+        else finish({ failure: 'malformed', detail: String(error), tcp: true });
+      }
+    });
+    socket.on('end', () =>
+      finish({
+        failure: 'malformed',
+        detail: `TCP connection closed after ${Math.max(0, received - 2)} of ${expected ?? '?'} reply octets`,
+        tcp: true,
+      }),
+    );
+    if (signal.aborted) onAbort();
+  });
+}
+
+async function resolveHost(host: string, signal: AbortSignal): Promise<string> {
+  if (isIP(host) !== 0) return host;
+  const lookedUp = lookup(host).then((result) => result.address);
+  const aborted = new Promise<never>((_, reject) => {
+    if (signal.aborted) reject(new Error('cancelled'));
+    signal.addEventListener('abort', () => reject(new Error('cancelled')), { once: true });
+  });
+  return Promise.race([lookedUp, aborted]);
+}
+
+/**
+ * One query against one resolver: UDP, then TCP when the reply is truncated, all within one
+ * timeout (SPEC section 2: one DNS query = UDP plus its TCP retry).
+ */
+export async function sendQuery(
+  address: Address,
+  name: string,
+  type: DnsQueryType,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<DnsResult> {
+  const started = performance.now();
+  const resolver = formatAddress(address);
+  const deadline = signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs);
+  const base = { resolver, name: canonicalName(name), type };
+  const done = (partial: Omit<DnsResult, 'resolver' | 'name' | 'type' | 'durationMs'>): DnsResult => ({
+    ...base,
+    ...partial,
+    durationMs: Math.round(performance.now() - started),
+  });
+  let host: string;
+  try {
+    host = await resolveHost(address.host, deadline);
+  } catch (error) {
+    const detail = deadline.aborted ? abortReason(deadline, timeoutMs) : `cannot resolve the resolver's name ${address.host}: ${(error as Error).message}`;
+    return done({ outcome: deadline.aborted ? 'timeout' : 'network-error', answers: [], tcp: false, detail });
+  }
+  let exchange = await udpExchange(host, address.port, base.name, type, deadline, timeoutMs);
+  if ('reply' in exchange && exchange.reply.header.tc === 1) {
+    exchange = await tcpExchange(host, address.port, base.name, type, deadline, timeoutMs);
+  }
+  if ('failure' in exchange) return done({ outcome: exchange.failure, answers: [], tcp: exchange.tcp, detail: exchange.detail });
+  const { header } = exchange.reply;
+  const answers = exchange.reply.answers.map(toRecord);
+  const outcome: DnsOutcome =
+    header.rcode === Packet.RCODE.NOERROR
+      ? answers.length > 0
+        ? 'answer'
+        : 'nodata'
+      : header.rcode === Packet.RCODE.NXDOMAIN
+        ? 'nxdomain'
+        : header.rcode === Packet.RCODE.SERVFAIL
+          ? 'servfail'
+          : header.rcode === Packet.RCODE.REFUSED
+            ? 'refused'
+            : 'error-rcode';
+  return done({ outcome, rcode: rcodeName(header.rcode), answers, tcp: exchange.tcp, authoritative: header.aa === 1 });
+}
+
+/** Follows the CNAME records of an answer section from `name`; returns the final owner name. */
+function followAnswerChain(name: string, answers: readonly DnsRecord[], chain: string[]): string | 'loop' {
+  let owner = name;
+  for (;;) {
+    const cname = answers.find((record) => record.type === 'CNAME' && record.name === owner);
+    if (!cname?.target) return owner;
+    if (chain.includes(cname.target) || chain.length > MAX_CNAME_HOPS) return 'loop';
+    chain.push(cname.target);
+    owner = cname.target;
+  }
+}
+
+interface FamilyLookup {
+  outcome: AddressLookup['outcome'];
+  addresses: string[];
+  chain: string[];
+  queries: DnsResult[];
+  failure?: DnsResult;
+}
+
+async function lookupFamily(
+  query: DnsProbe['query'],
+  resolver: string,
+  name: string,
+  type: 'A' | 'AAAA',
+  signal?: AbortSignal,
+): Promise<FamilyLookup> {
+  const chain = [canonicalName(name)];
+  const queries: DnsResult[] = [];
+  let current = chain[0]!;
+  // An authoritative server stops a chain at its zone's edge; ask again for the name it ended on.
+  for (let hop = 0; hop <= MAX_CNAME_HOPS; hop++) {
+    const result = await query(resolver, current, type, signal);
+    queries.push(result);
+    if (!isAnswered(result.outcome)) {
+      // BIND answers SERVFAIL for a looping chain and includes the loop: that is a fact, not a failure.
+      if (followAnswerChain(current, result.answers, chain) === 'loop') return { outcome: 'cname-loop', addresses: [], chain, queries };
+      return { outcome: 'failed', addresses: [], chain, queries, failure: result };
+    }
+    const owner = followAnswerChain(current, result.answers, chain);
+    if (owner === 'loop') return { outcome: 'cname-loop', addresses: [], chain, queries };
+    const addresses = result.answers.filter((record) => record.type === type && record.name === owner).map((record) => canonicalIp(record.address ?? ''));
+    if (addresses.length > 0) return { outcome: 'resolved', addresses, chain, queries };
+    if (owner === current) return { outcome: result.outcome === 'nxdomain' ? 'nxdomain' : 'nodata', addresses: [], chain, queries };
+    if (result.outcome === 'nxdomain') return { outcome: 'nxdomain', addresses: [], chain, queries };
+    current = owner;
+  }
+  return { outcome: 'cname-loop', addresses: [], chain, queries };
+}
+
+async function resolveAddressesWith(query: DnsProbe['query'], resolver: string, name: string, signal?: AbortSignal): Promise<AddressLookup> {
+  const [v4, v6] = await Promise.all([
+    lookupFamily(query, resolver, name, 'A', signal),
+    lookupFamily(query, resolver, name, 'AAAA', signal),
+  ]);
+  const addresses = [...new Set([...v4.addresses, ...v6.addresses])];
+  const chain = v4.chain.length >= v6.chain.length ? v4.chain : v6.chain;
+  const queries = [...v4.queries, ...v6.queries];
+  const failure = v4.failure ?? v6.failure;
+  const base = { resolver, name: canonicalName(name), addresses, chain, queries, ...(failure ? { failure } : {}) };
+  if (addresses.length > 0) return { ...base, outcome: 'resolved' };
+  if (v4.outcome === 'cname-loop' || v6.outcome === 'cname-loop') {
+    return { ...base, outcome: 'cname-loop', detail: `CNAME chain ${chain.join(' -> ')} loops or exceeds ${MAX_CNAME_HOPS} hops` };
+  }
+  if (failure) return { ...base, outcome: 'failed', detail: describeFailure(failure) };
+  if (v4.outcome === 'nxdomain' && v6.outcome === 'nxdomain') return { ...base, outcome: 'nxdomain' };
+  return { ...base, outcome: 'nodata' };
+}
+
+/** The records of an address lookup, for evidence (queries included: a reader can replay them). */
+export function lookupEvidence(lookup: AddressLookup): Record<string, unknown> {
+  return {
+    resolver: lookup.resolver,
+    name: lookup.name,
+    outcome: lookup.outcome,
+    addresses: lookup.addresses,
+    ...(lookup.chain.length > 1 ? { cnameChain: lookup.chain } : {}),
+    queries: lookup.queries.map(queryEvidence),
+    ...(lookup.detail ? { detail: lookup.detail } : {}),
+  };
+}
+
+/** A probe answering from a function (tests: injected SERVFAIL, REFUSED, malformed...). */
+export function createDnsProbeFrom(answer: (resolver: string, name: string, type: DnsQueryType) => Promise<DnsResult> | DnsResult): DnsProbe {
+  const query: DnsProbe['query'] = async (resolver, name, type) => answer(resolver, canonicalName(name), type);
+  return {
+    query,
+    resolveAddresses: (resolver, name, signal) => resolveAddressesWith(query, resolver, name, signal),
+  };
+}
+
+function cancelled(resolver: string, name: string, type: DnsQueryType): DnsResult {
+  return { resolver, name: canonicalName(name), type, outcome: 'timeout', answers: [], tcp: false, detail: 'query cancelled before a reply arrived', durationMs: 0 };
+}
+
+export function createDnsProbe(options: ServiceOptions): DnsProbe {
+  const timeoutMs = options.inventory.dns.timeoutMs ?? options.timeoutMs;
+  const cache = new Map<string, Promise<DnsResult>>();
+  const query: DnsProbe['query'] = async (resolverText, name, type, signal) => {
+    let address: Address;
+    try {
+      address = parseAddress(resolverText, DNS_PORT);
+    } catch (error) {
+      return { resolver: resolverText, name: canonicalName(name), type, outcome: 'network-error', answers: [], tcp: false, detail: (error as Error).message, durationMs: 0 };
+    }
+    const resolver = formatAddress(address);
+    const key = `${resolver}\u0000${canonicalName(name)}\u0000${type}`;
+    let pending = cache.get(key);
+    if (!pending) {
+      // The shared query obeys only the run's signal: one caller's deadline must not poison the cache.
+      pending = options.limiter.run(() => sendQuery(address, name, type, timeoutMs, options.signal));
+      cache.set(key, pending);
+    }
+    if (!signal) return pending;
+    if (signal.aborted) return cancelled(resolver, name, type);
+    return new Promise<DnsResult>((resolve) => {
+      const onAbort = (): void => resolve(cancelled(resolver, name, type));
+      signal.addEventListener('abort', onAbort, { once: true });
+      void pending.then((result) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(result);
+      });
+    });
+  };
+  return {
+    query,
+    resolveAddresses: (resolver, name, signal) => resolveAddressesWith(query, resolver, name, signal),
+    async close() {
+      cache.clear();
+    },
+  };
 }
