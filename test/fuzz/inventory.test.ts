@@ -57,8 +57,10 @@ function problemsOf(outcome: Outcome): InputError['problems'] {
   return outcome.error.problems;
 }
 
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
 /** A complete, valid inventory (SPEC section 3); mutations start from here. */
-const VALID = {
+const VALID: Json = {
   domains: ['example.com'],
   dns: { internal: ['10.1.1.53', '127.0.0.1:5353', '[::1]:5353'], external: ['198.51.100.53'], timeoutMs: 2000 },
   ntp: { servers: ['10.1.1.123', '127.0.0.1:11123'] },
@@ -87,7 +89,6 @@ const VALID = {
   rules: { 'MRA-CUCM-008': 'off' },
 };
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Segment = string | number;
 
 /** Every position in a JSON value, with the JSON path the loader would print for it. */
@@ -134,9 +135,9 @@ const wrongTypeFor = (value: Json): fc.Arbitrary<Json> =>
     )
     .filter((candidate) => kindOf(candidate) !== kindOf(value) && !(kindOf(value) === 'number' && typeof candidate === 'number'));
 
-const VALID_POSITIONS = positions(VALID as Json).filter((path) => path.length > 0);
-const OBJECT_POSITIONS = positions(VALID as Json).filter((path) => {
-  const value = getAt(VALID as Json, path);
+const VALID_POSITIONS = positions(VALID).filter((path) => path.length > 0);
+const OBJECT_POSITIONS = positions(VALID).filter((path) => {
+  const value = getAt(VALID, path);
   // `rules` maps rule names to overrides: an extra key there is a rule name, not a typo'd key.
   return value !== null && typeof value === 'object' && !Array.isArray(value) && jsonPath(path) !== '$.rules';
 });
@@ -202,10 +203,10 @@ describe('inventory loader under random input', () => {
   it('names the JSON path of a value of the wrong type', () => {
     fc.assert(
       fc.property(
-        fc.constantFrom(...VALID_POSITIONS).chain((path) => fc.tuple(fc.constant(path), wrongTypeFor(getAt(VALID as Json, path)))),
+        fc.constantFrom(...VALID_POSITIONS).chain((path) => fc.tuple(fc.constant(path), wrongTypeFor(getAt(VALID, path)))),
         fc.boolean(),
         ([path, wrong], asText) => {
-          const data = setAt(VALID as Json, path, wrong);
+          const data = setAt(VALID, path, wrong);
           const outcome = asText ? loadText(stringify(data)) : loadData(data);
           const expected = jsonPath(path);
           const paths = problemsOf(outcome).map((problem) => problem.path);
@@ -219,9 +220,9 @@ describe('inventory loader under random input', () => {
   it('reports a typo\'d key as an unknown key at its JSON path', () => {
     fc.assert(
       fc.property(fc.constantFrom(...OBJECT_POSITIONS), fc.stringMatching(/^[a-z][A-Za-z]{0,10}x$/), (path, key) => {
-        const parent = getAt(VALID as Json, path) as Record<string, Json>;
+        const parent = getAt(VALID, path) as Record<string, Json>;
         fc.pre(!(key in parent));
-        const data = setAt(VALID as Json, [...path, key], 'oops');
+        const data = setAt(VALID, [...path, key], 'oops');
         const problems = problemsOf(loadText(stringify(data)));
         expect(problems).toContainEqual({ file: FILE, path: `${jsonPath(path)}.${key}`, message: expect.stringContaining('unknown key') });
       }),
@@ -232,7 +233,7 @@ describe('inventory loader under random input', () => {
   it('removes one element of an array or key of an object without crashing', () => {
     fc.assert(
       fc.property(fc.constantFrom(...VALID_POSITIONS), (path) => {
-        const copy = structuredClone(VALID) as unknown as Json;
+        const copy = structuredClone(VALID);
         const parent = getAt(copy, path.slice(0, -1)) as Record<string | number, Json> | Json[];
         const last = path[path.length - 1]!;
         if (Array.isArray(parent)) parent.splice(last as number, 1);
@@ -265,7 +266,7 @@ describe('inventory loader under extreme input', () => {
     fc.assert(
       fc.property(fc.constantFrom(...VALID_POSITIONS), fc.constantFrom(...fillers), fc.constantFrom('', '!', ':99999', '.'), (path, filler, tail) => {
         const huge = filler.repeat(Math.ceil(200_000 / filler.length)) + tail;
-        const outcome = loadData(setAt(VALID as Json, path, huge));
+        const outcome = loadData(setAt(VALID, path, huge));
         if ('error' in outcome) expect(outcome.error.problems.length).toBeLessThan(50);
       }),
       { numRuns: 60 },
@@ -278,16 +279,16 @@ describe('inventory loader under extreme input', () => {
     // pattern backtracked quadratically).
     for (const huge of [`${':'.repeat(200_000)}!`, `${'0:'.repeat(100_000)}!`, `${'a'.repeat(200_000)}:99999`]) {
       for (const path of [['dns', 'internal', 0], ['ntp', 'servers', 1], ['nodes', 0, 'tls', 'tomcat']] as Segment[][]) {
-        const problems = problemsOf(loadData(setAt(VALID as Json, path, huge)));
+        const problems = problemsOf(loadData(setAt(VALID, path, huge)));
         expect(problems.map((problem) => problem.path)).toContain(jsonPath(path));
       }
     }
   });
 
   it('rejects a huge number of entries and huge keys without crashing', () => {
-    const many = { ...VALID, dns: { internal: Array.from({ length: 20_000 }, (_, i) => `10.0.${i % 250}.${i % 200}:${70_000 + i}`) } };
+    const many = { ...(VALID as Record<string, Json>), dns: { internal: Array.from({ length: 20_000 }, (_, i) => `10.0.${i % 250}.${i % 200}:${70_000 + i}`) } };
     expect(problemsOf(loadData(many)).length).toBeGreaterThan(0);
-    const hugeKey = { ...VALID, ['k'.repeat(1_000_000)]: 1 };
+    const hugeKey = { ...(VALID as Record<string, Json>), ['k'.repeat(1_000_000)]: 1 };
     expect(problemsOf(loadText(JSON.stringify(hugeKey))).length).toBeGreaterThan(0);
   });
 
