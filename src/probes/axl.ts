@@ -1,5 +1,8 @@
-import { readFileSync } from 'node:fs';
-import type { CucmSnapshot } from '../cucm/snapshot.js';
+import { AxlClient, axlOptionsFromInventory } from '../axl/client.js';
+import { collectSnapshot, getCcmVersion } from '../axl/collect.js';
+import { AxlError, redact, type AxlFailureKind } from '../axl/errors.js';
+import { loadSnapshotFile } from '../cucm/snapshot-file.js';
+import type { CucmSnapshot, Phone } from '../cucm/snapshot.js';
 import type { ServiceOptions } from '../engine/services.js';
 
 /** The snapshot, or why there is none (the checks turn a failure into inconclusive findings). */
@@ -7,24 +10,126 @@ export type SnapshotResult =
   | { ok: true; snapshot: CucmSnapshot; origin: string }
   | { ok: false; reason: string };
 
-/** The CUCM configuration of the run: from a snapshot file, a BAT CSV export, or live AXL. */
+/**
+ * An authenticated getCCMVersion against the live AXL URL (MRA-CUCM-001). Facts only: the URL,
+ * the HTTP status, the version; on failure the typed kind and a message that names no secret.
+ */
+export type AxlVersionResult =
+  | { ok: true; url: string; status: number; version: string; durationMs: number; insecure: boolean }
+  | { ok: false; url: string; kind: AxlFailureKind; reason: string; status?: number; axlcode?: string; durationMs: number; insecure: boolean };
+
+/**
+ * The CUCM configuration of the run: from a snapshot file, a BAT CSV export, or live AXL.
+ *
+ * Contract note for the CUCM rules (added by the AXL side): `axlVersion()` exists when the
+ * inventory has `cucm.axl` and the run is online; it answers undefined otherwise. Fakes in tests
+ * may leave it out — MRA-CUCM-001 then judges the snapshot's service list.
+ */
 export interface CucmSource {
   /** Loaded (or collected) once per run; every CUCM check shares the result. */
   snapshot(): Promise<SnapshotResult>;
+  /** Live liveness probe of AXL (cached per run); undefined when there is no live AXL. */
+  axlVersion?(): Promise<AxlVersionResult | undefined>;
   close?(): Promise<void>;
 }
 
-/** Placeholder until the CUCM area lands: reads a snapshot file as it is. */
+interface BatModule {
+  importBatPhones(file: string): Phone[];
+  mergeBatPhones(snapshot: CucmSnapshot | undefined, phones: Phone[]): CucmSnapshot;
+}
+
+// The BAT importer is the CUCM-rules side's module; loaded only when an inventory names a BAT export.
+const BAT_MODULE = '../cucm/bat.js';
+
+function reasonOf(error: unknown, secrets: readonly string[]): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return redact(message, secrets);
+}
+
 export function createCucmSource(options: ServiceOptions): CucmSource {
-  let cached: Promise<SnapshotResult> | undefined;
+  const { inventory, env } = options;
+  const axl = inventory.cucm.axl;
+  const passwordEnv = axl?.passwordEnv;
+  const secrets = passwordEnv && env[passwordEnv] ? [env[passwordEnv]!] : [];
+  let client: AxlClient | undefined;
+  let clientError: AxlError | undefined;
+  let snapshotResult: Promise<SnapshotResult> | undefined;
+  let versionResult: Promise<AxlVersionResult | undefined> | undefined;
+
+  const liveClient = (): AxlClient => {
+    if (client) return client;
+    if (clientError) throw clientError;
+    try {
+      client = new AxlClient(
+        axlOptionsFromInventory(axl!, env, { timeoutMs: options.timeoutMs, signal: options.signal, runLimiter: options.limiter }),
+      );
+      return client;
+    } catch (error) {
+      clientError = error instanceof AxlError ? error : new AxlError('config', reasonOf(error, secrets));
+      throw clientError;
+    }
+  };
+
+  const load = async (): Promise<SnapshotResult> => {
+    const { snapshot: file, batPhones } = inventory.cucm;
+    try {
+      let snapshot: CucmSnapshot | undefined;
+      const origins: string[] = [];
+      if (file) {
+        snapshot = loadSnapshotFile(file);
+        origins.push(`file ${file}`);
+      }
+      if (batPhones) {
+        const bat = (await import(BAT_MODULE)) as BatModule;
+        snapshot = bat.mergeBatPhones(snapshot, bat.importBatPhones(batPhones));
+        origins.push(`bat ${batPhones}`);
+      }
+      if (snapshot) return { ok: true, snapshot, origin: origins.join(' + ') };
+      if (!axl) return { ok: false, reason: 'no CUCM source in the inventory (cucm.axl, cucm.snapshot or cucm.batPhones)' };
+      if (options.offline) return { ok: false, reason: 'offline run (--offline): no live AXL collection' };
+      const live = liveClient();
+      return { ok: true, snapshot: await collectSnapshot(live), origin: `axl ${live.url}` };
+    } catch (error) {
+      return { ok: false, reason: reasonOf(error, secrets) };
+    }
+  };
+
+  const probeVersion = async (): Promise<AxlVersionResult | undefined> => {
+    if (!axl || options.offline) return undefined;
+    const insecure = axl.insecure === true;
+    const started = performance.now();
+    try {
+      const { version, status, durationMs } = await getCcmVersion(liveClient());
+      return { ok: true, url: axl.url, status, version, durationMs, insecure };
+    } catch (error) {
+      const durationMs = Math.round(performance.now() - started);
+      if (error instanceof AxlError) {
+        return {
+          ok: false,
+          url: axl.url,
+          kind: error.kind,
+          reason: redact(error.message, secrets),
+          ...(error.details.status !== undefined ? { status: error.details.status } : {}),
+          ...(error.details.fault?.axlcode !== undefined ? { axlcode: error.details.fault.axlcode } : {}),
+          durationMs,
+          insecure,
+        };
+      }
+      return { ok: false, url: axl.url, kind: 'network', reason: reasonOf(error, secrets), durationMs, insecure };
+    }
+  };
+
   return {
     snapshot() {
-      cached ??= (async (): Promise<SnapshotResult> => {
-        const file = options.inventory.cucm.snapshot;
-        if (!file) return { ok: false, reason: 'no snapshot file' };
-        return { ok: true, snapshot: JSON.parse(readFileSync(file, 'utf8')) as CucmSnapshot, origin: `file ${file}` };
-      })();
-      return cached;
+      snapshotResult ??= load();
+      return snapshotResult;
+    },
+    axlVersion() {
+      versionResult ??= probeVersion();
+      return versionResult;
+    },
+    async close() {
+      await client?.close();
     },
   };
 }

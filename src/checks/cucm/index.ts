@@ -1,4 +1,5 @@
 import type { Check } from '../../engine/types.js';
+import axlServiceActive from './axl-service-active.js';
 import secprofileEncrypted from './secprofile-encrypted.js';
 import secprofileTls from './secprofile-tls.js';
 import secprofileNameFqdn from './secprofile-name-fqdn.js';
@@ -13,6 +14,7 @@ import ilsMulticluster from './ils-multicluster.js';
 
 /** The cucm area's checks, one module per rule. */
 export const cucmChecks: Check[] = [
+  axlServiceActive,
   secprofileEncrypted,
   secprofileTls,
   secprofileNameFqdn,

@@ -1,0 +1,314 @@
+import { readFileSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
+import { Agent, request } from 'undici';
+import { Limiter } from '../engine/limiter.js';
+import type { HttpsClientConfig } from '../inventory/types.js';
+import { AxlError, redact, type AxlFaultDetail } from './errors.js';
+import { axlNamespace, child, escapeXml, parseSoapBody, text, XmlShapeError, type XmlNode } from './xml.js';
+
+export const DEFAULT_AXL_VERSION = '15.0';
+/** Real CUCM refuses a response over 8 MB; anything much larger is not AXL talking. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
+export interface AxlClientOptions {
+  /** https://cucm-pub.example.com:8443/axl/ */
+  url: string;
+  /** AXL schema version: SOAPAction `CUCM:DB ver=<version>` and namespace .../AXL/API/<version>. */
+  version?: string;
+  username: string;
+  password: string;
+  /** PEM text added to Node's root store (the inventory's caFile). */
+  ca?: string;
+  /** Skip TLS verification (inventory `insecure: true`); MRA-CUCM-001 reports it. */
+  insecure?: boolean;
+  /** Bound of one HTTP request including its body. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+  /** The run's limiter (--concurrency); every request also holds one of its places. */
+  runLimiter?: Limiter;
+  /** Cisco asks AXL clients not to pile up concurrent reads; two in flight is the ceiling. */
+  maxInFlight?: number;
+  /** Retries of HTTP 503 and "Maximum AXL Memory Allocation Consumed", with doubling backoff. */
+  retries?: number;
+  retryBaseMs?: number;
+  maxResponseBytes?: number;
+  /** Called once per HTTP exchange (progress, tests); never sees credentials. */
+  onExchange?: (event: { operation: string; status: number; durationMs: number; bytes: number }) => void;
+}
+
+export interface AxlResponse {
+  /** The `<operation>Response` element. */
+  body: XmlNode;
+  status: number;
+  durationMs: number;
+}
+
+/** Names of the env vars the inventory points at, for messages (never their values). */
+export interface CredentialSource {
+  usernameEnv?: string;
+  passwordEnv?: string;
+}
+
+const MEMORY_FAULT = /Maximum AXL Memory Allocation Consumed/i;
+const TOO_LARGE = /Query request too large/i;
+
+/**
+ * Builds client options from an inventory block (`cucm.axl`): credentials from the environment
+ * variables it names, caFile read as PEM. Throws AxlError('config') naming what is missing.
+ */
+export function axlOptionsFromInventory(
+  config: HttpsClientConfig,
+  env: NodeJS.ProcessEnv,
+  rest: Omit<AxlClientOptions, 'url' | 'version' | 'username' | 'password' | 'ca' | 'insecure'>,
+): AxlClientOptions {
+  const problems: string[] = [];
+  if (!config.usernameEnv) problems.push('cucm.axl.usernameEnv is not set: name the environment variable that holds the AXL user');
+  if (!config.passwordEnv) problems.push('cucm.axl.passwordEnv is not set: name the environment variable that holds the AXL password');
+  const username = config.usernameEnv ? env[config.usernameEnv] : undefined;
+  const password = config.passwordEnv ? env[config.passwordEnv] : undefined;
+  if (config.usernameEnv && !username) problems.push(`environment variable ${config.usernameEnv} (cucm.axl.usernameEnv) is not set or empty`);
+  if (config.passwordEnv && !password) problems.push(`environment variable ${config.passwordEnv} (cucm.axl.passwordEnv) is not set or empty`);
+  let url: URL | undefined;
+  try {
+    url = new URL(config.url);
+    if (url.protocol !== 'https:') problems.push(`cucm.axl.url ${config.url}: AXL is served over HTTPS only`);
+    if (url.username || url.password) problems.push('cucm.axl.url must not carry credentials; use usernameEnv/passwordEnv');
+  } catch {
+    problems.push(`cucm.axl.url "${config.url}" is not a URL`);
+  }
+  let ca: string | undefined;
+  if (config.caFile) {
+    try {
+      ca = readFileSync(config.caFile, 'utf8');
+      if (!ca.includes('-----BEGIN CERTIFICATE-----')) problems.push(`cucm.axl.caFile ${config.caFile} holds no PEM certificate`);
+    } catch (error) {
+      problems.push(`cucm.axl.caFile ${config.caFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  if (problems.length > 0) throw new AxlError('config', redact(problems.join('\n'), password ? [password] : []));
+  return {
+    ...rest,
+    url: url!.href,
+    version: config.version ?? DEFAULT_AXL_VERSION,
+    username: username!,
+    password: password!,
+    ...(ca ? { ca } : {}),
+    ...(config.insecure ? { insecure: true } : {}),
+  };
+}
+
+/** A SOAP client for one CUCM publisher's AXL service: keep-alive, bounded, redacting. */
+export class AxlClient {
+  readonly url: string;
+  readonly version: string;
+  private readonly agent: Agent;
+  private readonly authorization: string;
+  private readonly secrets: string[];
+  private readonly inFlight: Limiter;
+  private readonly options: AxlClientOptions;
+
+  constructor(options: AxlClientOptions) {
+    this.options = options;
+    this.url = options.url;
+    this.version = options.version ?? DEFAULT_AXL_VERSION;
+    this.authorization = `Basic ${Buffer.from(`${options.username}:${options.password}`, 'utf8').toString('base64')}`;
+    this.secrets = [options.password, this.authorization.slice(6)];
+    this.inFlight = new Limiter(options.maxInFlight ?? 2);
+    this.agent = new Agent({
+      connections: options.maxInFlight ?? 2,
+      keepAliveTimeout: 30_000,
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+      connect: {
+        // The caFile is added to Node's roots, not used instead of them (SPEC section 3).
+        ...(options.ca ? { ca: [...rootCertificates, options.ca] } : {}),
+        rejectUnauthorized: !options.insecure,
+        timeout: options.timeoutMs,
+      },
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close().catch(() => this.agent.destroy());
+  }
+
+  /** An Error whose text is known to hold no secret. */
+  fail(kind: AxlError['kind'], message: string, details: AxlError['details'] = {}): AxlError {
+    return new AxlError(kind, redact(message, this.secrets), details);
+  }
+
+  /**
+   * Sends one AXL request (`<ns:operation>inner</ns:operation>`), retrying HTTP 503 and the
+   * memory-allocation fault with backoff as the AXL Developer Guide asks, and returns the
+   * `<operation>Response` element.
+   */
+  async call(operation: string, inner: string): Promise<AxlResponse> {
+    const retries = this.options.retries ?? 4;
+    const base = this.options.retryBaseMs ?? 500;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.callOnce(operation, inner);
+      } catch (error) {
+        const retryable =
+          error instanceof AxlError &&
+          ((error.kind === 'unavailable' && error.details.status === 503) ||
+            (error.kind === 'fault' && MEMORY_FAULT.test(error.details.fault?.faultstring ?? '')));
+        if (!retryable || attempt >= retries) throw error;
+        await sleep(Math.min(base * 2 ** attempt, 8000), this.options.signal);
+      }
+    }
+  }
+
+  private async callOnce(operation: string, inner: string): Promise<AxlResponse> {
+    const envelope =
+      `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns="${axlNamespace(this.version)}">` +
+      `<soapenv:Header/><soapenv:Body><ns:${operation}>${inner}</ns:${operation}></soapenv:Body></soapenv:Envelope>`;
+    const run = (): Promise<AxlResponse> => this.inFlight.run(() => this.exchange(operation, envelope));
+    return this.options.runLimiter ? this.options.runLimiter.run(run) : run();
+  }
+
+  private async exchange(operation: string, envelope: string): Promise<AxlResponse> {
+    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    const signal = this.options.signal ? AbortSignal.any([timeout, this.options.signal]) : timeout;
+    const started = performance.now();
+    let status = 0;
+    let raw: string;
+    try {
+      const response = await request(this.url, {
+        method: 'POST',
+        dispatcher: this.agent,
+        signal,
+        headers: {
+          'content-type': 'text/xml; charset=utf-8',
+          accept: 'text/xml',
+          soapaction: `"CUCM:DB ver=${this.version} ${operation}"`,
+          authorization: this.authorization,
+        },
+        body: envelope,
+      });
+      status = response.statusCode;
+      raw = await this.readCapped(response.body, operation);
+    } catch (error) {
+      throw this.transportError(error, operation, timeout.aborted, status);
+    }
+    const durationMs = Math.round(performance.now() - started);
+    this.options.onExchange?.({ operation, status, durationMs, bytes: Buffer.byteLength(raw) });
+    return { ...this.interpret(operation, status, raw), status, durationMs };
+  }
+
+  private async readCapped(body: AsyncIterable<Buffer> & { destroy(error?: Error): unknown }, operation: string): Promise<string> {
+    const cap = this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of body) {
+      size += chunk.length;
+      if (size > cap) {
+        body.destroy();
+        throw this.fail('malformed', `AXL ${operation} at ${this.url}: the response exceeds ${cap} bytes; refused (real CUCM caps responses at 8 MB)`, { operation });
+      }
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  private transportError(error: unknown, operation: string, timedOut: boolean, status: number): AxlError {
+    if (error instanceof AxlError) return error;
+    const where = `AXL ${operation} at ${this.url}`;
+    const code = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code ?? '';
+    const detail = (error as Error).message?.split('\n')[0] ?? String(error);
+    if (timedOut || /TIMEOUT/.test(code)) {
+      return this.fail('timeout', `${where}: no complete answer within ${this.options.timeoutMs} ms (timeout)`, { operation, ...(status ? { status } : {}) });
+    }
+    if (this.options.signal?.aborted) return this.fail('timeout', `${where}: cancelled`, { operation });
+    if (code === 'ECONNREFUSED') return this.fail('refused', `${where}: connection refused (is the host right and port 8443 open?)`, { operation });
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return this.fail('network', `${where}: the host name does not resolve (${code})`, { operation });
+    if (/CERT|SELF_SIGNED|UNABLE_TO_|ALTNAME|ERR_TLS|SSL/i.test(code) || /certificate/i.test(detail)) {
+      return this.fail(
+        'tls',
+        `${where}: TLS verification failed (${code || detail}): add the CA that signed the CUCM tomcat certificate as cucm.axl.caFile`,
+        { operation },
+      );
+    }
+    return this.fail('network', `${where}: ${code ? `${code}: ` : ''}${detail}`, { operation });
+  }
+
+  /** Turns status + body into the Response element or a typed failure. */
+  private interpret(operation: string, status: number, raw: string): { body: XmlNode } {
+    const where = `AXL ${operation} at ${this.url}`;
+    if (status === 401) {
+      return this.throwing('unauthorized', `${where}: HTTP 401 Unauthorized: CUCM refused the AXL user name or password (check the environment variables named by cucm.axl.usernameEnv/passwordEnv)`, status, operation);
+    }
+    if (status === 403) {
+      return this.throwing('forbidden', `${where}: HTTP 403 Forbidden: the AXL user lacks the "Standard AXL API Access" role (Cisco Unified CM Administration > User Management > User Settings > Access Control Group)`, status, operation);
+    }
+    if (status === 404) {
+      return this.throwing('not-activated', `${where}: HTTP 404 Not Found: the Cisco AXL Web Service is not activated on this node (Cisco Unified Serviceability > Tools > Service Activation), or the URL is not the publisher's https://<host>:8443/axl/`, status, operation);
+    }
+    if (status === 503) {
+      return this.throwing('unavailable', `${where}: HTTP 503 Service Unavailable: the Cisco AXL Web Service is not running or is throttling requests`, status, operation);
+    }
+    let body: ReturnType<typeof parseSoapBody>;
+    try {
+      body = parseSoapBody(raw);
+    } catch (error) {
+      const reason = error instanceof XmlShapeError ? error.message : String(error);
+      if (status !== 200 && status !== 500) return this.throwing('http', `${where}: HTTP ${status} with a body that is not AXL (${reason})`, status, operation);
+      return this.throwing('malformed', `${where}: HTTP ${status}, but ${reason}`, status, operation);
+    }
+    const fault = child(body, 'Fault');
+    if (fault !== undefined) {
+      const axlError = child(child(fault, 'detail'), 'axlError');
+      const detail: AxlFaultDetail = {
+        faultcode: text(fault, 'faultcode'),
+        faultstring: text(fault, 'faultstring'),
+        axlcode: text(axlError, 'axlcode'),
+        axlmessage: text(axlError, 'axlmessage'),
+        request: text(axlError, 'request'),
+      };
+      const said = detail.axlmessage ?? detail.faultstring ?? 'no fault text';
+      const tooLarge = TOO_LARGE.exec(said);
+      if (tooLarge) {
+        const total = /Total rows matched:\s*(\d+)/i.exec(said)?.[1];
+        const suggested = /less than\s*(\d+)/i.exec(said)?.[1];
+        throw this.fail('too-large', `${where}: AXL fault (axlcode ${detail.axlcode ?? 'none'}): ${said}`, {
+          status,
+          operation,
+          fault: detail,
+          ...(total ? { totalRows: Number(total) } : {}),
+          ...(suggested ? { suggestedRows: Number(suggested) } : {}),
+        });
+      }
+      throw this.fail('fault', `${where}: AXL fault (axlcode ${detail.axlcode ?? 'none'}): ${said}`, { status, operation, fault: detail });
+    }
+    if (status !== 200) return this.throwing('http', `${where}: unexpected HTTP ${status}`, status, operation);
+    const response = child(body, `${operation}Response`);
+    if (response === undefined) {
+      return this.throwing('malformed', `${where}: the SOAP body holds no ${operation}Response element`, status, operation);
+    }
+    return { body: response };
+  }
+
+  private throwing(kind: AxlError['kind'], message: string, status: number, operation: string): never {
+    throw this.fail(kind, message, { status, operation });
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason as Error);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason as Error);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** `<name>x</name>` for a get request (AXL accepts the name or the uuid). */
+export function nameElement(name: string): string {
+  return `<name>${escapeXml(name)}</name>`;
+}
