@@ -31,6 +31,8 @@ export interface StatusServer {
   /** `https://127.0.0.1:<port>` */
   origin: string;
   url(path: string): string;
+  /** Requests received for a path (tests check that a run asks once). */
+  hits(path: string): number;
   close(): Promise<void>;
 }
 
@@ -138,8 +140,10 @@ function serve(route: StatusRoute | undefined, request: IncomingMessage, respons
 /** Starts the server on 127.0.0.1 with a free port. */
 export async function startStatusServer(options: StatusServerOptions): Promise<StatusServer> {
   const sockets = new Set<Socket>();
+  const hits = new Map<string, number>();
   const server: Server = createServer({ key: options.keyPem, cert: options.certPem }, (request, response) => {
     const path = new URL(request.url ?? '/', 'https://localhost').pathname;
+    hits.set(path, (hits.get(path) ?? 0) + 1);
     serve(options.routes[path], request, response, options);
   });
   server.on('connection', (socket: Socket) => {
@@ -162,6 +166,7 @@ export async function startStatusServer(options: StatusServerOptions): Promise<S
     port: address.port,
     origin,
     url: (path) => `${origin}${path.startsWith('/') ? path : `/${path}`}`,
+    hits: (path) => hits.get(path) ?? 0,
     close: () =>
       new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy();

@@ -270,8 +270,13 @@ export async function fetchStatusVersion(config: HttpsClientConfig, options: Sta
   try {
     const response = await request(url, { method: 'GET', headers, dispatcher, signal });
     exchange.httpStatus = response.statusCode;
-    if (response.statusCode !== 200) {
+    // Dropping a body makes undici emit an abort error on it; it is expected, not a crash.
+    const discard = (): void => {
+      response.body.on('error', () => {});
       response.body.destroy();
+    };
+    if (response.statusCode !== 200) {
+      discard();
       const failure: StatusFailure =
         response.statusCode === 401 || response.statusCode === 403
           ? { kind: 'auth', httpStatus: response.statusCode }
@@ -283,7 +288,7 @@ export async function fetchStatusVersion(config: HttpsClientConfig, options: Sta
     for await (const chunk of response.body as AsyncIterable<Buffer>) {
       size += chunk.length;
       if (size > maxBytes) {
-        response.body.destroy();
+        discard();
         exchange.bytes = size;
         return finish({ ok: false, failure: { kind: 'too-large', limitBytes: maxBytes } });
       }

@@ -1,0 +1,167 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Finding } from '../../../src/engine/types.js';
+import { findingFor, testCheck } from '../../helpers/check.js';
+import { STATUS_ENV, STATUS_PASSWORD, startStatusFixture, type StatusFixture } from '../../helpers/status-server.js';
+
+const RULE = 'MRA-EXP-001';
+
+let fixture: StatusFixture;
+beforeAll(async () => {
+  fixture = await startStatusFixture();
+});
+afterAll(async () => {
+  await fixture?.close();
+});
+
+const inventoryWith = (nodes: Array<Record<string, unknown>>, policy: Record<string, unknown> = {}): Record<string, unknown> => ({
+  domains: ['example.com'],
+  nodes: [{ fqdn: 'cucm-pub.example.com', role: 'cucm-publisher' }, ...nodes],
+  policy,
+});
+
+const status = (name: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
+  url: fixture.url(name),
+  usernameEnv: 'EXP_USER',
+  passwordEnv: 'EXP_PASS',
+  caFile: fixture.caFile,
+  ...extra,
+});
+
+async function run(nodes: Array<Record<string, unknown>>, options: { policy?: Record<string, unknown>; offline?: boolean; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Finding[]> {
+  const findings = await testCheck(RULE, {
+    inventory: inventoryWith(nodes, options.policy),
+    env: options.env ?? STATUS_ENV,
+    ...(options.offline ? { offline: true } : {}),
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+  });
+  // SPEC: secrets never appear anywhere in a finding.
+  expect(JSON.stringify(findings)).not.toContain(STATUS_PASSWORD);
+  return findings;
+}
+
+describe('MRA-EXP-001 expressway-version (inventory versions)', () => {
+  it('fails an Expressway-C at X8.9.2 and names the minimum', async () => {
+    const findings = await run([{ fqdn: 'expc.example.com', role: 'expressway-c', version: 'X8.9.2' }]);
+    const finding = findingFor(findings, 'expc.example.com');
+    expect(finding).toMatchObject({ status: 'fail', severity: 'error', messageId: 'versionBelowMinimum' });
+    expect(finding.message).toContain('X8.10');
+    expect(finding.message).toContain('X8.9.2');
+    expect(finding.evidence).toMatchObject({ version: 'X8.9.2', source: 'inventory', minimum: 'X8.10' });
+  });
+
+  it('passes an Expressway-C at X8.10, and one per Expressway', async () => {
+    const findings = await run([
+      { fqdn: 'expc.example.com', role: 'expressway-c', version: 'X8.10' },
+      { fqdn: 'expe.example.com', role: 'expressway-e', version: 'X15.2.4.' },
+    ]);
+    expect(findings).toHaveLength(2);
+    expect(findingFor(findings, 'expc.example.com')).toMatchObject({ status: 'pass', messageId: 'versionAtLeastMinimum' });
+    expect(findingFor(findings, 'expe.example.com')).toMatchObject({ status: 'pass', evidence: { normalized: 'X15.2.4' } });
+  });
+
+  it('compares by number against an overridden minimum (X14.0.2 < X14.0.11)', async () => {
+    const findings = await run(
+      [
+        { fqdn: 'expc.example.com', role: 'expressway-c', version: 'X14.0.2' },
+        { fqdn: 'expe.example.com', role: 'expressway-e', version: 'x14.0.11' },
+      ],
+      { policy: { minExpresswayVersion: 'X14.0.11' } },
+    );
+    expect(findingFor(findings, 'expc.example.com')).toMatchObject({ status: 'fail' });
+    expect(findingFor(findings, 'expc.example.com').message).toContain('X14.0.11');
+    expect(findingFor(findings, 'expe.example.com')).toMatchObject({ status: 'pass' });
+  });
+
+  it('is inconclusive, never pass, for a version that is not a release number, with the raw string as evidence', async () => {
+    const findings = await run([{ fqdn: 'expc.example.com', role: 'expressway-c', version: 'latest-ish' }]);
+    expect(findingFor(findings, 'expc.example.com')).toMatchObject({
+      status: 'inconclusive',
+      messageId: 'versionUnparseable',
+      evidence: { raw: 'latest-ish' },
+    });
+  });
+
+  it('skips a node with neither version nor status, saying why', async () => {
+    const findings = await run([{ fqdn: 'expc.example.com', role: 'expressway-c' }]);
+    const finding = findingFor(findings, 'expc.example.com');
+    expect(finding).toMatchObject({ status: 'skipped', messageId: 'versionUnknown' });
+    expect(finding.message).toContain('neither a version nor a status');
+  });
+
+  it('is skipped for the deployment when the inventory has no Expressway', async () => {
+    const findings = await run([]);
+    expect(findingFor(findings, 'deployment')).toMatchObject({ status: 'skipped', messageId: 'capabilityMissing' });
+  });
+});
+
+describe('MRA-EXP-001 against the local HTTPS status.xml server', () => {
+  it('passes a good status.xml, which wins over the inventory version', async () => {
+    const findings = await run([{ fqdn: 'expc.example.com', role: 'expressway-c', version: 'X8.9', status: status('good') }]);
+    const finding = findingFor(findings, 'expc.example.com');
+    expect(finding).toMatchObject({
+      status: 'pass',
+      evidence: { version: 'X14.3.1', source: 'status.xml', inventoryVersion: 'X8.9', tlsVerification: 'on', httpStatus: 200, product: 'TANDBERG VCS' },
+    });
+    expect(finding.message).toContain(fixture.url('good'));
+    expect(findings).toHaveLength(1);
+  });
+
+  it('fails an old status.xml (X8.9.2) with the minimum in the message', async () => {
+    const findings = await run([{ fqdn: 'expc.example.com', role: 'expressway-c', status: status('old') }]);
+    const finding = findingFor(findings, 'expc.example.com');
+    expect(finding).toMatchObject({ status: 'fail', evidence: { version: 'X8.9.2' } });
+    expect(finding.message).toContain('minimum X8.10');
+  });
+
+  it.each([
+    ['missing', 'statusMissingElement', 'Status/SystemUnit/Software/Version'],
+    ['garbage', 'statusMalformed', 'not XML'],
+    ['unauthorized', 'statusAuthRejected', 'HTTP 401'],
+    ['forbidden', 'statusAuthRejected', 'HTTP 403'],
+  ])('is inconclusive for %s', async (name, messageId, text) => {
+    const findings = await run([{ fqdn: 'expe.example.com', role: 'expressway-e', status: status(name) }]);
+    const finding = findingFor(findings, 'expe.example.com');
+    expect(finding).toMatchObject({ status: 'inconclusive', messageId });
+    expect(finding.message).toContain(text);
+  });
+
+  it('is inconclusive for a wrong password, and the password appears nowhere', async () => {
+    const env = { EXP_USER: 'mra-admin', EXP_PASS: 'hunter2-not-it' };
+    const findings = await testCheck(RULE, { inventory: inventoryWith([{ fqdn: 'expc.example.com', role: 'expressway-c', status: status('good') }]), env });
+    const finding = findingFor(findings, 'expc.example.com');
+    expect(finding).toMatchObject({ status: 'inconclusive', messageId: 'statusAuthRejected', evidence: { httpStatus: 401, credentialsFrom: 'EXP_USER/EXP_PASS' } });
+    const serialized = JSON.stringify(findings);
+    expect(serialized).not.toContain('hunter2-not-it');
+    expect(serialized).not.toContain(STATUS_PASSWORD);
+  });
+
+  it('is inconclusive within the timeout for a slow-loris server', async () => {
+    const findings = await run([{ fqdn: 'expc.example.com', role: 'expressway-c', status: status('slow') }], { timeoutMs: 500 });
+    expect(findingFor(findings, 'expc.example.com')).toMatchObject({ status: 'inconclusive', messageId: 'statusTimeout' });
+  });
+
+  it('is inconclusive when TLS verification fails (unrelated caFile)', async () => {
+    const findings = await run([{ fqdn: 'expc.example.com', role: 'expressway-c', status: status('good', { caFile: fixture.otherCaFile }) }]);
+    expect(findingFor(findings, 'expc.example.com')).toMatchObject({ status: 'inconclusive', messageId: 'statusTlsFailed' });
+  });
+
+  it('with insecure: true also reports, at warning, that TLS verification is off', async () => {
+    const findings = await run([{ fqdn: 'expc.example.com', role: 'expressway-c', status: status('good', { caFile: undefined, insecure: true }) }]);
+    expect(findingFor(findings, 'expc.example.com')).toMatchObject({ status: 'pass', severity: 'error', evidence: { tlsVerification: 'off' } });
+    const warning = findingFor(findings, 'expc.example.com status.xml TLS');
+    expect(warning).toMatchObject({ status: 'fail', severity: 'warning', messageId: 'tlsVerificationOff' });
+    expect(warning.message).toContain('insecure: true');
+  });
+
+  it('uses the inventory version offline, and skips a status-only node', async () => {
+    const findings = await run(
+      [
+        { fqdn: 'expc.example.com', role: 'expressway-c', version: 'X8.9.2', status: status('good') },
+        { fqdn: 'expe.example.com', role: 'expressway-e', status: status('good') },
+      ],
+      { offline: true },
+    );
+    expect(findingFor(findings, 'expc.example.com')).toMatchObject({ status: 'fail', evidence: { source: 'inventory' } });
+    expect(findingFor(findings, 'expe.example.com')).toMatchObject({ status: 'skipped' });
+  });
+});
