@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Limiter } from '../../src/engine/limiter.js';
 import { createDnsProbe, formatRecord, reverseName, type DnsProbe } from '../../src/probes/dns.js';
 import { startNamed, type NamedInstance } from '../helpers/bind.js';
-import { fixtureInventory } from '../helpers/check.js';
+import { normalizeInventory } from '../../src/inventory/load.js';
 
 function probeFor(resolvers: string[], timeoutMs = 2000): DnsProbe {
-  const inventory = fixtureInventory({ inventory: { domains: ['example.com'], dns: { internal: resolvers } } });
+  const inventory = normalizeInventory({ domains: ['example.com'], dns: { internal: resolvers } }, '<embedded>', new Set());
   return createDnsProbe({
     inventory,
     offline: false,

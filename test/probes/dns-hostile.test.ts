@@ -1,0 +1,170 @@
+import { createSocket, type Socket } from 'node:dgram';
+import { createServer, type Server } from 'node:net';
+import { Packet } from 'dns2';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Limiter } from '../../src/engine/limiter.js';
+import { createDnsProbe, sendQuery, type DnsProbe } from '../../src/probes/dns.js';
+import { normalizeInventory } from '../../src/inventory/load.js';
+
+/** A fake resolver on 127.0.0.1: the handler gets each query and returns the raw reply (or nothing). */
+type Handler = (query: Buffer) => Buffer | undefined;
+
+const open: Array<Socket | Server> = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((socket) => new Promise<void>((resolve) => socket.close(() => resolve()))));
+});
+
+async function fakeResolver(handler: Handler): Promise<{ address: string; port: number; queries: number }> {
+  const socket = createSocket('udp4');
+  open.push(socket);
+  const state = { address: '', port: 0, queries: 0 };
+  socket.on('message', (message, rinfo) => {
+    state.queries++;
+    const reply = handler(message);
+    if (reply) socket.send(reply, rinfo.port, rinfo.address);
+  });
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  state.port = socket.address().port;
+  state.address = `127.0.0.1:${state.port}`;
+  return state;
+}
+
+function probe(timeoutMs = 400): DnsProbe {
+  const inventory = normalizeInventory({ domains: ['example.com'] }, '<embedded>', new Set());
+  return createDnsProbe({ inventory, offline: false, timeoutMs, limiter: new Limiter(4), signal: new AbortController().signal, env: {} });
+}
+
+function replyTo(query: Buffer, edit: (reply: InstanceType<typeof Packet>) => void): Buffer {
+  const reply = Packet.createResponseFromRequest(Packet.parse(query));
+  edit(reply);
+  return reply.toBuffer();
+}
+
+/** Header + the query's question section, with the counts given; no records follow. */
+function rawReply(query: Buffer, counts: { an?: number; flags?: number } = {}): Buffer {
+  const reply = Buffer.from(query);
+  reply.writeUInt16BE(counts.flags ?? 0x8180, 2);
+  reply.writeUInt16BE(counts.an ?? 0, 6);
+  return reply;
+}
+
+describe('DnsProbe with hostile or failing resolvers', () => {
+  it('reports SERVFAIL and REFUSED as such', async () => {
+    const servfail = await fakeResolver((query) => replyTo(query, (reply) => (reply.header.rcode = Packet.RCODE.SERVFAIL)));
+    const refused = await fakeResolver((query) => replyTo(query, (reply) => (reply.header.rcode = Packet.RCODE.REFUSED)));
+    const dns = probe();
+    expect((await dns.query(servfail.address, 'example.com', 'SRV')).outcome).toBe('servfail');
+    const result = await dns.query(refused.address, 'example.com', 'SRV');
+    expect(result.outcome).toBe('refused');
+    expect(result.rcode).toBe('REFUSED');
+  });
+
+  it('reports other error codes (FORMERR) as error-rcode', async () => {
+    const formerr = await fakeResolver((query) => replyTo(query, (reply) => (reply.header.rcode = Packet.RCODE.FORMERR)));
+    const result = await probe().query(formerr.address, 'example.com', 'A');
+    expect(result).toMatchObject({ outcome: 'error-rcode', rcode: 'FORMERR' });
+  });
+
+  it('turns a reply with the wrong id into malformed', async () => {
+    const fake = await fakeResolver((query) => {
+      const reply = rawReply(query);
+      reply.writeUInt16BE((query.readUInt16BE(0) + 1) & 0xffff, 0);
+      return reply;
+    });
+    const result = await probe().query(fake.address, 'example.com', 'A');
+    expect(result.outcome).toBe('malformed');
+    expect(result.detail).toMatch(/does not match query id/);
+  });
+
+  it('turns a reply shorter than the header into malformed', async () => {
+    const fake = await fakeResolver((query) => query.subarray(0, 5));
+    const result = await probe().query(fake.address, 'example.com', 'A');
+    expect(result.outcome).toBe('malformed');
+    expect(result.detail).toMatch(/shorter than the 12-octet DNS header/);
+  });
+
+  it('turns huge record counts without records into malformed', async () => {
+    const fake = await fakeResolver((query) => rawReply(query, { an: 0xffff }));
+    const result = await probe().query(fake.address, 'example.com', 'A');
+    expect(result.outcome).toBe('malformed');
+  });
+
+  it('turns a compression pointer loop into malformed', async () => {
+    const fake = await fakeResolver((query) => {
+      const head = rawReply(query, { an: 1 });
+      const offset = head.length;
+      // Answer owner name: a pointer to itself (RFC 1035 4.1.4 offsets count from the header).
+      const record = Buffer.alloc(12);
+      record.writeUInt16BE(0xc000 | offset, 0);
+      record.writeUInt16BE(1, 2); // A
+      record.writeUInt16BE(1, 4); // IN
+      record.writeUInt32BE(300, 6);
+      record.writeUInt16BE(0, 10);
+      return Buffer.concat([head, record]);
+    });
+    const result = await probe().query(fake.address, 'example.com', 'A');
+    expect(result.outcome).toBe('malformed');
+    expect(result.detail).toMatch(/pointer/);
+  });
+
+  it('turns an answer to another question into malformed', async () => {
+    const fake = await fakeResolver((query) =>
+      replyTo(query, (reply) => {
+        reply.questions = [{ name: 'other.example.com', type: Packet.TYPE.A, class: Packet.CLASS.IN } as InstanceType<typeof Packet.Question>];
+      }),
+    );
+    const result = await probe().query(fake.address, 'example.com', 'A');
+    expect(result.outcome).toBe('malformed');
+    expect(result.detail).toMatch(/other\.example\.com/);
+  });
+
+  it('gives timeout, not a hang, when the resolver never answers', async () => {
+    const silent = await fakeResolver(() => undefined);
+    const result = await probe(300).query(silent.address, 'example.com', 'SRV');
+    expect(result.outcome).toBe('timeout');
+    expect(result.detail).toBe('no reply within 300 ms');
+    // UDP is resent inside the one deadline.
+    expect(silent.queries).toBe(3);
+  });
+
+  it('gives network-error when nothing listens on the port', async () => {
+    const fake = await fakeResolver(() => undefined);
+    const port = fake.port;
+    await new Promise<void>((resolve) => (open.pop() as Socket).close(() => resolve()));
+    const result = await probe().query(`127.0.0.1:${port}`, 'example.com', 'A');
+    expect(result.outcome).toBe('network-error');
+    expect(result.detail).toMatch(/unreachable/);
+  });
+
+  it('gives network-error with tcp=true when the TCP retry is refused', async () => {
+    const fake = await fakeResolver((query) => rawReply(query, { flags: 0x8380 })); // QR, RD, TC, RA
+    const result = await probe().query(fake.address, 'example.com', 'TXT');
+    expect(result).toMatchObject({ outcome: 'network-error', tcp: true });
+  });
+
+  it('bounds a TCP retry to a server that accepts and never answers', async () => {
+    const fake = await fakeResolver((query) => rawReply(query, { flags: 0x8380 }));
+    const tcp = createServer((socket) => socket.resume()); // reads, never answers
+    open.push(tcp);
+    await new Promise<void>((resolve) => tcp.listen(fake.port, '127.0.0.1', resolve));
+    const result = await probe(300).query(fake.address, 'example.com', 'TXT');
+    expect(result).toMatchObject({ outcome: 'timeout', tcp: true });
+  });
+
+  it('turns a TCP reply cut short into malformed', async () => {
+    const fake = await fakeResolver((query) => rawReply(query, { flags: 0x8380 }));
+    const tcp = createServer((socket) => socket.resume().end(Buffer.from([0x01, 0x00, 0xab, 0xcd])));
+    open.push(tcp);
+    await new Promise<void>((resolve) => tcp.listen(fake.port, '127.0.0.1', resolve));
+    const result = await probe().query(fake.address, 'example.com', 'TXT');
+    expect(result).toMatchObject({ outcome: 'malformed', tcp: true });
+  });
+
+  it('stops when its signal is aborted', async () => {
+    const silent = await fakeResolver(() => undefined);
+    const controller = new AbortController();
+    const pending = sendQuery({ host: '127.0.0.1', port: silent.port }, 'example.com', 'A', 60_000, controller.signal);
+    controller.abort();
+    expect((await pending).outcome).toBe('timeout');
+  });
+});
