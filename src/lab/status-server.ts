@@ -11,7 +11,7 @@ export type StatusRoute =
   /** The document, after Basic auth (401 with a challenge otherwise). */
   | { kind: 'document'; body: string; contentType?: string }
   /** A fixed HTTP status (e.g. 401 whatever the credentials, 403 for a read-only account). */
-  | { kind: 'status'; code: number; body?: string }
+  | { kind: 'status'; code: number; body?: string; location?: string }
   /** Headers at once, then one byte every intervalMs: a slow-loris body. */
   | { kind: 'slow'; intervalMs?: number }
   /** An XML document that never ends: a peer trying to exhaust memory. */
@@ -104,7 +104,9 @@ function serve(route: StatusRoute | undefined, request: IncomingMessage, respons
     return;
   }
   if (route.kind === 'status') {
-    response.writeHead(route.code, { 'content-type': 'text/html' }).end(route.body ?? `<html><body>${route.code}</body></html>\n`);
+    const headers: Record<string, string> = { 'content-type': 'text/html' };
+    if (route.location) headers.location = route.location;
+    response.writeHead(route.code, headers).end(route.body ?? `<html><body>${route.code}</body></html>\n`);
     return;
   }
   if (!authorized(request, options.username, options.password)) {

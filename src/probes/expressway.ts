@@ -248,7 +248,10 @@ export async function fetchStatusVersion(config: HttpsClientConfig, options: Sta
     const username = options.env[config.usernameEnv];
     const password = options.env[config.passwordEnv];
     const unset = [!username && config.usernameEnv, !password && config.passwordEnv].filter(Boolean);
-    if (unset.length > 0) return finish({ ok: false, failure: { kind: 'config', detail: `environment variable ${unset.join(' and ')} is not set` } });
+    if (unset.length > 0) {
+      const detail = unset.length > 1 ? `environment variables ${unset.join(' and ')} are not set` : `environment variable ${unset[0]} is not set`;
+      return finish({ ok: false, failure: { kind: 'config', detail } });
+    }
     // Basic auth over plain HTTP would hand the administrator password to anyone on the path.
     if (plain) return finish({ ok: false, failure: { kind: 'config', detail: 'refusing to send credentials over plain HTTP; use an https:// status URL' } });
     headers.authorization = `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
@@ -277,8 +280,11 @@ export async function fetchStatusVersion(config: HttpsClientConfig, options: Sta
     };
     if (response.statusCode !== 200) {
       discard();
+      const location = String(response.headers.location ?? '');
+      // The Expressway web UI answers an unauthenticated page request by redirecting to its login form.
+      const toLogin = response.statusCode >= 300 && response.statusCode < 400 && /login/i.test(location);
       const failure: StatusFailure =
-        response.statusCode === 401 || response.statusCode === 403
+        response.statusCode === 401 || response.statusCode === 403 || toLogin
           ? { kind: 'auth', httpStatus: response.statusCode }
           : { kind: 'http', httpStatus: response.statusCode };
       return finish({ ok: false, failure });

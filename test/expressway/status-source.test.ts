@@ -93,6 +93,8 @@ describe('fetchStatusVersion against the local HTTPS status server', () => {
     expect(await fetchNamed('unauthorized')).toMatchObject({ ok: false, failure: { kind: 'auth', httpStatus: 401 } });
     expect(await fetchNamed('forbidden')).toMatchObject({ ok: false, failure: { kind: 'auth', httpStatus: 403 } });
     expect(await fetchNamed('error')).toMatchObject({ ok: false, failure: { kind: 'http', httpStatus: 500 } });
+    expect(await fetchNamed('login-redirect')).toMatchObject({ ok: false, failure: { kind: 'auth', httpStatus: 302 } });
+    expect(await fetchNamed('moved')).toMatchObject({ ok: false, failure: { kind: 'http', httpStatus: 301 } });
   });
 
   it('reports garbage and a document without the element', async () => {
@@ -125,7 +127,7 @@ describe('fetchStatusVersion against the local HTTPS status server', () => {
 
   it('refuses when a credential variable is unset, or credentials sit in the URL', async () => {
     const unset = await fetchStatusVersion({ url: fixture.url('good'), ...credentials, caFile: fixture.caFile }, { timeoutMs: 2000, signal: runSignal, env: {} });
-    expect(unset).toMatchObject({ ok: false, failure: { kind: 'config', detail: 'environment variable EXP_USER and EXP_PASS is not set' } });
+    expect(unset).toMatchObject({ ok: false, failure: { kind: 'config', detail: 'environment variables EXP_USER and EXP_PASS are not set' } });
     const inUrl = await fetchNamed('good', { url: fixture.url('good').replace('https://', `https://mra-admin:${STATUS_PASSWORD}@`) });
     expect(inUrl).toMatchObject({ ok: false, failure: { kind: 'config' }, exchange: { url: fixture.url('good') } });
   });

@@ -56,6 +56,8 @@ export const STATUS_ROUTES: Record<string, StatusRoute> = {
   '/unauthorized/status.xml': { kind: 'status', code: 401 },
   '/forbidden/status.xml': { kind: 'status', code: 403 },
   '/error/status.xml': { kind: 'status', code: 500 },
+  '/login-redirect/status.xml': { kind: 'status', code: 302, location: '/login?next=%2Fstatus.xml' },
+  '/moved/status.xml': { kind: 'status', code: 301, location: '/elsewhere/status.xml' },
   '/slow/status.xml': { kind: 'slow', intervalMs: 100 },
   '/huge/status.xml': { kind: 'huge' },
 };
