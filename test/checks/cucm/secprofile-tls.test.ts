@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { findingFor, testCheck } from '../../helpers/check.js';
+import { cucmInventory } from './cucm-fixtures.js';
+
+describe('MRA-CUCM-003 secprofile-tls', () => {
+  it('passes profiles with transport TLS', async () => {
+    const findings = await testCheck('MRA-CUCM-003', { inventory: cucmInventory('compliant') });
+    expect(findings).toHaveLength(5);
+    expect(findings.every((f) => f.status === 'pass')).toBe(true);
+    expect(findingFor(findings, 'security profile ip8845-mra.example.com').evidence).toMatchObject({ profile: { transportType: 'TLS' } });
+  });
+
+  it('fails a profile with transport TCP', async () => {
+    const findings = await testCheck('MRA-CUCM-003', { inventory: cucmInventory('cucm-003-not-tls') });
+    const bad = findingFor(findings, 'security profile ip7841-mra.example.com');
+    expect(bad.status).toBe('fail');
+    expect(bad.message).toContain('transport type TCP');
+    expect(findings.filter((f) => f.status === 'fail')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { findingFor, testCheck } from '../../helpers/check.js';
+import { cucmInventory, fakeCucm, readFixture } from '../cucm/cucm-fixtures.js';
+
+describe('MRA-NTP-004 phone-ntp-reference', () => {
+  it('passes an MRA pool whose date/time group holds a phone NTP reference; the HQ pool is not examined', async () => {
+    const findings = await testCheck('MRA-NTP-004', { inventory: cucmInventory('compliant') });
+    expect(findings).toHaveLength(1);
+    expect(findingFor(findings, 'device pool MRA_DP')).toMatchObject({ status: 'pass', evidence: { dateTimeGroup: 'CMLocal-MRA', phoneNtpReferences: ['ntp.example.com'] } });
+  });
+
+  it('fails a date/time group without phone NTP reference', async () => {
+    const findings = await testCheck('MRA-NTP-004', { inventory: cucmInventory('ntp-004-no-phone-ntp-reference') });
+    const pool = findingFor(findings, 'device pool MRA_DP');
+    expect(pool.status).toBe('fail');
+    expect(pool.severity).toBe('error');
+    expect(pool.message).toContain('CMLocal-MRA');
+  });
+
+  it('is skipped naming MRA-CUCM-007 when the pool has no date/time group, inconclusive when the group is not in the snapshot', async () => {
+    const skipped = await testCheck('MRA-NTP-004', { inventory: cucmInventory('cucm-007-pool-incomplete') });
+    expect(findingFor(skipped, 'device pool MRA_DP')).toMatchObject({ status: 'skipped' });
+    expect(skipped[0]!.message).toContain('MRA-CUCM-007');
+    const snapshot = readFixture('compliant');
+    snapshot.dateTimeGroups = [];
+    const missing = await testCheck('MRA-NTP-004', { inventory: cucmInventory('compliant'), services: fakeCucm(snapshot) });
+    expect(findingFor(missing, 'device pool MRA_DP').status).toBe('inconclusive');
+  });
+
+  it('is skipped when the source is a BAT export without date/time groups', async () => {
+    const snapshot = readFixture('compliant');
+    snapshot.absentSections = ['devicePools', 'dateTimeGroups'];
+    const findings = await testCheck('MRA-NTP-004', { inventory: cucmInventory('compliant'), services: fakeCucm(snapshot, 'bat phones.csv') });
+    expect(findings).toMatchObject([{ status: 'skipped', messageId: 'sectionAbsent' }]);
+    expect(findings[0]!.message).toContain('devicePools, dateTimeGroups');
+  });
+});
