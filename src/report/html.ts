@@ -11,6 +11,8 @@ export interface HtmlOptions {
 export type Verdict = 'READY' | 'NOT READY' | 'INCOMPLETE';
 
 const STATUS_ORDER: Record<Status, number> = { fail: 0, inconclusive: 1, skipped: 2, pass: 3 };
+/** Failures first everywhere: in the summary, the filter and each area. */
+const DISPLAY_STATUSES: readonly Status[] = [...STATUSES].sort((a, b) => STATUS_ORDER[a] - STATUS_ORDER[b]);
 const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
 /** Text labels and glyphs, so a status reads without colour (print, colour blindness). */
@@ -40,9 +42,17 @@ function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
 
+/**
+ * C0 controls (but tab, line feed, carriage return) are parse errors in HTML and NUL is dropped by
+ * the parser; a banner or certificate field from a hostile peer may hold them, so they go.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+
 /** Escapes for text and double- or single-quoted attribute values alike. */
 export function escapeHtml(value: unknown): string {
   return String(value)
+    .replace(CONTROL_CHARACTERS, '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -108,17 +118,17 @@ function renderFinding(finding: Finding): string {
 }
 
 function countsRow(label: string, counts: Record<Status, number>): string {
-  return `<tr><th scope="row">${label}</th>${STATUSES.map((status) => `<td class="${counts[status] > 0 ? `n-${status}` : 'zero'}">${counts[status]}</td>`).join('')}</tr>`;
+  return `<tr><th scope="row">${label}</th>${DISPLAY_STATUSES.map((status) => `<td class="${counts[status] > 0 ? `n-${status}` : 'zero'}">${counts[status]}</td>`).join('')}</tr>`;
 }
 
 function renderSummary(report: Report): string {
   const s = report.summary;
-  const head = `<tr><th scope="col">Severity</th>${STATUSES.map((status) => `<th scope="col">${badge(status)}</th>`).join('')}</tr>`;
+  const head = `<tr><th scope="col">Severity</th>${DISPLAY_STATUSES.map((status) => `<th scope="col">${badge(status)}</th>`).join('')}</tr>`;
   const rows = SEVERITIES.map((severity) => countsRow(severity, s.bySeverity[severity])).join('');
   const baseline = s.baseline
     ? `<p class="baseline"><strong>${s.baseline.new} new since baseline</strong>, ${s.baseline.unchanged} unchanged (baseline <code>${escapeHtml(s.baseline.file)}</code>)</p>`
     : '';
-  const tiles = STATUSES.map(
+  const tiles = DISPLAY_STATUSES.map(
     (status) => `<li class="tile st-${status}"><span class="count">${s[status]}</span> ${badge(status)}</li>`,
   ).join('');
   return `<section class="summary" aria-labelledby="summary-title">
@@ -131,7 +141,7 @@ ${baseline}
 }
 
 function renderFilters(report: Report, areas: readonly Area[]): string {
-  const statusBoxes = STATUSES.map(
+  const statusBoxes = DISPLAY_STATUSES.map(
     (status) =>
       `<label class="st-${status}"><input type="checkbox" name="status" value="${status}" checked> ${STATUS_LABELS[status].label} (${report.summary[status]})</label>`,
   ).join('');
@@ -214,6 +224,8 @@ pre{background:#f2f4f7;border-radius:4px;padding:8px;margin:6px 0 0;white-space:
 #no-match{font-style:italic;color:var(--muted)}
 footer{color:var(--muted);font-size:.85rem;margin:24px 0}
 @media (max-width:600px){
+th,td{padding:3px 5px}
+.badge{font-size:.72rem;padding:1px 4px}
 body{font-size:14px}
 main{padding:8px}
 .facts,.finding dl{grid-template-columns:1fr}
@@ -307,7 +319,7 @@ export function renderHtml(report: Report, _options: HtmlOptions = {}): string {
   const sections = areas
     .map((area) => {
       const findings = report.findings.filter((finding) => finding.area === area).sort(compareFindings);
-      const counts = STATUSES.filter((status) => findings.some((finding) => finding.status === status))
+      const counts = DISPLAY_STATUSES.filter((status) => findings.some((finding) => finding.status === status))
         .map((status) => `${findings.filter((finding) => finding.status === status).length} ${status}`)
         .join(', ');
       return `<section class="area" id="area-${area}" data-area="${area}" aria-labelledby="h-${area}">

@@ -1,0 +1,133 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv from 'ajv-draft-04';
+import addFormats from 'ajv-formats';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Report } from '../../src/engine/types.js';
+import { FINGERPRINT_KEY, renderSarif } from '../../src/report/sarif.js';
+import { loadReport } from './fixtures.js';
+
+const schema = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'schema', 'sarif-2.1.0.schema.json'), 'utf8')) as object;
+// The OASIS schema is JSON Schema draft-04; ajv-draft-04 is Ajv for exactly that draft.
+const ajv = new Ajv({ allErrors: true });
+addFormats(ajv);
+const validate = ajv.compile(schema);
+
+interface SarifResult {
+  ruleId: string;
+  ruleIndex?: number;
+  kind: string;
+  level: string;
+  message: { text: string };
+  locations: Array<{ logicalLocations: Array<{ name: string; fullyQualifiedName: string; kind: string }> }>;
+  partialFingerprints: Record<string, string>;
+  baselineState?: string;
+  suppressions?: Array<{ kind: string; status?: string; justification?: string }>;
+  properties: { status: string; severity: string; evidence: unknown };
+}
+interface SarifLog {
+  version: string;
+  runs: Array<{
+    tool: { driver: { name: string; rules: Array<{ id: string; name: string; shortDescription: { text: string }; help: { text: string }; defaultConfiguration: { level: string } }> } };
+    results: SarifResult[];
+  }>;
+}
+
+function sarifOf(report: Report): SarifLog {
+  const text = renderSarif(report);
+  const log = JSON.parse(text) as SarifLog;
+  const valid = validate(log);
+  expect(validate.errors ?? [], JSON.stringify(validate.errors?.slice(0, 3))).toEqual([]);
+  expect(valid).toBe(true);
+  return log;
+}
+
+describe('renderSarif', () => {
+  const sample = loadReport('sample');
+
+  it('validates against the vendored SARIF 2.1.0 schema (and the validator does reject bad logs)', () => {
+    sarifOf(sample);
+    sarifOf(loadReport('clean'));
+    const broken = JSON.parse(renderSarif(sample)) as { runs: Array<{ results: Array<{ level: string }> }> };
+    broken.runs[0]!.results[0]!.level = 'fatal';
+    expect(validate(broken)).toBe(false);
+  });
+
+  it('has one result per non-pass finding, with our fingerprint and a logical location for the target', () => {
+    const { results } = sarifOf(sample).runs[0]!;
+    const nonPass = sample.findings.filter((finding) => finding.status !== 'pass');
+    expect(results).toHaveLength(nonPass.length);
+    for (const [index, finding] of nonPass.entries()) {
+      const result = results[index]!;
+      expect(result.ruleId).toBe(finding.ruleId);
+      expect(result.partialFingerprints[FINGERPRINT_KEY]).toBe(finding.fingerprint);
+      expect(result.locations[0]!.logicalLocations[0]).toEqual({ name: finding.target, fullyQualifiedName: `${finding.area}/${finding.target}`, kind: 'resource' });
+      expect(result.properties.evidence).toEqual(finding.evidence);
+      expect(result.message.text.replace(/\{\{/g, '{').replace(/\}\}/g, '}')).toBe(finding.message);
+    }
+  });
+
+  it('maps fail to its severity level, inconclusive to kind review and skipped to notApplicable', () => {
+    const { results } = sarifOf(sample).runs[0]!;
+    const byStatus = (status: string): SarifResult[] => results.filter((result) => result.properties.status === status);
+    const level = { error: 'error', warning: 'warning', info: 'note' } as const;
+    for (const result of byStatus('fail')) {
+      expect(result.kind).toBe('fail');
+      expect(result.level).toBe(level[result.properties.severity as keyof typeof level]);
+    }
+    expect(new Set(byStatus('fail').map((result) => result.level))).toEqual(new Set(['error', 'warning', 'note']));
+    expect(byStatus('inconclusive').map((result) => [result.kind, result.level])).toEqual(byStatus('inconclusive').map(() => ['review', 'none']));
+    expect(byStatus('skipped').map((result) => [result.kind, result.level])).toEqual(byStatus('skipped').map(() => ['notApplicable', 'none']));
+  });
+
+  it('lists every rule that ran with its level, and points each result at its rule', () => {
+    const { driver } = sarifOf(sample).runs[0]!.tool;
+    expect(driver.name).toBe('mra-preflight');
+    expect(driver.rules.map((rule) => rule.id)).toEqual(sample.rules.map((rule) => rule.id));
+    for (const [index, rule] of sample.rules.entries()) {
+      const descriptor = driver.rules[index]!;
+      expect(descriptor.name).toBe(rule.slug);
+      expect(descriptor.shortDescription.text).toBe(rule.title);
+      expect(descriptor.defaultConfiguration.level).toBe({ error: 'error', warning: 'warning', info: 'note' }[rule.severity]);
+      expect(descriptor.help.text).toBe(sample.findings.find((finding) => finding.ruleId === rule.id)?.remediation);
+    }
+    for (const result of sarifOf(sample).runs[0]!.results) expect(driver.rules[result.ruleIndex!]!.id).toBe(result.ruleId);
+  });
+
+  it('carries the baseline: unchanged findings are suppressed externally, new ones are not', () => {
+    const { results } = sarifOf(sample).runs[0]!;
+    const unchanged = results.filter((result) => result.baselineState === 'unchanged');
+    expect(unchanged).toHaveLength(sample.summary.baseline!.unchanged);
+    for (const result of unchanged) expect(result.suppressions).toEqual([expect.objectContaining({ kind: 'external', status: 'accepted' })]);
+    const fresh = results.filter((result) => result.baselineState === 'new');
+    expect(fresh).toHaveLength(sample.summary.baseline!.new);
+    for (const result of fresh) expect(result.suppressions).toEqual([]);
+
+    const { results: plain } = sarifOf(loadReport('clean')).runs[0]!;
+    expect(plain).toEqual([]);
+    const noBaseline: Report = { ...sample, summary: { ...sample.summary, baseline: undefined }, findings: sample.findings.map(({ baselineState: _state, ...finding }) => finding) };
+    for (const result of sarifOf(noBaseline).runs[0]!.results) {
+      expect(result.suppressions).toBeUndefined();
+      expect(result.baselineState).toBeUndefined();
+    }
+  });
+
+  it('doubles literal braces in messages, which SARIF reserves for placeholders', () => {
+    const finding = { ...sample.findings[0]!, message: 'SRV target {0} and {name}}' };
+    const { results } = sarifOf({ ...sample, findings: [finding] }).runs[0]!;
+    expect(results[0]!.message.text).toBe('SRV target {{0}} and {{name}}}}');
+  });
+
+  it('stays valid SARIF whatever strings the network puts in targets, messages and evidence', () => {
+    const base = sample.findings[0]!;
+    fc.assert(
+      fc.property(fc.string(), fc.string({ minLength: 1 }), fc.string(), (target, message, evidence) => {
+        const report = { ...sample, findings: [{ ...base, target: target || 'x', message, evidence: { value: evidence } }] };
+        const log = JSON.parse(renderSarif(report)) as SarifLog;
+        return validate(log) && log.runs[0]!.results[0]!.locations[0]!.logicalLocations[0]!.name === (target || 'x');
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
