@@ -265,11 +265,15 @@ function udpExchange(plan: ExchangePlan): Promise<NtpResult> {
     let rejectedCount = 0;
     let timer: NodeJS.Timeout | undefined;
     let finished = false;
+    // Backstop for the whole exchange (4 × timeout from the start, lookup included), whatever the
+    // socket does or fails to do.
+    const budgetTimer = setTimeout(() => giveUp(), Math.max(0, budgetEnd - performance.now()));
 
     const finish = (result: NtpResult): void => {
       if (finished) return;
       finished = true;
       clearTimeout(timer);
+      clearTimeout(budgetTimer);
       signal.removeEventListener('abort', onAbort);
       try {
         socket.close();

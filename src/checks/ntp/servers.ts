@@ -165,9 +165,10 @@ export function exchangeEvidence(result: NtpResult): Evidence {
     rootDispersionMs: round(r.rootDispersionMs),
     ...(r.offsetMs !== undefined ? { offsetMs: round(r.offsetMs) } : {}),
     ...(r.delayMs !== undefined ? { delayMs: round(r.delayMs) } : {}),
-    referenceTime: iso(r.referenceTimeMs),
-    receiveTime: iso(r.receiveTimeMs),
-    transmitTime: iso(r.transmitTimeMs),
+    // A kiss-of-death's timestamps are whatever the server echoed, not times.
+    ...(r.stratum !== 0
+      ? { referenceTime: iso(r.referenceTimeMs), receiveTime: iso(r.receiveTimeMs), transmitTime: iso(r.transmitTimeMs) }
+      : {}),
     requests: r.attempts,
   };
 }
