@@ -46,9 +46,6 @@ export const SERVICES_SQL =
 export const USER_PROFILE_SQL =
   'select e.userid as userid, p.name as userprofile from enduser e, ucuserprofile p where e.fkucuserprofile = p.pkid order by e.userid';
 
-/** Device-name prefixes of Jabber clients: CSF (desktop), BOT (Android), TCT (iPhone), TAB (tablet). */
-const JABBER_DEVICE = /^(CSF|BOT|TCT|TAB)/i;
-
 export interface CollectOptions {
   /** Rows per list page to start with (shrunk when CUCM says a page is too large). */
   pageSize?: number;
@@ -248,11 +245,12 @@ export async function collectSnapshot(client: AxlClient, options: CollectOptions
     const profile = text(row, 'userprofile');
     if (userid !== undefined && profile !== undefined) profileOf.set(userid, profile);
   }
-  const jabberOwners = new Set(phones.filter((phone) => phone.owner && JABBER_DEVICE.test(phone.name)).map((phone) => phone.owner!));
   const users: EndUser[] = userRows.map((row) => {
     const userid = requireName(row, 'userid', 'user', client);
     const userProfile = profileOf.get(userid);
-    return { userid, ...(userProfile ? { userProfile } : {}), jabber: bool(text(row, 'imAndPresenceEnable')) || jabberOwners.has(userid) };
+    // `jabber` carries AXL's imAndPresenceEnable; owners of CSF/BOT/TCT/TAB devices are found by
+    // the rules from the phones section, so the snapshot states what CUCM says and nothing derived.
+    return { userid, ...(userProfile ? { userProfile } : {}), jabber: bool(text(row, 'imAndPresenceEnable')) };
   });
   progress('users', users.length);
 

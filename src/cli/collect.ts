@@ -1,3 +1,12 @@
+import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { AxlClient, axlOptionsFromInventory } from '../axl/client.js';
+import { collectSnapshot } from '../axl/collect.js';
+import { AxlError, redact } from '../axl/errors.js';
+import { loadCatalog } from '../engine/catalog.js';
+import { loadInventory } from '../inventory/load.js';
+import { InputError } from '../inventory/problems.js';
+import { knownRuleNames } from './check.js';
 import { exitWithError, UsageError } from './errors.js';
 
 export interface CollectCommandOptions {
@@ -7,7 +16,60 @@ export interface CollectCommandOptions {
   debug?: boolean;
 }
 
+function say(line: string): void {
+  process.stderr.write(`mra-preflight: ${line}\n`);
+}
+
+/**
+ * `collect`: reads the cluster over AXL into a snapshot JSON that `check --offline` (cucm.snapshot)
+ * lints later. Exit 0 when the snapshot was written, 2 when it could not be (the reason printed
+ * once, never with a secret).
+ */
 export async function runCollectCommand(options: CollectCommandOptions): Promise<number> {
-  exitWithError(new UsageError('collect: AXL collection is not available in this version'), options.debug ?? false);
-  return 2;
+  let client: AxlClient | undefined;
+  let secrets: string[] = [];
+  try {
+    const timeoutMs = Number(options.timeout);
+    if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new UsageError(`--timeout ${options.timeout}: expected a positive whole number of milliseconds`);
+    const inventory = loadInventory(options.inventory, knownRuleNames(loadCatalog()));
+    const axl = inventory.cucm.axl;
+    if (!axl) {
+      throw new InputError([{ file: inventory.source, path: '$.cucm.axl', message: 'is not set: collect reads the cluster over AXL (url, usernameEnv, passwordEnv)' }]);
+    }
+    const output = resolve(options.output);
+    const folder = dirname(output);
+    if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new UsageError(`-o ${options.output}: folder ${folder} does not exist`);
+    if (axl.passwordEnv && process.env[axl.passwordEnv]) secrets = [process.env[axl.passwordEnv]!];
+
+    client = new AxlClient(axlOptionsFromInventory(axl, process.env, { timeoutMs }));
+    if (axl.insecure) say(`warning: TLS verification of ${axl.url} is off (cucm.axl.insecure: true)`);
+    const tty = process.stderr.isTTY === true;
+    say(`collecting from ${client.url} (AXL schema ${client.version})`);
+    const snapshot = await collectSnapshot(client, {
+      ...(tty ? { onProgress: ({ section, rows }) => say(`  ${section}: ${rows}`) } : {}),
+      onRepage: ({ from, to }) => say(`CUCM asked for smaller pages: ${from} → ${to} rows`),
+    });
+    const temporary = `${output}.partial-${process.pid}`;
+    writeFileSync(temporary, `${JSON.stringify(snapshot, null, 2)}\n`);
+    renameSync(temporary, output);
+    say(
+      `wrote ${options.output}: CUCM ${snapshot.version}, ${snapshot.phones.length} phones, ${snapshot.securityProfiles.length} security profiles, ` +
+        `${snapshot.devicePools.length} device pools, ${snapshot.users.length} users, ${snapshot.services.length} service entries`,
+    );
+    return 0;
+  } catch (error) {
+    if (error instanceof AxlError) {
+      for (const line of redact(error.message, secrets).split('\n')) say(`collect: ${line}`);
+      process.exitCode = 2;
+    } else if (error instanceof Error && !(error instanceof InputError) && !(error instanceof UsageError)) {
+      const safe = new Error(redact(error.message, secrets));
+      safe.stack = redact(error.stack ?? '', secrets);
+      exitWithError(safe, options.debug ?? false);
+    } else {
+      exitWithError(error, options.debug ?? false);
+    }
+    return 2;
+  } finally {
+    await client?.close();
+  }
 }

@@ -1,8 +1,9 @@
 import { AxlClient, axlOptionsFromInventory } from '../axl/client.js';
 import { collectSnapshot, getCcmVersion } from '../axl/collect.js';
 import { AxlError, redact, type AxlFailureKind } from '../axl/errors.js';
+import { importBatPhones, mergeBatPhones } from '../cucm/bat.js';
 import { loadSnapshotFile } from '../cucm/snapshot-file.js';
-import type { CucmSnapshot, Phone } from '../cucm/snapshot.js';
+import type { CucmSnapshot } from '../cucm/snapshot.js';
 import type { ServiceOptions } from '../engine/services.js';
 
 /** The snapshot, or why there is none (the checks turn a failure into inconclusive findings). */
@@ -32,14 +33,6 @@ export interface CucmSource {
   axlVersion?(): Promise<AxlVersionResult | undefined>;
   close?(): Promise<void>;
 }
-
-interface BatModule {
-  importBatPhones(file: string): Phone[];
-  mergeBatPhones(snapshot: CucmSnapshot | undefined, phones: Phone[]): CucmSnapshot;
-}
-
-// The BAT importer is the CUCM-rules side's module; loaded only when an inventory names a BAT export.
-const BAT_MODULE = '../cucm/bat.js';
 
 function reasonOf(error: unknown, secrets: readonly string[]): string {
   const message = error instanceof Error ? error.message : String(error);
@@ -80,8 +73,7 @@ export function createCucmSource(options: ServiceOptions): CucmSource {
         origins.push(`file ${file}`);
       }
       if (batPhones) {
-        const bat = (await import(BAT_MODULE)) as BatModule;
-        snapshot = bat.mergeBatPhones(snapshot, bat.importBatPhones(batPhones));
+        snapshot = mergeBatPhones(snapshot, importBatPhones(batPhones));
         origins.push(`bat ${batPhones}`);
       }
       if (snapshot) return { ok: true, snapshot, origin: origins.join(' + ') };

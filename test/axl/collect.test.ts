@@ -1,6 +1,9 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collectSnapshot, PHONE_TAGS } from '../../src/axl/collect.js';
 import type { CucmSnapshot } from '../../src/cucm/snapshot.js';
+import { PACKAGE_ROOT } from '../../src/engine/package-root.js';
 import { generatedCluster, sampleCluster, startTestAxl, type TestAxl } from '../helpers/axl-server.js';
 
 let axl: TestAxl | undefined;
@@ -85,5 +88,15 @@ describe('collect over AXL', () => {
     expect(withoutProvenance(collected)).toEqual(cluster);
     expect(axl.server.requests.filter((request) => request.operation === 'listPhone')).toHaveLength(3);
     expect(axl.server.requests.filter((request) => request.operation === 'listDevicePool')).toHaveLength(2);
+  });
+});
+
+describe('collect round-trips the CUCM fixtures', () => {
+  const files = ['fixtures/cucm/compliant.json', ...readdirSync(join(PACKAGE_ROOT, 'fixtures/cucm/faults')).map((file) => `fixtures/cucm/faults/${file}`)];
+  it.each(files)('%s', async (file) => {
+    const { $schema: _schema, ...cluster } = JSON.parse(readFileSync(join(PACKAGE_ROOT, file), 'utf8')) as CucmSnapshot & { $schema?: string };
+    axl = await startTestAxl(cluster);
+    const collected = await collectSnapshot(axl.client());
+    expect(withoutProvenance(collected)).toEqual(withoutProvenance(cluster));
   });
 });
