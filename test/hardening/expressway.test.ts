@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHostileHttp, type HostileHttp, type HostileHttpBehaviour } from '../helpers/hostile/http.js';
+import { expectNoEngineFallbacks, expectTypedInconclusive, findingsFor, hostileScan, withPeakRss } from './scan.js';
+
+/**
+ * SPEC section 7: a status.xml server that drips, floods, stalls or sends something that is not
+ * the document yields `inconclusive` for that Expressway (from the probe, within the timeout),
+ * with the body capped so memory stays bounded; the other Expressway is still judged.
+ */
+const BEHAVIOURS: HostileHttpBehaviour[] = [
+  'drip-body',
+  'drip-headers',
+  'stall',
+  'huge-chunked',
+  'huge-declared',
+  'invalid-xml',
+  'billion-laughs',
+  'wrong-content-type',
+  'empty',
+  'redirect-loop',
+  'reset',
+];
+
+const ENV = { HARDENING_EXP_USER: 'admin', HARDENING_EXP_PASS: 'Expressway-Hostile-Pa55' };
+const peers = new Map<HostileHttpBehaviour, HostileHttp>();
+
+beforeAll(async () => {
+  for (const behaviour of BEHAVIOURS) peers.set(behaviour, await startHostileHttp(behaviour, { flavour: 'Status' }));
+});
+
+afterAll(async () => {
+  await Promise.all([...peers.values()].map((peer) => peer.stop()));
+});
+
+function inventoryFor(peer: HostileHttp): Record<string, unknown> {
+  return {
+    domains: ['example.com'],
+    nodes: [
+      {
+        fqdn: 'expc.example.com',
+        role: 'expressway-c',
+        status: { url: `${peer.url}/status.xml`, usernameEnv: 'HARDENING_EXP_USER', passwordEnv: 'HARDENING_EXP_PASS', caFile: peer.caFile },
+      },
+      { fqdn: 'expe.example.com', role: 'expressway-e', version: 'X14.3.1' },
+    ],
+  };
+}
+
+describe('MRA-EXP-001 against hostile status.xml servers', () => {
+  it.each(BEHAVIOURS)('%s: inconclusive for that Expressway, bounded memory, the other still judged', async (behaviour) => {
+    const peer = peers.get(behaviour)!;
+    const { result: report, peakGrowthMb } = await withPeakRss(() => hostileScan(inventoryFor(peer), { only: ['exp'], timeoutMs: 1500, env: ENV }));
+    const finding = expectTypedInconclusive(report, 'MRA-EXP-001', 'expc.example.com');
+    expect(peer.connections).toBeGreaterThan(0);
+    expect(JSON.stringify(finding.evidence)).not.toContain(ENV.HARDENING_EXP_PASS);
+    expect(findingsFor(report, 'MRA-EXP-001', 'expe.example.com').map((f) => f.status)).toEqual(['pass']);
+    expectNoEngineFallbacks(report);
+    // The 200 MB bodies must be cut off at the size cap, not buffered.
+    expect(peakGrowthMb).toBeLessThan(150);
+  });
+});
