@@ -57,6 +57,7 @@ export function parseBatPhones(text: string, file: string): Phone[] {
   const phones: Phone[] = [];
   const seen = new Map<string, number>();
   let header: string[] | undefined;
+  let dataRows = 0;
   let index: Partial<Record<Field, number>> = {};
   const report = (line: number, row: number, column: string | undefined, message: string): void => {
     problems.push({ file, path: `line ${line} (row ${row})${column ? `, column ${JSON.stringify(column)}` : ''}`, message });
@@ -76,7 +77,7 @@ export function parseBatPhones(text: string, file: string): Phone[] {
           index = mapHeader(record, file, problems);
           return null;
         }
-        const row = context.records;
+        const row = ++dataRows;
         if (record.length < header.length) {
           report(line, row, undefined, `has ${record.length} columns, the header has ${header.length}`);
           return null;

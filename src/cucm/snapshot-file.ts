@@ -59,13 +59,103 @@ function capped(problems: Problem[], file: string): Problem[] {
   return [...problems.slice(0, MAX_PROBLEMS), { file, path: '$', message: `${problems.length - MAX_PROBLEMS} more problems not shown` }];
 }
 
-/** V8 says "at position N"; people want a line and column. */
+/** V8 (Node 20) rarely says where JSON breaks; people want a line and column. */
 function jsonErrorText(error: unknown, text: string): string {
   const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
-  const match = /position (\d+)/.exec(message);
-  if (!match) return message;
-  const before = text.slice(0, Number(match[1]));
+  const reason = message.replace(/,\s*".*$/s, '').replace(/ in JSON at position \d+.*$/, '').replace(/ at position \d+.*$/, '');
+  const offset = syntaxErrorOffset(text);
+  if (offset === undefined) return reason;
+  const before = text.slice(0, offset);
   const line = before.split('\n').length;
-  const column = before.length - before.lastIndexOf('\n');
-  return `${message.replace(/\s*\(line \d+ column \d+\)/, '')} (line ${line}, column ${column})`;
+  const column = offset - before.lastIndexOf('\n');
+  return `${reason} (line ${line}, column ${column})`;
+}
+
+/** Offset of the first JSON syntax error: a small scanner, run only after JSON.parse failed. */
+function syntaxErrorOffset(text: string): number | undefined {
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const fail = (): never => {
+    throw new ScanError(i);
+  };
+  const ws = (): void => {
+    while (i < text.length && ' \t\n\r'.includes(text[i]!)) i++;
+  };
+  const literal = (word: string): void => {
+    if (text.startsWith(word, i)) i += word.length;
+    else fail();
+  };
+  const string = (): void => {
+    i++;
+    while (i < text.length && text[i] !== '"') {
+      if (text.charCodeAt(i) < 0x20) fail();
+      if (text[i] === '\\') {
+        i++;
+        if (text[i] === 'u') {
+          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) fail();
+          i += 4;
+        } else if (!'"\\/bfnrt'.includes(text[i] ?? 'x')) fail();
+      }
+      i++;
+    }
+    if (i >= text.length) fail();
+    i++;
+  };
+  const number = (): void => {
+    const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
+    if (!match || match[0] === '' || match[0] === '-') fail();
+    i += match![0].length;
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      ws();
+      if (text[i] === '}') return void i++;
+      for (;;) {
+        ws();
+        if (text[i] !== '"') fail();
+        string();
+        ws();
+        if (text[i] !== ':') fail();
+        i++;
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === '}') return void i++;
+        else fail();
+      }
+    }
+    if (c === '[') {
+      i++;
+      ws();
+      if (text[i] === ']') return void i++;
+      for (;;) {
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === ']') return void i++;
+        else fail();
+      }
+    }
+    if (c === '"') return string();
+    if (c === 't') return literal('true');
+    if (c === 'f') return literal('false');
+    if (c === 'n') return literal('null');
+    return number();
+  };
+  try {
+    value();
+    ws();
+    return i < text.length ? i : undefined;
+  } catch (error) {
+    // Deeply nested hostile input overflows the stack: then there is no position to give.
+    return error instanceof ScanError ? error.offset : undefined;
+  }
+}
+
+class ScanError extends Error {
+  constructor(readonly offset: number) {
+    super('JSON syntax error');
+  }
 }
