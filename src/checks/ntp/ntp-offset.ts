@@ -71,7 +71,6 @@ export default defineCheck<Message>({
           spreadMs: round(spread),
           serversCompared: offsets.length,
           maxClockOffsetMs: limit,
-          spreadRule: 'spread = max − min offset of servers passing MRA-NTP-001; above the limit, servers deviating from the median by more than limit/2 fail',
         },
         durationMs,
       };
