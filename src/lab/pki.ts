@@ -1,4 +1,4 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import forge from 'node-forge';
 
 /**
@@ -77,4 +77,72 @@ export function issueCertificate(options: CertOptions, issuer?: Issued): Issued 
 
 export function createCa(commonName: string, options: Omit<CertOptions, 'commonName' | 'isCa'> = {}, issuer?: Issued): Issued {
   return issueCertificate({ ...options, commonName, isCa: true }, issuer);
+}
+
+/** An EC certificate (forge cannot hold EC keys, so only the PEMs are returned). */
+export interface IssuedEc {
+  certPem: string;
+  keyPem: string;
+}
+
+const OID_SHA256_RSA = '1.2.840.113549.1.1.11';
+const OID_ECDSA_SHA256 = '1.2.840.10045.4.3.2';
+
+function algorithmIdentifier(oid: string): forge.asn1.Asn1 {
+  const { asn1 } = forge;
+  const parts = [asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(oid).getBytes())];
+  // RSA signature algorithms carry a NULL parameter; ECDSA ones carry none (RFC 5758).
+  if (oid === OID_SHA256_RSA) parts.push(asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, ''));
+  return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, parts);
+}
+
+/**
+ * Issues a P-256 ECDSA certificate, self-signed (ecdsa-with-SHA256) or signed by an RSA `issuer`
+ * (sha256WithRSAEncryption). forge builds the TBSCertificate with a placeholder key; the subject
+ * key and the signature are then swapped in with node:crypto.
+ */
+export function issueEcCertificate(options: Omit<CertOptions, 'keyBits' | 'digest'>, issuer?: Issued): IssuedEc {
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const placeholder = rsaKeys(1024);
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = placeholder.publicKey;
+  cert.serialNumber = `01${randomBytes(8).toString('hex')}`;
+  cert.validity.notBefore = options.notBefore ?? new Date(Date.now() - DAY);
+  cert.validity.notAfter = options.notAfter ?? new Date(Date.now() + 365 * DAY);
+  const subject = [{ name: 'commonName', value: options.commonName }, { name: 'organizationName', value: options.organization ?? 'mra-preflight lab' }];
+  cert.setSubject(subject);
+  cert.setIssuer(issuer ? issuer.cert.subject.attributes : subject);
+  const extensions: object[] = [{ name: 'basicConstraints', cA: options.isCa ?? false, critical: true }];
+  if (options.sans && options.sans.length > 0) {
+    extensions.push({ name: 'subjectAltName', altNames: options.sans.map((san) => (IP.test(san) ? { type: 7, ip: san } : { type: 2, value: san })) });
+  }
+  if (options.extendedKeyUsage && options.extendedKeyUsage.length > 0) {
+    extensions.push({
+      name: 'extKeyUsage',
+      serverAuth: options.extendedKeyUsage.includes('serverAuth'),
+      clientAuth: options.extendedKeyUsage.includes('clientAuth'),
+    });
+  }
+  cert.setExtensions(extensions);
+  const signatureOid = issuer ? OID_SHA256_RSA : OID_ECDSA_SHA256;
+  cert.siginfo.algorithmOid = OID_SHA256_RSA;
+  const tbs = (forge.pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 }).getTBSCertificate(cert);
+  const fields = tbs.value as forge.asn1.Asn1[];
+  const spkiDer = publicKey.export({ type: 'spki', format: 'der' });
+  fields[2] = algorithmIdentifier(signatureOid);
+  fields[6] = forge.asn1.fromDer(forge.util.createBuffer(spkiDer.toString('binary')));
+  const tbsDer = Buffer.from(forge.asn1.toDer(tbs).getBytes(), 'binary');
+  const signature = sign('sha256', tbsDer, issuer ? issuer.keyPem : privateKey);
+  const { asn1 } = forge;
+  const certificate = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
+    tbs,
+    algorithmIdentifier(signatureOid),
+    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BITSTRING, false, `\u0000${signature.toString('binary')}`),
+  ]);
+  const der = Buffer.from(asn1.toDer(certificate).getBytes(), 'binary');
+  const body = der.toString('base64').replace(/.{1,64}/g, '$&\n');
+  return {
+    certPem: `-----BEGIN CERTIFICATE-----\n${body}-----END CERTIFICATE-----\n`,
+    keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  };
 }

@@ -62,6 +62,7 @@ const MAX_FILE_BYTES = 4 * 1024 * 1024;
 const MAX_STORE_FILES = 2000;
 const MAX_XMPP_BYTES = 64 * 1024;
 
+const LEGACY_XMPP_TLS_PORT = 5223;
 const NODE_ROOTS = "Node's root store";
 
 function fileTarget(file: string, inventorySource: string): string {
@@ -400,8 +401,9 @@ export function createCertificateSource(options: ServiceOptions): CertificateSou
           pending = Promise.resolve(readCertificateFile(endpoint.location));
         } else {
           const address = parseAddress(endpoint.location, 443);
-          // Jabber speaks XMPP STARTTLS on the IM&P client port before any TLS.
-          const xmpp = endpoint.service === 'xmpp' && address.port === 5222;
+          // Jabber speaks XMPP STARTTLS on the IM&P client port (5222) before any TLS; only the
+          // legacy direct-TLS port 5223 starts with a handshake.
+          const xmpp = endpoint.service === 'xmpp' && address.port !== LEGACY_XMPP_TLS_PORT;
           pending = options.limiter.run(() =>
             fetchPresentedChain({
               host: address.host,

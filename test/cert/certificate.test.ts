@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { parseBundle, parseCertificate, splitSubjectAltName } from '../../src/cert/certificate.js';
+import { issueEcCertificate } from '../../src/lab/pki.js';
+import { DAY, leafFor, pemOf, testPki } from '../helpers/pki.js';
+
+const der = (pem: string): Buffer => Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
+
+describe('parseCertificate', () => {
+  it('reads an RSA leaf with node-forge: subject, issuer, SANs, EKUs, key, signature, dates', () => {
+    const { intermediateA } = testPki();
+    const notAfter = new Date(Date.now() + 90 * DAY);
+    const leaf = leafFor('cucm-pub.example.com', intermediateA, { sans: ['cucm-pub.example.com', '10.1.1.10'], notAfter, digest: 'sha1' });
+    const cert = parseCertificate(der(leaf.certPem));
+    expect(cert.parser).toBe('node-forge');
+    expect(cert.subject).toContain('CN=cucm-pub.example.com');
+    expect(cert.issuer).toContain('CN=Test Issuing CA A1');
+    expect(cert.commonName).toBe('cucm-pub.example.com');
+    expect(cert.dnsNames).toEqual(['cucm-pub.example.com']);
+    expect(cert.ipAddresses).toEqual(['10.1.1.10']);
+    expect(cert.extendedKeyUsage).toEqual(['serverAuth', 'clientAuth']);
+    expect(cert.key).toEqual({ type: 'RSA', bits: 2048 });
+    expect(cert.signatureAlgorithm).toBe('sha1WithRSAEncryption');
+    expect(cert.signatureHash).toBe('sha1');
+    expect(Math.abs(cert.notAfter.getTime() - notAfter.getTime())).toBeLessThan(1000);
+    expect(cert.sha256).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+    expect(cert.selfIssued).toBe(false);
+    expect(cert.isCa).toBe(false);
+  });
+
+  it('reads an ECDSA certificate that node-forge cannot parse, through node:crypto', () => {
+    const { rootA } = testPki();
+    const ec = issueEcCertificate({ commonName: 'expe.example.com', sans: ['expe.example.com', 'collab-edge.example.com'], extendedKeyUsage: ['serverAuth'] }, rootA);
+    const cert = parseCertificate(der(ec.certPem));
+    expect(cert.parser).toBe('node:crypto');
+    expect(cert.key).toEqual({ type: 'EC', bits: 256, curve: 'prime256v1' });
+    expect(cert.dnsNames).toEqual(['expe.example.com', 'collab-edge.example.com']);
+    expect(cert.extendedKeyUsage).toEqual(['serverAuth']);
+    expect(cert.signatureAlgorithm).toBe('sha256WithRSAEncryption');
+    const selfSigned = parseCertificate(der(issueEcCertificate({ commonName: 'EC Root', isCa: true }).certPem));
+    expect(selfSigned.signatureAlgorithm).toBe('ecdsa-with-SHA256');
+    expect(selfSigned.selfIssued).toBe(true);
+    expect(selfSigned.isCa).toBe(true);
+  });
+
+  it('has no EKU list when the extension is absent', () => {
+    const cert = parseCertificate(der(leafFor('a.example.com', undefined, { extendedKeyUsage: [] }).certPem));
+    expect(cert.extendedKeyUsage).toBeUndefined();
+  });
+
+  it('throws a typed error on bytes that are not a certificate', () => {
+    expect(() => parseCertificate(Buffer.from('not a certificate'))).toThrow(/not a valid X.509 certificate/);
+  });
+});
+
+describe('parseBundle', () => {
+  it('reads every certificate of a PEM bundle in order and ignores private keys', () => {
+    const { rootA, intermediateA } = testPki();
+    const leaf = leafFor('a.example.com', intermediateA);
+    const bundle = parseBundle(Buffer.from(`${leaf.keyPem}${pemOf(leaf, intermediateA, rootA)}`));
+    expect(bundle.problems).toEqual([]);
+    expect(bundle.certificates.map((cert) => cert.commonName)).toEqual(['a.example.com', 'Test Issuing CA A1', 'Test Root CA A']);
+  });
+
+  it('reads a DER certificate', () => {
+    const bundle = parseBundle(der(testPki().rootB.certPem));
+    expect(bundle.certificates[0]?.commonName).toBe('Test Root CA B');
+  });
+
+  it('reports malformed PEM (bad base64, truncated block, no END line, no block) as problems', () => {
+    const { rootA } = testPki();
+    const badBase64 = parseBundle(Buffer.from('-----BEGIN CERTIFICATE-----\n@@@@\n-----END CERTIFICATE-----\n'));
+    expect(badBase64.problems[0]).toMatch(/not valid base64/);
+    const truncated = rootA.certPem.slice(0, 400) + '\n-----END CERTIFICATE-----\n';
+    expect(parseBundle(Buffer.from(truncated)).problems[0]).toMatch(/not a valid X.509/);
+    const unterminated = parseBundle(Buffer.from(rootA.certPem.slice(0, 300)));
+    expect(unterminated.problems.join()).toMatch(/without a matching END/);
+    expect(parseBundle(Buffer.from('-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n')).problems).toEqual(['no CERTIFICATE block in the PEM data']);
+    expect(parseBundle(Buffer.from([0x30, 0x03, 0x02, 0x01, 0x00])).problems[0]).toMatch(/neither PEM nor a DER/);
+  });
+});
+
+describe('splitSubjectAltName', () => {
+  it('splits Node SAN text, including quoted values with commas', () => {
+    expect(splitSubjectAltName('DNS:a.example.com, DNS:"b,c.example.com", IP Address:10.0.0.1')).toEqual([
+      ['DNS', 'a.example.com'],
+      ['DNS', 'b,c.example.com'],
+      ['IP Address', '10.0.0.1'],
+    ]);
+    expect(splitSubjectAltName(undefined)).toEqual([]);
+  });
+});
