@@ -94,7 +94,7 @@ export function describeStatusFailure(failure: StatusFailure): string {
     case 'unreachable':
       return `the server could not be reached (${failure.code})`;
     case 'too-large':
-      return `the answer exceeded ${failure.limitBytes} bytes and was cut off`;
+      return `the answer exceeded ${failure.limitBytes >= 1024 * 1024 ? `${Math.round(failure.limitBytes / (1024 * 1024))} MiB` : `${failure.limitBytes} bytes`} and was cut off`;
     case 'malformed':
       return `the answer is not XML (${failure.detail})`;
     case 'missing-element':
@@ -355,7 +355,7 @@ export function createExpresswaySource(options: ServiceOptions): ExpresswaySourc
       ...base,
       kind: 'unknown',
       reason: node.status
-        ? 'offline run (--offline): status.xml not fetched, and the node has no inventory version'
+        ? 'status.xml is not fetched in an offline run (--offline), and the node has no inventory version'
         : 'the node has neither a version nor a status block in the inventory',
     };
   };
