@@ -12,6 +12,8 @@ export type SntpScript =
   | { kind: 'wrong-origin' }
   /** The first `length` bytes of a proper reply. */
   | { kind: 'short'; length: number }
+  /** A proper reply followed by junk up to `length` bytes (unknown extension fields, a huge datagram). */
+  | { kind: 'padded'; length: number }
   /** Bytes that are no NTP packet (mode 2, version 0). */
   | { kind: 'garbage' }
   /** Receives and never answers. */
@@ -34,6 +36,10 @@ export async function startSntpResponder(script: SntpScript, host = '127.0.0.1')
       }
       case 'short':
         return sntpServerReply(request, { stratum: 2 })?.subarray(0, script.length);
+      case 'padded': {
+        const reply = sntpServerReply(request, { stratum: 2 });
+        return reply && Buffer.concat([reply, Buffer.alloc(script.length - reply.length, 0xee)]);
+      }
       case 'garbage':
         return Buffer.alloc(64, 0x42).fill(0x02, 0, 1);
       case 'silent':

@@ -157,6 +157,13 @@ describe('NtpProbe against scripted responders', () => {
     expect(failure.detail).toContain(detail);
   });
 
+  it('reads only the header of a huge datagram', async () => {
+    const server = await responder({ kind: 'padded', length: 60_000 });
+    const reply = replyOf(await probeFor(1000).query(server.address));
+    expect(reply.length).toBe(60_000);
+    expect(reply.stratum).toBe(2);
+  });
+
   it('accepts NTP version 3 replies', async () => {
     const server = await responder({ kind: 'serve', stratum: 2, version: 3 });
     expect(replyOf(await probeFor(1000).query(server.address)).version).toBe(3);

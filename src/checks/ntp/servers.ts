@@ -170,6 +170,7 @@ export function exchangeEvidence(result: NtpResult): Evidence {
       ? { referenceTime: iso(r.referenceTimeMs), receiveTime: iso(r.receiveTimeMs), transmitTime: iso(r.transmitTimeMs) }
       : {}),
     requests: r.attempts,
+    replyBytes: r.length,
   };
 }
 
