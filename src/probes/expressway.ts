@@ -90,7 +90,9 @@ export function describeStatusFailure(failure: StatusFailure): string {
     case 'cancelled':
       return 'the run was cancelled before the answer came';
     case 'tls':
-      return `TLS verification failed (${failure.code}); add the issuing CA as caFile`;
+      return CERTIFICATE_CODES.has(failure.code)
+        ? `TLS verification failed (${failure.code}); give the CA that issued the Expressway certificate as caFile`
+        : `the TLS handshake failed (${failure.code})`;
     case 'unreachable':
       return `the server could not be reached (${failure.code})`;
     case 'too-large':
@@ -104,7 +106,8 @@ export function describeStatusFailure(failure: StatusFailure): string {
   }
 }
 
-const TLS_CODES = new Set([
+/** Node's codes for a certificate that does not verify (as opposed to a broken handshake). */
+const CERTIFICATE_CODES = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',
   'SELF_SIGNED_CERT_IN_CHAIN',
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
@@ -117,8 +120,6 @@ const TLS_CODES = new Set([
   'CERT_SIGNATURE_FAILURE',
   'ERR_TLS_CERT_ALTNAME_INVALID',
   'HOSTNAME_MISMATCH',
-  'ERR_SSL_WRONG_VERSION_NUMBER',
-  'EPROTO',
 ]);
 
 /** The error codes along an error's cause chain (undici wraps socket and TLS errors). */
@@ -135,7 +136,7 @@ function errorCodes(error: unknown): string[] {
 
 function classifyError(error: unknown): StatusFailure {
   const codes = errorCodes(error);
-  const tls = codes.find((code) => TLS_CODES.has(code) || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_'));
+  const tls = codes.find((code) => CERTIFICATE_CODES.has(code) || code === 'EPROTO' || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_'));
   if (tls) return { kind: 'tls', code: tls };
   const code = codes.find((candidate) => candidate !== 'UND_ERR_SOCKET') ?? codes[0];
   return { kind: 'unreachable', code: code ?? (error instanceof Error ? error.name : 'error') };

@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Limiter } from '../../src/engine/limiter.js';
 import type { InventoryNode } from '../../src/inventory/types.js';
@@ -31,6 +31,24 @@ async function fetchNamed(name: string, extra: Record<string, unknown> = {}, tim
   // Whatever happened, the password is nowhere in what the probe returns.
   expect(JSON.stringify(result)).not.toContain(STATUS_PASSWORD);
   return result;
+}
+
+/** A raw TCP peer on loopback, for handshakes that go wrong. */
+async function withRawPeer(onConnection: (socket: Socket) => void, use: (port: number) => Promise<void>): Promise<void> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+    onConnection(socket);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  try {
+    await use(typeof address === 'object' && address ? address.port : 0);
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
 }
 
 function documentOf(path: string): string {
@@ -146,6 +164,20 @@ describe('fetchStatusVersion against the local HTTPS status server', () => {
     });
     const result = await fetchStatusVersion({ url: `https://127.0.0.1:${port}/status.xml` }, { timeoutMs: 2000, signal: runSignal, env: {} });
     expect(result).toMatchObject({ ok: false, failure: { kind: 'unreachable', code: 'ECONNREFUSED' } });
+  });
+
+  it('gives up on a peer that accepts TCP and never answers the TLS handshake', async () => {
+    await withRawPeer(() => {}, async (port) => {
+      const result = await fetchStatusVersion({ url: `https://127.0.0.1:${port}/status.xml` }, { timeoutMs: 500, signal: runSignal, env: {} });
+      expect(result).toMatchObject({ ok: false, failure: { kind: 'timeout', timeoutMs: 500 } });
+    });
+  });
+
+  it('reports a peer that answers the handshake with garbage as a TLS failure', async () => {
+    await withRawPeer((socket) => socket.end('HTTP/1.0 400 not TLS at all\r\n\r\n'), async (port) => {
+      const result = await fetchStatusVersion({ url: `https://127.0.0.1:${port}/status.xml` }, { timeoutMs: 2000, signal: runSignal, env: {} });
+      expect(result).toMatchObject({ ok: false, failure: { kind: 'tls' } });
+    });
   });
 
   it('stops when the run is cancelled', async () => {
