@@ -15,7 +15,7 @@ export default defineCheck<ReachabilityMessage | 'reachable'>({
     unsynchronised: '{server} answers but is not synchronised (leap indicator 3, stratum {stratum}); clients will not use its time.',
     stratumOutOfRange: '{server} reports stratum {stratum}, outside 1–15: it is not synchronised to any reference.',
     noAnswer: '{server} did not answer {attempts} SNTP requests within {waitedMs} ms.',
-    refused: '{server} refused the SNTP request (ICMP port unreachable): nothing serves NTP on UDP port {port}.',
+    refused: '{server} answered the SNTP request with ICMP port unreachable: nothing reachable from this host serves NTP on UDP port {port} (a firewall on the path can send this too).',
     rejectedReply: '{server} sent only replies that were rejected as {kind}: {detail}.',
     unresolved: '{server} could not be queried: {detail}.',
     probeFailed: '{server} could not be queried: {detail}.',

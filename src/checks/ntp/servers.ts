@@ -117,9 +117,10 @@ function judgeFailure(failure: NtpFailure): Reachability {
         reason: `no answer within ${failure.waitedMs} ms`,
       };
     case 'refused':
-      // ICMP port unreachable is an observed fact: nothing serves NTP there.
+      // ICMP port unreachable may come from a firewall between this host and the server, not
+      // from the server: we could not see whether it serves NTP to CUCM (SPEC: refused is inconclusive).
       return {
-        status: 'fail',
+        status: 'inconclusive',
         messageId: 'refused',
         args: { server, port: failure.port ?? 123 },
         reason: 'ICMP port unreachable',
