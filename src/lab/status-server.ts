@@ -15,7 +15,9 @@ export type StatusRoute =
   /** Headers at once, then one byte every intervalMs: a slow-loris body. */
   | { kind: 'slow'; intervalMs?: number }
   /** An XML document that never ends: a peer trying to exhaust memory. */
-  | { kind: 'huge' };
+  | { kind: 'huge' }
+  /** Reads the request and never answers it (no status line, no headers). */
+  | { kind: 'silent' };
 
 export interface StatusServerOptions {
   certPem: string;
@@ -116,6 +118,8 @@ function serve(route: StatusRoute | undefined, request: IncomingMessage, respons
     return;
   }
   switch (route.kind) {
+    case 'silent':
+      return;
     case 'document':
       response.writeHead(200, { 'content-type': route.contentType ?? 'text/xml; charset=UTF-8' }).end(route.body);
       return;

@@ -120,8 +120,9 @@ describe('fetchStatusVersion against the local HTTPS status server', () => {
     expect(await fetchNamed('missing')).toMatchObject({ ok: false, failure: { kind: 'missing-element' } });
   });
 
-  it('gives up on a slow-loris body at the timeout', async () => {
+  it('gives up on a slow-loris body, and on a server that never answers, at the timeout', async () => {
     expect(await fetchNamed('slow', {}, 600)).toMatchObject({ ok: false, failure: { kind: 'timeout', timeoutMs: 600 } });
+    expect(await fetchNamed('silent', {}, 600)).toMatchObject({ ok: false, failure: { kind: 'timeout', timeoutMs: 600 } });
   });
 
   it('cuts off an endless body at the size cap', async () => {

@@ -59,6 +59,7 @@ export const STATUS_ROUTES: Record<string, StatusRoute> = {
   '/login-redirect/status.xml': { kind: 'status', code: 302, location: '/login?next=%2Fstatus.xml' },
   '/moved/status.xml': { kind: 'status', code: 301, location: '/elsewhere/status.xml' },
   '/slow/status.xml': { kind: 'slow', intervalMs: 100 },
+  '/silent/status.xml': { kind: 'silent' },
   '/huge/status.xml': { kind: 'huge' },
 };
 
