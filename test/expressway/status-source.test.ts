@@ -1,4 +1,5 @@
 import { createServer, type Socket } from 'node:net';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Limiter } from '../../src/engine/limiter.js';
 import type { InventoryNode } from '../../src/inventory/types.js';
@@ -80,6 +81,22 @@ describe('parseStatusDocument', () => {
     expect(parseStatusDocument('<Status><SystemUnit>')).toMatchObject({ ok: false, failure: { kind: 'malformed' } });
     expect(parseStatusDocument(documentOf('/html/status.xml'))).toMatchObject({ ok: false });
     expect(parseStatusDocument('')).toMatchObject({ ok: false, failure: { kind: 'malformed' } });
+  });
+
+  it('never throws on hostile input: arbitrary text, XML-like fragments, deep nesting', () => {
+    const xmlish = fc
+      .array(fc.constantFrom('<Status>', '</Status>', '<SystemUnit>', '</SystemUnit>', '<Software>', '</Software>', '<Version>', '</Version>', 'X8.10', '&amp;', '<!DOCTYPE x [<!ENTITY a "b">]>', '<![CDATA[', ']]>', '<?xml version="1.0"?>', '<a b=">', '\u0000', ' '), { maxLength: 40 })
+      .map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ maxLength: 200 }), xmlish), (text) => {
+        const parsed = parseStatusDocument(text);
+        expect(typeof parsed.ok).toBe('boolean');
+        if (parsed.ok) expect(parsed.version.length).toBeLessThanOrEqual(100);
+      }),
+      { numRuns: 500 },
+    );
+    const deep = `${'<a>'.repeat(5000)}${'</a>'.repeat(5000)}`;
+    expect(parseStatusDocument(deep).ok).toBe(false);
   });
 
   it('does not expand entities (an entity bomb stays a short literal)', () => {
