@@ -1,5 +1,6 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
+import { setMaxListeners } from 'node:events';
 import { connect, isIP, type Socket as TcpSocket } from 'node:net';
 import { Packet } from 'dns2';
 import type { ServiceOptions } from '../engine/services.js';
@@ -509,9 +510,29 @@ function cancelled(resolver: string, name: string, type: DnsQueryType): DnsResul
   return { resolver, name: canonicalName(name), type, outcome: 'timeout', answers: [], tcp: false, detail: 'query cancelled before a reply arrived', durationMs: 0 };
 }
 
+/** One listener per caller signal, however many queries wait on it (checks fan out widely). */
+const abortedSignals = new WeakMap<AbortSignal, Promise<void>>();
+function whenAborted(signal: AbortSignal): Promise<void> {
+  let aborted = abortedSignals.get(signal);
+  if (!aborted) {
+    aborted = new Promise<void>((resolve) => {
+      if (signal.aborted) resolve();
+      else signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    abortedSignals.set(signal, aborted);
+  }
+  return aborted;
+}
+
 export function createDnsProbe(options: ServiceOptions): DnsProbe {
   const timeoutMs = options.inventory.dns.timeoutMs ?? options.timeoutMs;
   const cache = new Map<string, Promise<DnsResult>>();
+  // The run's signal, relayed through our own controller so that every in-flight query may listen
+  // to it without tripping the listener-leak warning on a signal we do not own.
+  const run = new AbortController();
+  setMaxListeners(0, run.signal);
+  if (options.signal.aborted) run.abort(options.signal.reason);
+  else options.signal.addEventListener('abort', () => run.abort(options.signal.reason), { once: true });
   const query: DnsProbe['query'] = async (resolverText, name, type, signal) => {
     let address: Address;
     try {
@@ -524,19 +545,12 @@ export function createDnsProbe(options: ServiceOptions): DnsProbe {
     let pending = cache.get(key);
     if (!pending) {
       // The shared query obeys only the run's signal: one caller's deadline must not poison the cache.
-      pending = options.limiter.run(() => sendQuery(address, name, type, timeoutMs, options.signal));
+      pending = options.limiter.run(() => sendQuery(address, name, type, timeoutMs, run.signal));
       cache.set(key, pending);
     }
     if (!signal) return pending;
     if (signal.aborted) return cancelled(resolver, name, type);
-    return new Promise<DnsResult>((resolve) => {
-      const onAbort = (): void => resolve(cancelled(resolver, name, type));
-      signal.addEventListener('abort', onAbort, { once: true });
-      void pending.then((result) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(result);
-      });
-    });
+    return Promise.race([pending, whenAborted(signal).then(() => cancelled(resolver, name, type))]);
   };
   return {
     query,
