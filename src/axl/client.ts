@@ -73,6 +73,8 @@ export function axlOptionsFromInventory(
     url = new URL(config.url);
     if (url.protocol !== 'https:') problems.push(`cucm.axl.url ${config.url}: AXL is served over HTTPS only`);
     if (url.username || url.password) problems.push('cucm.axl.url must not carry credentials; use usernameEnv/passwordEnv');
+    // CUCM serves AXL at /axl/ and the trailing slash is required (AXL Developer Guide).
+    if (url.pathname === '/' || url.pathname === '/axl') url.pathname = '/axl/';
   } catch {
     problems.push(`cucm.axl.url "${config.url}" is not a URL`);
   }
@@ -163,8 +165,10 @@ export class AxlClient {
     const envelope =
       `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns="${axlNamespace(this.version)}">` +
       `<soapenv:Header/><soapenv:Body><ns:${operation}>${inner}</ns:${operation}></soapenv:Body></soapenv:Envelope>`;
-    const run = (): Promise<AxlResponse> => this.inFlight.run(() => this.exchange(operation, envelope));
-    return this.options.runLimiter ? this.options.runLimiter.run(run) : run();
+    // The AXL ceiling first, the run's limiter inside it: queued AXL requests must not sit on
+    // run-wide places that DNS, NTP and TLS probes are waiting for.
+    const runLimiter = this.options.runLimiter;
+    return this.inFlight.run(() => (runLimiter ? runLimiter.run(() => this.exchange(operation, envelope)) : this.exchange(operation, envelope)));
   }
 
   private async exchange(operation: string, envelope: string): Promise<AxlResponse> {

@@ -177,3 +177,13 @@ describe('AXL client options from the inventory', () => {
     expect(() => axlOptionsFromInventory({ ...base, caFile: '/nonexistent/ca.pem' }, { AXL_USER: 'u', AXL_PASS: 'long-secret-value' }, { timeoutMs: 1000 })).toThrowError(/caFile \/nonexistent\/ca.pem cannot be read \(ENOENT\)/);
   });
 });
+
+describe('AXL URL', () => {
+  it('completes a URL without the /axl/ path or its trailing slash', () => {
+    const env = { U: 'u', P: 'long-secret-value' };
+    const options = (url: string) => axlOptionsFromInventory({ url, usernameEnv: 'U', passwordEnv: 'P' }, env, { timeoutMs: 1000 });
+    expect(options('https://cucm-pub.example.com:8443').url).toBe('https://cucm-pub.example.com:8443/axl/');
+    expect(options('https://cucm-pub.example.com:8443/axl').url).toBe('https://cucm-pub.example.com:8443/axl/');
+    expect(options('https://cucm-pub.example.com:8443/axl/').url).toBe('https://cucm-pub.example.com:8443/axl/');
+  });
+});

@@ -51,6 +51,16 @@ describe('collect over AXL', () => {
     expect(axl.server.maxInFlight).toBeGreaterThanOrEqual(1);
   });
 
+  it('keeps at most two requests in flight through the per-item get requests too', async () => {
+    const cluster = sampleCluster();
+    cluster.regions = Array.from({ length: 30 }, (_, index) => ({ name: `R${index}`, relations: [{ region: 'R0', videoKbps: 1000 + index }] }));
+    cluster.dateTimeGroups = Array.from({ length: 30 }, (_, index) => ({ name: `DTG${index}`, phoneNtpReferences: [`10.0.0.${index}`] }));
+    axl = await startTestAxl(cluster, { intercept: () => ({ delayMs: 20 }) });
+    const collected = await collectSnapshot(axl.client());
+    expect(withoutProvenance(collected)).toEqual(cluster);
+    expect(axl.server.maxInFlight).toBe(2);
+  });
+
   it('ends a list that is an exact multiple of the page size with one empty page', async () => {
     const cluster = generatedCluster(40);
     axl = await startTestAxl(cluster);
