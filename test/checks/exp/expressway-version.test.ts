@@ -1,5 +1,7 @@
+import { createServer as createHttpServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../../src/engine/types.js';
+import { statusDocument } from '../../../src/lab/status-server.js';
 import { findingFor, testCheck } from '../../helpers/check.js';
 import { STATUS_ENV, STATUS_PASSWORD, startStatusFixture, type StatusFixture } from '../../helpers/status-server.js';
 
@@ -151,6 +153,22 @@ describe('MRA-EXP-001 against the local HTTPS status.xml server', () => {
     const warning = findingFor(findings, 'expc.example.com status.xml TLS');
     expect(warning).toMatchObject({ status: 'fail', severity: 'warning', messageId: 'tlsVerificationOff' });
     expect(warning.message).toContain('insecure: true');
+  });
+
+  it('reports a plain http:// status URL as TLS verification off (no credentials are sent over it)', async () => {
+    const server = createHttpServer((_request, response) => response.writeHead(200, { 'content-type': 'text/xml' }).end(statusDocument({ version: 'X14.3.1' })));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const address = server.address();
+      const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/status.xml`;
+      const findings = await run([{ fqdn: 'expc.example.com', role: 'expressway-c', status: { url } }]);
+      expect(findingFor(findings, 'expc.example.com')).toMatchObject({ status: 'pass', evidence: { tlsVerification: 'none' } });
+      const warning = findingFor(findings, 'expc.example.com status.xml TLS');
+      expect(warning).toMatchObject({ status: 'fail', severity: 'warning' });
+      expect(warning.message).toContain('plain HTTP');
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it('uses the inventory version offline, and skips a status-only node', async () => {
