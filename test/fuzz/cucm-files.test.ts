@@ -105,7 +105,7 @@ describe('snapshot file loader under random input', () => {
 
   it('names the JSON path of a value of the wrong type', () => {
     const wrong = (value: Json): fc.Arbitrary<Json> =>
-      fc.oneof(fc.constant(null), fc.boolean(), fc.integer(), fc.string({ maxLength: 6 }), fc.constant([]), fc.constant({ zz: 1 })).filter((candidate) => kindOf(candidate) !== kindOf(value));
+      fc.oneof(fc.constant(null), fc.boolean(), fc.integer(), fc.string({ maxLength: 6 }), fc.constant<Json>([]), fc.constant<Json>({ zz: 1 })).filter((candidate) => kindOf(candidate) !== kindOf(value));
     fc.assert(
       fc.property(fc.constantFrom(...SNAPSHOT_POSITIONS).chain((path) => fc.tuple(fc.constant(path), wrong(getAt(VALID_SNAPSHOT, path)))), ([path, value]) => {
         const error = loadSnapshotText(JSON.stringify(setAt(VALID_SNAPSHOT, path, value)));
