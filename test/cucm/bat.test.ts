@@ -112,3 +112,24 @@ describe('mergeBatPhones', () => {
     expect(findingFor(findings, 'phone SEP00AA11BB22DD').status).toBe('fail');
   });
 });
+
+describe('a BAT export as the run\'s CUCM source (cucm.batPhones)', () => {
+  it('feeds the rules through the real CUCM source, alone or merged with a snapshot', async () => {
+    const alone = { domains: ['example.com'], cucm: { batPhones: sample, mraDevicePools: ['MRA_DP'] } };
+    expect((await testCheck('MRA-CUCM-004', { inventory: alone, offline: true })).map((f) => f.status)).toEqual(['pass', 'pass', 'pass', 'pass', 'pass']);
+    const skipped = await testCheck('MRA-CUCM-005', { inventory: alone, offline: true });
+    expect(skipped).toMatchObject([{ status: 'skipped', messageId: 'sectionAbsent' }]);
+    expect(skipped[0]!.message).toContain(`bat ${sample}`);
+    const merged = { ...alone, cucm: { ...alone.cucm, snapshot: join(CUCM_FIXTURES, 'faults', 'cucm-005-tftp-encrypted.json') } };
+    const findings = await testCheck('MRA-CUCM-005', { inventory: merged, offline: true });
+    expect(findingFor(findings, 'security profile ip8845-mra.example.com').status).toBe('fail');
+  });
+
+  it('turns a bad row into an inconclusive finding that names the file, line and column', async () => {
+    const bad = write('bad-source.csv', 'Device Name,Device Type,Device Pool,Device Security Profile\nSEP1,Cisco 8845,,p.example.com\n');
+    const findings = await testCheck('MRA-CUCM-004', { inventory: { domains: ['example.com'], cucm: { batPhones: bad, mraDevicePools: ['MRA_DP'] } }, offline: true });
+    expect(findings).toMatchObject([{ status: 'inconclusive', messageId: 'snapshotUnavailable' }]);
+    expect(findings[0]!.message).toContain(`${bad}: line 2 (row 1), column "Device Pool": is empty`);
+  });
+});
+
