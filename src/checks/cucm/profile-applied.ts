@@ -33,16 +33,16 @@ export default defineCheck({
     const unknown: CheckFinding<MessageId>[] = [];
     const compliant: Phone[] = [];
     const compliantProfiles = new Map<string, number>();
+    for (const phone of scope.endpoints) {
+      if (phone.securityProfile.trim() === '') {
+        failures.push({ target: phoneTarget(phone.name), status: 'fail', messageId: 'noProfile', args: { phone: phone.name, model: phone.model }, evidence: { phone: phoneFacts(phone) } });
+      }
+    }
     for (const [name, phones] of endpointsByProfile(scope.endpoints)) {
       const profile = profiles.get(name);
       const nameVerdict = fqdnProfileName(name, domains);
       let reasons: string[];
-      if (name.trim() === '') {
-        for (const phone of phones) {
-          failures.push({ target: phoneTarget(phone.name), status: 'fail', messageId: 'noProfile', args: { phone: phone.name, model: phone.model }, evidence: { phone: phoneFacts(phone) } });
-        }
-        continue;
-      } else if (profile) {
+      if (profile) {
         reasons = profileShortfalls(profile, domains);
       } else if (!nameVerdict.ok) {
         // The name alone already fails the FQDN requirement; the missing settings cannot save it.

@@ -63,10 +63,14 @@ export function endpointScope(snapshot: CucmSnapshot, inventory: Inventory): Sco
   return { ok: true, endpoints };
 }
 
-/** MRA endpoints grouped by the security profile they use, profiles in name order. */
+/**
+ * MRA endpoints grouped by the security profile they use, profiles in name order. Endpoints with
+ * no profile at all are left out: MRA-CUCM-006 reports them one by one.
+ */
 export function endpointsByProfile(endpoints: readonly Phone[]): Array<[string, Phone[]]> {
   const groups = new Map<string, Phone[]>();
   for (const phone of endpoints) {
+    if (phone.securityProfile.trim() === '') continue;
     const group = groups.get(phone.securityProfile);
     if (group) group.push(phone);
     else groups.set(phone.securityProfile, [phone]);

@@ -43,4 +43,13 @@ describe('MRA-CUCM-006 profile-applied', () => {
     expect(findingFor(findings, 'phone SEP00AA11BB22DD').status).toBe('fail');
     expect(findingFor(findings, 'security profile csf-mra.example.com').status).toBe('inconclusive');
   });
+
+  it('fails an MRA endpoint with no security profile; the profile rules leave it to this one', async () => {
+    const snapshot = readFixture('compliant');
+    snapshot.phones[4] = { ...snapshot.phones[4]!, securityProfile: '' };
+    const findings = await testCheck('MRA-CUCM-006', { inventory: cucmInventory('compliant'), services: fakeCucm(snapshot) });
+    expect(findingFor(findings, 'phone SEP00AA11BB22DD')).toMatchObject({ status: 'fail', messageId: 'noProfile' });
+    const encrypted = await testCheck('MRA-CUCM-002', { inventory: cucmInventory('compliant'), services: fakeCucm(snapshot) });
+    expect(encrypted.map((f) => f.target)).not.toContain('security profile ');
+  });
 });
