@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startNamed, type NamedInstance } from '../../helpers/bind.js';
+import { findingFor, testCheck } from '../../helpers/check.js';
+import { failingDns, inventory, silentResolver } from './fixture.js';
+
+const UDS = '_cisco-uds._tcp.example.com';
+const CUPLOGIN = '_cuplogin._tcp.example.com';
+
+describe('MRA-DNS-002 uds-srv-not-external', () => {
+  let good: NamedInstance;
+  let faulty: NamedInstance;
+  beforeAll(async () => {
+    [good, faulty] = await Promise.all([startNamed('external', ['good']), startNamed('external', ['faulty'])]);
+  });
+  afterAll(async () => {
+    await Promise.all([good, faulty].map((named) => named?.stop()));
+  });
+
+  it('passes on NODATA and NXDOMAIN from the public view (real BIND)', async () => {
+    const findings = await testCheck('MRA-DNS-002', { inventory: inventory({ external: [good.ipv4] }) });
+    expect(findings).toHaveLength(2);
+    expect(findingFor(findings, `${UDS}@${good.ipv4}`)).toMatchObject({ status: 'pass', messageId: 'notPublished' });
+    expect(findingFor(findings, `${UDS}@${good.ipv4}`).evidence).toMatchObject({ outcome: 'nodata', rcode: 'NOERROR' });
+    expect(findingFor(findings, `${CUPLOGIN}@${good.ipv4}`).evidence).toMatchObject({ outcome: 'nxdomain', rcode: 'NXDOMAIN' });
+  });
+
+  it('fails on a leaked _cuplogin record and shows it', async () => {
+    const findings = await testCheck('MRA-DNS-002', { inventory: inventory({ external: [faulty.ipv6] }) });
+    const leak = findingFor(findings, `${CUPLOGIN}@[::1]:${faulty.port}`);
+    expect(leak).toMatchObject({ status: 'fail', messageId: 'leaked' });
+    expect(leak.message).toContain('_cuplogin._tcp.example.com. 300 IN SRV 10 10 8443 imp-pub.example.com.');
+    expect(findingFor(findings, `${UDS}@[::1]:${faulty.port}`).status).toBe('pass');
+  });
+
+  it('fails when the internal view is reachable as an external resolver', async () => {
+    const internal = await startNamed('internal', ['good']);
+    try {
+      const findings = await testCheck('MRA-DNS-002', { inventory: inventory({ external: [internal.ipv4] }) });
+      expect(findings.map((finding) => finding.status)).toEqual(['fail', 'fail']);
+    } finally {
+      await internal.stop();
+    }
+  });
+
+  it('is inconclusive, never pass, when the resolver does not answer', async () => {
+    const silent = await silentResolver();
+    try {
+      const findings = await testCheck('MRA-DNS-002', { inventory: inventory({ external: [silent.address], timeoutMs: 250 }), checkTimeoutMs: 60_000 });
+      expect(findings.map((finding) => [finding.status, finding.messageId, finding.evidence.outcome])).toEqual([
+        ['inconclusive', 'queryFailed', 'timeout'],
+        ['inconclusive', 'queryFailed', 'timeout'],
+      ]);
+      expect(findings[0]?.message).toContain('no reply within 250 ms');
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it.each(['servfail', 'refused', 'malformed', 'network-error'] as const)('is inconclusive on %s', async (outcome) => {
+    const findings = await testCheck('MRA-DNS-002', { inventory: inventory({ external: ['198.51.100.53'] }), services: { dns: failingDns(outcome, 'reply id 1 does not match query id 2') } });
+    expect(findings.every((finding) => finding.status === 'inconclusive')).toBe(true);
+  });
+});
