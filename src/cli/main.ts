@@ -29,6 +29,8 @@ Exit codes: 0 ready (nothing failed the gate), 1 a finding failed the gate or wa
 2 the run could not start (bad flags, invalid inventory, unknown rule).`,
   );
 
+// A report path may contain a comma: --report repeats instead of splitting.
+const collectRepeat = (value: string, previous: string[] = []): string[] => [...previous, value];
 const collectList = (value: string, previous: string[] = []): string[] => [
   ...previous,
   ...value.split(',').map((item) => item.trim()).filter(Boolean),
@@ -41,7 +43,7 @@ program
   .option('--offline', 'no network I/O: lint snapshots, exports and certificate files only')
   .option('--only <ids>', 'run only these rules (ids, slugs or areas: dns, ntp, cert, cucm, exp; comma-separated)', collectList)
   .option('--skip <ids>', 'skip these rules (ids, slugs or areas; comma-separated)', collectList)
-  .option('--report <format[=path]>', 'text|json|html|sarif|junit, to a file or stdout; repeatable (default: text)', collectList)
+  .option('--report <format[=path]>', 'text|json|html|sarif|junit, to a file or stdout; repeatable (default: text)', collectRepeat)
   .addOption(new Option('--fail-on <severity>', 'lowest severity of a fail that fails the gate').choices(['error', 'warning', 'info']).default('error'))
   .option('--baseline <file>', 'previous JSON report: its findings are "unchanged" and do not fail the gate')
   .option('--write-baseline <file>', 'write this run\'s JSON report as the next baseline')
