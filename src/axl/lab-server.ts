@@ -29,7 +29,9 @@ export type AxlServerReply =
   /** Answer with an AXL fault (HTTP 500). */
   | { fault: { axlcode: string | number; message: string; faultcode?: string } }
   /** Wait, then answer normally (or never, when the client gives up first). */
-  | { delayMs: number };
+  | { delayMs: number }
+  /** Slow-loris: headers and the start of an envelope, then one byte per interval, never ending. */
+  | { trickleMs: number };
 
 export interface AxlServerOptions {
   snapshot: CucmSnapshot;
@@ -337,6 +339,13 @@ export async function startAxlServer(options: AxlServerOptions): Promise<AxlServ
     }
 
     const reply = options.intercept?.(request);
+    if (reply && 'trickleMs' in reply) {
+      res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' });
+      res.write(`<soapenv:Envelope xmlns:soapenv="${'http://schemas.xmlsoap.org/soap/envelope/'}"><soapenv:Body>`);
+      const timer = setInterval(() => res.write(' '), reply.trickleMs);
+      res.once('close', () => clearInterval(timer));
+      return;
+    }
     if (reply && 'delayMs' in reply) {
       const closed = await new Promise<boolean>((resolve) => {
         const timer = setTimeout(() => resolve(false), reply.delayMs);

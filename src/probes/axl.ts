@@ -54,7 +54,14 @@ export function createCucmSource(options: ServiceOptions): CucmSource {
     if (clientError) throw clientError;
     try {
       client = new AxlClient(
-        axlOptionsFromInventory(axl!, env, { timeoutMs: options.timeoutMs, signal: options.signal, runLimiter: options.limiter }),
+        axlOptionsFromInventory(axl!, env, {
+          timeoutMs: options.timeoutMs,
+          signal: options.signal,
+          runLimiter: options.limiter,
+          // Two retries with short backoff keep a 503-answering publisher within 4 x --timeout.
+          retries: 2,
+          retryBaseMs: Math.min(500, Math.floor(options.timeoutMs / 4)),
+        }),
       );
       return client;
     } catch (error) {

@@ -97,6 +97,12 @@ describe('AXL client against the local HTTPS AXL server', () => {
     expect(error.message).toContain('within 300 ms');
   });
 
+  it('a body that trickles in forever (slow-loris) → a timeout within the bound', async () => {
+    axl = await startTestAxl(sampleCluster(), { intercept: () => ({ trickleMs: 20 }) });
+    const error = await failure(getCcmVersion(axl.client({ timeoutMs: 300 })));
+    expect(error.kind).toBe('timeout');
+  });
+
   it('garbage instead of XML → a clear malformed-answer error', async () => {
     axl = await startTestAxl(sampleCluster(), { intercept: () => ({ status: 200, body: '\u0000\u0013garbage{{{ not xml <<<', contentType: 'text/xml' }) });
     const error = await failure(getCcmVersion(axl.client()));

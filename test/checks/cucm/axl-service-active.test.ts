@@ -62,6 +62,12 @@ describe('MRA-CUCM-001 axl-service-active, live against the local HTTPS AXL serv
     expect(finding.evidence).toMatchObject({ httpStatus: 404, failure: 'not-activated' });
   });
 
+  it('fails when /axl/ keeps answering 503, after two retries', async () => {
+    const finding = findingFor((await live({ intercept: () => ({ status: 503, body: '', contentType: 'text/html' }) })).findings, TARGET);
+    expect(finding).toMatchObject({ status: 'fail', messageId: 'notActivated', evidence: { httpStatus: 503 } });
+    expect(axl!.server.requests.filter((request) => request.operation === 'getCCMVersion')).toHaveLength(3);
+  });
+
   it('is inconclusive, never pass, when the AXL user is refused (401), and the password is nowhere in the report', async () => {
     axl = await startTestAxl(sampleCluster());
     const report = await testScan(RULE, {
