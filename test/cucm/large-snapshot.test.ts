@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ALL_CHECKS } from '../../src/checks/index.js';
+import { importBatPhones } from '../../src/cucm/bat.js';
 import { loadSnapshotFile } from '../../src/cucm/snapshot-file.js';
 import type { CucmSnapshot, EndUser, Phone } from '../../src/cucm/snapshot.js';
 import { loadCatalog } from '../../src/engine/catalog.js';
@@ -10,7 +11,7 @@ import { Limiter } from '../../src/engine/limiter.js';
 import { runScan } from '../../src/engine/run.js';
 import { createServices, type Services } from '../../src/engine/services.js';
 import { fixtureInventory } from '../helpers/check.js';
-import { fakeCucm, readFixture } from '../checks/cucm/cucm-fixtures.js';
+import { CUCM_FIXTURES, fakeCucm, readFixture } from '../checks/cucm/cucm-fixtures.js';
 
 const PHONES = 100_000;
 const dir = mkdtempSync(join(tmpdir(), 'mra-large-'));
@@ -70,5 +71,20 @@ describe('a 100,000-phone snapshot', () => {
       `100k-phone snapshot: ${sizeMb.toFixed(1)} MB JSON, load+validate ${loadedMs.toFixed(0)} ms, ` +
         `12 CUCM rules ${scanMs.toFixed(0)} ms (${report.findings.length} findings), peak RSS ${peakRssMb.toFixed(0)} MB`,
     );
+  });
+
+  it('imports a 100,000-row BAT All Details export', () => {
+    // The sample's header and one row per phone, as wide as the sample (24 columns).
+    const [header, row] = readFileSync(join(CUCM_FIXTURES, 'bat-phones.csv'), 'utf8').split('\r\n');
+    const lines = [header];
+    for (let i = 0; i < PHONES; i++) lines.push(row!.replace('CSFJDOE', `CSF${i.toString(16).toUpperCase().padStart(12, '0')}`));
+    const file = join(dir, 'large.csv');
+    writeFileSync(file, lines.join('\r\n') + '\r\n');
+    const started = performance.now();
+    const phones = importBatPhones(file);
+    const ms = performance.now() - started;
+    expect(phones).toHaveLength(PHONES);
+    expect(phones[PHONES - 1]).toMatchObject({ devicePool: 'MRA_DP', securityProfile: 'csf-mra.example.com', enableExtensionMobility: false });
+    console.log(`100k-row BAT export: ${(statSync(file).size / 1e6).toFixed(1)} MB CSV, import ${ms.toFixed(0)} ms`);
   });
 });
