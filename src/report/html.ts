@@ -123,7 +123,11 @@ function countsRow(label: string, counts: Record<Status, number>): string {
 
 function renderSummary(report: Report): string {
   const s = report.summary;
-  const head = `<tr><th scope="col">Severity</th>${DISPLAY_STATUSES.map((status) => `<th scope="col">${badge(status)}</th>`).join('')}</tr>`;
+  // Narrow screens get short column labels so the table fits a phone without sideways scrolling.
+  const head = `<tr><th scope="col">Severity</th>${DISPLAY_STATUSES.map(
+    (status) =>
+      `<th scope="col"><span class="badge st-${status}"><span aria-hidden="true">${STATUS_LABELS[status].icon}</span> <span class="label-long">${STATUS_LABELS[status].label}</span><abbr class="label-short" title="${status}">${STATUS_LABELS[status].label.slice(0, 4)}</abbr></span></th>`,
+  ).join('')}</tr>`;
   const rows = SEVERITIES.map((severity) => countsRow(severity, s.bySeverity[severity])).join('');
   const baseline = s.baseline
     ? `<p class="baseline"><strong>${s.baseline.new} new since baseline</strong>, ${s.baseline.unchanged} unchanged (baseline <code>${escapeHtml(s.baseline.file)}</code>)</p>`
@@ -191,6 +195,7 @@ td.n-fail{color:var(--fail);font-weight:700}
 .baseline{font-size:1.05rem}
 .meta-line{color:var(--muted)}
 .badge{display:inline-block;font-weight:700;font-size:.8rem;padding:1px 8px;border-radius:4px;border:1px solid currentColor;white-space:nowrap}
+.label-short{display:none;text-decoration:none}
 .badge.st-fail{color:var(--fail);background:var(--fail-bg)}
 .badge.st-inconclusive{color:var(--inconclusive);background:var(--inconclusive-bg)}
 .badge.st-skipped{color:var(--skipped);background:var(--skipped-bg)}
@@ -225,6 +230,8 @@ pre{background:#f2f4f7;border-radius:4px;padding:8px;margin:6px 0 0;white-space:
 footer{color:var(--muted);font-size:.85rem;margin:24px 0}
 @media (max-width:600px){
 th,td{padding:3px 5px}
+th .label-long{display:none}
+th .label-short{display:inline}
 .badge{font-size:.72rem;padding:1px 4px}
 body{font-size:14px}
 main{padding:8px}

@@ -182,6 +182,8 @@ describe('renderHtml in headless Chromium', () => {
       await page.locator('article.finding details').first().locator('summary').click();
       const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
       expect(overflow).toBeLessThanOrEqual(0);
+      const tableOverflow = await page.evaluate("document.querySelector('.table-wrap').scrollWidth - document.querySelector('.table-wrap').clientWidth");
+      expect(tableOverflow).toBeLessThanOrEqual(0);
       await page.screenshot({ path: join(RESULTS, 'report-phone.png'), fullPage: true });
       expect(consoleErrors).toEqual([]);
     } finally {
