@@ -78,7 +78,6 @@ export function signatureHashOf(name: string): string {
   return 'unknown';
 }
 
-const colonHex = (hex: string): string => (hex.toUpperCase().match(/../g) ?? []).join(':');
 const foldName = (name: string): string => name.toLowerCase().replace(/\s+/g, ' ').trim();
 const rdnList = (name: string): string => name.split('\n').filter(Boolean).join(', ');
 

@@ -1,0 +1,69 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { findingFor, testCheck } from '../../helpers/check.js';
+import { leafFor, testPki } from '../../helpers/pki.js';
+import { startDeployment, type Deployment } from '../../helpers/pki-deployment.js';
+
+const RULE = 'MRA-CERT-003';
+
+describe('MRA-CERT-003 cross-trust', () => {
+  let deployment: Deployment | undefined;
+  afterEach(async () => {
+    await deployment?.close();
+  });
+
+  it('passes every store that holds the root of its peers', async () => {
+    deployment = await startDeployment();
+    const findings = await testCheck(RULE, { inventory: deployment.inventory, inventoryFile: deployment.inventoryFile });
+    expect(findings.map((finding) => `${finding.target}=${finding.status}`).sort()).toEqual([
+      'cucm-pub.example.com callmanager-trust=pass',
+      'cucm-pub.example.com tomcat-trust=pass',
+      'expc.example.com trusted-ca=pass',
+      'imp-pub.example.com cup-xmpp-trust=pass',
+      'imp-pub.example.com tomcat-trust=pass',
+    ]);
+  });
+
+  it('fails the store that lacks Expressway-C\'s root, naming the store and the root; a store not given is skipped', async () => {
+    const { rootA, rootB } = testPki();
+    deployment = await startDeployment({
+      presented: { expc: { leaf: leafFor('expc.example.com', rootB), chain: [rootB] } },
+      trust: [
+        ['cucm-pub.example.com', 'tomcat-trust', [rootA]],
+        ['cucm-pub.example.com', 'callmanager-trust', [rootA, rootB]],
+        ['imp-pub.example.com', 'tomcat-trust', [rootB]],
+        ['expc.example.com', 'trusted-ca', [rootA]],
+      ],
+    });
+    const findings = await testCheck(RULE, { inventory: deployment.inventory, inventoryFile: deployment.inventoryFile });
+    const tomcat = findingFor(findings, 'cucm-pub.example.com tomcat-trust');
+    expect(tomcat).toMatchObject({ status: 'fail', messageId: 'missingRoots', severity: 'error' });
+    expect(tomcat.message).toMatch(/^tomcat-trust of cucm-pub.example.com lacks the root CN=Test Root CA B, O=mra-preflight lab \(SHA-256 [0-9A-F:]+\), needed to trust expc.example.com server\.$/);
+    expect(findingFor(findings, 'cucm-pub.example.com callmanager-trust').status).toBe('pass');
+    expect(findingFor(findings, 'imp-pub.example.com tomcat-trust').status).toBe('pass');
+    const xmpp = findingFor(findings, 'imp-pub.example.com cup-xmpp-trust');
+    expect(xmpp).toMatchObject({ status: 'skipped', messageId: 'storeNotProvided' });
+    expect(findingFor(findings, 'expc.example.com trusted-ca').status).toBe('pass');
+  });
+
+  it('with self-signed CUCM certificates, Expressway-C must hold each leaf itself', async () => {
+    const { rootA } = testPki();
+    const tomcat = leafFor('cucm-pub.example.com', undefined);
+    const callmanager = leafFor('cucm-pub.example.com', undefined, { commonName: 'cucm-pub.example.com-ms' });
+    deployment = await startDeployment({
+      presented: { cucmTomcat: { leaf: tomcat }, cucmCallManager: { leaf: callmanager } },
+      trust: [['expc.example.com', 'trusted-ca', [rootA, tomcat]]],
+    });
+    const findings = await testCheck(RULE, { inventory: deployment.inventory, inventoryFile: deployment.inventoryFile });
+    const expc = findingFor(findings, 'expc.example.com trusted-ca');
+    expect(expc.status).toBe('fail');
+    expect(expc.message).toContain('lacks the self-signed certificate CN=cucm-pub.example.com-ms');
+    expect(expc.message).toContain('needed to trust cucm-pub.example.com callmanager.');
+    expect(expc.message).not.toContain('CN=cucm-pub.example.com,');
+  });
+
+  it('is inconclusive for a store whose export cannot be read', async () => {
+    deployment = await startDeployment({ trust: [['expc.example.com', 'trusted-ca', []]] });
+    const findings = await testCheck(RULE, { inventory: deployment.inventory, inventoryFile: deployment.inventoryFile });
+    expect(findingFor(findings, 'expc.example.com trusted-ca')).toMatchObject({ status: 'inconclusive', messageId: 'storeUnreadable' });
+  });
+});
