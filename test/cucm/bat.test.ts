@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { importBatPhones, mergeBatPhones, parseBatBoolean } from '../../src/cucm/bat.js';
 import { InputError } from '../../src/inventory/problems.js';
@@ -82,6 +83,26 @@ describe('importBatPhones', () => {
     const quote = write('quote.csv', 'Device Name,Device Type,Device Pool,Device Security Profile\nSEP1,"Cisco 8845,MRA_DP,p\n');
     expect(problemsOf(quote)[0]).toMatch(/^line \d+: not a valid CSV file: /);
     expect(problemsOf(write('empty.csv', ''))[0]).toMatch(/^line 1: is empty/);
+  });
+
+  it('reads back any field values a spreadsheet can quote (commas, quotes, line breaks, spaces)', () => {
+    const value = fc.string({ minLength: 1, maxLength: 30 }).filter((text) => text.trim() !== '' && !text.includes('\r'));
+    const quote = (text: string): string => `"${text.replace(/"/g, '""')}"`;
+    let n = 0;
+    fc.assert(
+      fc.property(fc.array(fc.tuple(value, value, value, value), { minLength: 1, maxLength: 8 }), (rows) => {
+        const named = rows.map(([model, pool, profile, owner], i) => ({ name: `SEP${i}`, model, pool, profile, owner }));
+        const text =
+          '\uFEFFDevice Name,Device Type,Device Pool,Device Security Profile,Owner User ID\r\n' +
+          named.map((row) => [row.name, row.model, row.pool, row.profile, row.owner].map(quote).join(',')).join('\r\n');
+        const file = write(`prop-${n++}.csv`, text);
+        const phones = importBatPhones(file);
+        expect(phones.map((p) => [p.model, p.devicePool, p.securityProfile, p.owner])).toEqual(
+          named.map((row) => [row.model.trim(), row.pool.trim(), row.profile.trim(), row.owner.trim()]),
+        );
+      }),
+      { numRuns: 100 },
+    );
   });
 
   it('parses BAT booleans', () => {

@@ -106,5 +106,9 @@ describe('the CUCM rules against the lab cluster over real HTTPS AXL', () => {
     const video = report.findings.find((f) => f.ruleId === 'MRA-CUCM-008')!;
     expect(video.message).toContain('HQ_Region (384 kbps)');
     expect(JSON.stringify(report)).not.toContain(AXL_PASSWORD);
+    // The lab AXL server sends a TURN password in the profile's ICE settings; only "set" may remain.
+    expect(JSON.stringify(report)).not.toContain('lab-turn-secret');
+    const ice = report.findings.find((f) => f.ruleId === 'MRA-CUCM-009')!;
+    expect(ice.evidence).toMatchObject({ ice: { turnPasswordSet: true } });
   });
 });

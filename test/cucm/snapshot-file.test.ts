@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, ftruncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadSnapshotFile } from '../../src/cucm/snapshot-file.js';
+import { loadSnapshotFile, MAX_FILE_BYTES } from '../../src/cucm/snapshot-file.js';
 import { InputError } from '../../src/inventory/problems.js';
-import { readFixture, snapshotFixture } from '../checks/cucm/cucm-fixtures.js';
+import { CUCM_FIXTURES, readFixture, snapshotFixture } from '../checks/cucm/cucm-fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mra-snapshot-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -28,7 +28,18 @@ function problemsOf(file: string): string[] {
 describe('loadSnapshotFile', () => {
   it('loads the compliant fixture and every fault fixture', () => {
     expect(loadSnapshotFile(snapshotFixture('compliant')).phones).toHaveLength(6);
+    const faults = readdirSync(join(CUCM_FIXTURES, 'faults'));
+    expect(faults.length).toBe(12);
+    for (const fault of faults) expect(loadSnapshotFile(join(CUCM_FIXTURES, 'faults', fault)).version).toBe('15.0.1.11900(31)');
     expect(loadSnapshotFile(snapshotFixture('cucm-011-limit-25')).userProfiles[0]!.limitProvision).toBe(25);
+  });
+
+  it('refuses a file too large to hold as a string, without reading it', () => {
+    const file = join(dir, 'huge.json');
+    const fd = openSync(file, 'w');
+    ftruncateSync(fd, MAX_FILE_BYTES + 1_000_000);
+    closeSync(fd);
+    expect(problemsOf(file)).toEqual([`${file}: $: is 401 MB; files over 400 MB are not read`]);
   });
 
   it('names the file and the JSON path of each bad value', () => {
