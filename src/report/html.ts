@@ -91,6 +91,11 @@ function evidenceText(evidence: Finding['evidence']): string {
   }
 }
 
+/** Catalog prose marks names and menu paths as `code`; the text is escaped before the spans are made. */
+function prose(text: string): string {
+  return escapeHtml(text).replace(/`([^`]+)`/g, '<code>$1</code>');
+}
+
 function badge(status: Status): string {
   const { label, icon } = STATUS_LABELS[status];
   return `<span class="badge st-${status}"><span aria-hidden="true">${icon}</span> ${label}</span>`;
@@ -110,7 +115,7 @@ function renderFinding(finding: Finding): string {
 <dl>
 <dt>Rule</dt><dd><code>${escapeHtml(finding.ruleId)}</code> ${escapeHtml(finding.rule)}</dd>
 <dt>Target</dt><dd><code class="target">${escapeHtml(finding.target)}</code></dd>
-<dt>Remediation</dt><dd>${escapeHtml(finding.remediation)}</dd>
+<dt>Remediation</dt><dd>${prose(finding.remediation)}</dd>
 <dt>Source</dt><dd lang="ko">${escapeHtml(finding.source)}</dd>
 </dl>
 <details><summary>Evidence${hasEvidence ? '' : ' (none recorded)'} · ${escapeHtml(duration(finding.durationMs))}</summary><pre>${escapeHtml(evidenceText(finding.evidence))}</pre></details>

@@ -45,6 +45,12 @@ describe('renderHtml (markup)', () => {
     expect(escapeHtml(`<a href="x" title='y'>&\u0000\u0007</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
   });
 
+  it('shows `code` spans of catalog remediation as code, still escaped', () => {
+    const finding = { ...sample.findings[0]!, remediation: 'Publish `_cisco-uds._tcp.<domain>` and `<img src=x onerror=alert(1)>` in Cisco Unified CM Administration > System > Server.' };
+    const page = renderHtml(withFindings(sample, [finding]));
+    expect(page).toContain('Publish <code>_cisco-uds._tcp.&lt;domain&gt;</code> and <code>&lt;img src=x onerror=alert(1)&gt;</code> in Cisco Unified CM Administration &gt; System &gt; Server.');
+  });
+
   it('says how many findings are new since the baseline, only when there is one', () => {
     expect(html).toContain(`${sample.summary.baseline?.new} new since baseline`);
     expect(renderHtml(clean)).not.toContain('since baseline');
