@@ -1,14 +1,14 @@
 import { fqdnProfileName, profileShortfalls, sample } from '../../cucm/mra-scope.js';
 import type { Phone } from '../../cucm/snapshot.js';
 import { defineCheck, type CheckFinding } from '../../engine/types.js';
-import { endpointScope, endpointsByProfile, phoneTarget, profileTarget, snapshotFor, SNAPSHOT_MESSAGES } from './snapshot-access.js';
+import { endpointScope, endpointsByProfile, phoneTarget, profileTarget, snapshotFor, SNAPSHOT_MESSAGES, countOf } from './snapshot-access.js';
 
 const messages = {
   ...SNAPSHOT_MESSAGES,
-  compliant: '{count} MRA endpoints have an MRA-compliant phone security profile (Encrypted, TLS, FQDN name in an enterprise domain).',
+  compliant: 'MRA endpoints with an MRA-compliant phone security profile (Encrypted, TLS, FQDN name in an enterprise domain): {count}.',
   notCompliant: 'MRA endpoint {phone} ({model}) has phone security profile {profile}, which is not MRA-compliant: {reasons}.',
   noProfile: 'MRA endpoint {phone} ({model}) has no phone security profile assigned.',
-  profileNotInSnapshot: 'Phone security profile {profile}, assigned to {count} MRA endpoints, is not in the CUCM configuration read, so they cannot be judged.',
+  profileNotInSnapshot: 'Phone security profile {profile}, assigned to {endpoints}, is not in the CUCM configuration read, so they cannot be judged.',
 };
 
 type MessageId = keyof typeof messages;
@@ -52,7 +52,7 @@ export default defineCheck({
           target: profileTarget(name),
           status: 'inconclusive',
           messageId: 'profileNotInSnapshot',
-          args: { profile: name, count: phones.length },
+          args: { profile: name, endpoints: countOf(phones.length, 'MRA endpoint') },
           evidence: { mraEndpoints: sample(phones.map((phone) => phone.name)) },
         });
         continue;

@@ -1,11 +1,11 @@
 import { fqdnProfileName } from '../../cucm/mra-scope.js';
 import { defineCheck, type CheckFinding } from '../../engine/types.js';
-import { endpointScope, endpointsByProfile, profileEvidence, profileTarget, snapshotFor, SNAPSHOT_MESSAGES } from './snapshot-access.js';
+import { endpointScope, endpointsByProfile, profileEvidence, profileTarget, snapshotFor, SNAPSHOT_MESSAGES, countOf } from './snapshot-access.js';
 
 const messages = {
   ...SNAPSHOT_MESSAGES,
-  fqdn: 'Phone security profile {profile} (used by {count} MRA endpoints) is FQDN-format in the enterprise domain {domain}.',
-  notFqdn: 'Phone security profile {profile}, used by {count} MRA endpoints, {reason}.',
+  fqdn: 'Phone security profile {profile} (used by {endpoints}) is FQDN-format in the enterprise domain {domain}.',
+  notFqdn: 'Phone security profile {profile}, used by {endpoints}, {reason}.',
 };
 
 /**
@@ -28,7 +28,7 @@ export default defineCheck({
         target: profileTarget(name),
         evidence: { ...profileEvidence(profiles.get(name), phones), enterpriseDomains: ctx.inventory.domains },
       };
-      const args = { profile: name, count: phones.length };
+      const args = { profile: name, endpoints: countOf(phones.length, 'MRA endpoint') };
       return verdict.ok
         ? { ...base, status: 'pass', messageId: 'fqdn', args: { ...args, domain: verdict.domain } }
         : { ...base, status: 'fail', messageId: 'notFqdn', args: { ...args, reason: verdict.reason } };

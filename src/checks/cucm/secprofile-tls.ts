@@ -1,12 +1,12 @@
 import { isTlsTransport } from '../../cucm/mra-scope.js';
 import { defineCheck, type CheckFinding } from '../../engine/types.js';
-import { endpointScope, endpointsByProfile, profileEvidence, profileTarget, snapshotFor, SNAPSHOT_MESSAGES } from './snapshot-access.js';
+import { endpointScope, endpointsByProfile, profileEvidence, profileTarget, snapshotFor, SNAPSHOT_MESSAGES, countOf } from './snapshot-access.js';
 
 const messages = {
   ...SNAPSHOT_MESSAGES,
-  tls: 'Phone security profile {profile} (used by {count} MRA endpoints) has transport type TLS.',
-  notTls: 'Phone security profile {profile}, used by {count} MRA endpoints, has transport type {transport}, not TLS.',
-  profileNotInSnapshot: 'Phone security profile {profile}, used by {count} MRA endpoints, is not in the CUCM configuration read.',
+  tls: 'Phone security profile {profile} (used by {endpoints}) has transport type TLS.',
+  notTls: 'Phone security profile {profile}, used by {endpoints}, has transport type {transport}, not TLS.',
+  profileNotInSnapshot: 'Phone security profile {profile}, used by {endpoints}, is not in the CUCM configuration read.',
 };
 
 /** Seed: phone security profile step 7 — transport type TLS (Expressway-C talks TLS to CUCM for MRA). */
@@ -23,7 +23,7 @@ export default defineCheck({
     return endpointsByProfile(scope.endpoints).map(([name, phones]): CheckFinding<keyof typeof messages> => {
       const profile = profiles.get(name);
       const base = { target: profileTarget(name), evidence: profileEvidence(profile, phones) };
-      const args = { profile: name, count: phones.length };
+      const args = { profile: name, endpoints: countOf(phones.length, 'MRA endpoint') };
       if (!profile) return { ...base, status: 'inconclusive', messageId: 'profileNotInSnapshot', args };
       return isTlsTransport(profile)
         ? { ...base, status: 'pass', messageId: 'tls', args }

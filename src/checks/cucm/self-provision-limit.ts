@@ -1,6 +1,6 @@
 import { sample } from '../../cucm/mra-scope.js';
 import { defineCheck, type CheckFinding } from '../../engine/types.js';
-import { jabberProfileGroups, snapshotFor, SNAPSHOT_MESSAGES, userProfileTarget } from './snapshot-access.js';
+import { countOf, jabberProfileGroups, snapshotFor, SNAPSHOT_MESSAGES, userProfileTarget } from './snapshot-access.js';
 
 const messages = {
   ...SNAPSHOT_MESSAGES,
@@ -8,7 +8,7 @@ const messages = {
   outOfRange: 'User profile {profile} allows self-provisioning with a limit of {limit} phones; the limit must be 1..{max}.',
   limitUnknown: 'User profile {profile} allows self-provisioning, but the CUCM configuration read has no provisioning limit for it.',
   notAllowed: 'Skipped: user profile {profile} does not allow self-provisioning.',
-  profileNotInSnapshot: 'User profile {profile}, assigned to {count} Jabber users, is not in the CUCM configuration read.',
+  profileNotInSnapshot: 'User profile {profile}, assigned to {jabberUsers}, is not in the CUCM configuration read.',
   noJabberProfiles: 'Skipped: no Jabber user is assigned a user profile in the CUCM configuration read.',
 };
 
@@ -28,7 +28,7 @@ export default defineCheck({
       const profile = profiles.get(name);
       const target = userProfileTarget(name);
       const jabberUsers = sample(users.map((user) => user.userid));
-      if (!profile) return { target, status: 'inconclusive', messageId: 'profileNotInSnapshot', args: { profile: name, count: users.length }, evidence: { jabberUsers } };
+      if (!profile) return { target, status: 'inconclusive', messageId: 'profileNotInSnapshot', args: { profile: name, jabberUsers: countOf(users.length, 'Jabber user') }, evidence: { jabberUsers } };
       const evidence = { userProfile: { name, allowProvision: profile.allowProvision, limitProvision: profile.limitProvision ?? null }, maxSelfProvisionLimit: max, jabberUsers };
       if (!profile.allowProvision) return { target, status: 'skipped', messageId: 'notAllowed', args: { profile: name }, evidence };
       const limit = profile.limitProvision;

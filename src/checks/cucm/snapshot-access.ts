@@ -137,3 +137,6 @@ export function jabberProfileGroups(snapshot: CucmSnapshot): JabberProfileGroups
 }
 
 export const userProfileTarget = (name: string): string => `user profile ${name}`;
+
+/** "1 MRA endpoint", "2 MRA endpoints": counts in messages read as English. */
+export const countOf = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;

@@ -1,15 +1,15 @@
 import { sample } from '../../cucm/mra-scope.js';
 import type { UserProfile } from '../../cucm/snapshot.js';
 import { defineCheck, type CheckFinding } from '../../engine/types.js';
-import { jabberProfileGroups, snapshotFor, SNAPSHOT_MESSAGES, userProfileTarget } from './snapshot-access.js';
+import { countOf, jabberProfileGroups, snapshotFor, SNAPSHOT_MESSAGES, userProfileTarget } from './snapshot-access.js';
 
 const messages = {
   ...SNAPSHOT_MESSAGES,
-  grantsMra: 'User profile {profile} ({count} Jabber users) enables MRA with desktop policy {desktop} and mobile policy {mobile}.',
-  deniesMra: 'User profile {profile}, assigned to {count} Jabber users, {shortfalls}.',
-  profileNotInSnapshot: 'User profile {profile}, assigned to {count} Jabber users, is not in the CUCM configuration read.',
-  withoutProfile: '{count} Jabber users have no user profile, so no MRA access policy applies to them.',
-  unknownOwners: '{count} owners of Jabber devices are not among the end users read, so their user profile is unknown.',
+  grantsMra: 'User profile {profile} ({jabberUsers}) enables MRA with desktop policy {desktop} and mobile policy {mobile}.',
+  deniesMra: 'User profile {profile}, assigned to {jabberUsers}, {shortfalls}.',
+  profileNotInSnapshot: 'User profile {profile}, assigned to {jabberUsers}, is not in the CUCM configuration read.',
+  withoutProfile: 'Jabber users without a user profile, so no MRA access policy applies to them: {count}.',
+  unknownOwners: 'Owners of Jabber devices missing from the end users read, so their user profile is unknown: {count}.',
   noJabberUsers: 'Skipped: no Jabber users (IM and Presence-enabled end users or owners of CSF/BOT/TCT/TAB devices) in the CUCM configuration read.',
 };
 
@@ -46,7 +46,7 @@ export default defineCheck({
     const findings: CheckFinding<keyof typeof messages>[] = groups.map(([name, users]) => {
       const profile = profiles.get(name);
       const target = userProfileTarget(name);
-      const args = { profile: name, count: users.length };
+      const args = { profile: name, jabberUsers: countOf(users.length, 'Jabber user') };
       const jabber = sample(users.map((user) => user.userid));
       if (!profile) return { target, status: 'inconclusive', messageId: 'profileNotInSnapshot', args, evidence: { jabberUsers: jabber } };
       const reasons = shortfalls(profile);
