@@ -154,6 +154,9 @@ function connectTcp(host: string, port: number, deadline: Deadline): Promise<Soc
     socket.connect(port, host, () => {
       deadline.signal.removeEventListener('abort', onAbort);
       socket.off('error', fail);
+      // Later errors surface through the STARTTLS and handshake phases (close, timeout); an
+      // error event without a listener would crash the run.
+      socket.on('error', () => {});
       resolve(socket);
     });
   });
@@ -205,7 +208,7 @@ function negotiateStartTls(socket: Socket, domain: string, deadline: Deadline): 
     if (deadline.signal.aborted) return fail(deadline.signal.reason);
     deadline.signal.addEventListener('abort', onAbort, { once: true });
     socket.on('data', onData);
-    socket.once('error', onError);
+    socket.on('error', onError);
     socket.once('close', onClose);
     socket.write(
       `<?xml version='1.0'?><stream:stream to='${escapeXml(domain)}' version='1.0' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>`,
@@ -237,7 +240,7 @@ function handshake(options: tls.ConnectionOptions, deadline: Deadline): Promise<
     if (deadline.signal.aborted) return finish(deadline.signal.reason);
     deadline.signal.addEventListener('abort', onAbort, { once: true });
     socket.once('secureConnect', () => finish(undefined, socket));
-    socket.once('error', (error) => finish(error));
+    socket.on('error', (error) => finish(error));
     socket.once('close', () => finish(new ChainError('truncated', 'the peer closed the connection during the TLS handshake')));
   });
 }
@@ -315,7 +318,6 @@ export function readCertificateFile(file: string): ChainResult {
     return { ok: false, failure: 'unreadable', detail: `${file} cannot be read (${code})`, durationMs: elapsed() };
   }
   const { certificates, problems } = parseBundle(data);
-  if (problems.length > 0 && certificates.length === 0) return { ok: false, failure: 'malformed', detail: `${file}: ${problems.join('; ')}`, durationMs: elapsed() };
   if (problems.length > 0) return { ok: false, failure: 'malformed', detail: `${file}: ${problems.join('; ')}`, durationMs: elapsed() };
   if (certificates.length > MAX_CHAIN_LENGTH) return { ok: false, failure: 'oversize', detail: `${file} holds ${certificates.length} certificates (limit ${MAX_CHAIN_LENGTH})`, durationMs: elapsed() };
   return { ok: true, certificates, durationMs: elapsed(), problems: [] };
