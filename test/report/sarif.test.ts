@@ -1,23 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import AjvDraft04Module from 'ajv-draft-04';
-import addFormatsModule from 'ajv-formats';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../../src/engine/types.js';
 import { FINGERPRINT_KEY, renderSarif } from '../../src/report/sarif.js';
 import { loadReport } from './fixtures.js';
-
-const schema = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'schema', 'sarif-2.1.0.schema.json'), 'utf8')) as object;
-// The OASIS schema is JSON Schema draft-04; ajv-draft-04 is Ajv for exactly that draft. Both
-// packages are CommonJS with a `default` property, which NodeNext types see one level down.
-const AjvDraft04 = AjvDraft04Module.default;
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (
-  ajv: InstanceType<typeof AjvDraft04>,
-) => void;
-const ajv = new AjvDraft04({ allErrors: true });
-addFormats(ajv);
-const validate = ajv.compile(schema);
+import { validateSarif as validate } from './sarif-schema.js';
 
 interface SarifResult {
   ruleId: string;
