@@ -1,4 +1,8 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectSnapshot } from '../../src/axl/collect.js';
+import { loadSnapshotFile } from '../../src/cucm/snapshot-file.js';
 import { ALL_CHECKS } from '../../src/checks/index.js';
 import { loadCatalog } from '../../src/engine/catalog.js';
 import { Limiter } from '../../src/engine/limiter.js';
@@ -111,4 +115,23 @@ describe('the CUCM rules against the lab cluster over real HTTPS AXL', () => {
     const ice = report.findings.find((f) => f.ruleId === 'MRA-CUCM-009')!;
     expect(ice.evidence).toMatchObject({ ice: { turnPasswordSet: true } });
   });
+
+  it('round-trips: what collect writes validates against the snapshot schema and equals the served cluster', async () => {
+    const collected = await collectSnapshot(axl.client());
+    const file = join(axl.dir, 'collected.json');
+    writeFileSync(file, JSON.stringify(collected));
+    const loaded = loadSnapshotFile(file);
+    const { source: _source, collectedAt: _at, ...rest } = loaded;
+    const sortByName = <T extends { name: string }>(items: T[]): T[] => [...items].sort((a, b) => a.name.localeCompare(b.name));
+    const normal = (s: typeof LAB_CLUSTER): unknown => ({
+      ...s,
+      phones: sortByName(s.phones),
+      securityProfiles: sortByName(s.securityProfiles),
+      devicePools: sortByName(s.devicePools),
+      regions: sortByName(s.regions).map((r) => ({ ...r, relations: [...r.relations].sort((a, b) => a.region.localeCompare(b.region)) })),
+      users: [...s.users].sort((a, b) => a.userid.localeCompare(b.userid)),
+    });
+    expect(normal(rest as typeof LAB_CLUSTER)).toEqual(normal(LAB_CLUSTER));
+  });
 });
+
