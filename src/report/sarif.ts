@@ -1,3 +1,5 @@
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Finding, Report, Severity } from '../engine/types.js';
 
 export interface SarifOptions {
@@ -36,6 +38,16 @@ function kindAndLevel(finding: Finding): { kind: SarifKind; level: SarifLevel } 
   return { kind: 'notApplicable', level: 'none' };
 }
 
+/**
+ * The inventory is the artifact a run analysed. Code-scanning services (GitHub's among them) reject a
+ * result that has no physical location, so each result also points at the inventory file, as a
+ * file URI when the path is absolute, else as the relative path the user gave.
+ */
+export function inventoryUri(source: string): string {
+  if (isAbsolute(source)) return pathToFileURL(source).href;
+  return source.split(/[\\/]/).map(encodeURIComponent).join('/');
+}
+
 /** SARIF 2.1.0 log of one run; validated in the tests against the vendored OASIS schema. */
 export function renderSarif(report: Report, _options: SarifOptions = {}): string {
   const ruleIndex = new Map(report.rules.map((rule, index) => [rule.id, index]));
@@ -45,6 +57,7 @@ export function renderSarif(report: Report, _options: SarifOptions = {}): string
   for (const finding of report.findings) if (!remediation.has(finding.ruleId)) remediation.set(finding.ruleId, finding.remediation);
   const source = new Map(report.findings.map((finding) => [finding.ruleId, finding.source]));
   const hasBaseline = report.summary.baseline !== undefined;
+  const artifactUri = inventoryUri(report.inventory.source);
 
   const rules = report.rules.map((rule) => ({
     id: rule.id,
@@ -73,6 +86,7 @@ export function renderSarif(report: Report, _options: SarifOptions = {}): string
         message: { text: messageText(finding.message) },
         locations: [
           {
+            physicalLocation: { artifactLocation: { uri: artifactUri, index: 0 } },
             logicalLocations: [{ name: finding.target, fullyQualifiedName: `${finding.area}/${finding.target}`, kind: 'resource' }],
           },
         ],
@@ -134,6 +148,7 @@ export function renderSarif(report: Report, _options: SarifOptions = {}): string
             },
           },
         ],
+        artifacts: [{ location: { uri: artifactUri }, roles: ['analysisTarget', 'userSpecifiedConfiguration'] }],
         columnKind: 'unicodeCodePoints',
         results,
         properties: { summary: report.summary },

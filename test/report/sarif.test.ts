@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../../src/engine/types.js';
-import { FINGERPRINT_KEY, renderSarif } from '../../src/report/sarif.js';
+import { FINGERPRINT_KEY, inventoryUri, renderSarif } from '../../src/report/sarif.js';
 import { loadReport } from './fixtures.js';
 import { validateSarif as validate } from './sarif-schema.js';
 
@@ -11,7 +11,7 @@ interface SarifResult {
   kind: string;
   level: string;
   message: { text: string };
-  locations: Array<{ logicalLocations: Array<{ name: string; fullyQualifiedName: string; kind: string }> }>;
+  locations: Array<{ physicalLocation: { artifactLocation: { uri: string } }; logicalLocations: Array<{ name: string; fullyQualifiedName: string; kind: string }> }>;
   partialFingerprints: Record<string, string>;
   baselineState?: string;
   suppressions?: Array<{ kind: string; status?: string; justification?: string }>;
@@ -102,6 +102,14 @@ describe('renderSarif', () => {
       expect(result.suppressions).toBeUndefined();
       expect(result.baselineState).toBeUndefined();
     }
+  });
+
+  it('points every result at the inventory file, the artifact code-scanning services need', () => {
+    for (const result of sarifOf(sample).runs[0]!.results) {
+      expect(result.locations[0]!.physicalLocation.artifactLocation.uri).toBe('file:///srv/mra/%3Csvg%20onload=alert(3)%3E/inventory%20&%20%22prod%22.yaml');
+    }
+    expect(inventoryUri('mra-preflight.yaml')).toBe('mra-preflight.yaml');
+    expect(inventoryUri('exports/a b#c?.yaml')).toBe('exports/a%20b%23c%3F.yaml');
   });
 
   it('doubles literal braces in messages, which SARIF reserves for placeholders', () => {
