@@ -256,10 +256,30 @@ function decodeReply(bytes: Buffer, id: number, name: string, type: DnsQueryType
   return reply;
 }
 
+class DeadlinePassed extends Error {}
+
 function abortReason(signal: AbortSignal, timeoutMs: number): string {
-  const reason: unknown = signal.reason;
-  if (reason instanceof DOMException && reason.name === 'TimeoutError') return `no reply within ${timeoutMs} ms`;
-  return 'query cancelled before a reply arrived';
+  return signal.reason instanceof DeadlinePassed ? `no reply within ${timeoutMs} ms` : 'query cancelled before a reply arrived';
+}
+
+/**
+ * The deadline of one query: our own timer and controller. AbortSignal.timeout/any are avoided on
+ * purpose: on Node 20 a composite signal can be collected while a socket still waits on it, and
+ * the query would then never end.
+ */
+function queryDeadline(timeoutMs: number, parent?: AbortSignal): { signal: AbortSignal; release(): void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DeadlinePassed()), timeoutMs);
+  const onParentAbort = (): void => controller.abort(parent?.reason);
+  if (parent?.aborted) onParentAbort();
+  else parent?.addEventListener('abort', onParentAbort, { once: true });
+  return {
+    signal: controller.signal,
+    release() {
+      clearTimeout(timer);
+      parent?.removeEventListener('abort', onParentAbort);
+    },
+  };
 }
 
 function udpExchange(host: string, port: number, name: string, type: DnsQueryType, signal: AbortSignal, timeoutMs: number): Promise<Exchange> {
@@ -379,23 +399,28 @@ export async function sendQuery(
 ): Promise<DnsResult> {
   const started = performance.now();
   const resolver = formatAddress(address);
-  const deadline = signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs);
+  const { signal: deadline, release } = queryDeadline(timeoutMs, signal);
   const base = { resolver, name: canonicalName(name), type };
   const done = (partial: Omit<DnsResult, 'resolver' | 'name' | 'type' | 'durationMs'>): DnsResult => ({
     ...base,
     ...partial,
     durationMs: Math.round(performance.now() - started),
   });
-  let host: string;
+  let exchange: Exchange;
   try {
-    host = await resolveHost(address.host, deadline);
-  } catch (error) {
-    const detail = deadline.aborted ? abortReason(deadline, timeoutMs) : `cannot resolve the resolver's name ${address.host}: ${(error as Error).message}`;
-    return done({ outcome: deadline.aborted ? 'timeout' : 'network-error', answers: [], tcp: false, detail });
-  }
-  let exchange = await udpExchange(host, address.port, base.name, type, deadline, timeoutMs);
-  if ('reply' in exchange && exchange.reply.header.tc === 1) {
-    exchange = await tcpExchange(host, address.port, base.name, type, deadline, timeoutMs);
+    let host: string;
+    try {
+      host = await resolveHost(address.host, deadline);
+    } catch (error) {
+      const detail = deadline.aborted ? abortReason(deadline, timeoutMs) : `cannot resolve the resolver's name ${address.host}: ${(error as Error).message}`;
+      return done({ outcome: deadline.aborted ? 'timeout' : 'network-error', answers: [], tcp: false, detail });
+    }
+    exchange = await udpExchange(host, address.port, base.name, type, deadline, timeoutMs);
+    if ('reply' in exchange && exchange.reply.header.tc === 1) {
+      exchange = await tcpExchange(host, address.port, base.name, type, deadline, timeoutMs);
+    }
+  } finally {
+    release();
   }
   if ('failure' in exchange) return done({ outcome: exchange.failure, answers: [], tcp: exchange.tcp, detail: exchange.detail });
   const { header } = exchange.reply;
