@@ -305,20 +305,46 @@ function readCapped(file: string): Buffer {
   return readFileSync(file);
 }
 
-/** A PEM/DER file exported from CUCM or Expressway: leaf first, chain after. */
+/**
+ * The leaf of an unordered set (a folder export): the one certificate that issues none of the
+ * others, preferring non-CA certificates; undefined when that is ambiguous.
+ */
+function leafOfSet(certificates: readonly Certificate[]): Certificate | undefined {
+  const issuesAnother = (candidate: Certificate): boolean =>
+    certificates.some((other) => other !== candidate && other.issuerKey === candidate.subjectKey && !other.selfIssued);
+  const candidates = certificates.filter((candidate) => !issuesAnother(candidate));
+  const endEntities = candidates.filter((candidate) => !candidate.isCa);
+  if (endEntities.length === 1) return endEntities[0];
+  return candidates.length === 1 ? candidates[0] : undefined;
+}
+
+/**
+ * An exported certificate: a PEM/DER file (leaf first, chain after), or a folder of such files
+ * (one service's leaf and its chain, in any order).
+ */
 export function readCertificateFile(file: string): ChainResult {
   const began = performance.now();
   const elapsed = (): number => Math.round(performance.now() - began);
-  let data: Buffer;
+  let certificates: Certificate[];
+  let problems: string[];
   try {
-    data = readCapped(file);
+    if (statSync(file).isDirectory()) {
+      ({ certificates, problems } = readTrustStore(file));
+      const leaf = leafOfSet(certificates);
+      if (certificates.length > 0 && !leaf) {
+        return { ok: false, failure: 'malformed', detail: `${file} holds ${certificates.length} certificates and no single leaf among them; give one folder or file per service`, durationMs: elapsed() };
+      }
+      if (leaf) certificates = [leaf, ...certificates.filter((certificate) => certificate !== leaf)];
+    } else {
+      ({ certificates, problems } = parseBundle(readCapped(file)));
+    }
   } catch (error) {
     if (error instanceof ChainError) return { ok: false, failure: error.failure, detail: error.message, durationMs: elapsed() };
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     return { ok: false, failure: 'unreadable', detail: `${file} cannot be read (${code})`, durationMs: elapsed() };
   }
-  const { certificates, problems } = parseBundle(data);
   if (problems.length > 0) return { ok: false, failure: 'malformed', detail: `${file}: ${problems.join('; ')}`, durationMs: elapsed() };
+  if (certificates.length === 0) return { ok: false, failure: 'empty', detail: `${file} holds no certificate`, durationMs: elapsed() };
   if (certificates.length > MAX_CHAIN_LENGTH) return { ok: false, failure: 'oversize', detail: `${file} holds ${certificates.length} certificates (limit ${MAX_CHAIN_LENGTH})`, durationMs: elapsed() };
   return { ok: true, certificates, durationMs: elapsed(), problems: [] };
 }

@@ -120,6 +120,17 @@ describe('certificate files and trust stores', () => {
     expect(readCertificateFile(join(dir, 'bad.pem'))).toMatchObject({ ok: false, failure: 'malformed' });
   });
 
+  it('reads a folder export in any file order, leaf first; an ambiguous folder is malformed', () => {
+    const folder = join(dir, 'cucm-tomcat');
+    mkdirSync(folder);
+    writePem(folder, 'a-root.pem', rootA);
+    writePem(folder, 'b-intermediate.pem', intermediateA);
+    writePem(folder, 'c-leaf.pem', leafFor('cucm-pub.example.com', intermediateA));
+    expect(names(readCertificateFile(folder))).toEqual(['cucm-pub.example.com', 'Test Root CA A', 'Test Issuing CA A1']);
+    writePem(folder, 'd-other-leaf.pem', leafFor('imp-pub.example.com', intermediateA));
+    expect(readCertificateFile(folder)).toMatchObject({ ok: false, failure: 'malformed', detail: expect.stringContaining('no single leaf') });
+  });
+
   it('lists live and file endpoints, caches chains, and gathers anchors from stores, caFiles and Node roots', async () => {
     const storeDir = join(dir, 'tomcat-trust');
     mkdirSync(storeDir);

@@ -30,7 +30,7 @@ export default defineCheck({
       const dates = chain.map((certificate) => ({
         subject: certificate.subject,
         notAfter: certificate.notAfter.toISOString(),
-        remainingDays: Math.floor((certificate.notAfter.getTime() - now) / DAY),
+        remainingDays: Math.round((certificate.notAfter.getTime() - now) / DAY),
       }));
       const evidence = { ...endpointEvidence(item.endpoint), asOf, warnDays: days, certificates: dates };
       const base = { target, evidence, durationMs: item.result.durationMs };
@@ -40,7 +40,7 @@ export default defineCheck({
         return { ...base, status: 'fail', messageId: 'expired', args: { target, asOf, expired: text } };
       }
       const first = [...chain].sort((a, b) => a.notAfter.getTime() - b.notAfter.getTime())[0]!;
-      const remaining = Math.floor((first.notAfter.getTime() - now) / DAY);
+      const remaining = Math.round((first.notAfter.getTime() - now) / DAY);
       const args = { target, asOf, days, subject: first.subject, notAfter: first.notAfter.toISOString(), remaining };
       if (first.notAfter.getTime() - now <= days * DAY) return { ...base, status: 'fail', messageId: 'expiresSoon', args };
       return { ...base, status: 'pass', messageId: 'valid', args };
