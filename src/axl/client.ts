@@ -91,7 +91,8 @@ export function axlOptionsFromInventory(
   return {
     ...rest,
     url: url!.href,
-    version: config.version ?? DEFAULT_AXL_VERSION,
+    // "15" and "15.0" name the same schema; AXL spells it with the minor number.
+    version: config.version ? (/^\d+$/.test(config.version) ? `${config.version}.0` : config.version) : DEFAULT_AXL_VERSION,
     username: username!,
     password: password!,
     ...(ca ? { ca } : {}),
@@ -108,6 +109,8 @@ export class AxlClient {
   private readonly secrets: string[];
   private readonly inFlight: Limiter;
   private readonly options: AxlClientOptions;
+  /** JSESSIONIDSSO and friends: sent back so CUCM reuses one AXL session (AXL Developer Guide). */
+  private readonly session = new Map<string, string>();
 
   constructor(options: AxlClientOptions) {
     this.options = options;
@@ -187,10 +190,12 @@ export class AxlClient {
           accept: 'text/xml',
           soapaction: `"CUCM:DB ver=${this.version} ${operation}"`,
           authorization: this.authorization,
+          ...(this.session.size > 0 ? { cookie: [...this.session].map(([name, value]) => `${name}=${value}`).join('; ') } : {}),
         },
         body: envelope,
       });
       status = response.statusCode;
+      this.keepSession(response.headers['set-cookie']);
       raw = await this.readCapped(response.body, operation);
     } catch (error) {
       throw this.transportError(error, operation, timeout.aborted, status);
@@ -198,6 +203,13 @@ export class AxlClient {
     const durationMs = Math.round(performance.now() - started);
     this.options.onExchange?.({ operation, status, durationMs, bytes: Buffer.byteLength(raw) });
     return { ...this.interpret(operation, status, raw), status, durationMs };
+  }
+
+  private keepSession(header: string | string[] | undefined): void {
+    for (const cookie of typeof header === 'string' ? [header] : (header ?? [])) {
+      const match = /^\s*(JSESSIONIDSSO|JSESSIONID)=([^;\s]{1,256})/.exec(cookie);
+      if (match) this.session.set(match[1]!, match[2]!);
+    }
   }
 
   private async readCapped(body: AsyncIterable<Buffer> & { destroy(error?: Error): unknown }, operation: string): Promise<string> {

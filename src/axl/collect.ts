@@ -63,13 +63,17 @@ export async function getCcmVersion(client: AxlClient): Promise<{ version: strin
   return { version, status: response.status, durationMs: response.durationMs };
 }
 
-/** A typed list request (`listPhone`, ...), paged with skip/first. */
-export async function listAll(
+/**
+ * A typed list request (`listPhone`, ...), paged with skip/first. `map` turns each row into its
+ * snapshot form as its page arrives, so a page's parsed XML is dropped before the next is read.
+ */
+export async function listAll<T = XmlNode>(
   client: AxlClient,
   entity: string,
   returnedTags: readonly string[],
-  options: { searchCriteria?: Record<string, string>; pageSize?: number; onRepage?: PagingOptions['onRepage'] } = {},
-): Promise<XmlNode[]> {
+  options: { searchCriteria?: Record<string, string>; pageSize?: number; onRepage?: PagingOptions['onRepage']; map?: (row: XmlNode) => T } = {},
+): Promise<T[]> {
+  const map = options.map ?? ((row: XmlNode) => row as unknown as T);
   const operation = `list${entity[0]!.toUpperCase()}${entity.slice(1)}`;
   const criteria = Object.entries(options.searchCriteria ?? { name: '%' })
     .map(([key, value]) => `<${key}>${escapeXml(value)}</${key}>`)
@@ -81,7 +85,7 @@ export async function listAll(
         operation,
         `<searchCriteria>${criteria}</searchCriteria><returnedTags>${tags}</returnedTags><skip>${skip}</skip><first>${first}</first>`,
       );
-      return children(child(response.body, 'return'), entity);
+      return children(child(response.body, 'return'), entity).map(map);
     },
     { pageSize: options.pageSize ?? 2000, ...(options.onRepage ? { onRepage: options.onRepage } : {}) },
   );
@@ -151,19 +155,22 @@ export async function collectSnapshot(client: AxlClient, options: CollectOptions
   }));
   progress('services', services.length);
 
-  const phoneRows = await listAll(client, 'phone', PHONE_TAGS, { ...paging, ...(pageSize ? { pageSize } : { pageSize: 4000 }) });
-  const phones: Phone[] = phoneRows.map((row) => {
-    const commonPhoneProfile = text(row, 'commonPhoneConfigName');
-    const owner = text(row, 'ownerUserName');
-    return {
-      name: requireName(row, 'name', 'phone', client),
-      model: text(row, 'product') ?? '',
-      protocol: text(row, 'protocol') ?? '',
-      devicePool: text(row, 'devicePoolName') ?? '',
-      securityProfile: text(row, 'securityProfileName') ?? '',
-      ...(commonPhoneProfile ? { commonPhoneProfile } : {}),
-      ...(owner ? { owner } : {}),
-    };
+  const phones: Phone[] = await listAll(client, 'phone', PHONE_TAGS, {
+    ...paging,
+    pageSize: pageSize ?? 4000,
+    map: (row): Phone => {
+      const commonPhoneProfile = text(row, 'commonPhoneConfigName');
+      const owner = text(row, 'ownerUserName');
+      return {
+        name: requireName(row, 'name', 'phone', client),
+        model: text(row, 'product') ?? '',
+        protocol: text(row, 'protocol') ?? '',
+        devicePool: text(row, 'devicePoolName') ?? '',
+        securityProfile: text(row, 'securityProfileName') ?? '',
+        ...(commonPhoneProfile ? { commonPhoneProfile } : {}),
+        ...(owner ? { owner } : {}),
+      };
+    },
   });
   progress('phones', phones.length);
 
@@ -238,19 +245,23 @@ export async function collectSnapshot(client: AxlClient, options: CollectOptions
   );
   progress('userProfiles', userProfiles.length);
 
-  const userRows = await listAll(client, 'user', USER_TAGS, { ...paging, searchCriteria: { userid: '%' }, ...(pageSize ? { pageSize } : { pageSize: 5000 }) });
+  const userRows = await listAll(client, 'user', USER_TAGS, {
+    ...paging,
+    searchCriteria: { userid: '%' },
+    pageSize: pageSize ?? 5000,
+    map: (row) => ({ userid: requireName(row, 'userid', 'user', client), imp: bool(text(row, 'imAndPresenceEnable')) }),
+  });
   const profileOf = new Map<string, string>();
   for (const row of await sqlAll(client, USER_PROFILE_SQL, paging)) {
     const userid = text(row, 'userid');
     const profile = text(row, 'userprofile');
     if (userid !== undefined && profile !== undefined) profileOf.set(userid, profile);
   }
-  const users: EndUser[] = userRows.map((row) => {
-    const userid = requireName(row, 'userid', 'user', client);
+  const users: EndUser[] = userRows.map(({ userid, imp }) => {
     const userProfile = profileOf.get(userid);
     // `jabber` carries AXL's imAndPresenceEnable; owners of CSF/BOT/TCT/TAB devices are found by
     // the rules from the phones section, so the snapshot states what CUCM says and nothing derived.
-    return { userid, ...(userProfile ? { userProfile } : {}), jabber: bool(text(row, 'imAndPresenceEnable')) };
+    return { userid, ...(userProfile ? { userProfile } : {}), jabber: imp };
   });
   progress('users', users.length);
 

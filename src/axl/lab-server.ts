@@ -21,6 +21,8 @@ export interface AxlServerRequest {
   returnedTags?: string[];
   sql?: string;
   name?: string;
+  /** Whether the request came back with the session cookie this server handed out. */
+  session: boolean;
 }
 
 export type AxlServerReply =
@@ -178,6 +180,8 @@ export async function startAxlServer(options: AxlServerOptions): Promise<AxlServ
   const lists = tables(snapshot);
   const expectedAuth = `Basic ${Buffer.from(`${options.username}:${options.password}`).toString('base64')}`;
   const counts = new Map<string, number>();
+  // One AXL session for the server's life, as CUCM keeps JSESSIONIDSSO for 30 idle minutes.
+  const sessionId = Array.from({ length: 32 }, () => '0123456789ABCDEF'[Math.floor(Math.random() * 16)]).join('');
   const requests: AxlServerRequest[] = [];
   let inFlight = 0;
   const state = { maxInFlight: 0 };
@@ -276,7 +280,11 @@ export async function startAxlServer(options: AxlServerOptions): Promise<AxlServ
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const send = (status: number, body: string, headers: Record<string, string> = {}): void => {
       if (res.destroyed) return;
-      res.writeHead(status, { 'content-type': 'text/xml; charset=utf-8', ...headers });
+      res.writeHead(status, {
+        'content-type': 'text/xml; charset=utf-8',
+        ...(status < 400 || status === 500 ? { 'set-cookie': `JSESSIONIDSSO=${sessionId}; Path=/; Secure; HttpOnly` } : {}),
+        ...headers,
+      });
       res.end(body);
     };
     const path = new URL(req.url ?? '/', 'https://localhost').pathname;
@@ -323,6 +331,7 @@ export async function startAxlServer(options: AxlServerOptions): Promise<AxlServ
       operation,
       soapAction,
       count,
+      session: (req.headers.cookie ?? '').includes(`JSESSIONIDSSO=${sessionId}`),
       ...(number('skip') !== undefined ? { skip: number('skip')! } : {}),
       ...(number('first') !== undefined ? { first: number('first')! } : {}),
       ...(child(call, 'returnedTags') !== undefined ? { returnedTags: returnedTagNames(child(call, 'returnedTags')) } : {}),

@@ -176,6 +176,7 @@ describe('AXL client options from the inventory', () => {
   it('reads credentials from the named environment variables', () => {
     const options = axlOptionsFromInventory(base, { AXL_USER: 'u', AXL_PASS: 'p' }, { timeoutMs: 1000 });
     expect(options).toMatchObject({ username: 'u', password: 'p', version: '15.0' });
+    expect(axlOptionsFromInventory({ ...base, version: '14' }, { AXL_USER: 'u', AXL_PASS: 'p' }, { timeoutMs: 1000 }).version).toBe('14.0');
   });
   it('names every missing piece, never a value', () => {
     expect(() => axlOptionsFromInventory({ url: 'http://x/axl/' }, {}, { timeoutMs: 1000 })).toThrowError(/usernameEnv is not set[\s\S]*passwordEnv is not set[\s\S]*HTTPS only/);

@@ -39,6 +39,14 @@ describe('collect over AXL', () => {
     expect(sql.map((request) => request.sql)).toEqual([expect.stringMatching(/processnodeservice/), expect.stringMatching(/ucuserprofile/)]);
   });
 
+  it('reuses the AXL session (JSESSIONIDSSO) after the first answer', async () => {
+    axl = await startTestAxl(sampleCluster());
+    await collectSnapshot(axl.client());
+    const requests = axl.server.requests;
+    expect(requests[0]!.session).toBe(false);
+    expect(requests.slice(1).every((request) => request.session)).toBe(true);
+  });
+
   it('pages a list over several pages with skip/first, at most two requests in flight', async () => {
     const cluster = generatedCluster(95);
     axl = await startTestAxl(cluster);
