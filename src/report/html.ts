@@ -34,6 +34,10 @@ export function verdictOf(report: Report): { verdict: Verdict; reason: string } 
   const inconclusive = report.summary.inconclusive;
   if (inconclusive > 0) return { verdict: 'INCOMPLETE', reason: `${plural(inconclusive, 'inconclusive finding')}: the scan could not decide` };
   if (report.findings.length === 0) return { verdict: 'INCOMPLETE', reason: 'no rule produced a finding' };
+  // Only skips (an offline run with nothing to lint, say): nothing was verified, so nothing is ready.
+  if (!report.findings.some((finding) => finding.status === 'pass' || finding.status === 'fail')) {
+    return { verdict: 'INCOMPLETE', reason: 'every rule was skipped: nothing was verified' };
+  }
   const warnings = report.findings.filter((finding) => finding.status === 'fail').length;
   return { verdict: 'READY', reason: warnings > 0 ? `no error-severity failure; ${plural(warnings, 'lower-severity failure')}` : 'no failures' };
 }

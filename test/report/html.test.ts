@@ -56,7 +56,7 @@ describe('renderHtml (markup)', () => {
     expect(renderHtml(clean)).not.toContain('since baseline');
   });
 
-  it('derives the verdict: NOT READY on an error fail, INCOMPLETE on inconclusive, READY otherwise', () => {
+  it('derives the verdict: NOT READY on an error fail, INCOMPLETE on inconclusive or nothing verified, READY otherwise', () => {
     expect(verdictOf(sample).verdict).toBe('NOT READY');
     expect(verdictOf(clean)).toEqual({ verdict: 'READY', reason: 'no failures' });
     const inconclusive = sample.findings.find((finding) => finding.status === 'inconclusive')!;
@@ -66,6 +66,8 @@ describe('renderHtml (markup)', () => {
     expect(verdictOf(incomplete).verdict).toBe('INCOMPLETE');
     expect(verdictOf(withFindings(clean, [...clean.findings, warningFail])).verdict).toBe('READY');
     expect(verdictOf(withFindings(clean, [])).verdict).toBe('INCOMPLETE');
+    const skipped = sample.findings.filter((finding) => finding.status === 'skipped');
+    expect(verdictOf(withFindings(clean, skipped))).toEqual({ verdict: 'INCOMPLETE', reason: 'every rule was skipped: nothing was verified' });
     expect(renderHtml(clean)).toContain('>READY</div>');
   });
 
