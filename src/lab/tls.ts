@@ -66,20 +66,18 @@ export function serveXmppStartTls(served: ServedCertificate, domain = LAB_DOMAIN
   const context = tls.createSecureContext({ key: served.keyPem, cert: served.chainPem });
   const server = createTcpServer((socket) => {
     let received = '';
+    let featuresSent = false;
     const onData = (chunk: Buffer): void => {
       received += chunk.toString('utf8');
       if (received.length > 65_536) return void socket.destroy();
-      if (received.includes('<stream:stream') && !received.includes('<starttls')) {
-        if (!socket.writableEnded && !received.includes('\u0000sent')) {
-          received += '\u0000sent';
-          socket.write(
-            `<?xml version='1.0'?><stream:stream from='${domain}' id='lab1' version='1.0' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>` +
-              "<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/></starttls></stream:features>",
-          );
-        }
-        return;
+      if (!featuresSent && received.includes('<stream:stream')) {
+        featuresSent = true;
+        socket.write(
+          `<?xml version='1.0'?><stream:stream from='${domain}' id='lab1' version='1.0' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>` +
+            "<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/></starttls></stream:features>",
+        );
       }
-      if (received.includes('<starttls')) {
+      if (featuresSent && received.includes('<starttls')) {
         socket.off('data', onData);
         socket.write("<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>", () => {
           const secure = new tls.TLSSocket(socket, { isServer: true, secureContext: context });

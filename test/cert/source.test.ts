@@ -62,6 +62,22 @@ describe('fetchPresentedChain against real node:tls servers', () => {
     expect(result).toMatchObject({ ok: false, failure: 'starttls' });
   });
 
+  it.each([
+    ['no STARTTLS offered', "<stream:stream xmlns:stream='http://etherx.jabber.org/streams'><stream:features><mechanisms/></stream:features>", 'starttls'],
+    ['a flood before <proceed/>', `<stream:stream>${'x'.repeat(70_000)}`, 'oversize'],
+    ['a stream error', "<stream:stream><stream:error><host-unknown/></stream:error>", 'starttls'],
+  ])('types an XMPP peer sending %s', async (_case, reply, failure) => {
+    const peer = createServer((socket) => {
+      socket.on('error', () => socket.destroy());
+      socket.once('data', () => socket.write(reply));
+    });
+    await new Promise<void>((resolve) => peer.listen(0, '127.0.0.1', resolve));
+    const port = (peer.address() as { port: number }).port;
+    servers.push({ host: '127.0.0.1', port, endpoint: `127.0.0.1:${port}`, close: () => new Promise((done) => peer.close(() => done())) });
+    const result = await fetch({ host: '127.0.0.1', port, endpoint: '', close: async () => {} }, { xmppDomain: 'example.com', timeoutMs: 1000 });
+    expect(result).toMatchObject({ ok: false, failure });
+  });
+
   it('types a handshake that never finishes as timeout', async () => {
     const server = await started(serveHostile('stall'));
     expect(await fetch(server, { timeoutMs: 300 })).toMatchObject({ ok: false, failure: 'timeout' });
