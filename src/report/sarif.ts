@@ -63,7 +63,8 @@ export function renderSarif(report: Report, _options: SarifOptions = {}): string
     id: rule.id,
     name: rule.slug,
     shortDescription: { text: rule.title },
-    help: { text: remediation.get(rule.id) ?? rule.title },
+    // Catalog remediation is written with Markdown `code` spans; viewers that render Markdown use it.
+    help: { text: remediation.get(rule.id) ?? rule.title, markdown: remediation.get(rule.id) ?? rule.title },
     defaultConfiguration: { enabled: true, level: LEVELS[rule.severity] },
     properties: {
       area: rule.area,
