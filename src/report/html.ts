@@ -173,16 +173,17 @@ ${baseline}
 }
 
 const STYLE = `
-:root{color-scheme:light;--fail:#b42318;--fail-bg:#fef3f2;--inconclusive:#9a4a06;--inconclusive-bg:#fffaeb;--skipped:#475467;--skipped-bg:#f2f4f7;--pass:#067647;--pass-bg:#ecfdf3;--line:#d0d5dd;--muted:#475467;--ink:#101828}
+:root{color-scheme:light dark;--fail:#b42318;--fail-bg:#fef3f2;--inconclusive:#9a4a06;--inconclusive-bg:#fffaeb;--skipped:#475467;--skipped-bg:#f2f4f7;--pass:#067647;--pass-bg:#ecfdf3;--line:#d0d5dd;--muted:#475467;--ink:#101828;--page:#f9fafb;--card:#fff;--code:#f2f4f7;--zero:#98a2b3}
+@media screen and (prefers-color-scheme:dark){:root{--fail:#fda29b;--fail-bg:#55160c;--inconclusive:#fec84b;--inconclusive-bg:#4e1d09;--skipped:#cecfd2;--skipped-bg:#22262f;--pass:#75e0a7;--pass-bg:#053321;--line:#333741;--muted:#94969c;--ink:#f5f5f6;--page:#0c111d;--card:#161b26;--code:#1f242f;--zero:#61646c}}
 *{box-sizing:border-box}
 [hidden]{display:none!important}
-body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans CJK KR","Malgun Gothic","Apple SD Gothic Neo","Nanum Gothic","DejaVu Sans",sans-serif;color:var(--ink);background:#f9fafb}
+body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans CJK KR","Malgun Gothic","Apple SD Gothic Neo","Nanum Gothic","DejaVu Sans",sans-serif;color:var(--ink);background:var(--page)}
 main{max-width:1100px;margin:0 auto;padding:16px}
 h1{font-size:1.5rem;margin:0 0 4px}
 h2{font-size:1.2rem;margin:24px 0 8px}
 code,pre{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,"DejaVu Sans Mono",monospace;font-size:.9em}
 code,pre,.message,dd{overflow-wrap:anywhere;word-break:break-word}
-header.report{background:#fff;border:1px solid var(--line);border-radius:8px;padding:16px}
+header.report{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:16px}
 .verdict{display:inline-block;font-weight:700;font-size:1.1rem;padding:4px 12px;border-radius:6px;border:2px solid currentColor;margin:8px 0}
 .verdict.v-ready{color:var(--pass);background:var(--pass-bg)}
 .verdict.v-not-ready{color:var(--fail);background:var(--fail-bg)}
@@ -191,15 +192,15 @@ header.report{background:#fff;border:1px solid var(--line);border-radius:8px;pad
 .facts dt{color:var(--muted)}
 .facts dd{margin:0}
 .tiles{list-style:none;display:flex;flex-wrap:wrap;gap:8px;padding:0;margin:0}
-.tile{background:#fff;border:1px solid var(--line);border-left-width:6px;border-radius:6px;padding:6px 12px;min-width:140px}
+.tile{background:var(--card);border:1px solid var(--line);border-left-width:6px;border-radius:6px;padding:6px 12px;min-width:140px}
 .tile .count{font-size:1.4rem;font-weight:700;margin-right:4px}
 .tile.st-fail{border-left-color:var(--fail)}.tile.st-inconclusive{border-left-color:var(--inconclusive)}.tile.st-skipped{border-left-color:var(--skipped)}.tile.st-pass{border-left-color:var(--pass)}
 .table-wrap{overflow-x:auto}
-table{border-collapse:collapse;background:#fff;margin-top:12px}
+table{border-collapse:collapse;background:var(--card);margin-top:12px}
 caption{text-align:left;color:var(--muted);padding:4px 0}
 th,td{border:1px solid var(--line);padding:4px 10px;text-align:right}
 th[scope=row]{text-align:left;text-transform:capitalize}
-td.zero{color:#98a2b3}
+td.zero{color:var(--zero)}
 td.n-fail{color:var(--fail);font-weight:700}
 .baseline{font-size:1.05rem}
 .meta-line{color:var(--muted)}
@@ -209,11 +210,11 @@ td.n-fail{color:var(--fail);font-weight:700}
 .badge.st-inconclusive{color:var(--inconclusive);background:var(--inconclusive-bg)}
 .badge.st-skipped{color:var(--skipped);background:var(--skipped-bg)}
 .badge.st-pass{color:var(--pass);background:var(--pass-bg)}
-.chip{display:inline-block;font-size:.8rem;padding:1px 8px;border-radius:10px;border:1px solid var(--line);background:#fff;white-space:nowrap}
+.chip{display:inline-block;font-size:.8rem;padding:1px 8px;border-radius:10px;border:1px solid var(--line);background:var(--card);white-space:nowrap}
 .chip.sev-error{font-weight:700}
 .chip.bl-new{border-color:var(--fail);color:var(--fail);font-weight:700}
 .chip.bl-unchanged{color:var(--muted);border-style:dashed}
-.filters{position:sticky;top:0;z-index:1;background:#fff;border:1px solid var(--line);border-radius:8px;padding:8px 12px;margin:16px 0;display:flex;flex-wrap:wrap;gap:8px 16px;align-items:center}
+.filters{position:sticky;top:0;z-index:1;background:var(--card);border:1px solid var(--line);border-radius:8px;padding:8px 12px;margin:16px 0;display:flex;flex-wrap:wrap;gap:8px 16px;align-items:center}
 .filters fieldset{border:0;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:4px 12px}
 .filters legend{float:left;margin-right:8px;color:var(--muted)}
 .filters label{white-space:nowrap}
@@ -222,7 +223,7 @@ td.n-fail{color:var(--fail);font-weight:700}
 .filters select{font:inherit;padding:3px}
 #shown{color:var(--muted)}
 .area h2 .counts{font-size:.85rem;font-weight:400;color:var(--muted);margin-left:8px}
-.finding{background:#fff;border:1px solid var(--line);border-left-width:6px;border-radius:6px;padding:10px 14px;margin:0 0 10px}
+.finding{background:var(--card);border:1px solid var(--line);border-left-width:6px;border-radius:6px;padding:10px 14px;margin:0 0 10px}
 .finding.st-fail{border-left-color:var(--fail)}
 .finding.st-inconclusive{border-left-color:var(--inconclusive);border-left-style:dashed}
 .finding.st-skipped{border-left-color:var(--skipped);border-left-style:dotted}
@@ -234,7 +235,7 @@ td.n-fail{color:var(--fail);font-weight:700}
 .finding dd{margin:0}
 details{margin-top:6px}
 summary{cursor:pointer;color:var(--muted)}
-pre{background:#f2f4f7;border-radius:4px;padding:8px;margin:6px 0 0;white-space:pre-wrap;max-height:none}
+pre{background:var(--code);border-radius:4px;padding:8px;margin:6px 0 0;white-space:pre-wrap;max-height:none}
 #no-match{font-style:italic;color:var(--muted)}
 footer{color:var(--muted);font-size:.85rem;margin:24px 0}
 @media (max-width:600px){

@@ -199,6 +199,21 @@ describe('renderHtml in headless Chromium', () => {
     }
   });
 
+  it('follows a dark colour scheme on screen and stays light on paper', async () => {
+    const { page, consoleErrors } = await openReport(browser.context, renderHtml(sample));
+    const background = (): Promise<unknown> => page.evaluate('getComputedStyle(document.body).backgroundColor');
+    try {
+      await page.emulateMedia({ colorScheme: 'dark' });
+      expect(await background()).toBe('rgb(12, 17, 29)');
+      await page.screenshot({ path: join(RESULTS, 'report-dark.png') });
+      await page.emulateMedia({ colorScheme: 'dark', media: 'print' });
+      expect(await background()).toBe('rgb(255, 255, 255)');
+      expect(consoleErrors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('prints every finding with its evidence expanded and without the filter bar', async () => {
     const { page } = await openReport(browser.context, renderHtml(sample));
     try {
