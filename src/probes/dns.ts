@@ -531,8 +531,12 @@ export function createDnsProbeFrom(answer: (resolver: string, name: string, type
   };
 }
 
-function cancelled(resolver: string, name: string, type: DnsQueryType): DnsResult {
-  return { resolver, name: canonicalName(name), type, outcome: 'timeout', answers: [], tcp: false, detail: 'query cancelled before a reply arrived', durationMs: 0 };
+function cancelled(resolver: string, name: string, type: DnsQueryType, signal: AbortSignal, timeoutMs: number): DnsResult {
+  const detail =
+    signal.reason instanceof DeadlinePassed
+      ? `the lookup used up its budget of ${4 * timeoutMs} ms (4 x timeout) before this query was answered`
+      : 'query cancelled before a reply arrived';
+  return { resolver, name: canonicalName(name), type, outcome: 'timeout', answers: [], tcp: false, detail, durationMs: 0 };
 }
 
 /** One listener per caller signal, however many queries wait on it (checks fan out widely). */
@@ -574,12 +578,20 @@ export function createDnsProbe(options: ServiceOptions): DnsProbe {
       cache.set(key, pending);
     }
     if (!signal) return pending;
-    if (signal.aborted) return cancelled(resolver, name, type);
-    return Promise.race([pending, whenAborted(signal).then(() => cancelled(resolver, name, type))]);
+    if (signal.aborted) return cancelled(resolver, name, type, signal, timeoutMs);
+    return Promise.race([pending, whenAborted(signal).then(() => cancelled(resolver, name, type, signal, timeoutMs))]);
   };
   return {
     query,
-    resolveAddresses: (resolver, name, signal) => resolveAddressesWith(query, resolver, name, signal),
+    // SPEC section 2: all work against one peer ends within 4 x timeout, however long the CNAME chain.
+    async resolveAddresses(resolver, name, signal) {
+      const budget = queryDeadline(4 * timeoutMs, signal);
+      try {
+        return await resolveAddressesWith(query, resolver, name, budget.signal);
+      } finally {
+        budget.release();
+      }
+    },
     async close() {
       cache.clear();
     },

@@ -160,6 +160,38 @@ describe('DnsProbe with hostile or failing resolvers', () => {
     expect(result).toMatchObject({ outcome: 'malformed', tcp: true });
   });
 
+  it('ends a slow, endless CNAME chain within 4 x timeout', async () => {
+    // Every answer is a CNAME to the next name, sent after 0.8 x timeout: each query is in time,
+    // the chain as a whole is not.
+    const fake = await fakeResolver(() => undefined);
+    const socket = open[open.length - 1] as Socket;
+    socket.removeAllListeners('message');
+    socket.on('message', (message, rinfo) => {
+      const reply = replyTo(message, (packet) => {
+        const question = packet.questions[0]!;
+        const hop = Number(/^hop(\d+)/.exec(question.name)?.[1] ?? 0);
+        packet.answers.push({ name: question.name, type: Packet.TYPE.CNAME, class: Packet.CLASS.IN, ttl: 60, domain: `hop${hop + 1}.example.com` } as InstanceType<typeof Packet.Resource>);
+      });
+      setTimeout(() => {
+        try {
+          socket.send(reply, rinfo.port, rinfo.address);
+        } catch {
+          // The test is over and the socket closed: late replies have nowhere to go.
+        }
+      }, 160);
+    });
+    const lookup = await probe(200).resolveAddresses(fake.address, 'hop0.example.com');
+    expect(lookup.outcome).toBe('failed');
+    expect(lookup.detail).toContain('budget of 800 ms');
+    expect(lookup.chain.length).toBeLessThan(8);
+  });
+
+  it('accepts a resolver given by host name', async () => {
+    const fake = await fakeResolver((query) => replyTo(query, (reply) => (reply.header.rcode = Packet.RCODE.NXDOMAIN)));
+    const result = await probe().query(`localhost:${fake.port}`, 'example.com', 'A');
+    expect(result).toMatchObject({ resolver: `localhost:${fake.port}`, outcome: 'nxdomain' });
+  });
+
   it('stops when its signal is aborted', async () => {
     const silent = await fakeResolver(() => undefined);
     const controller = new AbortController();
