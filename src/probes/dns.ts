@@ -88,7 +88,7 @@ export interface AddressLookup {
 export interface DnsProbe {
   /** One query; identical (resolver, name, type) queries in a run are sent once. */
   query(resolver: string, name: string, type: DnsQueryType, signal?: AbortSignal): Promise<DnsResult>;
-  /** A and AAAA of a name on one resolver, following CNAMEs up to MAX_CNAME_HOPS. */
+  /** A and AAAA of a name on one resolver, following CNAMEs up to MAX_CNAME_HOPS, within LOOKUP_BUDGET timeouts. */
   resolveAddresses(resolver: string, name: string, signal?: AbortSignal): Promise<AddressLookup>;
   close?(): Promise<void>;
 }
@@ -96,6 +96,8 @@ export interface DnsProbe {
 /** Longer chains are treated as a loop: resolvers themselves give up around this depth. */
 export const MAX_CNAME_HOPS = 8;
 export const DNS_PORT = 53;
+/** Timeouts one address lookup (all its CNAME hops) may take in all. */
+export const LOOKUP_BUDGET = 3;
 
 const RCODE_NAMES: Record<number, string> = Object.fromEntries(
   Object.entries(Packet.RCODE).map(([name, code]) => [code, name === 'BADSIG' ? 'BADVERS' : name]),
@@ -534,7 +536,7 @@ export function createDnsProbeFrom(answer: (resolver: string, name: string, type
 function cancelled(resolver: string, name: string, type: DnsQueryType, signal: AbortSignal, timeoutMs: number): DnsResult {
   const detail =
     signal.reason instanceof DeadlinePassed
-      ? `the lookup used up its budget of ${4 * timeoutMs} ms (4 x timeout) before this query was answered`
+      ? `the lookup used up its budget of ${LOOKUP_BUDGET * timeoutMs} ms (${LOOKUP_BUDGET} x timeout) before this query was answered`
       : 'query cancelled before a reply arrived';
   return { resolver, name: canonicalName(name), type, outcome: 'timeout', answers: [], tcp: false, detail, durationMs: 0 };
 }
@@ -583,9 +585,10 @@ export function createDnsProbe(options: ServiceOptions): DnsProbe {
   };
   return {
     query,
-    // SPEC section 2: all work against one peer ends within 4 x timeout, however long the CNAME chain.
+    // SPEC section 2: all work against one peer ends within 4 x timeout. A lookup gets 3 x, so the
+    // query a check makes before it (the SRV or the PTR) plus the lookup stay within 4 x.
     async resolveAddresses(resolver, name, signal) {
-      const budget = queryDeadline(4 * timeoutMs, signal);
+      const budget = queryDeadline(LOOKUP_BUDGET * timeoutMs, signal);
       try {
         return await resolveAddressesWith(query, resolver, name, budget.signal);
       } finally {
