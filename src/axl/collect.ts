@@ -87,7 +87,7 @@ export async function listAll<T = XmlNode>(
       );
       return children(child(response.body, 'return'), entity).map(map);
     },
-    { pageSize: options.pageSize ?? 2000, ...(options.onRepage ? { onRepage: options.onRepage } : {}) },
+    { pageSize: options.pageSize ?? 2000, label: `AXL ${operation} at ${client.url}`, ...(options.onRepage ? { onRepage: options.onRepage } : {}) },
   );
 }
 
@@ -99,7 +99,7 @@ export async function sqlAll(client: AxlClient, sql: string, options: { pageSize
       const response = await client.call('executeSQLQuery', `<sql>${escapeXml(`select skip ${skip} first ${first} ${body}`)}</sql>`);
       return children(child(response.body, 'return'), 'row');
     },
-    { pageSize: options.pageSize ?? 5000, ...(options.onRepage ? { onRepage: options.onRepage } : {}) },
+    { pageSize: options.pageSize ?? 5000, label: `AXL executeSQLQuery at ${client.url}`, ...(options.onRepage ? { onRepage: options.onRepage } : {}) },
   );
 }
 

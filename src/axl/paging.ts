@@ -7,6 +7,10 @@ export interface PagingOptions {
   pageSize: number;
   /** Pages requested at once after the first (the client caps requests in flight anyway). */
   parallel?: number;
+  /** A list longer than this is not a CUCM table but a peer that never ends a list. */
+  maxRows?: number;
+  /** Names the list in messages, e.g. "AXL listPhone at https://...". */
+  label?: string;
   /** Told when CUCM asked for smaller pages (the "Query request too large" fault). */
   onRepage?: (event: { from: number; to: number; totalRows?: number }) => void;
 }
@@ -56,8 +60,10 @@ export async function fetchAllPages<T>(fetchPage: PageFetcher<T>, options: Pagin
     return rows.length;
   };
 
+  const maxRows = options.maxRows ?? 1_000_000;
   const worker = async (): Promise<void> => {
     while (next < end) {
+      if (next >= maxRows) throw new AxlError('malformed', `${options.label ?? 'AXL list'}: the list did not end within ${maxRows} rows; refused`);
       const skip = next;
       const count = pageSize;
       next += count;

@@ -57,3 +57,10 @@ describe('fetchAllPages', () => {
     expect(fake.calls).toEqual([[0, 100]]);
   });
 });
+
+describe('fetchAllPages against a list that never ends', () => {
+  it('stops at maxRows with an error instead of paging forever', async () => {
+    const endless = async (_skip: number, first: number): Promise<number[]> => Array.from({ length: first }, () => 1);
+    await expect(fetchAllPages(endless, { pageSize: 10, maxRows: 100 })).rejects.toThrow('did not end within 100 rows');
+  });
+});
