@@ -20,7 +20,7 @@ import { startHostileDns } from '../test/helpers/hostile/dns.js';
 import { startHostileNtp } from '../test/helpers/hostile/ntp.js';
 import { hostilePki } from '../test/helpers/hostile/pki.js';
 import { startHostileTls } from '../test/helpers/hostile/tls.js';
-import { startCountingResolver, type BenchZone } from './dns-responder.js';
+import { startCountingResolver, type ScriptedZone } from '../test/helpers/hostile/zone-dns.js';
 import { generateSnapshot } from './snapshot.js';
 
 /**
@@ -101,7 +101,7 @@ async function liveScan(): Promise<LiveFigures> {
     let silentPeers = 0;
 
     // TLS: four more subscribers with a healthy tomcat endpoint, two whose endpoint never answers.
-    const zone: BenchZone = { srv: {}, a: {}, ptr: {} };
+    const zone: ScriptedZone = { srv: {}, a: {}, ptr: {} };
     for (let i = 0; i < 6; i++) {
       const fqdn = `cucm-sub${i + 10}.example.com`;
       const ip = `10.1.2.${i + 10}`;
@@ -203,7 +203,7 @@ async function liveScan(): Promise<LiveFigures> {
 
 /** Deduplication measured on the probe alone: many identical concurrent questions, counted at the server. */
 async function dnsDedup(): Promise<{ requested: number; received: number; unique: number }> {
-  const zone: BenchZone = { srv: {}, a: {}, ptr: {} };
+  const zone: ScriptedZone = { srv: {}, a: {}, ptr: {} };
   const names = Array.from({ length: 40 }, (_, i) => `host${i}.example.com`);
   for (const [i, name] of names.entries()) zone.a[name] = `10.9.0.${i + 1}`;
   const resolver = await startCountingResolver(zone);

@@ -1,8 +1,8 @@
 import { Packet } from 'dns2';
-import { startUdpPeer, type UdpPeer } from '../test/helpers/hostile/udp.js';
+import { startUdpPeer, type UdpPeer } from './udp.js';
 
-/** Records the benchmark resolver serves: SRV, A and PTR of the lab topology. */
-export interface BenchZone {
+/** Records a scripted resolver serves: SRV, A and PTR (the benchmark lab, the hardening tests' healthy peer). */
+export interface ScriptedZone {
   srv: Record<string, Array<{ target: string; port: number }>>;
   a: Record<string, string>;
   ptr: Record<string, string>;
@@ -11,10 +11,10 @@ export interface BenchZone {
 type Answer = Record<string, unknown>;
 
 /**
- * A resolver on 127.0.0.1 that answers from `zone` and counts every datagram it receives: the
+ * A well-behaved resolver on 127.0.0.1 that answers from `zone` and counts every datagram it receives: the
  * server-side count is what the deduplication figure is measured against.
  */
-export function startCountingResolver(zone: BenchZone): Promise<UdpPeer> {
+export function startCountingResolver(zone: ScriptedZone): Promise<UdpPeer> {
   return startUdpPeer((bytes) => {
     let request: InstanceType<typeof Packet>;
     try {
