@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { isIP, Socket } from 'node:net';
+import { Duplex } from 'node:stream';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import tls, { type DetailedPeerCertificate } from 'node:tls';
 import { parseBundle, parseCertificate, type Certificate } from '../cert/certificate.js';
@@ -202,6 +203,8 @@ function negotiateStartTls(socket: Socket, domain: string, deadline: Deadline): 
       }
       if (askedForTls && /<proceed[\s/>]/.test(received)) {
         cleanup();
+        // Nothing may be read (and lost) between here and the TLS layer taking over.
+        socket.pause();
         resolve();
       }
     };
@@ -266,20 +269,16 @@ export async function fetchPresentedChain(options: FetchOptions): Promise<ChainR
   const elapsed = (): number => Math.round(performance.now() - began);
   let socket: Socket | undefined;
   let secure: tls.TLSSocket | undefined;
+  const tap = new HandshakeTap();
   try {
-    let tlsOptions: tls.ConnectionOptions;
-    if (options.xmppDomain !== undefined) {
-      const first = phaseDeadline(options.signal, options.timeoutMs, 'XMPP STARTTLS negotiation');
-      try {
-        socket = await connectTcp(options.host, options.port, first);
-        await negotiateStartTls(socket, options.xmppDomain, first);
-      } finally {
-        first.dispose();
-      }
-      tlsOptions = { socket };
-    } else {
-      tlsOptions = { host: options.host, port: options.port };
+    const first = phaseDeadline(options.signal, options.timeoutMs, options.xmppDomain !== undefined ? 'XMPP STARTTLS negotiation' : 'TCP connect');
+    try {
+      socket = await connectTcp(options.host, options.port, first);
+      if (options.xmppDomain !== undefined) await negotiateStartTls(socket, options.xmppDomain, first);
+    } finally {
+      first.dispose();
     }
+    const tlsOptions: tls.ConnectionOptions = { socket: tapped(socket, tap) };
     if (!isIP(options.servername)) tlsOptions.servername = options.servername;
     const second = phaseDeadline(options.signal, options.timeoutMs, 'TLS handshake');
     try {
@@ -292,11 +291,121 @@ export async function fetchPresentedChain(options: FetchOptions): Promise<ChainR
     return { ok: true, certificates, durationMs: elapsed(), protocol: secure.getProtocol() ?? 'unknown', problems: [] };
   } catch (error) {
     const { failure, detail } = classify(error, options.timeoutMs);
+    // A TLS 1.2 peer that demands a client certificate (CUCM CallManager on 5061) aborts the
+    // handshake after it has sent its own chain in the clear; that chain is what we came for.
+    if (failure === 'malformed' && tap.certificates.length > 0) {
+      try {
+        const certificates = tap.certificates.slice(0, MAX_CHAIN_LENGTH + 1).map((der) => parseCertificate(der));
+        if (certificates.length > MAX_CHAIN_LENGTH) throw new ChainError('oversize', `the peer presented more than ${MAX_CHAIN_LENGTH} certificates`);
+        return { ok: true, certificates, durationMs: elapsed(), protocol: 'TLSv1.2', problems: [`the handshake ended after the peer presented its certificate (${detail}); it likely requires a client certificate`] };
+      } catch (parseError) {
+        const typed = classify(parseError, options.timeoutMs);
+        return { ok: false, failure: typed.failure, detail: typed.detail, durationMs: elapsed() };
+      }
+    }
     return { ok: false, failure, detail, durationMs: elapsed() };
   } finally {
     secure?.destroy();
     socket?.destroy();
   }
+}
+
+/** How much of the peer's first flight the tap looks at (the server Certificate message is in it). */
+const MAX_TAP_BYTES = 256 * 1024;
+
+/**
+ * Reads the server's TLS 1.2 Certificate handshake message off the wire (it travels in the clear
+ * before ChangeCipherSpec; in TLS 1.3 it is encrypted and the tap sees nothing). Used only when
+ * OpenSSL aborts the handshake after the chain was presented.
+ */
+class HandshakeTap {
+  certificates: Buffer[] = [];
+  private records = Buffer.alloc(0);
+  private messages = Buffer.alloc(0);
+  private seen = 0;
+  private done = false;
+
+  push(chunk: Buffer): void {
+    if (this.done) return;
+    this.seen += chunk.length;
+    if (this.seen > MAX_TAP_BYTES) {
+      this.done = true;
+      return;
+    }
+    this.records = Buffer.concat([this.records, chunk]);
+    while (!this.done && this.records.length >= 5) {
+      const type = this.records[0];
+      const length = this.records.readUInt16BE(3);
+      if (this.records.length < 5 + length) return;
+      const body = this.records.subarray(5, 5 + length);
+      this.records = this.records.subarray(5 + length);
+      // Anything but a plaintext handshake record (ChangeCipherSpec, alert, application data) ends the clear part.
+      if (type !== 22) {
+        this.done = true;
+        return;
+      }
+      this.messages = Buffer.concat([this.messages, body]);
+      this.readMessages();
+    }
+  }
+
+  private readMessages(): void {
+    while (!this.done && this.messages.length >= 4) {
+      const type = this.messages[0];
+      const length = this.messages.readUIntBE(1, 3);
+      if (this.messages.length < 4 + length) return;
+      const body = this.messages.subarray(4, 4 + length);
+      this.messages = this.messages.subarray(4 + length);
+      if (type === 11) {
+        this.done = true;
+        this.certificates = certificateList(body);
+      }
+    }
+  }
+}
+
+/** TLS 1.2 Certificate message body: a 3-byte list length, then 3-byte-length-prefixed DER entries. */
+function certificateList(body: Buffer): Buffer[] {
+  const list: Buffer[] = [];
+  if (body.length < 3) return list;
+  const end = Math.min(body.length, 3 + body.readUIntBE(0, 3));
+  let offset = 3;
+  while (offset + 3 <= end) {
+    const length = body.readUIntBE(offset, 3);
+    offset += 3;
+    if (offset + length > end) break;
+    list.push(Buffer.from(body.subarray(offset, offset + length)));
+    offset += length;
+  }
+  return list;
+}
+
+/** The TCP socket as a JS stream whose incoming bytes the tap sees before TLS does. */
+function tapped(raw: Socket, tap: HandshakeTap): Duplex {
+  const duplex = new Duplex({
+    read() {
+      raw.resume();
+    },
+    write(chunk: Buffer, _encoding, callback) {
+      raw.write(chunk, callback);
+    },
+    final(callback) {
+      raw.end();
+      callback();
+    },
+    destroy(error, callback) {
+      raw.destroy();
+      callback(error);
+    },
+  });
+  raw.on('data', (chunk: Buffer) => {
+    tap.push(chunk);
+    if (!duplex.push(chunk)) raw.pause();
+  });
+  raw.on('end', () => duplex.push(null));
+  raw.on('error', (error) => duplex.destroy(error));
+  raw.on('close', () => duplex.destroy());
+  return duplex;
 }
 
 function readCapped(file: string): Buffer {

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import tls from 'node:tls';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Limiter } from '../../src/engine/limiter.js';
@@ -76,6 +77,18 @@ describe('fetchPresentedChain against real node:tls servers', () => {
     servers.push({ host: '127.0.0.1', port, endpoint: `127.0.0.1:${port}`, close: () => new Promise((done) => peer.close(() => done())) });
     const result = await fetch({ host: '127.0.0.1', port, endpoint: '', close: async () => {} }, { xmppDomain: 'example.com', timeoutMs: 1000 });
     expect(result).toMatchObject({ ok: false, failure });
+  });
+
+  it.each(['TLSv1.2', 'TLSv1.3'] as const)('captures the chain of a %s peer that demands a client certificate (CallManager 5061)', async (maxVersion) => {
+    const { intermediateA } = testPki();
+    const leaf = leafFor('cucm-pub.example.com', intermediateA);
+    const strict = tls.createServer({ key: leaf.keyPem, cert: leaf.certPem + intermediateA.certPem, requestCert: true, rejectUnauthorized: true, ca: [intermediateA.certPem], maxVersion });
+    strict.on('tlsClientError', () => {});
+    await new Promise<void>((resolve) => strict.listen(0, '127.0.0.1', resolve));
+    const port = (strict.address() as { port: number }).port;
+    servers.push({ host: '127.0.0.1', port, endpoint: '', close: () => new Promise((done) => strict.close(() => done())) });
+    const result = await fetch({ host: '127.0.0.1', port, endpoint: '', close: async () => {} });
+    expect(names(result)).toEqual(['cucm-pub.example.com', 'Test Issuing CA A1']);
   });
 
   it('types a handshake that never finishes as timeout', async () => {

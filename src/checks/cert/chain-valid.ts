@@ -31,6 +31,8 @@ export default defineCheck({
       const evidence = {
         ...endpointEvidence(endpoint),
         ...pathEvidence(path),
+        ...(item.result.ok && item.result.protocol ? { protocol: item.result.protocol } : {}),
+        ...(item.result.ok && item.result.problems.length > 0 ? { handshake: item.result.problems } : {}),
         asOf,
         dateProblems: dates.map((problem) => ({ subject: problem.certificate.subject, problem: problem.problem, notBefore: problem.certificate.notBefore.toISOString(), notAfter: problem.certificate.notAfter.toISOString() })),
       };
