@@ -99,6 +99,9 @@ function classify(error: unknown, timeoutMs: number): { failure: ChainFailure; d
   if (code === 'ECONNRESET' || code === 'EPIPE' || /disconnected before secure TLS/i.test(message)) {
     return { failure: 'truncated', detail: `the peer closed the connection during the TLS handshake (${message})` };
   }
+  if (/excessive message size|certificate list too long|record.*too long/i.test(message)) {
+    return { failure: 'oversize', detail: `the peer sent a handshake message over the size limit (${message})` };
+  }
   if (code.startsWith('ERR_SSL') || /ssl|tls|certificate/i.test(message)) return { failure: 'malformed', detail: `TLS handshake failed: ${message}` };
   return { failure: 'unreachable', detail: message || 'connection failed' };
 }

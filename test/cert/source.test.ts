@@ -128,6 +128,12 @@ describe('fetchPresentedChain against real node:tls servers', () => {
     expect(await fetch(server)).toMatchObject({ ok: false, failure: 'oversize' });
   });
 
+  it('types a huge certificate (over OpenSSL\'s 100 KB certificate list limit) as oversize', async () => {
+    const sans = Array.from({ length: 2500 }, (_, i) => `host-${i}-${'x'.repeat(40)}.example.com`);
+    const server = await started(serveChain(leafFor('cucm-pub.example.com', undefined, { sans, keyBits: 1024 })));
+    expect(await fetch(server)).toMatchObject({ ok: false, failure: 'oversize' });
+  });
+
   it('honours the run being cancelled', async () => {
     const server = await started(serveHostile('stall'));
     const controller = new AbortController();
