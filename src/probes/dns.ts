@@ -1,6 +1,5 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
-import { setMaxListeners } from 'node:events';
 import { connect, isIP, type Socket as TcpSocket } from 'node:net';
 import { Packet } from 'dns2';
 import type { ServiceOptions } from '../engine/services.js';
@@ -208,14 +207,8 @@ function toRecord(resource: InstanceType<typeof Packet.Resource>): DnsRecord {
 /** What the transport hands back: a decoded reply, or why there is none. */
 type Exchange = { reply: InstanceType<typeof Packet>; tcp: boolean } | { failure: 'timeout' | 'malformed' | 'network-error'; detail: string; tcp: boolean };
 
-class QueryFailure extends Error {
-  constructor(
-    readonly kind: 'malformed' | 'network-error',
-    message: string,
-  ) {
-    super(message);
-  }
-}
+/** A reply that arrived but cannot be trusted. */
+class MalformedReply extends Error {}
 
 function buildQuery(name: string, type: DnsQueryType): { id: number; bytes: Buffer } {
   const query = new Packet();
@@ -232,26 +225,25 @@ function buildQuery(name: string, type: DnsQueryType): { id: number; bytes: Buff
  */
 function decodeReply(bytes: Buffer, id: number, name: string, type: DnsQueryType): InstanceType<typeof Packet> {
   if (bytes.length < Packet.HEADER_SIZE) {
-    throw new QueryFailure('malformed', `reply is ${bytes.length} octets, shorter than the 12-octet DNS header`);
+    throw new MalformedReply(`reply is ${bytes.length} octets, shorter than the 12-octet DNS header`);
   }
   const replyId = bytes.readUInt16BE(0);
-  if (replyId !== id) throw new QueryFailure('malformed', `reply id ${replyId} does not match query id ${id}`);
-  if ((bytes[2]! & 0x80) === 0) throw new QueryFailure('malformed', 'reply has the QR bit clear (it is a query, not a response)');
+  if (replyId !== id) throw new MalformedReply(`reply id ${replyId} does not match query id ${id}`);
+  if ((bytes[2]! & 0x80) === 0) throw new MalformedReply('reply has the QR bit clear (it is a query, not a response)');
   let reply: InstanceType<typeof Packet>;
   try {
     reply = Packet.parse(bytes);
   } catch (error) {
-    throw new QueryFailure('malformed', `reply cannot be decoded: ${(error as Error).message}`);
+    throw new MalformedReply(`reply cannot be decoded: ${(error as Error).message}`);
   }
   const truncated = reply.header.tc === 1;
   // A truncated UDP reply may legitimately end mid-record; only the TC bit matters then.
   if (reply.errors.length > 0 && !truncated) {
-    throw new QueryFailure('malformed', `reply cannot be decoded: ${reply.errors[0]?.message ?? 'decode error'}`);
+    throw new MalformedReply(`reply cannot be decoded: ${reply.errors[0]?.message ?? 'decode error'}`);
   }
   const question = reply.questions[0];
   if (question && (canonicalName(question.name) !== canonicalName(name) || question.type !== Packet.TYPE[type])) {
-    throw new QueryFailure(
-      'malformed',
+    throw new MalformedReply(
       `reply is for ${canonicalName(question.name)} ${Packet.typeName(question.type)}, not ${canonicalName(name)} ${type}`,
     );
   }
@@ -272,14 +264,18 @@ function abortReason(signal: AbortSignal, timeoutMs: number): string {
 function queryDeadline(timeoutMs: number, parent?: AbortSignal): { signal: AbortSignal; release(): void } {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new DeadlinePassed()), timeoutMs);
-  const onParentAbort = (): void => controller.abort(parent?.reason);
-  if (parent?.aborted) onParentAbort();
-  else parent?.addEventListener('abort', onParentAbort, { once: true });
+  let released = false;
+  // Through whenAborted: one listener on the parent however many deadlines hang off it.
+  if (parent) {
+    void whenAborted(parent).then(() => {
+      if (!released) controller.abort(parent.reason);
+    });
+  }
   return {
     signal: controller.signal,
     release() {
+      released = true;
       clearTimeout(timer);
-      parent?.removeEventListener('abort', onParentAbort);
     },
   };
 }
@@ -308,8 +304,7 @@ function udpExchange(host: string, port: number, name: string, type: DnsQueryTyp
       try {
         finish({ reply: decodeReply(message, id, name, type), tcp: false });
       } catch (error) {
-        if (error instanceof QueryFailure) finish({ failure: error.kind, detail: error.message, tcp: false });
-        else finish({ failure: 'malformed', detail: String(error), tcp: false });
+        finish({ failure: 'malformed', detail: error instanceof MalformedReply ? error.message : String(error), tcp: false });
       }
     });
     const send = (): void => {
@@ -363,8 +358,7 @@ function tcpExchange(host: string, port: number, name: string, type: DnsQueryTyp
         if (reply.header.tc === 1) finish({ failure: 'malformed', detail: 'TCP reply has the TC bit set', tcp: true });
         else finish({ reply, tcp: true });
       } catch (error) {
-        if (error instanceof QueryFailure) finish({ failure: error.kind, detail: `TCP: ${error.message}`, tcp: true });
-        else finish({ failure: 'malformed', detail: String(error), tcp: true });
+        finish({ failure: 'malformed', detail: `TCP: ${error instanceof MalformedReply ? error.message : String(error)}`, tcp: true });
       }
     });
     socket.on('end', () =>
@@ -558,12 +552,6 @@ function whenAborted(signal: AbortSignal): Promise<void> {
 export function createDnsProbe(options: ServiceOptions): DnsProbe {
   const timeoutMs = options.inventory.dns.timeoutMs ?? options.timeoutMs;
   const cache = new Map<string, Promise<DnsResult>>();
-  // The run's signal, relayed through our own controller so that every in-flight query may listen
-  // to it without tripping the listener-leak warning on a signal we do not own.
-  const run = new AbortController();
-  setMaxListeners(0, run.signal);
-  if (options.signal.aborted) run.abort(options.signal.reason);
-  else options.signal.addEventListener('abort', () => run.abort(options.signal.reason), { once: true });
   const query: DnsProbe['query'] = async (resolverText, name, type, signal) => {
     let address: Address;
     try {
@@ -576,7 +564,7 @@ export function createDnsProbe(options: ServiceOptions): DnsProbe {
     let pending = cache.get(key);
     if (!pending) {
       // The shared query obeys only the run's signal: one caller's deadline must not poison the cache.
-      pending = options.limiter.run(() => sendQuery(address, name, type, timeoutMs, run.signal));
+      pending = options.limiter.run(() => sendQuery(address, name, type, timeoutMs, options.signal));
       cache.set(key, pending);
     }
     if (!signal) return pending;

@@ -21,7 +21,7 @@ function questions(domains: readonly string[], nodes: ReadonlyArray<{ fqdn: stri
 
 /** An answer set without TTLs (they count down between resolvers) and in a stable order. */
 function answerSet(results: readonly DnsResult[]): string {
-  const records = results.flatMap((result) => result.answers.map((record) => `${record.name} ${record.type} ${record.data}`));
+  const records = results.flatMap((result) => result.answers.map((record) => `${record.name} ${record.type} ${record.data.replace(/\.$/, '')}`));
   const set = [...new Set(records)].sort();
   return set.length > 0 ? set.join(' | ') : 'no records';
 }
@@ -35,7 +35,7 @@ export default defineCheck<Message>({
   id: 'MRA-DNS-006',
   needs: ['dns-internal'],
   messages: {
-    agree: 'All {count} internal resolvers give the same answer for {question}: {answer}.',
+    agree: 'The {count} internal resolvers give the same answer for {question}: {answer}.',
     disagree: 'Internal resolvers disagree on {question}: {differences}.',
     compareFailed: 'Could not compare {question} across internal resolvers: {reason}.',
     singleResolver: 'Skipped: only one internal resolver ({resolver}) in the inventory; there is nothing to compare.',
@@ -61,7 +61,7 @@ export default defineCheck<Message>({
         const distinct = new Set(known.map((answer) => answer.set));
         if (distinct.size > 1) {
           const differences = [...distinct]
-            .map((set) => `${known.filter((answer) => answer.set === set).map((answer) => answer.resolver).join(', ')} give ${set}`)
+            .map((set) => `from ${known.filter((answer) => answer.set === set).map((answer) => answer.resolver).join(', ')}: ${set}`)
             .join('; ');
           return { ...base, status: 'fail', messageId: 'disagree', args: { question, differences } };
         }

@@ -15,7 +15,7 @@ export default defineCheck<Message>({
   needs: ['dns-external'],
   messages: {
     notPublished: '{name} does not resolve on external resolver {resolver} ({answer}), as required.',
-    leaked: '{name} resolves on external resolver {resolver}: {records}. Clients outside would bypass Expressway.',
+    leaked: '{name} resolves on external resolver {resolver}, so clients outside would bypass Expressway: {records}',
     queryFailed: 'Could not tell whether {name} is hidden on external resolver {resolver}: {reason}.',
   },
   async run(ctx) {

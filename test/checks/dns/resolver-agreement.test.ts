@@ -36,7 +36,7 @@ describe('MRA-DNS-006 resolver-agreement', () => {
     );
     const srv = findingFor(findings, '_cisco-uds._tcp.example.com SRV');
     expect(srv.severity).toBe('warning');
-    expect(srv.message).toContain(`${faulty.ipv4} give`);
+    expect(srv.message).toContain(`from ${faulty.ipv4}: _cisco-uds._tcp.example.com SRV 10 10 8080 cucm-sub1.example.com |`);
     expect(findingFor(findings, 'cucm-pub.example.com A/AAAA').status).toBe('pass');
   });
 
