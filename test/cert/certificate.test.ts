@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseBundle, parseCertificate, splitSubjectAltName } from '../../src/cert/certificate.js';
 import { issueEcCertificate } from '../../src/lab/pki.js';
@@ -76,6 +77,30 @@ describe('parseBundle', () => {
     expect(unterminated.problems.join()).toMatch(/without a matching END/);
     expect(parseBundle(Buffer.from('-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n')).problems).toEqual(['no CERTIFICATE block in the PEM data']);
     expect(parseBundle(Buffer.from([0x30, 0x03, 0x02, 0x01, 0x00])).problems[0]).toMatch(/neither PEM nor a DER/);
+  });
+});
+
+describe('parseBundle on hostile input', () => {
+  it('never throws: random bytes, random PEM bodies and bit-flipped certificates give problems or certificates', () => {
+    const good = der(testPki().rootA.certPem);
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.uint8Array({ maxLength: 2048 }).map((bytes) => Buffer.from(bytes)),
+          fc.string({ maxLength: 600 }).map((body) => Buffer.from(`-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`)),
+          fc.tuple(fc.nat(good.length - 1), fc.integer({ min: 1, max: 255 })).map(([index, mask]) => {
+            const copy = Buffer.from(good);
+            copy[index] = (copy[index] ?? 0) ^ mask;
+            return copy;
+          }),
+        ),
+        (data) => {
+          const bundle = parseBundle(data);
+          expect(bundle.certificates.length + bundle.problems.length).toBeGreaterThan(0);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 
