@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,6 +25,8 @@ export interface NamedInstance {
 }
 
 const START_TIMEOUT_MS = 20_000;
+/** named lives in /usr/sbin, which is not on every user's PATH; NAMED overrides. */
+const NAMED = process.env.NAMED ?? (existsSync('/usr/sbin/named') ? '/usr/sbin/named' : 'named');
 
 /** A port free on 127.0.0.1 and ::1, for both TCP and UDP, at the moment of asking. */
 async function freePort(): Promise<number> {
@@ -131,7 +133,7 @@ export async function startNamed(view: BindView, sets: readonly string[] = ['goo
     const dir = mkdtempSync(join(tmpdir(), `mra-named-${view}-`));
     const conf = prepare(view, sets, dir, port);
     // One worker thread: the test machine's cores are shared.
-    const child = spawn('named', ['-g', '-n', '1', '-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(NAMED, ['-g', '-n', '1', '-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
     let log = '';
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => {
@@ -143,7 +145,7 @@ export async function startNamed(view: BindView, sets: readonly string[] = ['goo
     });
     if (spawned) {
       rmSync(dir, { recursive: true, force: true });
-      throw new Error(`cannot start named (is bind9 installed?): ${spawned.message}`);
+      throw new Error(`cannot start ${NAMED} (is bind9 installed?): ${spawned.message}`);
     }
     let state: 'running' | 'port-taken';
     try {

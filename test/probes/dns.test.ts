@@ -100,3 +100,9 @@ describe('reverseName', () => {
     expect(reverseName('2001:db8::20')).toBe('0.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa');
   });
 });
+
+describe('BIND helper', () => {
+  it('fails loudly, with named\'s log, when a zone does not load', async () => {
+    await expect(startNamed('internal', ['good', 'broken'])).rejects.toThrow(/zone failed to load[\s\S]*example\.com/);
+  });
+});
