@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { Inventory } from '../inventory/types.js';
 import type { RuleEntry } from './catalog.js';
 import { Limiter } from './limiter.js';
@@ -100,6 +101,11 @@ async function runOne(
   checkTimeoutMs: number,
 ): Promise<CheckFinding[]> {
   const controller = new AbortController();
+  // Every probe call of the check listens on this signal until its exchange ends; with a dozen NTP
+  // servers or TLS endpoints that passes Node's default of 10 and prints a bogus "possible
+  // EventTarget memory leak" warning on stderr in the middle of a scan. The listeners are removed
+  // as exchanges end, so there is no leak to warn about.
+  setMaxListeners(0, controller.signal);
   const onAbort = (): void => controller.abort(options.signal?.reason);
   options.signal?.addEventListener('abort', onAbort, { once: true });
   let timer: NodeJS.Timeout | undefined;
@@ -143,6 +149,13 @@ export function summarize(findings: readonly Finding[]): Report['summary'] {
   return summary;
 }
 
+/** The signal the probes of a run share (every in-flight exchange listens on it; see runOne). */
+function runSignal(signal: AbortSignal | undefined): AbortSignal {
+  const shared = signal ?? new AbortController().signal;
+  setMaxListeners(0, shared);
+  return shared;
+}
+
 /** Runs the selected checks concurrently, each isolated, and returns the canonical report. */
 export async function runScan(options: ScanOptions): Promise<Report> {
   const started = new Date();
@@ -158,7 +171,7 @@ export async function runScan(options: ScanOptions): Promise<Report> {
       offline,
       timeoutMs,
       limiter: new Limiter(options.concurrency ?? DEFAULT_CONCURRENCY),
-      signal: options.signal ?? new AbortController().signal,
+      signal: runSignal(options.signal),
       env: options.env ?? process.env,
     });
 
