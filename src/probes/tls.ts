@@ -449,6 +449,9 @@ export function readCertificateFile(file: string): ChainResult {
       if (leaf) certificates = [leaf, ...certificates.filter((certificate) => certificate !== leaf)];
     } else {
       ({ certificates, problems } = parseBundle(readCapped(file)));
+      // Leaf first is the contract, but a bundle exported root-first is common enough to accept.
+      const leaf = certificates[0]?.isCa && certificates.length > 1 ? leafOfSet(certificates) : undefined;
+      if (leaf) certificates = [leaf, ...certificates.filter((certificate) => certificate !== leaf)];
     }
   } catch (error) {
     if (error instanceof ChainError) return { ok: false, failure: error.failure, detail: error.message, durationMs: elapsed() };

@@ -150,6 +150,8 @@ describe('certificate files and trust stores', () => {
   it('reads an exported chain and types unreadable or malformed files', () => {
     const file = writePem(dir, 'chain.pem', leafFor('cucm-pub.example.com', intermediateA), intermediateA);
     expect(names(readCertificateFile(file))).toEqual(['cucm-pub.example.com', 'Test Issuing CA A1']);
+    const reversed = writePem(dir, 'reversed.pem', rootA, intermediateA, leafFor('cucm-pub.example.com', intermediateA));
+    expect(names(readCertificateFile(reversed))).toEqual(['cucm-pub.example.com', 'Test Root CA A', 'Test Issuing CA A1']);
     expect(readCertificateFile(join(dir, 'missing.pem'))).toMatchObject({ ok: false, failure: 'unreadable' });
     writeFileSync(join(dir, 'bad.pem'), '-----BEGIN CERTIFICATE-----\nMIIBroken\n-----END CERTIFICATE-----\n');
     expect(readCertificateFile(join(dir, 'bad.pem'))).toMatchObject({ ok: false, failure: 'malformed' });
