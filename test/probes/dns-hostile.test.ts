@@ -186,6 +186,15 @@ describe('DnsProbe with hostile or failing resolvers', () => {
     expect(lookup.chain.length).toBeLessThan(8);
   });
 
+  it('sends identical (resolver, name, type) queries once per run', async () => {
+    const fake = await fakeResolver((query) => replyTo(query, (reply) => (reply.header.rcode = Packet.RCODE.NXDOMAIN)));
+    const dns = probe();
+    await Promise.all([dns.query(fake.address, 'a.example.com', 'A'), dns.query(fake.address, 'A.example.com.', 'A'), dns.resolveAddresses(fake.address, 'a.example.com')]);
+    await dns.query(fake.address, 'a.example.com', 'A');
+    // One A (shared by all four callers) and one AAAA from the address lookup.
+    expect(fake.queries).toBe(2);
+  });
+
   it('accepts a resolver given by host name', async () => {
     const fake = await fakeResolver((query) => replyTo(query, (reply) => (reply.header.rcode = Packet.RCODE.NXDOMAIN)));
     const result = await probe().query(`localhost:${fake.port}`, 'example.com', 'A');
