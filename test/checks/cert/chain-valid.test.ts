@@ -3,9 +3,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueEcCertificate } from '../../../src/lab/pki.js';
 import { findingFor, testCheck } from '../../helpers/check.js';
-import { DAY, leafFor, tempDir, testPki, writePem } from '../../helpers/pki.js';
+import { DAY, leafFor, pemOf, tempDir, testPki, writePem } from '../../helpers/pki.js';
 import { startDeployment, type Deployment } from '../../helpers/pki-deployment.js';
-import { serveChain, serveHostile, type RunningServer } from '../../helpers/tls-server.js';
+import { serveChain, serveHostile, serveTls, type RunningServer } from '../../helpers/tls-server.js';
 
 const RULE = 'MRA-CERT-001';
 
@@ -58,6 +58,14 @@ describe('MRA-CERT-001 chain-valid', () => {
     const [finding] = await testCheck(RULE, { inventory: single(server.endpoint, dir) });
     expect(finding).toMatchObject({ status: 'fail', messageId: 'issuerNotFound' });
     expect(finding?.message).toContain('its issuer CN=Test Issuing CA A1, O=mra-preflight lab was neither presented');
+  });
+
+  it('reaches an endpoint written as [IPv6]:port, with the node FQDN as SNI', async () => {
+    const { intermediateA } = testPki();
+    const leaf = leafFor('expc.example.com', intermediateA);
+    const server = await serve(serveTls({ chainPem: pemOf(leaf, intermediateA), keyPem: leaf.keyPem }, '::1'));
+    const [finding] = await testCheck(RULE, { inventory: single(server.endpoint, dir) });
+    expect(finding).toMatchObject({ target: `expc.example.com server at [::1]:${server.port}`, status: 'pass' });
   });
 
   it('judges validity dates at --as-of', async () => {
