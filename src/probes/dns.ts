@@ -257,9 +257,9 @@ function abortReason(signal: AbortSignal, timeoutMs: number): string {
 }
 
 /**
- * The deadline of one query: our own timer and controller. AbortSignal.timeout/any are avoided on
- * purpose: on Node 20 a composite signal can be collected while a socket still waits on it, and
- * the query would then never end.
+ * The deadline of one query: our own ref'd timer and controller. With AbortSignal.any plus
+ * AbortSignal.timeout, queries to a silent resolver were seen never to end during a full scan on
+ * Node 20 (the composite signal is held only weakly); the check then hit its engine deadline.
  */
 function queryDeadline(timeoutMs: number, parent?: AbortSignal): { signal: AbortSignal; release(): void } {
   const controller = new AbortController();
