@@ -5,6 +5,7 @@ import { loadCatalog, type RuleEntry } from '../engine/catalog.js';
 import { gateExitCode, runScan } from '../engine/run.js';
 import { AREAS, type Severity } from '../engine/types.js';
 import { loadInventory } from '../inventory/load.js';
+import { loadCucmFiles } from '../probes/axl.js';
 import { InputError } from '../inventory/problems.js';
 import { renderJson } from '../report/json.js';
 import { exitWithError, UsageError } from './errors.js';
@@ -80,6 +81,8 @@ export async function runCheckCommand(options: CheckCommandOptions): Promise<num
     const asOf = parseAsOf(options.asOf);
     const baseline = options.baseline ? { file: options.baseline, fingerprints: readBaseline(options.baseline) } : undefined;
     const inventory = loadInventory(options.inventory, known);
+    // A bad snapshot or BAT export is bad input too: exit 2 naming the file and path, before scanning.
+    const cucmFiles = loadCucmFiles(inventory);
 
     const progress = createProgress(process.stderr, !options.quiet);
     let report = await runScan({
@@ -91,6 +94,7 @@ export async function runCheckCommand(options: CheckCommandOptions): Promise<num
       skip: options.skip ?? [],
       concurrency,
       timeoutMs,
+      ...(cucmFiles ? { inputs: { cucmFiles } } : {}),
       ...(asOf ? { asOf } : {}),
       ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
     });

@@ -5,7 +5,7 @@ import type { RuleEntry } from './catalog.js';
 import { Limiter } from './limiter.js';
 import { renderMessage } from './message.js';
 import { TOOL_VERSION } from './package-root.js';
-import { createServices, unavailableReason, type Services } from './services.js';
+import { createServices, unavailableReason, type ScanInputs, type Services } from './services.js';
 import {
   SEVERITIES,
   STATUSES,
@@ -40,6 +40,8 @@ export interface ScanOptions {
   checkTimeoutMs?: number;
   asOf?: Date;
   env?: NodeJS.ProcessEnv;
+  /** Offline inputs read before the scan (see loadCucmFiles). */
+  inputs?: ScanInputs;
   /** Injected probes (tests); by default the real ones are built from the inventory. */
   services?: Services;
   onProgress?: (event: ProgressEvent) => void;
@@ -173,6 +175,7 @@ export async function runScan(options: ScanOptions): Promise<Report> {
       limiter: new Limiter(options.concurrency ?? DEFAULT_CONCURRENCY),
       signal: runSignal(options.signal),
       env: options.env ?? process.env,
+      ...(options.inputs ? { inputs: options.inputs } : {}),
     });
 
   let done = 0;

@@ -1,3 +1,4 @@
+import type { CucmSnapshot } from '../cucm/snapshot.js';
 import type { Inventory } from '../inventory/types.js';
 import { EXPRESSWAY_ROLES } from '../inventory/types.js';
 import { createDnsProbe, type DnsProbe } from '../probes/dns.js';
@@ -20,6 +21,12 @@ export interface ServiceOptions {
   signal: AbortSignal;
   /** Environment the secrets are read from (usernameEnv / passwordEnv). */
   env: NodeJS.ProcessEnv;
+  /** Offline inputs already read and validated by the caller (so bad files stop the run early). */
+  inputs?: ScanInputs;
+}
+
+export interface ScanInputs {
+  cucmFiles?: { snapshot: CucmSnapshot; origin: string };
 }
 
 /**

@@ -3,6 +3,7 @@ import { collectSnapshot, getCcmVersion } from '../axl/collect.js';
 import { AxlError, redact, type AxlFailureKind } from '../axl/errors.js';
 import { importBatPhones, mergeBatPhones } from '../cucm/bat.js';
 import { loadSnapshotFile } from '../cucm/snapshot-file.js';
+import type { Inventory } from '../inventory/types.js';
 import type { CucmSnapshot } from '../cucm/snapshot.js';
 import type { ServiceOptions } from '../engine/services.js';
 
@@ -39,6 +40,26 @@ function reasonOf(error: unknown, secrets: readonly string[]): string {
   return redact(message, secrets);
 }
 
+/**
+ * The offline CUCM inputs (snapshot file, then BAT phones merged in), or undefined when the
+ * inventory names neither. Throws InputError naming the file and JSON path or row: `check` calls
+ * it before the scan so that a bad export stops the run with exit 2, like a bad inventory.
+ */
+export function loadCucmFiles(inventory: Inventory): { snapshot: CucmSnapshot; origin: string } | undefined {
+  const { snapshot: file, batPhones } = inventory.cucm;
+  let snapshot: CucmSnapshot | undefined;
+  const origins: string[] = [];
+  if (file) {
+    snapshot = loadSnapshotFile(file);
+    origins.push(`file ${file}`);
+  }
+  if (batPhones) {
+    snapshot = mergeBatPhones(snapshot, importBatPhones(batPhones));
+    origins.push(`bat ${batPhones}`);
+  }
+  return snapshot ? { snapshot, origin: origins.join(' + ') } : undefined;
+}
+
 export function createCucmSource(options: ServiceOptions): CucmSource {
   const { inventory, env } = options;
   const axl = inventory.cucm.axl;
@@ -71,19 +92,9 @@ export function createCucmSource(options: ServiceOptions): CucmSource {
   };
 
   const load = async (): Promise<SnapshotResult> => {
-    const { snapshot: file, batPhones } = inventory.cucm;
     try {
-      let snapshot: CucmSnapshot | undefined;
-      const origins: string[] = [];
-      if (file) {
-        snapshot = loadSnapshotFile(file);
-        origins.push(`file ${file}`);
-      }
-      if (batPhones) {
-        snapshot = mergeBatPhones(snapshot, importBatPhones(batPhones));
-        origins.push(`bat ${batPhones}`);
-      }
-      if (snapshot) return { ok: true, snapshot, origin: origins.join(' + ') };
+      const files = options.inputs?.cucmFiles ?? loadCucmFiles(inventory);
+      if (files) return { ok: true, ...files };
       if (!axl) return { ok: false, reason: 'no CUCM source in the inventory (cucm.axl, cucm.snapshot or cucm.batPhones)' };
       if (options.offline) return { ok: false, reason: 'offline run (--offline): no live AXL collection' };
       const live = liveClient();

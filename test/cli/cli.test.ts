@@ -76,6 +76,16 @@ describe('mra-preflight CLI', () => {
     }
   });
 
+  it('exits 2 when the CUCM snapshot or BAT export named by the inventory is invalid', async () => {
+    const dir = temp();
+    writeFileSync(join(dir, 'snap.json'), JSON.stringify({ version: '15.0', phones: 'none' }));
+    writeFileSync(join(dir, 'inv.yaml'), 'domains: [example.com]\ncucm: { snapshot: snap.json, mraDevicePools: [MRA_DP] }\n');
+    const result = await runCli(['check', '-i', join(dir, 'inv.yaml'), '--offline']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${join(dir, 'snap.json')}: $.phones`);
+    expect(result.stderr).not.toMatch(/\bat .*\.js:\d+/);
+  });
+
   it('init writes a template that check accepts, and refuses to overwrite', async () => {
     const dir = temp();
     const file = join(dir, 'mra-preflight.yaml');
