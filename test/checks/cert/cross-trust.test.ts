@@ -1,6 +1,7 @@
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findingFor, testCheck } from '../../helpers/check.js';
-import { leafFor, testPki } from '../../helpers/pki.js';
+import { leafFor, tempDir, testPki, writePem } from '../../helpers/pki.js';
 import { startDeployment, type Deployment } from '../../helpers/pki-deployment.js';
 
 const RULE = 'MRA-CERT-003';
@@ -65,5 +66,40 @@ describe('MRA-CERT-003 cross-trust', () => {
     deployment = await startDeployment({ trust: [['expc.example.com', 'trusted-ca', []]] });
     const findings = await testCheck(RULE, { inventory: deployment.inventory, inventoryFile: deployment.inventoryFile });
     expect(findingFor(findings, 'expc.example.com trusted-ca')).toMatchObject({ status: 'inconclusive', messageId: 'storeUnreadable' });
+  });
+
+  it('offline: checks subscribers only when their stores are given, is inconclusive when a peer cannot be read, skipped without peers', async () => {
+    const { rootA, intermediateA } = testPki();
+    const dir = tempDir();
+    writePem(dir, 'expc.pem', leafFor('expc.example.com', intermediateA), intermediateA);
+    writePem(dir, 'root-a.pem', rootA);
+    const base = {
+      domains: ['example.com'],
+      nodes: [
+        { fqdn: 'cucm-pub.example.com', role: 'cucm-publisher' },
+        { fqdn: 'cucm-sub1.example.com', role: 'cucm-subscriber' },
+        { fqdn: 'cucm-sub2.example.com', role: 'cucm-subscriber' },
+        { fqdn: 'expc.example.com', role: 'expressway-c' },
+      ],
+      certificates: [{ node: 'expc.example.com', service: 'server', file: 'expc.pem' }],
+      trust: [
+        { node: 'cucm-pub.example.com', store: 'tomcat-trust', path: 'root-a.pem' },
+        { node: 'cucm-sub2.example.com', store: 'tomcat-trust', path: 'root-a.pem' },
+      ],
+    };
+    const findings = await testCheck(RULE, { offline: true, inventory: base, inventoryFile: join(dir, 'inventory.yaml') });
+    expect(findings.map((finding) => `${finding.target}=${finding.status}`).sort()).toEqual([
+      'cucm-pub.example.com callmanager-trust=skipped',
+      'cucm-pub.example.com tomcat-trust=pass',
+      'cucm-sub2.example.com callmanager-trust=skipped',
+      'cucm-sub2.example.com tomcat-trust=pass',
+      // Expressway-C trusted-ca has no CUCM or IM&P certificate to be checked against.
+      'expc.example.com trusted-ca=skipped',
+    ]);
+    expect(findingFor(findings, 'expc.example.com trusted-ca').messageId).toBe('noPeers');
+
+    const unreadable = { ...base, certificates: [{ node: 'expc.example.com', service: 'server', file: 'missing.pem' }] };
+    const unread = await testCheck(RULE, { offline: true, inventory: unreadable, inventoryFile: join(dir, 'inventory.yaml') });
+    expect(findingFor(unread, 'cucm-pub.example.com tomcat-trust')).toMatchObject({ status: 'inconclusive', messageId: 'peersUnread' });
   });
 });
