@@ -129,17 +129,39 @@ interface Deadline {
   dispose(): void;
 }
 
+/**
+ * One 'abort' listener per run signal, however many handshakes wait on it: EventTarget warns
+ * (MaxListenersExceededWarning) past 10 listeners, and a scan runs up to --concurrency at once.
+ */
+const abortWaiters = new WeakMap<AbortSignal, Set<() => void>>();
+
+function onceAborted(signal: AbortSignal, callback: () => void): () => void {
+  let waiters = abortWaiters.get(signal);
+  if (!waiters) {
+    const set = new Set<() => void>();
+    waiters = set;
+    abortWaiters.set(signal, set);
+    signal.addEventListener('abort', () => {
+      for (const waiter of [...set]) waiter();
+      set.clear();
+    }, { once: true });
+  }
+  waiters.add(callback);
+  return () => waiters.delete(callback);
+}
+
 function phaseDeadline(parent: AbortSignal, timeoutMs: number, what: string): Deadline {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new ChainError('timeout', `${what}: nothing within ${timeoutMs} ms`)), timeoutMs);
   const onParent = (): void => controller.abort(new ChainError('aborted', 'the run was cancelled'));
+  let detach = (): void => {};
   if (parent.aborted) onParent();
-  else parent.addEventListener('abort', onParent, { once: true });
+  else detach = onceAborted(parent, onParent);
   return {
     signal: controller.signal,
     dispose() {
       clearTimeout(timer);
-      parent.removeEventListener('abort', onParent);
+      detach();
     },
   };
 }

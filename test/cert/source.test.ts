@@ -134,6 +134,22 @@ describe('fetchPresentedChain against real node:tls servers', () => {
     expect(await fetch(server)).toMatchObject({ ok: false, failure: 'oversize' });
   });
 
+  it('shares one abort listener per run signal across many concurrent handshakes (no listener-leak warning)', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning.message);
+    process.on('warning', onWarning);
+    try {
+      const server = await started(serveHostile('stall'));
+      const signal = new AbortController().signal;
+      const results = await Promise.all(Array.from({ length: 40 }, () => fetch(server, { timeoutMs: 300, signal })));
+      expect(new Set(results.map((result) => (result.ok ? 'ok' : result.failure)))).toEqual(new Set(['timeout']));
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).toEqual([]);
+  });
+
   it('honours the run being cancelled', async () => {
     const server = await started(serveHostile('stall'));
     const controller = new AbortController();
