@@ -1,3 +1,4 @@
+import { deadline, DeadlinePassed } from '../probes/deadline.js';
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { Agent, request } from 'undici';
@@ -175,8 +176,9 @@ export class AxlClient {
   }
 
   private async exchange(operation: string, envelope: string): Promise<AxlResponse> {
-    const timeout = AbortSignal.timeout(this.options.timeoutMs);
-    const signal = this.options.signal ? AbortSignal.any([timeout, this.options.signal]) : timeout;
+    // Not AbortSignal.any: see src/probes/deadline.ts.
+    const bound = deadline(this.options.timeoutMs, this.options.signal);
+    const signal = bound.signal;
     const started = performance.now();
     let status = 0;
     let raw: string;
@@ -198,7 +200,9 @@ export class AxlClient {
       this.keepSession(response.headers['set-cookie']);
       raw = await this.readCapped(response.body, operation);
     } catch (error) {
-      throw this.transportError(error, operation, timeout.aborted, status);
+      throw this.transportError(error, operation, signal.reason instanceof DeadlinePassed, status);
+    } finally {
+      bound.release();
     }
     const durationMs = Math.round(performance.now() - started);
     this.options.onExchange?.({ operation, status, durationMs, bytes: Buffer.byteLength(raw) });

@@ -1,3 +1,4 @@
+import { deadline, DeadlinePassed, whenAborted, type Deadline } from './deadline.js';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { connect, isIP, type Socket as TcpSocket } from 'node:net';
@@ -250,35 +251,12 @@ function decodeReply(bytes: Buffer, id: number, name: string, type: DnsQueryType
   return reply;
 }
 
-class DeadlinePassed extends Error {}
-
 function abortReason(signal: AbortSignal, timeoutMs: number): string {
   return signal.reason instanceof DeadlinePassed ? `no reply within ${timeoutMs} ms` : 'query cancelled before a reply arrived';
 }
 
-/**
- * The deadline of one query: our own ref'd timer and controller. With AbortSignal.any plus
- * AbortSignal.timeout, queries to a silent resolver were seen never to end during a full scan on
- * Node 20 (the composite signal is held only weakly); the check then hit its engine deadline.
- */
-function queryDeadline(timeoutMs: number, parent?: AbortSignal): { signal: AbortSignal; release(): void } {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new DeadlinePassed()), timeoutMs);
-  let released = false;
-  // Through whenAborted: one listener on the parent however many deadlines hang off it.
-  if (parent) {
-    void whenAborted(parent).then(() => {
-      if (!released) controller.abort(parent.reason);
-    });
-  }
-  return {
-    signal: controller.signal,
-    release() {
-      released = true;
-      clearTimeout(timer);
-    },
-  };
-}
+/** The deadline of one query (see src/probes/deadline.ts for why not AbortSignal.any). */
+const queryDeadline = (timeoutMs: number, parent?: AbortSignal): Deadline => deadline(timeoutMs, parent);
 
 function udpExchange(host: string, port: number, name: string, type: DnsQueryType, signal: AbortSignal, timeoutMs: number): Promise<Exchange> {
   const { id, bytes } = buildQuery(name, type);
@@ -533,20 +511,6 @@ function cancelled(resolver: string, name: string, type: DnsQueryType, signal: A
       ? `the lookup used up its budget of ${LOOKUP_BUDGET * timeoutMs} ms (${LOOKUP_BUDGET} x timeout) before this query was answered`
       : 'query cancelled before a reply arrived';
   return { resolver, name: canonicalName(name), type, outcome: 'timeout', answers: [], tcp: false, detail, durationMs: 0 };
-}
-
-/** One listener per caller signal, however many queries wait on it (checks fan out widely). */
-const abortedSignals = new WeakMap<AbortSignal, Promise<void>>();
-function whenAborted(signal: AbortSignal): Promise<void> {
-  let aborted = abortedSignals.get(signal);
-  if (!aborted) {
-    aborted = new Promise<void>((resolve) => {
-      if (signal.aborted) resolve();
-      else signal.addEventListener('abort', () => resolve(), { once: true });
-    });
-    abortedSignals.set(signal, aborted);
-  }
-  return aborted;
 }
 
 export function createDnsProbe(options: ServiceOptions): DnsProbe {

@@ -1,3 +1,4 @@
+import { deadline as requestDeadline, DeadlinePassed } from './deadline.js';
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
@@ -268,8 +269,9 @@ export async function fetchStatusVersion(config: HttpsClientConfig, options: Sta
       return finish({ ok: false, failure: { kind: 'config', detail: `caFile ${config.caFile ?? ''} cannot be read (${code})` } });
     }
   }
-  const deadline = AbortSignal.timeout(options.timeoutMs);
-  const signal = AbortSignal.any([options.signal, deadline]);
+  // Not AbortSignal.any: see src/probes/deadline.ts.
+  const bound = requestDeadline(options.timeoutMs, options.signal);
+  const signal = bound.signal;
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_STATUS_BYTES;
   try {
     const response = await request(url, { method: 'GET', headers, dispatcher, signal });
@@ -304,7 +306,7 @@ export async function fetchStatusVersion(config: HttpsClientConfig, options: Sta
     exchange.bytes = size;
     return finish(parseStatusDocument(Buffer.concat(chunks).toString('utf8')));
   } catch (error) {
-    if (deadline.aborted) return finish({ ok: false, failure: { kind: 'timeout', timeoutMs: options.timeoutMs } });
+    if (signal.reason instanceof DeadlinePassed) return finish({ ok: false, failure: { kind: 'timeout', timeoutMs: options.timeoutMs } });
     if (options.signal.aborted) return finish({ ok: false, failure: { kind: 'cancelled' } });
     const codes = errorCodes(error);
     if (codes.includes('UND_ERR_HEADERS_TIMEOUT') || codes.includes('UND_ERR_BODY_TIMEOUT') || codes.includes('UND_ERR_CONNECT_TIMEOUT')) {
@@ -312,6 +314,7 @@ export async function fetchStatusVersion(config: HttpsClientConfig, options: Sta
     }
     return finish({ ok: false, failure: classifyError(error) });
   } finally {
+    bound.release();
     if (ownAgent) await ownAgent.destroy().catch(() => {});
   }
 }
