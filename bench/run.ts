@@ -1,4 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
+import { setMaxListeners } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -166,7 +167,10 @@ async function liveScan(): Promise<LiveFigures> {
 
     const scan = async (concurrency: number): Promise<ScanFigures> => {
       const limiter = new MeasuringLimiter(concurrency);
-      const real = createServices({ inventory, offline: false, timeoutMs: SCAN_TIMEOUT_MS, limiter, signal: new AbortController().signal, env });
+      // As runScan does for the services it builds: many exchanges listen on the run's signal at once.
+      const signal = new AbortController().signal;
+      setMaxListeners(0, signal);
+      const real = createServices({ inventory, offline: false, timeoutMs: SCAN_TIMEOUT_MS, limiter, signal, env });
       // Count what the checks ask of the resolvers (asked) next to what the resolvers receive (sent).
       const asked = new Map<string, number>();
       const dns = createDnsProbeFrom((resolver, name, type) => {
