@@ -24,6 +24,11 @@ export type HostileDnsBehaviour =
   | 'flood'
   /** Receives and never answers. */
   | 'silent'
+  /**
+   * Answers SRV and PTR questions with 1,500 records naming distinct hosts, and never answers
+   * the A/AAAA questions that follow: every record invites a lookup that costs a full timeout.
+   */
+  | 'answer-flood'
   /** TC=1 over UDP, then a TCP listener that accepts and never answers. */
   | 'truncated-then-tcp-stall'
   /** TC=1 over UDP, then TCP announcing 65,535 octets and dripping one per second. */
@@ -109,11 +114,49 @@ export function hostileDnsReply(behaviour: HostileDnsBehaviour, query: Buffer): 
       });
     case 'silent':
       return undefined;
+    case 'answer-flood':
+      return answerFlood(query);
     case 'truncated-then-tcp-stall':
     case 'truncated-then-tcp-drip':
     case 'truncated-then-tcp-flood':
       return header(query, TRUNCATED_RESPONSE, [1, 0, 0, 0]);
   }
+}
+
+/** As many as fit one UDP datagram (SRV records with these names take ~37 octets each). */
+export const ANSWER_FLOOD_RECORDS = 1500;
+
+/** A host name in wire format (uncompressed labels). */
+function wireName(name: string): Buffer {
+  return Buffer.concat([...name.split('.').map((label) => Buffer.concat([Buffer.from([label.length]), Buffer.from(label, 'ascii')])), Buffer.from([0])]);
+}
+
+/** Encoded once: the records are the same for every question, only the header and question differ. */
+const floodRecords = new Map<number, Buffer>();
+
+function answerFlood(query: Buffer): Buffer | undefined {
+  const question = questionOf(query);
+  if (question.length < 5) return undefined;
+  const type = question.readUInt16BE(question.length - 4);
+  if (type !== 33 && type !== 12) return undefined; // SRV, PTR; A/AAAA stay unanswered
+  let records = floodRecords.get(type);
+  if (!records) {
+    const list: Buffer[] = [];
+    for (let i = 0; i < ANSWER_FLOOD_RECORDS; i++) {
+      const target = wireName(`h${i}.example.com`);
+      const rdata = type === 33 ? Buffer.concat([Buffer.from([0, 1, 0, 1, 0x20, 0xfb]), target]) : target; // priority 1, weight 1, port 8443
+      const fixed = Buffer.alloc(12);
+      fixed.writeUInt16BE(0xc00c, 0); // owner: pointer to the question name
+      fixed.writeUInt16BE(type, 2);
+      fixed.writeUInt16BE(1, 4);
+      fixed.writeUInt32BE(60, 6);
+      fixed.writeUInt16BE(rdata.length, 10);
+      list.push(fixed, rdata);
+    }
+    records = Buffer.concat(list);
+    floodRecords.set(type, records);
+  }
+  return Buffer.concat([header(query, NOERROR_RESPONSE, [1, ANSWER_FLOOD_RECORDS, 0, 0]), records]);
 }
 
 /**
