@@ -52,7 +52,7 @@ function inventoryFor(peer: HostileHttp): Record<string, unknown> {
 describe('CUCM rules against a hostile AXL endpoint', () => {
   it.each(BEHAVIOURS)('%s: CUCM rules are inconclusive, memory bounded, the Expressway rule still judged', async (behaviour) => {
     const peer = peers.get(behaviour)!;
-    const { result: report, peakGrowthMb } = await withPeakRss(() => hostileScan(inventoryFor(peer), { only: ['cucm', 'exp'], timeoutMs: 1500, env: ENV }));
+    const { result: report, peakGrowthMb } = await withPeakRss(() => hostileScan(inventoryFor(peer), { only: ['cucm', 'exp'], timeoutMs: 2000, env: ENV }));
     expect(peer.connections).toBeGreaterThan(0);
     const cucmRules = [...new Set(report.findings.filter((finding) => finding.area === 'cucm').map((finding) => finding.ruleId))];
     expect(cucmRules.length).toBeGreaterThan(0);

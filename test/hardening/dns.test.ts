@@ -49,7 +49,7 @@ describe('DNS checks against hostile resolvers', () => {
       dns: { internal: [peer.address, good.address] },
       nodes: [{ fqdn: 'cucm-pub.example.com', ip: '10.1.1.10', role: 'cucm-publisher' }],
     };
-    const { result: report, peakGrowthMb } = await withPeakRss(() => hostileScan(inventory, { only: ['MRA-DNS-001', 'MRA-DNS-004', 'MRA-DNS-005'], timeoutMs: 500 }));
+    const { result: report, peakGrowthMb } = await withPeakRss(() => hostileScan(inventory, { only: ['MRA-DNS-001', 'MRA-DNS-004', 'MRA-DNS-005'], timeoutMs: 1000 }));
     expect(peer.received()).toBeGreaterThan(0);
     if (behaviour.startsWith('truncated-then-tcp')) expect(peer.tcpConnections()).toBeGreaterThan(0);
     expectTypedInconclusive(report, 'MRA-DNS-001', `${UDS}@${peer.address}`);

@@ -49,7 +49,7 @@ function inventoryFor(peer: HostileHttp): Record<string, unknown> {
 describe('MRA-EXP-001 against hostile status.xml servers', () => {
   it.each(BEHAVIOURS)('%s: inconclusive for that Expressway, bounded memory, the other still judged', async (behaviour) => {
     const peer = peers.get(behaviour)!;
-    const { result: report, peakGrowthMb } = await withPeakRss(() => hostileScan(inventoryFor(peer), { only: ['exp'], timeoutMs: 1500, env: ENV }));
+    const { result: report, peakGrowthMb } = await withPeakRss(() => hostileScan(inventoryFor(peer), { only: ['exp'], timeoutMs: 2000, env: ENV }));
     const finding = expectTypedInconclusive(report, 'MRA-EXP-001', 'expc.example.com');
     expect(peer.connections).toBeGreaterThan(0);
     expect(JSON.stringify(finding.evidence)).not.toContain(ENV.HARDENING_EXP_PASS);

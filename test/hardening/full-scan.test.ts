@@ -57,7 +57,7 @@ afterAll(async () => {
 async function scan(inventoryData: Record<string, unknown>): Promise<Report> {
   const catalog = loadCatalog();
   const inventory = normalizeInventory(inventoryData, lab.inventoryPath, new Set(catalog.flatMap((rule) => [rule.id, rule.slug])));
-  return runScan({ inventory, catalog, checks: ALL_CHECKS, timeoutMs: 1000, checkTimeoutMs: 30_000, env: lab.env });
+  return runScan({ inventory, catalog, checks: ALL_CHECKS, timeoutMs: 2000, checkTimeoutMs: 40_000, env: lab.env });
 }
 
 /** ruleId + target -> status, for comparing two scans of the lab. */

@@ -47,7 +47,7 @@ describe('certificate checks against hostile TLS endpoints', () => {
     const peer = peers.get(behaviour)!;
     const xmpp = behaviour.startsWith('xmpp');
     const target = xmpp ? `imp-pub.example.com xmpp at ${peer.address}` : `cucm-pub.example.com tomcat at ${peer.address}`;
-    const { result: report, peakGrowthMb } = await withPeakRss(() => hostileScan(inventoryFor(behaviour, peer), { only: ['cert'], timeoutMs: 800 }));
+    const { result: report, peakGrowthMb } = await withPeakRss(() => hostileScan(inventoryFor(behaviour, peer), { only: ['cert'], timeoutMs: 1500 }));
     expectTypedInconclusive(report, 'MRA-CERT-001', target);
     expect(findingsFor(report, 'MRA-CERT-001', `expc.example.com server at ${good.address}`).map((f) => f.status)).toEqual(['pass']);
     expectNoEngineFallbacks(report);
