@@ -40,9 +40,16 @@ function validateRuleNames(flag: string, names: readonly string[] | undefined, k
   }
 }
 
-function positiveInteger(flag: string, value: string): number {
+/**
+ * Node timers hold at most 2^31 - 1 ms; a longer one fires after 1 ms with a TimeoutOverflowWarning,
+ * so a huge --timeout (and the 10 x check deadline derived from it) would end every check at once.
+ */
+const MAX_TIMEOUT_MS = 600_000;
+
+function positiveInteger(flag: string, value: string, max = Number.MAX_SAFE_INTEGER): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number < 1) throw new UsageError(`${flag} ${value}: expected a positive whole number`);
+  if (number > max) throw new UsageError(`${flag} ${value}: at most ${max}`);
   return number;
 }
 
@@ -77,7 +84,7 @@ export async function runCheckCommand(options: CheckCommandOptions): Promise<num
     validateRuleNames('--skip', options.skip, known);
     const targets = parseReportTargets(options.report);
     const concurrency = positiveInteger('--concurrency', options.concurrency);
-    const timeoutMs = positiveInteger('--timeout', options.timeout);
+    const timeoutMs = positiveInteger('--timeout', options.timeout, MAX_TIMEOUT_MS);
     const asOf = parseAsOf(options.asOf);
     const baseline = options.baseline ? { file: options.baseline, fingerprints: readBaseline(options.baseline) } : undefined;
     const inventory = loadInventory(options.inventory, known);

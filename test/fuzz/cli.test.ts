@@ -97,6 +97,47 @@ describe('check -i <bad inventory> (built CLI)', () => {
     );
   }, 120_000);
 
+  it('rejects a bad snapshot file and a bad BAT export with exit 2, naming the file and the location', async () => {
+    const snapshot = write('bad-snapshot.json', JSON.stringify({ version: '15', phones: [{ name: 5 }] }));
+    const bat = write('bad-phones.csv', 'Device Name,Device Pool,Device Type,Device Security Profile\nSEP001122334455,MRA_DP\n');
+    for (const [key, file, location] of [
+      ['snapshot', snapshot, /\$\.phones\[0\]\.name/],
+      ['batPhones', bat, /line 2/],
+    ] as const) {
+      const inventory = write(`with-${key}.yaml`, stringify({ domains: ['example.com'], cucm: { [key]: file, mraDevicePools: ['MRA_DP'] } }));
+      const result = await runCli(cli.main, ['check', '-i', inventory, '--offline']);
+      expect(result.code, key).toBe(2);
+      expect(result.stderr).not.toMatch(STACK_FRAME);
+      expect(result.stderr).toContain(`mra-preflight: ${file}: `);
+      expect(result.stderr).toMatch(location);
+      expect(result.stdout).toBe('');
+    }
+  });
+
+  it('rejects bad flags with exit 2 and a message, never a timer overflow or a stack trace', async () => {
+    const file = write('flags.yaml', 'domains: [example.com]\n');
+    for (const flags of [
+      ['--timeout', '300000000'],
+      ['--timeout', '-5'],
+      ['--timeout', 'soon'],
+      ['--concurrency', '0'],
+      ['--concurrency', '2.5'],
+      ['--fail-on', 'fatal'],
+      ['--report', 'pdf'],
+      ['--as-of', 'yesterday'],
+      ['--only', 'MRA-XXX-999'],
+      ['--skip', 'no-such-rule'],
+      ['--baseline', join(dir, 'no-baseline.json')],
+    ]) {
+      const result = await runCli(cli.main, ['check', '-i', file, '--offline', ...flags]);
+      expect(result.code, flags.join(' ')).toBe(2);
+      expect(result.stderr, flags.join(' ')).not.toMatch(STACK_FRAME);
+      expect(result.stderr, flags.join(' ')).not.toMatch(/Warning|internal error/);
+      expect(result.stderr.trim(), flags.join(' ')).not.toBe('');
+      expect(result.stdout).toBe('');
+    }
+  }, 60_000);
+
   it('keeps input problems as plain messages under --debug', async () => {
     const file = write('debug.yaml', 'domains: 42\n');
     const result = await runCli(cli.main, ['check', '-i', file, '--offline', '--debug']);
