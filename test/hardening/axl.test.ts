@@ -20,6 +20,8 @@ const BEHAVIOURS: HostileHttpBehaviour[] = [
   'empty',
   'redirect-loop',
   'reset',
+  'huge-headers',
+  'gzip-bomb',
 ];
 
 const ENV = { HARDENING_AXL_USER: 'axladmin', HARDENING_AXL_PASS: 'Axl-Hostile-Pa55-77' };

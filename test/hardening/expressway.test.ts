@@ -19,6 +19,8 @@ const BEHAVIOURS: HostileHttpBehaviour[] = [
   'empty',
   'redirect-loop',
   'reset',
+  'huge-headers',
+  'gzip-bomb',
 ];
 
 const ENV = { HARDENING_EXP_USER: 'admin', HARDENING_EXP_PASS: 'Expressway-Hostile-Pa55' };

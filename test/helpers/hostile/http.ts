@@ -1,4 +1,5 @@
 import { createServer as createTlsServer } from 'node:tls';
+import { gzipSync } from 'node:zlib';
 import { hostilePki, type HostilePki } from './pki.js';
 import { startTcpPeer, type ConnectionContext, type TcpPeer } from './tcp.js';
 
@@ -29,7 +30,11 @@ export type HostileHttpBehaviour =
   /** 302 to itself, forever. */
   | 'redirect-loop'
   /** Closes the connection after the request, no response. */
-  | 'reset';
+  | 'reset'
+  /** A status line followed by 1 MB of header lines. */
+  | 'huge-headers'
+  /** Content-Encoding: gzip, a ~200 KB body that inflates to 200 MB of zeros. */
+  | 'gzip-bomb';
 
 export const HUGE_BODY_BYTES = 200 * 1024 * 1024;
 
@@ -55,6 +60,8 @@ export function billionLaughs(root: 'Status' | 'soap'): string {
 
 const INVALID_XML = '<?xml version="1.0"?><Status><SystemUnit><Software><Version>X14.3.1</Software></Version><<<&&&\u0000';
 const LOGIN_PAGE = '<!DOCTYPE html><html><head><title>Login</title></head><body><form action="/login"><input name="username"></form></body></html>';
+
+let gzipBomb: Buffer | undefined;
 
 function head(status: string, headers: Record<string, string | number>): string {
   return `HTTP/1.1 ${status}\r\n${Object.entries(headers)
@@ -85,6 +92,21 @@ async function respond(behaviour: HostileHttpBehaviour, flavour: 'Status' | 'soa
       await connection.write(head('302 Found', { Location: path, 'Content-Length': 0, Connection: 'close' }));
       connection.socket.end();
       return;
+    case 'huge-headers': {
+      if (!(await connection.write('HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\n'))) return;
+      const line = `X-Padding: ${'a'.repeat(1000)}\r\n`;
+      for (let i = 0; i < 1000; i++) if (!(await connection.write(line))) return;
+      await connection.write('Content-Length: 0\r\n\r\n');
+      connection.socket.end();
+      return;
+    }
+    case 'gzip-bomb': {
+      gzipBomb ??= gzipSync(Buffer.alloc(HUGE_BODY_BYTES), { level: 9 });
+      await connection.write(head('200 OK', { 'Content-Type': 'text/xml', 'Content-Encoding': 'gzip', 'Content-Length': gzipBomb.length, Connection: 'close' }));
+      await connection.write(gzipBomb);
+      connection.socket.end();
+      return;
+    }
     case 'drip-headers':
       for (const octet of Buffer.from(head('200 OK', { 'Content-Type': 'text/xml', 'Content-Length': 100 }))) {
         if (!(await connection.write(Buffer.from([octet])))) return;
