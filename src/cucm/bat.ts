@@ -1,6 +1,6 @@
-import { readFileSync, statSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { InputError, type Problem } from '../inventory/problems.js';
+import { readInputText } from '../inventory/read-input.js';
 import type { CucmSnapshot, Phone, SnapshotSection } from './snapshot.js';
 
 /**
@@ -26,9 +26,6 @@ type Field = keyof typeof COLUMNS;
 const REQUIRED: readonly Field[] = ['name', 'model', 'devicePool', 'securityProfile'];
 const NOT_EMPTY: readonly Field[] = ['name', 'model', 'devicePool'];
 const MAX_PROBLEMS = 50;
-/** A 200-column All Details export of about 250,000 phones. */
-export const MAX_FILE_BYTES = 400_000_000;
-
 /** Header cells are matched case-insensitively, ignoring surrounding and doubled spaces. */
 const headerKey = (cell: string): string => cell.trim().replace(/\s+/g, ' ').toLowerCase();
 
@@ -43,20 +40,7 @@ export function parseBatBoolean(value: string): boolean | undefined | 'invalid' 
 
 /** Reads the phones of a BAT "All Details" export; bad rows name the file, line, row and column. */
 export function importBatPhones(file: string): Phone[] {
-  let text: string;
-  try {
-    // A string over ~512 MB cannot be built at all; say so instead of crashing on it.
-    const size = statSync(file).size;
-    if (size > MAX_FILE_BYTES) {
-      throw new InputError([{ file, path: '$', message: `is ${Math.round(size / 1e6)} MB; files over ${MAX_FILE_BYTES / 1e6} MB are not read` }]);
-    }
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? 'error'})`;
-    throw new InputError([{ file, path: '$', message: reason }]);
-  }
+  const text = readInputText(file);
   return parseBatPhones(text, file);
 }
 

@@ -1,13 +1,10 @@
-import { readFileSync, statSync } from 'node:fs';
 import { InputError, type Problem } from '../inventory/problems.js';
+import { readInputText } from '../inventory/read-input.js';
 import { schemaProblems } from '../inventory/validate.js';
 import type { CucmSnapshot } from './snapshot.js';
 
 /** A snapshot with 100,000 broken phones must still give a readable error, not 100,000 lines. */
 const MAX_PROBLEMS = 50;
-/** About 1.5 million phones as collect writes them; far beyond any single cluster. */
-export const MAX_FILE_BYTES = 400_000_000;
-
 /** Sections whose entries are looked up by name; a duplicate would make a verdict depend on order. */
 const NAMED_SECTIONS = ['phones', 'securityProfiles', 'devicePools', 'dateTimeGroups', 'regions', 'commonPhoneProfiles', 'userProfiles'] as const;
 
@@ -17,23 +14,10 @@ const NAMED_SECTIONS = ['phones', 'securityProfiles', 'devicePools', 'dateTimeGr
  * value, e.g. `$.phones[41].securityProfile: is required`.
  */
 export function loadSnapshotFile(file: string): CucmSnapshot {
-  let text: string;
-  try {
-    // A string over ~512 MB cannot be built at all; say so instead of crashing on it.
-    const size = statSync(file).size;
-    if (size > MAX_FILE_BYTES) {
-      throw new InputError([{ file, path: '$', message: `is ${Math.round(size / 1e6)} MB; files over ${MAX_FILE_BYTES / 1e6} MB are not read` }]);
-    }
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? 'error'})`;
-    throw new InputError([{ file, path: '$', message: reason }]);
-  }
+  const text = readInputText(file);
   let data: unknown;
   try {
-    data = JSON.parse(text.replace(/^\uFEFF/, ''));
+    data = JSON.parse(text);
   } catch (error) {
     throw new InputError([{ file, path: '$', message: `not valid JSON: ${jsonErrorText(error, text)}` }]);
   }

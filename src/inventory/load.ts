@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { AddressError, parseAddress } from './address.js';
 import { childPath, InputError, type Problem } from './problems.js';
+import { readInputText } from './read-input.js';
 import { DEFAULT_POLICY, type Inventory, type InventoryNode } from './types.js';
 import { schemaProblems } from './validate.js';
 
@@ -11,15 +11,7 @@ export const DEFAULT_INVENTORY_PATH = './mra-preflight.yaml';
 
 /** Reads YAML or JSON (JSON is YAML) and reports syntax errors with their line. */
 export function parseStructuredFile(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? 'error'})`;
-    throw new InputError([{ file, path: '$', message: reason }]);
-  }
-  return parseStructuredText(text, file);
+  return parseStructuredText(readInputText(file, 10_000_000), file);
 }
 
 export function parseStructuredText(text: string, file: string): unknown {

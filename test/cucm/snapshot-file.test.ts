@@ -2,7 +2,8 @@ import { closeSync, mkdtempSync, openSync, readdirSync, rmSync, ftruncateSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadSnapshotFile, MAX_FILE_BYTES } from '../../src/cucm/snapshot-file.js';
+import { loadSnapshotFile } from '../../src/cucm/snapshot-file.js';
+import { MAX_INPUT_BYTES as MAX_FILE_BYTES } from '../../src/inventory/read-input.js';
 import { InputError } from '../../src/inventory/problems.js';
 import { CUCM_FIXTURES, readFixture, snapshotFixture } from '../checks/cucm/cucm-fixtures.js';
 
