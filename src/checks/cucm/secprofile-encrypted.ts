@@ -1,6 +1,6 @@
 import { isEncrypted } from '../../cucm/mra-scope.js';
 import { defineCheck, type CheckFinding } from '../../engine/types.js';
-import { endpointScope, endpointsByProfile, profileEvidence, profileTarget, snapshotFor, SNAPSHOT_MESSAGES, countOf } from './snapshot-access.js';
+import { mraProfileGroups, profileFindingBase, SNAPSHOT_MESSAGES } from './snapshot-access.js';
 
 const messages = {
   ...SNAPSHOT_MESSAGES,
@@ -16,19 +16,14 @@ export default defineCheck({
   needs: ['cucm'],
   messages,
   async run(ctx) {
-    const access = await snapshotFor(ctx, ['phones', 'securityProfiles']);
-    if (!access.ok) return access.findings;
-    const scope = endpointScope(access.snapshot, ctx.inventory);
+    const scope = await mraProfileGroups(ctx, ['phones', 'securityProfiles']);
     if (!scope.ok) return scope.findings;
-    const profiles = new Map(access.snapshot.securityProfiles.map((profile) => [profile.name, profile]));
-    return endpointsByProfile(scope.endpoints).map(([name, phones]): CheckFinding<keyof typeof messages> => {
-      const profile = profiles.get(name);
-      const base = { target: profileTarget(name), evidence: profileEvidence(profile, phones) };
-      const args = { profile: name, endpoints: countOf(phones.length, 'MRA endpoint') };
-      if (!profile) return { ...base, status: 'inconclusive', messageId: 'profileNotInSnapshot', args };
-      return isEncrypted(profile)
+    return scope.groups.map((group): CheckFinding<keyof typeof messages> => {
+      const { args, ...base } = profileFindingBase(group);
+      if (!group.profile) return { ...base, status: 'inconclusive', messageId: 'profileNotInSnapshot', args };
+      return isEncrypted(group.profile)
         ? { ...base, status: 'pass', messageId: 'encrypted', args }
-        : { ...base, status: 'fail', messageId: 'notEncrypted', args: { ...args, mode: profile.deviceSecurityMode } };
+        : { ...base, status: 'fail', messageId: 'notEncrypted', args: { ...args, mode: group.profile.deviceSecurityMode } };
     });
   },
 });

@@ -1,6 +1,6 @@
 import { fqdnProfileName } from '../../cucm/mra-scope.js';
 import { defineCheck, type CheckFinding } from '../../engine/types.js';
-import { endpointScope, endpointsByProfile, profileEvidence, profileTarget, snapshotFor, SNAPSHOT_MESSAGES, countOf } from './snapshot-access.js';
+import { mraProfileGroups, profileFindingBase, SNAPSHOT_MESSAGES } from './snapshot-access.js';
 
 const messages = {
   ...SNAPSHOT_MESSAGES,
@@ -17,18 +17,12 @@ export default defineCheck({
   needs: ['cucm'],
   messages,
   async run(ctx) {
-    const access = await snapshotFor(ctx, ['phones']);
-    if (!access.ok) return access.findings;
-    const scope = endpointScope(access.snapshot, ctx.inventory);
+    const scope = await mraProfileGroups(ctx, ['phones']);
     if (!scope.ok) return scope.findings;
-    const profiles = new Map(access.snapshot.securityProfiles.map((profile) => [profile.name, profile]));
-    return endpointsByProfile(scope.endpoints).map(([name, phones]): CheckFinding<keyof typeof messages> => {
-      const verdict = fqdnProfileName(name, ctx.inventory.domains);
-      const base = {
-        target: profileTarget(name),
-        evidence: { ...profileEvidence(profiles.get(name), phones), enterpriseDomains: ctx.inventory.domains },
-      };
-      const args = { profile: name, endpoints: countOf(phones.length, 'MRA endpoint') };
+    return scope.groups.map((group): CheckFinding<keyof typeof messages> => {
+      const verdict = fqdnProfileName(group.name, ctx.inventory.domains);
+      const { args, target, evidence } = profileFindingBase(group);
+      const base = { target, evidence: { ...evidence, enterpriseDomains: ctx.inventory.domains } };
       return verdict.ok
         ? { ...base, status: 'pass', messageId: 'fqdn', args: { ...args, domain: verdict.domain } }
         : { ...base, status: 'fail', messageId: 'notFqdn', args: { ...args, reason: verdict.reason } };

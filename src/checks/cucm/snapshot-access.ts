@@ -78,6 +78,41 @@ export function endpointsByProfile(endpoints: readonly Phone[]): Array<[string, 
   return [...groups].sort(([a], [b]) => a.localeCompare(b));
 }
 
+export interface ProfileGroup {
+  name: string;
+  /** The MRA endpoints that use the profile. */
+  phones: Phone[];
+  /** Undefined when the snapshot lists the phones' profile but not the profile itself. */
+  profile: SecurityProfile | undefined;
+}
+
+export type ProfileScope =
+  | { ok: true; snapshot: CucmSnapshot; groups: ProfileGroup[] }
+  | { ok: false; findings: CheckFinding<SnapshotMessageId>[] };
+
+/**
+ * The phone security profiles MRA endpoints use, each with its endpoints (MRA-CUCM-002..005 judge
+ * one finding per profile), or the one finding saying why there is nothing to judge.
+ */
+export async function mraProfileGroups(ctx: CheckContext, sections: readonly SnapshotSection[]): Promise<ProfileScope> {
+  const access = await snapshotFor(ctx, sections);
+  if (!access.ok) return access;
+  const scope = endpointScope(access.snapshot, ctx.inventory);
+  if (!scope.ok) return scope;
+  const profiles = new Map(access.snapshot.securityProfiles.map((profile) => [profile.name, profile]));
+  const groups = endpointsByProfile(scope.endpoints).map(([name, phones]) => ({ name, phones, profile: profiles.get(name) }));
+  return { ok: true, snapshot: access.snapshot, groups };
+}
+
+/** Target, evidence and args every per-profile finding carries. */
+export function profileFindingBase(group: ProfileGroup): { target: string; evidence: Evidence; args: { profile: string; endpoints: string } } {
+  return {
+    target: profileTarget(group.name),
+    evidence: profileEvidence(group.profile, group.phones),
+    args: { profile: group.name, endpoints: countOf(group.phones.length, 'MRA endpoint') },
+  };
+}
+
 export const profileTarget = (name: string): string => `security profile ${name}`;
 export const poolTarget = (name: string): string => `device pool ${name}`;
 export const phoneTarget = (name: string): string => `phone ${name}`;

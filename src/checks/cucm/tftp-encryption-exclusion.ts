@@ -1,6 +1,6 @@
 import { modelMatcher } from '../../cucm/mra-scope.js';
 import { defineCheck, type CheckFinding } from '../../engine/types.js';
-import { endpointScope, endpointsByProfile, profileEvidence, profileTarget, snapshotFor, SNAPSHOT_MESSAGES } from './snapshot-access.js';
+import { mraProfileGroups, profileEvidence, profileTarget, SNAPSHOT_MESSAGES } from './snapshot-access.js';
 
 const messages = {
   ...SNAPSHOT_MESSAGES,
@@ -21,18 +21,14 @@ export default defineCheck({
   needs: ['cucm'],
   messages,
   async run(ctx) {
-    const access = await snapshotFor(ctx, ['phones', 'securityProfiles']);
-    if (!access.ok) return access.findings;
-    const scope = endpointScope(access.snapshot, ctx.inventory);
+    const scope = await mraProfileGroups(ctx, ['phones', 'securityProfiles']);
     if (!scope.ok) return scope.findings;
     const patterns = ctx.policy.tftpEncryptionExcludedModels;
     const excluded = modelMatcher(patterns);
-    const profiles = new Map(access.snapshot.securityProfiles.map((profile) => [profile.name, profile]));
     const findings: CheckFinding<keyof typeof messages>[] = [];
-    for (const [name, phones] of endpointsByProfile(scope.endpoints)) {
+    for (const { name, phones, profile } of scope.groups) {
       const affected = phones.filter((phone) => excluded(phone.model) !== undefined);
       if (affected.length === 0) continue;
-      const profile = profiles.get(name);
       const models = [...new Set(affected.map((phone) => phone.model))].sort();
       const evidence = {
         ...profileEvidence(profile, affected),
