@@ -1,5 +1,5 @@
 import { defineCheck, type CheckFinding } from '../../engine/types.js';
-import { assessServers, exchangeEvidence, round } from './servers.js';
+import { assessServers, exchangeEvidence, prerequisiteSkip, PREREQUISITE_MESSAGE, round } from './servers.js';
 
 type Message = 'offsetWithinPolicy' | 'hostOffsetTooLarge' | 'spreadTooLarge' | 'prerequisiteFailed';
 
@@ -28,7 +28,7 @@ export default defineCheck<Message>({
     hostOffsetTooLarge: "This host's clock is {offsetMs} ms off {server}, more than the policy maximum of {maxOffsetMs} ms.",
     spreadTooLarge:
       'The NTP servers disagree by {spreadMs} ms (policy: at most {maxOffsetMs} ms); {server} is {deviationMs} ms from their median.',
-    prerequisiteFailed: 'Skipped: {server} failed MRA-NTP-001 ({reason}); see that finding.',
+    prerequisiteFailed: PREREQUISITE_MESSAGE,
   },
   async run(ctx) {
     const limit = ctx.policy.maxClockOffsetMs;
@@ -37,16 +37,7 @@ export default defineCheck<Message>({
     const medianOffset = offsets.length > 0 ? median(offsets) : 0;
     const spread = offsets.length > 0 ? Math.max(...offsets) - Math.min(...offsets) : 0;
     return assessments.map(({ target, result, reachability }): CheckFinding<Message> => {
-      if (reachability.status !== 'pass') {
-        return {
-          target,
-          status: 'skipped',
-          messageId: 'prerequisiteFailed',
-          args: { server: target, reason: reachability.reason },
-          evidence: { prerequisite: 'MRA-NTP-001', reason: reachability.reason },
-          durationMs: 0,
-        };
-      }
+      if (reachability.status !== 'pass') return prerequisiteSkip(target, reachability.reason);
       const { offsetMs, durationMs } = reachability.reply;
       const deviation = offsetMs - medianOffset;
       const hostOff = Math.abs(offsetMs) > limit;

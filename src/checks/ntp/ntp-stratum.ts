@@ -1,5 +1,5 @@
 import { defineCheck, type CheckFinding } from '../../engine/types.js';
-import { assessServers, exchangeEvidence } from './servers.js';
+import { assessServers, exchangeEvidence, prerequisiteSkip, PREREQUISITE_MESSAGE } from './servers.js';
 
 type Message = 'stratumWithinPolicy' | 'stratumTooHigh' | 'prerequisiteFailed';
 
@@ -14,22 +14,13 @@ export default defineCheck<Message>({
   messages: {
     stratumWithinPolicy: '{server} is at stratum {stratum} (policy: at most {maxStratum}).',
     stratumTooHigh: '{server} is at stratum {stratum}, above the policy maximum of {maxStratum}.',
-    prerequisiteFailed: 'Skipped: {server} failed MRA-NTP-001 ({reason}); see that finding.',
+    prerequisiteFailed: PREREQUISITE_MESSAGE,
   },
   async run(ctx) {
     const maxStratum = ctx.policy.maxNtpStratum;
     const assessments = await assessServers(ctx);
     return assessments.map(({ target, result, reachability }): CheckFinding<Message> => {
-      if (reachability.status !== 'pass') {
-        return {
-          target,
-          status: 'skipped',
-          messageId: 'prerequisiteFailed',
-          args: { server: target, reason: reachability.reason },
-          evidence: { prerequisite: 'MRA-NTP-001', reason: reachability.reason },
-          durationMs: 0,
-        };
-      }
+      if (reachability.status !== 'pass') return prerequisiteSkip(target, reachability.reason);
       const { stratum } = reachability.reply;
       return {
         target,

@@ -1,4 +1,4 @@
-import type { CheckContext, Evidence, MessageArgs, Status } from '../../engine/types.js';
+import type { CheckContext, CheckFinding, Evidence, MessageArgs, Status } from '../../engine/types.js';
 import { ntpTarget, type NtpFailure, type NtpReply, type NtpResult } from '../../probes/ntp.js';
 
 /**
@@ -143,6 +143,23 @@ function judgeFailure(failure: NtpFailure): Reachability {
 }
 
 /** The facts of one exchange, for any NTP finding; recheck with `sntp`, `ntpdate -q` or `chronyd -Q`. */
+/**
+ * MRA-NTP-002/003 for a server that did not pass MRA-NTP-001: skipped, naming that rule, so the
+ * failure is reported once, where it belongs (SPEC section 4, prerequisites).
+ */
+export const PREREQUISITE_MESSAGE = 'Skipped: {server} failed MRA-NTP-001 ({reason}); see that finding.';
+
+export function prerequisiteSkip(target: string, reason: string): CheckFinding<'prerequisiteFailed'> {
+  return {
+    target,
+    status: 'skipped',
+    messageId: 'prerequisiteFailed',
+    args: { server: target, reason },
+    evidence: { prerequisite: 'MRA-NTP-001', reason },
+    durationMs: 0,
+  };
+}
+
 export function exchangeEvidence(result: NtpResult): Evidence {
   if (!result.ok) {
     const { kind, server, address, port, detail, attempts, waitedMs, timeoutMs } = result.failure;
