@@ -14,7 +14,8 @@ export interface UdpPeer {
 /** Returns zero, one or several datagrams to send back; undefined: stay silent. */
 export type UdpScript = (request: Buffer) => Buffer | Buffer[] | undefined;
 
-export async function startUdpPeer(script: UdpScript, port = 0): Promise<UdpPeer> {
+/** `delayMs`: answer that much later (a slow but healthy peer). */
+export async function startUdpPeer(script: UdpScript, port = 0, delayMs = 0): Promise<UdpPeer> {
   const socket: Socket = createSocket('udp4');
   const peer: UdpPeer = {
     host: '127.0.0.1',
@@ -26,9 +27,17 @@ export async function startUdpPeer(script: UdpScript, port = 0): Promise<UdpPeer
   socket.on('message', (message, from) => {
     peer.received++;
     const reply = script(message);
-    for (const datagram of reply === undefined ? [] : Array.isArray(reply) ? reply : [reply]) {
-      socket.send(datagram, from.port, from.address);
-    }
+    const send = (): void => {
+      for (const datagram of reply === undefined ? [] : Array.isArray(reply) ? reply : [reply]) {
+        try {
+          socket.send(datagram, from.port, from.address, () => undefined);
+        } catch {
+          // stopped in the meantime (a delayed answer)
+        }
+      }
+    };
+    if (delayMs > 0) setTimeout(send, delayMs).unref();
+    else send();
   });
   socket.on('error', () => undefined);
   await new Promise<void>((resolve, reject) => {

@@ -14,7 +14,7 @@ type Answer = Record<string, unknown>;
  * A well-behaved resolver on 127.0.0.1 that answers from `zone` and counts every datagram it receives: the
  * server-side count is what the deduplication figure is measured against.
  */
-export function startCountingResolver(zone: ScriptedZone): Promise<UdpPeer> {
+export function startCountingResolver(zone: ScriptedZone, options: { delayMs?: number } = {}): Promise<UdpPeer> {
   return startUdpPeer((bytes) => {
     let request: InstanceType<typeof Packet>;
     try {
@@ -41,5 +41,5 @@ export function startCountingResolver(zone: ScriptedZone): Promise<UdpPeer> {
     if (!known) response.header.rcode = Packet.RCODE.NXDOMAIN;
     response.answers.push(...(answers as unknown as typeof response.answers));
     return response.toBuffer();
-  });
+  }, 0, options.delayMs ?? 0);
 }
