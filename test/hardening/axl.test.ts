@@ -22,6 +22,7 @@ const BEHAVIOURS: HostileHttpBehaviour[] = [
   'reset',
   'huge-headers',
   'gzip-bomb',
+  'deep-xml',
 ];
 
 const ENV = { HARDENING_AXL_USER: 'axladmin', HARDENING_AXL_PASS: 'Axl-Hostile-Pa55-77' };

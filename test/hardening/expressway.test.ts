@@ -21,6 +21,7 @@ const BEHAVIOURS: HostileHttpBehaviour[] = [
   'reset',
   'huge-headers',
   'gzip-bomb',
+  'deep-xml',
 ];
 
 const ENV = { HARDENING_EXP_USER: 'admin', HARDENING_EXP_PASS: 'Expressway-Hostile-Pa55' };

@@ -34,7 +34,9 @@ export type HostileHttpBehaviour =
   /** A status line followed by 1 MB of header lines. */
   | 'huge-headers'
   /** Content-Encoding: gzip, a ~200 KB body that inflates to 200 MB of zeros. */
-  | 'gzip-bomb';
+  | 'gzip-bomb'
+  /** 200 text/xml, well-formed, 200,000 elements deep (about 1.4 MB, under the size caps). */
+  | 'deep-xml';
 
 export const HUGE_BODY_BYTES = 200 * 1024 * 1024;
 
@@ -84,6 +86,11 @@ async function respond(behaviour: HostileHttpBehaviour, flavour: 'Status' | 'soa
       return simple('200 OK', 'text/xml; charset=utf-8', INVALID_XML);
     case 'billion-laughs':
       return simple('200 OK', 'text/xml; charset=utf-8', billionLaughs(flavour));
+    case 'deep-xml': {
+      const depth = 200_000;
+      const inner = flavour === 'Status' ? '<Status><SystemUnit><Software><Version>' : '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>';
+      return simple('200 OK', 'text/xml', `<?xml version="1.0"?>${inner}${'<a>'.repeat(depth)}X14.3.1${'</a>'.repeat(depth)}`);
+    }
     case 'wrong-content-type':
       return simple('200 OK', 'text/html; charset=utf-8', LOGIN_PAGE);
     case 'empty':
