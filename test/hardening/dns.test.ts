@@ -24,6 +24,9 @@ const BEHAVIOURS: HostileDnsBehaviour[] = [
   'truncated-then-tcp-flood',
 ];
 
+/** Peers whose SRV answer is fine by the probe's standards but whose address lookups never end. */
+const LOOKUP_ONLY: HostileDnsBehaviour[] = ['endless-cname'];
+
 const UDS = '_cisco-uds._tcp.example.com';
 let good: UdpPeer;
 const peers = new Map<HostileDnsBehaviour, HostileDns>();
@@ -42,6 +45,26 @@ afterAll(async () => {
 });
 
 describe('DNS checks against hostile resolvers', () => {
+  it.each(LOOKUP_ONLY)('%s: the per-node rules end within their budget, the healthy resolver still judged', async (behaviour) => {
+    const peer = await startHostileDns(behaviour);
+    try {
+      const inventory = {
+        domains: ['example.com'],
+        dns: { internal: [peer.address, good.address] },
+        nodes: [{ fqdn: 'cucm-pub.example.com', ip: '10.1.1.10', role: 'cucm-publisher' }],
+      };
+      const report = await hostileScan(inventory, { only: ['MRA-DNS-001', 'MRA-DNS-004'], timeoutMs: 1000 });
+      expectNoEngineFallbacks(report);
+      const [node] = findingsFor(report, 'MRA-DNS-004', 'cucm-pub.example.com');
+      expect(['fail', 'inconclusive']).toContain(node?.status);
+      // A lookup follows at most a handful of CNAME hops (A and AAAA), not the peer's whim.
+      expect(peer.received()).toBeLessThan(60);
+      expect(findingsFor(report, 'MRA-DNS-001', `${UDS}@${good.address}`).map((f) => f.status)).toEqual(['pass']);
+    } finally {
+      await peer.stop();
+    }
+  });
+
   it.each(BEHAVIOURS)('%s: inconclusive on that resolver, bounded memory, the healthy resolver still judged', async (behaviour) => {
     const peer = peers.get(behaviour)!;
     const inventory = {

@@ -29,6 +29,8 @@ export type HostileDnsBehaviour =
    * the A/AAAA questions that follow: every record invites a lookup that costs a full timeout.
    */
   | 'answer-flood'
+  /** Every A/AAAA question gets a CNAME to a new, never-seen name: a chain without end. */
+  | 'endless-cname'
   /** TC=1 over UDP, then a TCP listener that accepts and never answers. */
   | 'truncated-then-tcp-stall'
   /** TC=1 over UDP, then TCP announcing 65,535 octets and dripping one per second. */
@@ -116,6 +118,16 @@ export function hostileDnsReply(behaviour: HostileDnsBehaviour, query: Buffer): 
       return undefined;
     case 'answer-flood':
       return answerFlood(query);
+    case 'endless-cname': {
+      const target = wireName(`c${randomBytes(6).toString('hex')}.example.com`);
+      const fixed = Buffer.alloc(12);
+      fixed.writeUInt16BE(0xc00c, 0);
+      fixed.writeUInt16BE(5, 2); // CNAME
+      fixed.writeUInt16BE(1, 4);
+      fixed.writeUInt32BE(60, 6);
+      fixed.writeUInt16BE(target.length, 10);
+      return Buffer.concat([header(query, NOERROR_RESPONSE, [1, 1, 0, 0]), fixed, target]);
+    }
     case 'truncated-then-tcp-stall':
     case 'truncated-then-tcp-drip':
     case 'truncated-then-tcp-flood':
