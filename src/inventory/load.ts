@@ -15,7 +15,10 @@ export function parseStructuredFile(file: string): unknown {
 }
 
 export function parseStructuredText(text: string, file: string): unknown {
-  const document = parseDocument(text.replace(/^\uFEFF/, ''), { prettyErrors: true, uniqueKeys: true });
+  // logLevel 'error': yaml would print a Node warning for a key that is itself a map or list
+  // ("Keys with collection values will be stringified"); the schema already reports that key as
+  // unknown, and exit 2 output is one message per problem, nothing else.
+  const document = parseDocument(text.replace(/^\uFEFF/, ''), { prettyErrors: true, uniqueKeys: true, logLevel: 'error' });
   if (document.errors.length > 0) {
     throw new InputError(
       document.errors.slice(0, 5).map((error) => {
