@@ -240,11 +240,11 @@ interface LintFigures {
   findings: number;
 }
 
-async function offlineLint(phones: number): Promise<LintFigures> {
+async function offlineLint(phones: number, nonCompliantEvery: number, formats: readonly string[]): Promise<LintFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'mra-preflight-bench-'));
   try {
     const snapshotFile = join(dir, 'snapshot.json');
-    const text = JSON.stringify(generateSnapshot(phones));
+    const text = JSON.stringify(generateSnapshot(phones, nonCompliantEvery));
     writeFileSync(snapshotFile, text);
     const inventoryFile = join(dir, 'inventory.yaml');
     writeFileSync(inventoryFile, stringify({ domains: ['example.com'], cucm: { snapshot: 'snapshot.json', mraDevicePools: ['MRA_DP', 'MRA_DP2'] } }));
@@ -254,7 +254,7 @@ async function offlineLint(phones: number): Promise<LintFigures> {
     const exitCode = await new Promise<number | null>((resolve, reject) => {
       const child = spawn(
         process.execPath,
-        ['--import', RSS_REPORTER, CLI, 'check', '-i', inventoryFile, '--offline', '--quiet', '--report', `json=${reportFile}`, '--report', `sarif=${join(dir, 'report.sarif')}`],
+        ['--import', RSS_REPORTER, CLI, 'check', '-i', inventoryFile, '--offline', '--quiet', '--report', `json=${reportFile}`, ...formats.flatMap((format) => ['--report', `${format}=${join(dir, `report.${format}`)}`])],
         { env: { ...process.env, MRA_BENCH_RSS_FILE: rssFile }, stdio: ['ignore', 'ignore', 'pipe'] },
       );
       let stderr = '';
@@ -311,9 +311,11 @@ async function main(): Promise<void> {
   out(`   probe alone: ${dedup.requested} concurrent queries over ${dedup.unique} distinct (name, type), received ${dedup.received}  (sent / asked = ${(dedup.received / dedup.requested).toFixed(3)})`);
   out();
 
-  const lint = await offlineLint(100_000);
+  const lint = await offlineLint(100_000, 50, ['sarif']);
   out(`3. Offline lint of a ${lint.phones.toLocaleString('en-US')}-phone snapshot (${lint.snapshotMb.toFixed(1)} MB JSON) by the built CLI, JSON + SARIF reports`);
   out(`   wall time ${ms(lint.wallMs)} (target < 5000 ms), peak RSS ${lint.peakRssMb.toFixed(0)} MB (target < 500 MB), ${lint.findings} findings, exit ${lint.exitCode}`);
+  const worst = await offlineLint(100_000, 1, ['sarif', 'html', 'junit', 'text']);
+  out(`   worst case, every MRA endpoint non-compliant, all five report formats: wall time ${ms(worst.wallMs)}, peak RSS ${worst.peakRssMb.toFixed(0)} MB, ${worst.findings} findings`);
   out();
 
   const start = startup(21);

@@ -2,10 +2,10 @@ import type { CucmSnapshot, Phone, SecurityProfile } from '../src/cucm/snapshot.
 
 /**
  * A large, realistic cluster for the offline-lint benchmark: `phones` devices across MRA and
- * non-MRA pools, Jabber (CSF/TCT/BOT) and desk phones, ~2% of MRA endpoints on a non-compliant
- * profile so MRA-CUCM-006 has real failures to report.
+ * non-MRA pools, Jabber (CSF/TCT/BOT) and desk phones; one MRA endpoint in `nonCompliantEvery`
+ * on a non-compliant profile so MRA-CUCM-006 has real failures to report (1: all of them).
  */
-export function generateSnapshot(phones: number): CucmSnapshot {
+export function generateSnapshot(phones: number, nonCompliantEvery = 50): CucmSnapshot {
   const models = ['Cisco Unified Client Services Framework', 'Cisco Dual Mode for iPhone', 'Cisco Dual Mode for Android', 'Cisco 8845', 'Cisco 8865', 'Cisco 7841', 'Cisco 8851', 'Cisco DX80'];
   const prefixes = ['CSF', 'TCT', 'BOT', 'SEP', 'SEP', 'SEP', 'SEP', 'SEP'];
   const securityProfiles: SecurityProfile[] = models.flatMap((model, i) => [
@@ -18,7 +18,7 @@ export function generateSnapshot(phones: number): CucmSnapshot {
     const kind = i % models.length;
     const pool = pools[i % pools.length]!;
     const mra = pool.startsWith('MRA');
-    const compliant = !mra || i % 50 !== 0;
+    const compliant = !mra || i % nonCompliantEvery !== 0;
     const user = `user${Math.floor(i / 2)}`;
     const prefix = prefixes[kind]!;
     const name = prefix === 'SEP' ? `SEP${i.toString(16).toUpperCase().padStart(12, '0')}` : `${prefix}${user.toUpperCase()}`.slice(0, 15) + (i % 2);
