@@ -47,7 +47,7 @@ program
   .addOption(new Option('--fail-on <severity>', 'lowest severity of a fail that fails the gate').choices(['error', 'warning', 'info']).default('error'))
   .option('--baseline <file>', 'previous JSON report: its findings are "unchanged" and do not fail the gate')
   .option('--write-baseline <file>', 'write this run\'s JSON report as the next baseline')
-  .option('--concurrency <n>', 'network operations in flight at once', '32')
+  .option('--concurrency <n>', 'network operations in flight at once', '64')
   .option('--timeout <ms>', 'bound of one network operation (DNS query, NTP exchange, TLS handshake, HTTP request)', '5000')
   .option('--as-of <date>', 'judge certificate dates at this ISO 8601 instant (e.g. go-live day)')
   .option('--allow-inconclusive', 'inconclusive findings do not fail the gate')

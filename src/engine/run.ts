@@ -49,7 +49,7 @@ export interface ScanOptions {
 }
 
 export const DEFAULT_TIMEOUT_MS = 5000;
-export const DEFAULT_CONCURRENCY = 32;
+export const DEFAULT_CONCURRENCY = 64;
 /** The deployment as a whole: the target of findings that are not about one peer. */
 export const DEPLOYMENT_TARGET = 'deployment';
 
