@@ -10,6 +10,8 @@ import type { Report } from '../../src/engine/types.js';
 import { normalizeInventory } from '../../src/inventory/load.js';
 import { startLab, type Lab } from '../../src/lab/index.js';
 import { RENDERERS } from '../../src/report/index.js';
+import { startHostileHttp } from '../helpers/hostile/http.js';
+import { hostileScan } from './scan.js';
 import { buildCli, runCli, STACK_FRAME, type BuiltCli, type CliResult } from './built-cli.js';
 
 /**
@@ -125,5 +127,36 @@ describe('insecure: true', () => {
     const text = RENDERERS.text!(report, { color: false, quiet: true });
     for (const warning of warnings) expect(text).toContain(warning.message);
     expectNoLeak([['text', text], ['json', JSON.stringify(report)]], leakForms(lab.env));
+  });
+});
+
+describe('TLS verification by default', () => {
+  it('sends no request (so no password) to an AXL or status.xml server whose certificate is not trusted', async () => {
+    const axl = await startHostileHttp('empty', { flavour: 'soap' });
+    const status = await startHostileHttp('empty', { flavour: 'Status' });
+    try {
+      const env = { V_AXL_USER: 'axl', V_AXL_PASS: 'Verify-Default-Pa55', V_EXP_USER: 'admin', V_EXP_PASS: 'Verify-Default-Pa55' };
+      const inventory = (withCa: boolean): Record<string, unknown> => ({
+        domains: ['example.com'],
+        nodes: [
+          { fqdn: 'cucm-pub.example.com', role: 'cucm-publisher' },
+          { fqdn: 'expc.example.com', role: 'expressway-c', status: { url: `${status.url}/status.xml`, usernameEnv: 'V_EXP_USER', passwordEnv: 'V_EXP_PASS', ...(withCa ? { caFile: status.caFile } : {}) } },
+        ],
+        cucm: { axl: { url: `${axl.url}/axl/`, version: '15.0', usernameEnv: 'V_AXL_USER', passwordEnv: 'V_AXL_PASS', ...(withCa ? { caFile: axl.caFile } : {}) }, mraDevicePools: ['MRA_DP'] },
+      });
+      const untrusted = await hostileScan(inventory(false), { only: ['MRA-CUCM-001', 'MRA-EXP-001'], timeoutMs: 2000, env });
+      expect(axl.requests() + status.requests()).toBe(0);
+      for (const ruleId of ['MRA-CUCM-001', 'MRA-EXP-001']) {
+        const statuses = untrusted.findings.filter((finding) => finding.ruleId === ruleId).map((finding) => finding.status);
+        expect(statuses, ruleId).toContain('inconclusive');
+        expect(statuses, ruleId).not.toContain('pass');
+      }
+      // The same servers with their CA given: the requests do go out (the test can tell the difference).
+      await hostileScan(inventory(true), { only: ['MRA-CUCM-001', 'MRA-EXP-001'], timeoutMs: 2000, env });
+      expect(axl.requests()).toBeGreaterThan(0);
+      expect(status.requests()).toBeGreaterThan(0);
+    } finally {
+      await Promise.all([axl.stop(), status.stop()]);
+    }
   });
 });
