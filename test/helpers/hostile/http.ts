@@ -33,7 +33,7 @@ export type HostileHttpBehaviour =
   | 'reset'
   /** A status line followed by 1 MB of header lines. */
   | 'huge-headers'
-  /** Content-Encoding: gzip, a ~200 KB body that inflates to 200 MB of zeros. */
+  /** Content-Encoding: gzip, a ~300 KB body that inflates to 200 MB of zeros. */
   | 'gzip-bomb'
   /** 200 text/xml, well-formed, 200,000 elements deep (about 1.4 MB, under the size caps). */
   | 'deep-xml';
@@ -108,7 +108,8 @@ async function respond(behaviour: HostileHttpBehaviour, flavour: 'Status' | 'soa
       return;
     }
     case 'gzip-bomb': {
-      gzipBomb ??= gzipSync(Buffer.alloc(HUGE_BODY_BYTES), { level: 9 });
+      // Concatenated gzip members (valid per RFC 1952), so the bomb is built without 200 MB in memory.
+      gzipBomb ??= Buffer.concat(Array<Buffer>(HUGE_BODY_BYTES / 65_536).fill(gzipSync(Buffer.alloc(65_536), { level: 9 })));
       await connection.write(head('200 OK', { 'Content-Type': 'text/xml', 'Content-Encoding': 'gzip', 'Content-Length': gzipBomb.length, Connection: 'close' }));
       await connection.write(gzipBomb);
       connection.socket.end();
