@@ -23,7 +23,14 @@ const BEHAVIOURS: HostileHttpBehaviour[] = [
   'huge-headers',
   'gzip-bomb',
   'deep-xml',
+  'unavailable-forever',
 ];
+
+/**
+ * A persistent HTTP 503 is an answer, not a hostile stall: Cisco Tomcat answers 503 for /axl/ when
+ * the Cisco AXL Web Service is not activated, and MRA-CUCM-001 reports exactly that as a fail.
+ */
+const VERDICTS: Partial<Record<HostileHttpBehaviour, Record<string, 'fail'>>> = { 'unavailable-forever': { 'MRA-CUCM-001': 'fail' } };
 
 const ENV = { HARDENING_AXL_USER: 'axladmin', HARDENING_AXL_PASS: 'Axl-Hostile-Pa55-77' };
 const peers = new Map<HostileHttpBehaviour, HostileHttp>();
@@ -63,7 +70,9 @@ describe('CUCM rules against a hostile AXL endpoint', () => {
       const findings = report.findings.filter((finding) => finding.ruleId === ruleId);
       // Each rule reports the unavailable source once (MRA-CUCM-001 may name the AXL URL as target).
       expect(findings.length, ruleId).toBe(1);
-      expectTypedInconclusive(report, ruleId, findings[0]!.target);
+      const verdict = VERDICTS[behaviour]?.[ruleId];
+      if (verdict) expect(findings[0]!.status, ruleId).toBe(verdict);
+      else expectTypedInconclusive(report, ruleId, findings[0]!.target);
     }
     expect(findingsFor(report, 'MRA-EXP-001', 'expe.example.com').map((f) => f.status)).toEqual(['pass']);
     expect(JSON.stringify(report)).not.toContain(ENV.HARDENING_AXL_PASS);

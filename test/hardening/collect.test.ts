@@ -11,7 +11,18 @@ import { buildCli, runCli, STACK_FRAME, type BuiltCli } from './built-cli.js';
  * --timeout and the response size cap, so the command ends with exit 2 and a one-line reason,
  * leaves no snapshot (or partial file) behind, prints no stack trace and no password.
  */
-const BEHAVIOURS: HostileHttpBehaviour[] = ['drip-body', 'stall', 'huge-chunked', 'huge-declared', 'invalid-xml', 'billion-laughs', 'wrong-content-type', 'redirect-loop', 'reset'];
+const BEHAVIOURS: HostileHttpBehaviour[] = [
+  'drip-body',
+  'stall',
+  'huge-chunked',
+  'huge-declared',
+  'invalid-xml',
+  'billion-laughs',
+  'wrong-content-type',
+  'redirect-loop',
+  'reset',
+  'unavailable-forever',
+];
 const PASSWORD = 'Collect-Hostile-Pa55-0451';
 
 let cli: BuiltCli;

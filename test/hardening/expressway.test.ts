@@ -22,6 +22,7 @@ const BEHAVIOURS: HostileHttpBehaviour[] = [
   'huge-headers',
   'gzip-bomb',
   'deep-xml',
+  'unavailable-forever',
 ];
 
 const ENV = { HARDENING_EXP_USER: 'admin', HARDENING_EXP_PASS: 'Expressway-Hostile-Pa55' };

@@ -36,7 +36,9 @@ export type HostileHttpBehaviour =
   /** Content-Encoding: gzip, a ~300 KB body that inflates to 200 MB of zeros. */
   | 'gzip-bomb'
   /** 200 text/xml, well-formed, 200,000 elements deep (about 1.4 MB, under the size caps). */
-  | 'deep-xml';
+  | 'deep-xml'
+  /** 503 Service Unavailable to every request, with a Retry-After of a day. */
+  | 'unavailable-forever';
 
 export const HUGE_BODY_BYTES = 200 * 1024 * 1024;
 
@@ -86,6 +88,10 @@ async function respond(behaviour: HostileHttpBehaviour, flavour: 'Status' | 'soa
       return simple('200 OK', 'text/xml; charset=utf-8', INVALID_XML);
     case 'billion-laughs':
       return simple('200 OK', 'text/xml; charset=utf-8', billionLaughs(flavour));
+    case 'unavailable-forever':
+      await connection.write(head('503 Service Unavailable', { 'Retry-After': 86_400, 'Content-Length': 0, Connection: 'close' }));
+      connection.socket.end();
+      return;
     case 'deep-xml': {
       const depth = 200_000;
       const inner = flavour === 'Status' ? '<Status><SystemUnit><Software><Version>' : '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>';
