@@ -64,6 +64,14 @@ export interface ChainPath {
 }
 
 const MAX_DEPTH = 10;
+/**
+ * Issuer candidates tried while building one path. A real chain offers one issuer per level; a
+ * hostile peer presenting certificates that cross-sign each other (8 named A issued by B, 7 named
+ * B issued by A) offers millions of orderings, and path building is synchronous: unbounded, one
+ * such endpoint blocked the event loop for seconds per path and every other probe timed out
+ * (test/hardening/certificate-maze.test.ts). Past the budget the path stops as too long.
+ */
+const MAX_PATH_STEPS = 2000;
 
 const signatureCache = new WeakMap<Certificate, Map<string, boolean>>();
 
@@ -92,11 +100,11 @@ interface Attempt {
   stop?: { reason: PathStop; at: Certificate };
 }
 
-function extend(path: Certificate[], presented: readonly Certificate[], anchors: AnchorSet): Attempt {
+function extend(path: Certificate[], presented: readonly Certificate[], anchors: AnchorSet, budget: { steps: number }): Attempt {
   const top = path[path.length - 1]!;
   const exact = anchors.exact(top);
   if (exact) return { path, anchor: exact };
-  if (path.length > MAX_DEPTH) return { path, stop: { reason: 'too-long', at: top } };
+  if (path.length > MAX_DEPTH || ++budget.steps > MAX_PATH_STEPS) return { path, stop: { reason: 'too-long', at: top } };
   let sawBadSignature = false;
   for (const anchor of anchors.issuersOf(top)) {
     if (anchor.certificate.sha256 === top.sha256) continue;
@@ -112,7 +120,7 @@ function extend(path: Certificate[], presented: readonly Certificate[], anchors:
         sawBadSignature = true;
         continue;
       }
-      const attempt = extend([...path, candidate], presented, anchors);
+      const attempt = extend([...path, candidate], presented, anchors, budget);
       if (attempt.anchor) return attempt;
       if (!best || attempt.path.length > best.path.length) best = attempt;
     }
@@ -147,7 +155,7 @@ function rootAbove(path: readonly Certificate[], presented: readonly Certificate
 export function buildPath(presented: readonly Certificate[], anchors: AnchorSet, rootAnchors: AnchorSet = anchors): ChainPath {
   const [leaf, ...rest] = presented;
   if (!leaf) throw new Error('buildPath needs at least the leaf certificate');
-  const attempt = extend([leaf], rest, anchors);
+  const attempt = extend([leaf], rest, anchors, { steps: 0 });
   const onPath = new Set(attempt.path.map((cert) => cert.sha256));
   const root = rootAbove(attempt.path, rest, rootAnchors);
   return {
