@@ -12,6 +12,8 @@ export interface SrvExpectation {
   expected: string;
 }
 
+const MAX_LISTED_PROBLEMS = 10;
+
 /**
  * Asks one resolver for one SRV name and judges every record: the port MRA uses (8443), a target
  * of the expected role, and a target that resolves (A/AAAA) on that same resolver — a client that
@@ -29,10 +31,14 @@ export async function assessSrv(ctx: CheckContext, resolver: string, name: strin
     const answer = result.outcome === 'nxdomain' ? 'NXDOMAIN' : 'no SRV records (NODATA)';
     return { target, status: 'fail', messageId: 'srvMissing', args: { name, resolver, answer }, evidence, durationMs: result.durationMs };
   }
+  // Only targets that name an expected node are looked up: any other target fails on its name
+  // alone. The number of lookups is then bounded by the inventory, not by the resolver: one that
+  // answers with 1,500 records naming unknown hosts would otherwise queue 3,000 A/AAAA queries in
+  // the run's shared limiter and starve every other check (test/hardening/dns-fanout.test.ts).
   const lookups = await Promise.all(
     records.map(async (record): Promise<[DnsRecord, AddressLookup | undefined]> => [
       record,
-      record.target ? await ctx.services.dns.resolveAddresses(resolver, record.target, ctx.signal) : undefined,
+      record.target && expectation.isExpectedTarget(record.target) ? await ctx.services.dns.resolveAddresses(resolver, record.target, ctx.signal) : undefined,
     ]),
   );
   const problems: string[] = [];
@@ -60,7 +66,9 @@ export async function assessSrv(ctx: CheckContext, resolver: string, name: strin
   }));
   const durationMs = result.durationMs + Math.max(0, ...lookups.map(([, lookup]) => Math.max(0, ...(lookup?.queries ?? []).map((query) => query.durationMs))));
   const status: Status = problems.length > 0 ? 'fail' : unknown.length > 0 ? 'inconclusive' : 'pass';
-  if (status === 'fail') return { target, status, messageId: 'srvInvalid', args: { name, resolver, problems: problems.join('; ') }, evidence, durationMs };
+  // The message stays a sentence however many records the resolver sent; the evidence has them all.
+  const listed = problems.length > MAX_LISTED_PROBLEMS ? [...problems.slice(0, MAX_LISTED_PROBLEMS), `${problems.length - MAX_LISTED_PROBLEMS} more (see evidence)`] : problems;
+  if (status === 'fail') return { target, status, messageId: 'srvInvalid', args: { name, resolver, problems: listed.join('; ') }, evidence, durationMs };
   if (status === 'inconclusive') {
     return { target, status, messageId: 'targetLookupFailed', args: { name, resolver, reason: unknown.join('; ') }, evidence, durationMs };
   }
