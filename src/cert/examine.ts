@@ -31,6 +31,7 @@ export async function examineEndpoints(
 
 export const ENDPOINT_MESSAGES = {
   notObtained: 'Could not read the certificate chain of {target}: {failure}, {detail}.',
+  chainUnreadable: 'Skipped: the certificate chain of {target} could not be read ({failure}); MRA-CERT-001 reports that.',
   noEndpoints: 'Skipped: {reason}.',
 } as const;
 
@@ -48,6 +49,23 @@ export function notObtained(examined: Examined): CheckFinding<'notObtained'> {
     messageId: 'notObtained',
     args: { target: endpoint.target, failure: result.failure, detail: result.detail },
     evidence: { ...endpointEvidence(endpoint), failure: result.failure, detail: result.detail },
+    durationMs: result.durationMs,
+  };
+}
+
+/**
+ * What every certificate rule but MRA-CERT-001 says of an endpoint whose chain could not be read:
+ * skipped, naming MRA-CERT-001, which carries the failure (SPEC section 4: reported once).
+ */
+export function chainPrerequisite(examined: Examined): CheckFinding<'chainUnreadable'> {
+  const { endpoint, result } = examined;
+  if (result.ok) throw new Error('chainPrerequisite called for a chain that was read');
+  return {
+    target: endpoint.target,
+    status: 'skipped',
+    messageId: 'chainUnreadable',
+    args: { target: endpoint.target, failure: result.failure },
+    evidence: { ...endpointEvidence(endpoint), prerequisite: 'MRA-CERT-001', failure: result.failure, detail: result.detail },
     durationMs: result.durationMs,
   };
 }

@@ -1,4 +1,4 @@
-import { ENDPOINT_MESSAGES, endpointEvidence, examineEndpoints, notObtained, nothingInScope } from '../../cert/examine.js';
+import { ENDPOINT_MESSAGES, endpointEvidence, examineEndpoints, chainPrerequisite, nothingInScope } from '../../cert/examine.js';
 import { defineCheck, type CheckFinding } from '../../engine/types.js';
 
 const messages = {
@@ -24,7 +24,7 @@ export default defineCheck({
     const asOf = ctx.now.toISOString();
     const now = ctx.now.getTime();
     return examined.map((item): CheckFinding<MessageId> => {
-      if (!item.path) return notObtained(item);
+      if (!item.path) return chainPrerequisite(item);
       const target = item.endpoint.target;
       const chain = item.path.certificates;
       const dates = chain.map((certificate) => ({

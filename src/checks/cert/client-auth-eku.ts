@@ -1,4 +1,4 @@
-import { ENDPOINT_MESSAGES, endpointEvidence, examineEndpoints, notObtained, nothingInScope, roleIs } from '../../cert/examine.js';
+import { ENDPOINT_MESSAGES, endpointEvidence, examineEndpoints, chainPrerequisite, nothingInScope, roleIs } from '../../cert/examine.js';
 import { defineCheck, type CheckFinding } from '../../engine/types.js';
 
 const messages = {
@@ -24,7 +24,7 @@ export default defineCheck({
     const examined = await examineEndpoints(ctx.services.certificates, roleIs('expressway-c', 'expressway-e'));
     if (examined.length === 0) return [nothingInScope('no Expressway-C or Expressway-E certificate in the inventory')];
     return examined.map((item): CheckFinding<MessageId> => {
-      if (!item.leaf) return notObtained(item);
+      if (!item.leaf) return chainPrerequisite(item);
       const target = item.endpoint.target;
       const eku = item.leaf.extendedKeyUsage;
       const evidence = { ...endpointEvidence(item.endpoint), subject: item.leaf.subject, sha256: item.leaf.sha256, extendedKeyUsage: eku ?? null };

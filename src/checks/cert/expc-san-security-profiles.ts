@@ -1,4 +1,4 @@
-import { ENDPOINT_MESSAGES, endpointEvidence, examineEndpoints, notObtained, nothingInScope, roleIs } from '../../cert/examine.js';
+import { ENDPOINT_MESSAGES, endpointEvidence, examineEndpoints, chainPrerequisite, nothingInScope, roleIs } from '../../cert/examine.js';
 import { defineCheck, type CheckFinding } from '../../engine/types.js';
 
 const messages = {
@@ -56,7 +56,7 @@ export default defineCheck({
       return { profile: profile.name, mraPhones: phones.length, examplePhones: phones.slice(0, SAMPLE) };
     });
     return examined.map((item): CheckFinding<MessageId> => {
-      if (!item.leaf) return notObtained(item);
+      if (!item.leaf) return chainPrerequisite(item);
       const target = item.endpoint.target;
       const sans = new Set(item.leaf.dnsNames.map((name) => name.toLowerCase()));
       const missing = required.filter((entry) => !sans.has(entry.profile.toLowerCase()));

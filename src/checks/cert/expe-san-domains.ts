@@ -1,4 +1,4 @@
-import { ENDPOINT_MESSAGES, endpointEvidence, examineEndpoints, notObtained, nothingInScope, roleIs } from '../../cert/examine.js';
+import { ENDPOINT_MESSAGES, endpointEvidence, examineEndpoints, chainPrerequisite, nothingInScope, roleIs } from '../../cert/examine.js';
 import { matchesDnsId } from '../../cert/hostname.js';
 import { defineCheck, type CheckFinding } from '../../engine/types.js';
 
@@ -23,7 +23,7 @@ export default defineCheck({
     if (examined.length === 0) return [nothingInScope('no Expressway-E certificate in the inventory')];
     const domains = ctx.inventory.domains;
     return examined.map((item): CheckFinding<MessageId> => {
-      if (!item.leaf) return notObtained(item);
+      if (!item.leaf) return chainPrerequisite(item);
       const target = item.endpoint.target;
       const sans = item.leaf.dnsNames;
       const covers = (name: string): boolean => sans.some((san) => matchesDnsId(name, san));

@@ -1,4 +1,4 @@
-import { ENDPOINT_MESSAGES, endpointEvidence, examineEndpoints, notObtained, nothingInScope } from '../../cert/examine.js';
+import { ENDPOINT_MESSAGES, endpointEvidence, examineEndpoints, chainPrerequisite, nothingInScope } from '../../cert/examine.js';
 import { matchesDnsId, presentedNames } from '../../cert/hostname.js';
 import { defineCheck, type CheckFinding } from '../../engine/types.js';
 
@@ -23,7 +23,7 @@ export default defineCheck({
     const examined = await examineEndpoints(ctx.services.certificates);
     if (examined.length === 0) return [nothingInScope('no certificate endpoints or files to examine')];
     return examined.map((item): CheckFinding<MessageId> => {
-      if (!item.leaf) return notObtained(item);
+      if (!item.leaf) return chainPrerequisite(item);
       const target = item.endpoint.target;
       const fqdn = item.endpoint.node;
       const { names, from } = presentedNames(item.leaf);

@@ -1,4 +1,4 @@
-import { ENDPOINT_MESSAGES, endpointEvidence, examineEndpoints, notObtained, nothingInScope } from '../../cert/examine.js';
+import { ENDPOINT_MESSAGES, endpointEvidence, examineEndpoints, chainPrerequisite, nothingInScope } from '../../cert/examine.js';
 import { defineCheck, type CheckFinding } from '../../engine/types.js';
 
 const messages = {
@@ -26,7 +26,7 @@ export default defineCheck({
     const examined = await examineEndpoints(ctx.services.certificates);
     if (examined.length === 0) return [nothingInScope('no certificate endpoints or files to examine')];
     return examined.map((item): CheckFinding<MessageId> => {
-      if (!item.path) return notObtained(item);
+      if (!item.path) return chainPrerequisite(item);
       const target = item.endpoint.target;
       const below = item.path.certificates.filter((certificate, index) => index === 0 || !certificate.selfIssued);
       const weak: string[] = [];

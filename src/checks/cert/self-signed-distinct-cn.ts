@@ -9,7 +9,7 @@ const messages = {
   distinct: 'The self-signed tomcat and CallManager certificates of {node} have different CNs ({tomcatCn} and {callmanagerCn}).',
   sameCn: 'The self-signed tomcat and CallManager certificates of {node} share the CN {cn}; trust stores look issuers up by subject name, so on Expressway-C the two uploaded certificates collide and one of them fails to verify.',
   notSelfSigned: 'Skipped: the tomcat and CallManager certificates of {node} are not both self-signed ({detail}).',
-  notObtained: 'Could not read the {service} certificate of {node}: {failure}, {detail}.',
+  notObtained: 'Skipped: the {service} certificate of {node} could not be read ({failure}); MRA-CERT-001 reports that.',
 } as const;
 
 type MessageId = keyof typeof messages;
@@ -35,11 +35,13 @@ export default defineCheck({
       const target = `${node.fqdn} tomcat/callmanager`;
       const unread = [tomcat, callmanager].find((item) => !item.result.ok);
       if (unread && !unread.result.ok) {
+        // MRA-CERT-001 carries the failure (SPEC section 4: a failure is reported once).
         findings.push({
           target,
-          status: 'inconclusive',
+          status: 'skipped',
           messageId: 'notObtained',
-          args: { node: node.fqdn, service: unread.endpoint.service, failure: unread.result.failure, detail: unread.result.detail },
+          args: { node: node.fqdn, service: unread.endpoint.service, failure: unread.result.failure },
+          evidence: { prerequisite: 'MRA-CERT-001', endpoint: unread.endpoint.target, failure: unread.result.failure, detail: unread.result.detail },
         });
         continue;
       }

@@ -32,13 +32,13 @@ describe('MRA-CERT-010 self-signed-distinct-cn', () => {
     expect(finding?.message).toContain('share the CN cucm-pub.example.com');
   });
 
-  it('is skipped for CA-signed certificates, and inconclusive when one cannot be read', async () => {
+  it('is skipped for CA-signed certificates, and skipped naming MRA-CERT-001 when one cannot be read', async () => {
     deployment = await startDeployment();
     const [finding] = await testCheck(RULE, { inventory: deployment.inventory, inventoryFile: deployment.inventoryFile });
     expect(finding).toMatchObject({ status: 'skipped', messageId: 'notSelfSigned' });
     const inventory = structuredClone(deployment.inventory) as { nodes: Array<{ fqdn: string; tls?: Record<string, string> }> };
     inventory.nodes[0]!.tls!.callmanager = '127.0.0.1:9';
     const [unread] = await testCheck(RULE, { inventory, inventoryFile: deployment.inventoryFile, timeoutMs: 500 });
-    expect(unread).toMatchObject({ status: 'inconclusive', messageId: 'notObtained' });
+    expect(unread).toMatchObject({ status: 'skipped', messageId: 'notObtained', evidence: { prerequisite: 'MRA-CERT-001' } });
   });
 });
