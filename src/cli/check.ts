@@ -9,6 +9,7 @@ import { loadCucmFiles } from '../probes/axl.js';
 import { InputError } from '../inventory/problems.js';
 import { renderJson } from '../report/json.js';
 import { exitWithError, UsageError } from './errors.js';
+import { MAX_TIMEOUT_MS, positiveInteger } from './flags.js';
 import { parseReportTargets, writeReports } from './output.js';
 import { createProgress } from './progress.js';
 
@@ -38,19 +39,6 @@ function validateRuleNames(flag: string, names: readonly string[] | undefined, k
     const ok = known.has(name.toUpperCase()) || known.has(name.toLowerCase()) || (AREAS as readonly string[]).includes(name.toLowerCase());
     if (!ok) throw new UsageError(`${flag} ${name}: unknown rule (see \`mra-preflight rules\`)`);
   }
-}
-
-/**
- * Node timers hold at most 2^31 - 1 ms; a longer one fires after 1 ms with a TimeoutOverflowWarning,
- * so a huge --timeout (and the 10 x check deadline derived from it) would end every check at once.
- */
-const MAX_TIMEOUT_MS = 600_000;
-
-function positiveInteger(flag: string, value: string, max = Number.MAX_SAFE_INTEGER): number {
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new UsageError(`${flag} ${value}: expected a positive whole number`);
-  if (number > max) throw new UsageError(`${flag} ${value}: at most ${max}`);
-  return number;
 }
 
 export function parseAsOf(value: string | undefined): Date | undefined {

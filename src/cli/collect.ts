@@ -1,3 +1,4 @@
+import { MAX_TIMEOUT_MS, positiveInteger } from './flags.js';
 import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { AxlClient, axlOptionsFromInventory } from '../axl/client.js';
@@ -29,8 +30,7 @@ export async function runCollectCommand(options: CollectCommandOptions): Promise
   let client: AxlClient | undefined;
   let secrets: string[] = [];
   try {
-    const timeoutMs = Number(options.timeout);
-    if (!Number.isInteger(timeoutMs) || timeoutMs < 1) throw new UsageError(`--timeout ${options.timeout}: expected a positive whole number of milliseconds`);
+    const timeoutMs = positiveInteger('--timeout', options.timeout, MAX_TIMEOUT_MS);
     const inventory = loadInventory(options.inventory, knownRuleNames(loadCatalog()));
     const axl = inventory.cucm.axl;
     if (!axl) {

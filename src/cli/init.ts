@@ -10,7 +10,14 @@ export function runInitCommand(options: { output: string; force?: boolean }): nu
   }
   // A relative path keeps working when the folder moves together with node_modules.
   const schemaRef = relative(dirname(resolve(options.output)), schemaPath('inventory.schema.json')) || 'inventory.schema.json';
-  writeFileSync(options.output, inventoryTemplate(schemaRef));
+  try {
+    writeFileSync(options.output, inventoryTemplate(schemaRef));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'its folder does not exist' : code === 'EACCES' ? 'permission denied' : `cannot be written (${code ?? 'error'})`;
+    process.stderr.write(`mra-preflight: ${options.output}: ${reason}\n`);
+    return 2;
+  }
   process.stderr.write(`wrote ${options.output}: edit it, then run \`mra-preflight check -i ${options.output}\`\n`);
   return 0;
 }

@@ -94,6 +94,10 @@ describe('mra-preflight CLI', () => {
     expect(readFileSync(file, 'utf8')).toContain('# Enterprise / UC domains');
     const again = await runCli(['init', '-o', file]);
     expect(again.code).toBe(2);
+    const nowhere = await runCli(['init', '-o', join(dir, 'missing', 'inv.yaml')]);
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.stderr).toContain('its folder does not exist');
+    expect(nowhere.stderr).not.toContain('internal error');
     // Offline: nothing of the template's network targets is contacted; the run starts and reports.
     const check = await runCli(['check', '-i', file, '--offline', '--report', 'json', '--only', 'hostname-syntax,exp']);
     expect(check.code, check.stderr).not.toBe(2);
