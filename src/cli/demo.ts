@@ -8,7 +8,7 @@ import { startLab } from '../lab/index.js';
 import { RENDERERS, REPORT_FILE_NAMES, type ReportFormat } from '../report/index.js';
 import { knownRuleNames } from './check.js';
 import { exitWithError } from './errors.js';
-import { useColor, writeReports } from './output.js';
+import { ensureFolder, useColor, writeReports } from './output.js';
 import { createProgress } from './progress.js';
 
 /**
@@ -20,6 +20,7 @@ export async function runDemoCommand(options: { out: string; debug?: boolean }):
   const out = resolve(options.out);
   let lab: Awaited<ReturnType<typeof startLab>> | undefined;
   try {
+    ensureFolder(out); // before the lab starts: a bad --out fails fast
     process.stderr.write('Starting the embedded lab on loopback...\n');
     lab = await startLab();
     const catalog = loadCatalog();

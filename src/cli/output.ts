@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import pc from 'picocolors';
 import type { Report } from '../engine/types.js';
@@ -36,6 +36,30 @@ export function useColor(stream: NodeJS.WriteStream): boolean {
   return Boolean(stream.isTTY) && pc.isColorSupported;
 }
 
+/**
+ * Creates a report folder one level at a time. Node 20's recursive mkdirSync spins forever under
+ * /proc; this way an unusable --out is a clear usage error instead.
+ */
+export function ensureFolder(folder: string): void {
+  const path = resolve(folder);
+  try {
+    if (statSync(path).isDirectory()) return;
+    throw new UsageError(`${folder}: exists and is not a folder`);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+      if (error instanceof UsageError) throw error;
+      throw new UsageError(`${folder}: cannot be used as a report folder (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  if (dirname(path) !== path) ensureFolder(dirname(path));
+  try {
+    mkdirSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EEXIST') throw new UsageError(`${folder}: cannot create the report folder (${code ?? 'error'})`);
+  }
+}
+
 /** Writes each report; returns the absolute paths written. */
 export function writeReports(report: Report, targets: readonly ReportTarget[], quiet: boolean): string[] {
   const written: string[] = [];
@@ -44,7 +68,7 @@ export function writeReports(report: Report, targets: readonly ReportTarget[], q
     if (!render) continue;
     if (target.path) {
       const path = resolve(target.path);
-      mkdirSync(dirname(path), { recursive: true });
+      ensureFolder(dirname(path));
       writeFileSync(path, render(report, { color: false, quiet }));
       written.push(path);
     } else {

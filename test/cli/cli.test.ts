@@ -86,6 +86,15 @@ describe('mra-preflight CLI', () => {
     expect(result.stderr).not.toMatch(/\bat .*\.js:\d+/);
   });
 
+  it('demo refuses an unusable report folder before starting the lab', async () => {
+    const dir = temp();
+    writeFileSync(join(dir, 'file'), '');
+    const result = await runCli(['demo', '--out', join(dir, 'file', 'reports')]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('cannot create the report folder');
+    expect(result.stderr).not.toContain('Starting the embedded lab');
+  });
+
   it('init writes a template that check accepts, and refuses to overwrite', async () => {
     const dir = temp();
     const file = join(dir, 'mra-preflight.yaml');
