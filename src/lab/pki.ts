@@ -38,23 +38,25 @@ function rsaKeys(bits: number): { privateKey: forge.pki.rsa.PrivateKey; publicKe
 const IP = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:]+)$/i;
 
 /** Issues a certificate signed by `issuer`, or self-signed when issuer is undefined. */
-export function issueCertificate(options: CertOptions, issuer?: Issued): Issued {
-  const keys = rsaKeys(options.keyBits ?? 2048);
+/**
+ * A certificate with serial, validity, subject, issuer and extensions set, not yet signed: the
+ * part RSA and EC issuing share. `base` are the extensions that differ between them.
+ */
+function draftCertificate(
+  options: Omit<CertOptions, 'keyBits' | 'digest'>,
+  publicKey: forge.pki.PublicKey,
+  issuer: Issued | undefined,
+  base: object[],
+): forge.pki.Certificate {
   const cert = forge.pki.createCertificate();
-  cert.publicKey = keys.publicKey;
+  cert.publicKey = publicKey;
   cert.serialNumber = `01${randomBytes(8).toString('hex')}`;
   cert.validity.notBefore = options.notBefore ?? new Date(Date.now() - DAY);
   cert.validity.notAfter = options.notAfter ?? new Date(Date.now() + 365 * DAY);
   const subject = [{ name: 'commonName', value: options.commonName }, { name: 'organizationName', value: options.organization ?? 'mra-preflight lab' }];
   cert.setSubject(subject);
   cert.setIssuer(issuer ? issuer.cert.subject.attributes : subject);
-  const extensions: object[] = [
-    { name: 'basicConstraints', cA: options.isCa ?? false, critical: true },
-    options.isCa
-      ? { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true }
-      : { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-    { name: 'subjectKeyIdentifier' },
-  ];
+  const extensions = [...base];
   if (options.sans && options.sans.length > 0) {
     extensions.push({
       name: 'subjectAltName',
@@ -69,6 +71,19 @@ export function issueCertificate(options: CertOptions, issuer?: Issued): Issued 
     });
   }
   cert.setExtensions(extensions);
+  return cert;
+}
+
+/** Issues a certificate signed by `issuer`, or self-signed when issuer is undefined. */
+export function issueCertificate(options: CertOptions, issuer?: Issued): Issued {
+  const keys = rsaKeys(options.keyBits ?? 2048);
+  const cert = draftCertificate(options, keys.publicKey, issuer, [
+    { name: 'basicConstraints', cA: options.isCa ?? false, critical: true },
+    options.isCa
+      ? { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true }
+      : { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+    { name: 'subjectKeyIdentifier' },
+  ]);
   const digest = options.digest ?? 'sha256';
   const md = digest === 'sha1' ? forge.md.sha1.create() : digest === 'md5' ? forge.md.md5.create() : forge.md.sha256.create();
   cert.sign(issuer ? issuer.key : keys.privateKey, md);
@@ -104,26 +119,7 @@ function algorithmIdentifier(oid: string): forge.asn1.Asn1 {
 export function issueEcCertificate(options: Omit<CertOptions, 'keyBits' | 'digest'>, issuer?: Issued): IssuedEc {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const placeholder = rsaKeys(1024);
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = placeholder.publicKey;
-  cert.serialNumber = `01${randomBytes(8).toString('hex')}`;
-  cert.validity.notBefore = options.notBefore ?? new Date(Date.now() - DAY);
-  cert.validity.notAfter = options.notAfter ?? new Date(Date.now() + 365 * DAY);
-  const subject = [{ name: 'commonName', value: options.commonName }, { name: 'organizationName', value: options.organization ?? 'mra-preflight lab' }];
-  cert.setSubject(subject);
-  cert.setIssuer(issuer ? issuer.cert.subject.attributes : subject);
-  const extensions: object[] = [{ name: 'basicConstraints', cA: options.isCa ?? false, critical: true }];
-  if (options.sans && options.sans.length > 0) {
-    extensions.push({ name: 'subjectAltName', altNames: options.sans.map((san) => (IP.test(san) ? { type: 7, ip: san } : { type: 2, value: san })) });
-  }
-  if (options.extendedKeyUsage && options.extendedKeyUsage.length > 0) {
-    extensions.push({
-      name: 'extKeyUsage',
-      serverAuth: options.extendedKeyUsage.includes('serverAuth'),
-      clientAuth: options.extendedKeyUsage.includes('clientAuth'),
-    });
-  }
-  cert.setExtensions(extensions);
+  const cert = draftCertificate(options, placeholder.publicKey, issuer, [{ name: 'basicConstraints', cA: options.isCa ?? false, critical: true }]);
   const signatureOid = issuer ? OID_SHA256_RSA : OID_ECDSA_SHA256;
   cert.siginfo.algorithmOid = OID_SHA256_RSA;
   const tbs = (forge.pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 }).getTBSCertificate(cert);
