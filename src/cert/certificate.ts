@@ -153,6 +153,13 @@ export function parseCertificate(der: Buffer): Certificate {
   } catch (error) {
     throw new CertificateParseError(`not a valid X.509 certificate (${(error as Error).message.split('\n')[0]})`);
   }
+  // A damaged validity field can still decode (e.g. month 13): reject it here, or every later
+  // date comparison and toISOString() would throw inside the rules.
+  const notBefore = new Date(x509.validFrom);
+  const notAfter = new Date(x509.validTo);
+  if (Number.isNaN(notBefore.getTime()) || Number.isNaN(notAfter.getTime())) {
+    throw new CertificateParseError(`validity dates cannot be read (notBefore "${x509.validFrom}", notAfter "${x509.validTo}")`);
+  }
   const fromForge = forgeFields(der);
   const fields = fromForge ?? cryptoFields(x509);
   const details = x509.publicKey.asymmetricKeyDetails ?? {};
@@ -178,8 +185,8 @@ export function parseCertificate(der: Buffer): Certificate {
     issuerKey: foldName(x509.issuer),
     serial: x509.serialNumber.toUpperCase(),
     sha256: x509.fingerprint256,
-    notBefore: new Date(x509.validFrom),
-    notAfter: new Date(x509.validTo),
+    notBefore,
+    notAfter,
     key: { type: keyType === 'RSA-PSS' ? 'RSA-PSS' : keyType, ...(bits !== undefined ? { bits } : {}), ...(curve ? { curve } : {}) },
     signatureAlgorithm,
     signatureHash: signatureHashOf(signatureAlgorithm),

@@ -51,6 +51,15 @@ describe('parseCertificate', () => {
   it('throws a typed error on bytes that are not a certificate', () => {
     expect(() => parseCertificate(Buffer.from('not a certificate'))).toThrow(/not a valid X.509 certificate/);
   });
+
+  it('rejects a certificate whose validity date decodes but is not a date (month 13; found by fuzzing)', () => {
+    const issued = leafFor('cucm-pub.example.com', testPki().intermediateA, { notBefore: new Date('2026-01-02T03:04:05Z') });
+    const bytes = der(issued.certPem);
+    const at = bytes.indexOf(Buffer.from('260102030405Z', 'latin1'));
+    expect(at).toBeGreaterThan(0);
+    bytes.write('13', at + 2, 'latin1');
+    expect(() => parseCertificate(bytes)).toThrow(/validity dates cannot be read \(notBefore "Bad time value"/);
+  });
 });
 
 describe('parseBundle', () => {
