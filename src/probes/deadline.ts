@@ -26,6 +26,32 @@ export function whenAborted(signal: AbortSignal): Promise<void> {
   return aborted;
 }
 
+/**
+ * Calls back once when `signal` aborts; returns a detach function. One 'abort' listener per signal
+ * however many operations wait on it: EventTarget warns past 10 listeners, and a scan runs up to
+ * --concurrency operations at once.
+ */
+const abortWaiters = new WeakMap<AbortSignal, Set<() => void>>();
+
+export function onceAborted(signal: AbortSignal, callback: () => void): () => void {
+  let waiters = abortWaiters.get(signal);
+  if (!waiters) {
+    const set = new Set<() => void>();
+    waiters = set;
+    abortWaiters.set(signal, set);
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const waiter of [...set]) waiter();
+        set.clear();
+      },
+      { once: true },
+    );
+  }
+  waiters.add(callback);
+  return () => waiters.delete(callback);
+}
+
 export interface Deadline {
   /** Aborted with a DeadlinePassed reason after timeoutMs, or with the parent's reason. */
   signal: AbortSignal;
@@ -33,20 +59,24 @@ export interface Deadline {
   release(): void;
 }
 
-export function deadline(timeoutMs: number, parent?: AbortSignal): Deadline {
+/** Abort reasons a probe wants instead of DeadlinePassed / the parent's reason. */
+export interface DeadlineReasons {
+  timeout?: () => unknown;
+  cancelled?: () => unknown;
+}
+
+export function deadline(timeoutMs: number, parent?: AbortSignal, reasons: DeadlineReasons = {}): Deadline {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new DeadlinePassed(timeoutMs)), timeoutMs);
-  let released = false;
-  if (parent) {
-    void whenAborted(parent).then(() => {
-      if (!released) controller.abort(parent.reason);
-    });
-  }
+  const timer = setTimeout(() => controller.abort(reasons.timeout ? reasons.timeout() : new DeadlinePassed(timeoutMs)), timeoutMs);
+  const onParent = (): void => controller.abort(reasons.cancelled ? reasons.cancelled() : parent?.reason);
+  let detach = (): void => {};
+  if (parent?.aborted) onParent();
+  else if (parent) detach = onceAborted(parent, onParent);
   return {
     signal: controller.signal,
     release() {
-      released = true;
       clearTimeout(timer);
+      detach();
     },
   };
 }

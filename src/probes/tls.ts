@@ -1,3 +1,4 @@
+import { deadline, type Deadline } from './deadline.js';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { isIP, Socket } from 'node:net';
 import { Duplex } from 'node:stream';
@@ -124,47 +125,12 @@ function presentedChain(socket: tls.TLSSocket): Certificate[] {
   return chain;
 }
 
-interface Deadline {
-  signal: AbortSignal;
-  dispose(): void;
-}
-
-/**
- * One 'abort' listener per run signal, however many handshakes wait on it: EventTarget warns
- * (MaxListenersExceededWarning) past 10 listeners, and a scan runs up to --concurrency at once.
- */
-const abortWaiters = new WeakMap<AbortSignal, Set<() => void>>();
-
-function onceAborted(signal: AbortSignal, callback: () => void): () => void {
-  let waiters = abortWaiters.get(signal);
-  if (!waiters) {
-    const set = new Set<() => void>();
-    waiters = set;
-    abortWaiters.set(signal, set);
-    signal.addEventListener('abort', () => {
-      for (const waiter of [...set]) waiter();
-      set.clear();
-    }, { once: true });
-  }
-  waiters.add(callback);
-  return () => waiters.delete(callback);
-}
-
-function phaseDeadline(parent: AbortSignal, timeoutMs: number, what: string): Deadline {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new ChainError('timeout', `${what}: nothing within ${timeoutMs} ms`)), timeoutMs);
-  const onParent = (): void => controller.abort(new ChainError('aborted', 'the run was cancelled'));
-  let detach = (): void => {};
-  if (parent.aborted) onParent();
-  else detach = onceAborted(parent, onParent);
-  return {
-    signal: controller.signal,
-    dispose() {
-      clearTimeout(timer);
-      detach();
-    },
-  };
-}
+/** One phase of the exchange (connect or STARTTLS, then the handshake), each within one timeout. */
+const phaseDeadline = (parent: AbortSignal, timeoutMs: number, what: string): Deadline =>
+  deadline(timeoutMs, parent, {
+    timeout: () => new ChainError('timeout', `${what}: nothing within ${timeoutMs} ms`),
+    cancelled: () => new ChainError('aborted', 'the run was cancelled'),
+  });
 
 function connectTcp(host: string, port: number, deadline: Deadline): Promise<Socket> {
   return new Promise((resolve, reject) => {
@@ -301,7 +267,7 @@ export async function fetchPresentedChain(options: FetchOptions): Promise<ChainR
       socket = await connectTcp(options.host, options.port, first);
       if (options.xmppDomain !== undefined) await negotiateStartTls(socket, options.xmppDomain, first);
     } finally {
-      first.dispose();
+      first.release();
     }
     const tlsOptions: tls.ConnectionOptions = { socket: tapped(socket, tap) };
     if (!isIP(options.servername)) tlsOptions.servername = options.servername;
@@ -309,7 +275,7 @@ export async function fetchPresentedChain(options: FetchOptions): Promise<ChainR
     try {
       secure = await handshake(tlsOptions, second);
     } finally {
-      second.dispose();
+      second.release();
     }
     const certificates = presentedChain(secure);
     if (certificates.length === 0) return { ok: false, failure: 'empty', detail: 'the peer presented no certificate', durationMs: elapsed() };
