@@ -1,37 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SntpServer } from '../../../src/lab/ntp.js';
-import { startChrony, type Chrony } from '../../helpers/chrony.js';
 import { findingFor, testCheck } from '../../helpers/check.js';
-import { startSntpResponder, type SntpScript } from '../../helpers/sntp-responder.js';
+import { ntpInventory, realChrony, scriptedResponders } from '../../helpers/ntp-fixtures.js';
 
-const inventory = (servers: string[], policy: Record<string, unknown> = {}): Record<string, unknown> => ({
-  domains: ['example.com'],
-  ntp: { servers },
-  policy,
-});
-
-const servers: SntpServer[] = [];
-async function responder(script: SntpScript): Promise<SntpServer> {
-  const server = await startSntpResponder(script);
-  servers.push(server);
-  return server;
-}
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.stop()));
-});
+const responder = scriptedResponders();
 const offsetServer = (clockOffsetMs: number): Promise<SntpServer> => responder({ kind: 'serve', stratum: 2, clockOffsetMs });
 
 describe('MRA-NTP-003 ntp-offset against chronyd', () => {
-  let chrony: Chrony;
-  beforeAll(async () => {
-    chrony = await startChrony();
-  });
-  afterAll(async () => {
-    await chrony?.stop();
-  });
+  const chrony = realChrony();
 
   it('passes chronyd serving this host’s own clock, with offset, delay and spread as evidence', async () => {
-    const finding = findingFor(await testCheck('MRA-NTP-003', { inventory: inventory([chrony.address]) }), chrony.address);
+    const finding = findingFor(await testCheck('MRA-NTP-003', { inventory: ntpInventory([chrony().address]) }), chrony().address);
     expect(finding.status).toBe('pass');
     expect(finding.messageId).toBe('offsetWithinPolicy');
     expect(Math.abs(finding.evidence.offsetMs as number)).toBeLessThan(1000);
@@ -41,11 +20,11 @@ describe('MRA-NTP-003 ntp-offset against chronyd', () => {
 
   it('fails a server 5 s ahead of chronyd and this host, and only that one', async () => {
     const ahead = await offsetServer(5000);
-    const findings = await testCheck('MRA-NTP-003', { inventory: inventory([chrony.address, ahead.address]) });
+    const findings = await testCheck('MRA-NTP-003', { inventory: ntpInventory([chrony().address, ahead.address]) });
     expect(findingFor(findings, ahead.address).status).toBe('fail');
     expect(findingFor(findings, ahead.address).messageId).toBe('hostOffsetTooLarge');
     // Two servers 5 s apart: neither can be preferred, so chronyd fails on spread.
-    expect(findingFor(findings, chrony.address).messageId).toBe('spreadTooLarge');
+    expect(findingFor(findings, chrony().address).messageId).toBe('spreadTooLarge');
   });
 });
 
@@ -54,7 +33,7 @@ describe('MRA-NTP-003 ntp-offset spread between servers', () => {
     const low = await offsetServer(-700);
     const middle = await offsetServer(0);
     const high = await offsetServer(700);
-    const findings = await testCheck('MRA-NTP-003', { inventory: inventory([low.address, middle.address, high.address]) });
+    const findings = await testCheck('MRA-NTP-003', { inventory: ntpInventory([low.address, middle.address, high.address]) });
     // Spread 1400 ms > 1000 ms; median 0: ±700 ms deviates more than half the limit.
     expect(findingFor(findings, middle.address).status).toBe('pass');
     for (const outlier of [low, high]) {
@@ -72,14 +51,14 @@ describe('MRA-NTP-003 ntp-offset spread between servers', () => {
     const a = await offsetServer(0);
     const b = await offsetServer(100);
     const c = await offsetServer(800);
-    const findings = await testCheck('MRA-NTP-003', { inventory: inventory([a.address, b.address, c.address]) });
+    const findings = await testCheck('MRA-NTP-003', { inventory: ntpInventory([a.address, b.address, c.address]) });
     expect(findings.map((finding) => finding.status)).toEqual(['pass', 'pass', 'pass']);
   });
 
   it('honours policy.maxClockOffsetMs', async () => {
     const server = await offsetServer(300);
     const finding = findingFor(
-      await testCheck('MRA-NTP-003', { inventory: inventory([server.address], { maxClockOffsetMs: 100 }) }),
+      await testCheck('MRA-NTP-003', { inventory: ntpInventory([server.address], { maxClockOffsetMs: 100 }) }),
       server.address,
     );
     expect(finding.status).toBe('fail');
@@ -91,7 +70,7 @@ describe('MRA-NTP-003 ntp-offset spread between servers', () => {
   it('skips a kiss-of-death server (naming MRA-NTP-001) and leaves it out of the spread', async () => {
     const kod = await responder({ kind: 'kiss', code: 'DENY' });
     const good = await offsetServer(0);
-    const findings = await testCheck('MRA-NTP-003', { inventory: inventory([kod.address, good.address]) });
+    const findings = await testCheck('MRA-NTP-003', { inventory: ntpInventory([kod.address, good.address]) });
     expect(findingFor(findings, kod.address).status).toBe('skipped');
     expect(findingFor(findings, kod.address).message).toContain('failed MRA-NTP-001 (kiss-of-death DENY)');
     expect(findingFor(findings, good.address).status).toBe('pass');

@@ -1,45 +1,23 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { SntpServer } from '../../../src/lab/ntp.js';
-import { startChrony, type Chrony } from '../../helpers/chrony.js';
+import { describe, expect, it } from 'vitest';
 import { findingFor, testCheck } from '../../helpers/check.js';
-import { startSntpResponder, type SntpScript } from '../../helpers/sntp-responder.js';
+import { ntpInventory, realChrony, scriptedResponders } from '../../helpers/ntp-fixtures.js';
 
-const inventory = (servers: string[], policy: Record<string, unknown> = {}): Record<string, unknown> => ({
-  domains: ['example.com'],
-  ntp: { servers },
-  policy,
-});
-
-const servers: SntpServer[] = [];
-async function responder(script: SntpScript): Promise<SntpServer> {
-  const server = await startSntpResponder(script);
-  servers.push(server);
-  return server;
-}
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.stop()));
-});
+const responder = scriptedResponders();
 
 describe('MRA-NTP-002 ntp-stratum', () => {
-  let chrony: Chrony;
-  beforeAll(async () => {
-    chrony = await startChrony();
-  });
-  afterAll(async () => {
-    await chrony?.stop();
-  });
+  const chrony = realChrony();
 
   it('passes chronyd at stratum 3 under the default policy (3)', async () => {
-    const finding = findingFor(await testCheck('MRA-NTP-002', { inventory: inventory([chrony.address]) }), chrony.address);
+    const finding = findingFor(await testCheck('MRA-NTP-002', { inventory: ntpInventory([chrony().address]) }), chrony().address);
     expect(finding.status).toBe('pass');
-    expect(finding.message).toBe(`${chrony.address} is at stratum 3 (policy: at most 3).`);
+    expect(finding.message).toBe(`${chrony().address} is at stratum 3 (policy: at most 3).`);
     expect(finding.evidence).toMatchObject({ stratum: 3, maxNtpStratum: 3 });
   });
 
   it('fails chronyd at stratum 3 when the policy allows only 2', async () => {
     const finding = findingFor(
-      await testCheck('MRA-NTP-002', { inventory: inventory([chrony.address], { maxNtpStratum: 2 }) }),
-      chrony.address,
+      await testCheck('MRA-NTP-002', { inventory: ntpInventory([chrony().address], { maxNtpStratum: 2 }) }),
+      chrony().address,
     );
     expect(finding.status).toBe('fail');
     expect(finding.severity).toBe('warning');
@@ -47,11 +25,11 @@ describe('MRA-NTP-002 ntp-stratum', () => {
 
   it('fails a stratum-5 server and passes it when the policy allows 5', async () => {
     const server = await responder({ kind: 'serve', stratum: 5 });
-    const strict = findingFor(await testCheck('MRA-NTP-002', { inventory: inventory([server.address]) }), server.address);
+    const strict = findingFor(await testCheck('MRA-NTP-002', { inventory: ntpInventory([server.address]) }), server.address);
     expect(strict.status).toBe('fail');
     expect(strict.message).toBe(`${server.address} is at stratum 5, above the policy maximum of 3.`);
     const relaxed = findingFor(
-      await testCheck('MRA-NTP-002', { inventory: inventory([server.address], { maxNtpStratum: 5 }) }),
+      await testCheck('MRA-NTP-002', { inventory: ntpInventory([server.address], { maxNtpStratum: 5 }) }),
       server.address,
     );
     expect(relaxed.status).toBe('pass');
@@ -59,7 +37,7 @@ describe('MRA-NTP-002 ntp-stratum', () => {
 
   it('is skipped for a kiss-of-death server, naming MRA-NTP-001', async () => {
     const kod = await responder({ kind: 'kiss', code: 'RSTR' });
-    const finding = findingFor(await testCheck('MRA-NTP-002', { inventory: inventory([kod.address]) }), kod.address);
+    const finding = findingFor(await testCheck('MRA-NTP-002', { inventory: ntpInventory([kod.address]) }), kod.address);
     expect(finding.status).toBe('skipped');
     expect(finding.message).toBe(`Skipped: ${kod.address} failed MRA-NTP-001 (kiss-of-death RSTR); see that finding.`);
   });
@@ -67,7 +45,7 @@ describe('MRA-NTP-002 ntp-stratum', () => {
   it('is skipped for a silent server, naming MRA-NTP-001', async () => {
     const silent = await responder({ kind: 'silent' });
     const finding = findingFor(
-      await testCheck('MRA-NTP-002', { inventory: inventory([silent.address]), timeoutMs: 100 }),
+      await testCheck('MRA-NTP-002', { inventory: ntpInventory([silent.address]), timeoutMs: 100 }),
       silent.address,
     );
     expect(finding.status).toBe('skipped');
