@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHostileHttp, type HostileHttp, type HostileHttpBehaviour } from '../helpers/hostile/http.js';
+import { describe, expect, it } from 'vitest';
+import { hostileHttpPeers } from '../helpers/hostile/http-peers.js';
+import { HOSTILE_HTTP_BEHAVIOURS, type HostileHttp, type HostileHttpBehaviour } from '../helpers/hostile/http.js';
 import { expectNoEngineFallbacks, expectTypedInconclusive, findingsFor, hostileScan, withPeakRss } from './scan.js';
 
 /**
@@ -8,23 +9,7 @@ import { expectNoEngineFallbacks, expectTypedInconclusive, findingsFor, hostileS
  * rule `inconclusive` (snapshot unavailable, from the client's typed error), with the response
  * capped so memory stays bounded, and the rest of the scan still reports.
  */
-const BEHAVIOURS: HostileHttpBehaviour[] = [
-  'drip-body',
-  'drip-headers',
-  'stall',
-  'huge-chunked',
-  'huge-declared',
-  'invalid-xml',
-  'billion-laughs',
-  'wrong-content-type',
-  'empty',
-  'redirect-loop',
-  'reset',
-  'huge-headers',
-  'gzip-bomb',
-  'deep-xml',
-  'unavailable-forever',
-];
+const BEHAVIOURS = HOSTILE_HTTP_BEHAVIOURS;
 
 /**
  * A persistent HTTP 503 is an answer, not a hostile stall: Cisco Tomcat answers 503 for /axl/ when
@@ -33,15 +18,7 @@ const BEHAVIOURS: HostileHttpBehaviour[] = [
 const VERDICTS: Partial<Record<HostileHttpBehaviour, Record<string, 'fail'>>> = { 'unavailable-forever': { 'MRA-CUCM-001': 'fail' } };
 
 const ENV = { HARDENING_AXL_USER: 'axladmin', HARDENING_AXL_PASS: 'Axl-Hostile-Pa55-77' };
-const peers = new Map<HostileHttpBehaviour, HostileHttp>();
-
-beforeAll(async () => {
-  for (const behaviour of BEHAVIOURS) peers.set(behaviour, await startHostileHttp(behaviour, { flavour: 'soap' }));
-});
-
-afterAll(async () => {
-  await Promise.all([...peers.values()].map((peer) => peer.stop()));
-});
+const peers = hostileHttpPeers('soap');
 
 function inventoryFor(peer: HostileHttp): Record<string, unknown> {
   return {

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHostileHttp, type HostileHttp, type HostileHttpBehaviour } from '../helpers/hostile/http.js';
+import { describe, expect, it } from 'vitest';
+import { hostileHttpPeers } from '../helpers/hostile/http-peers.js';
+import { HOSTILE_HTTP_BEHAVIOURS, type HostileHttp } from '../helpers/hostile/http.js';
 import { expectNoEngineFallbacks, expectTypedInconclusive, findingsFor, hostileScan, withPeakRss } from './scan.js';
 
 /**
@@ -7,34 +8,10 @@ import { expectNoEngineFallbacks, expectTypedInconclusive, findingsFor, hostileS
  * the document yields `inconclusive` for that Expressway (from the probe, within the timeout),
  * with the body capped so memory stays bounded; the other Expressway is still judged.
  */
-const BEHAVIOURS: HostileHttpBehaviour[] = [
-  'drip-body',
-  'drip-headers',
-  'stall',
-  'huge-chunked',
-  'huge-declared',
-  'invalid-xml',
-  'billion-laughs',
-  'wrong-content-type',
-  'empty',
-  'redirect-loop',
-  'reset',
-  'huge-headers',
-  'gzip-bomb',
-  'deep-xml',
-  'unavailable-forever',
-];
+const BEHAVIOURS = HOSTILE_HTTP_BEHAVIOURS;
 
 const ENV = { HARDENING_EXP_USER: 'admin', HARDENING_EXP_PASS: 'Expressway-Hostile-Pa55' };
-const peers = new Map<HostileHttpBehaviour, HostileHttp>();
-
-beforeAll(async () => {
-  for (const behaviour of BEHAVIOURS) peers.set(behaviour, await startHostileHttp(behaviour, { flavour: 'Status' }));
-});
-
-afterAll(async () => {
-  await Promise.all([...peers.values()].map((peer) => peer.stop()));
-});
+const peers = hostileHttpPeers('Status');
 
 function inventoryFor(peer: HostileHttp): Record<string, unknown> {
   return {

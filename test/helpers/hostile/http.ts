@@ -196,3 +196,23 @@ export async function startHostileHttp(
     },
   });
 }
+
+/** Every hostile behaviour, in the order the hardening tests run them. */
+export const HOSTILE_HTTP_BEHAVIOURS: readonly HostileHttpBehaviour[] = [
+  'drip-body',
+  'drip-headers',
+  'stall',
+  'huge-chunked',
+  'huge-declared',
+  'invalid-xml',
+  'billion-laughs',
+  'wrong-content-type',
+  'empty',
+  'redirect-loop',
+  'reset',
+  'huge-headers',
+  'gzip-bomb',
+  'deep-xml',
+  'unavailable-forever',
+];
+
