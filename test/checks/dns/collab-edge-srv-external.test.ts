@@ -1,23 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNamed, type NamedInstance } from '../../helpers/bind.js';
+import { describe, expect, it } from 'vitest';
+import { startNamed } from '../../helpers/bind.js';
 import { testCheck } from '../../helpers/check.js';
-import { failingDns, inventory } from './fixture.js';
+import { failingDns, inventory, goodAndFaultyNamed } from './fixture.js';
 
 const NAME = '_collab-edge._tls.example.com';
 
 describe('MRA-DNS-003 collab-edge-srv-external', () => {
-  let good: NamedInstance;
-  let faulty: NamedInstance;
-  beforeAll(async () => {
-    [good, faulty] = await Promise.all([startNamed('external', ['good']), startNamed('external', ['faulty'])]);
-  });
-  afterAll(async () => {
-    await Promise.all([good, faulty].map((named) => named?.stop()));
-  });
+  const named = goodAndFaultyNamed('external');
 
   it('passes when the public view points to Expressway-E on 8443 (real BIND)', async () => {
-    const [finding] = await testCheck('MRA-DNS-003', { inventory: inventory({ external: [good.ipv4] }) });
-    expect(finding).toMatchObject({ status: 'pass', messageId: 'srvValid', target: `${NAME}@${good.ipv4}` });
+    const [finding] = await testCheck('MRA-DNS-003', { inventory: inventory({ external: [named.good.ipv4] }) });
+    expect(finding).toMatchObject({ status: 'pass', messageId: 'srvValid', target: `${NAME}@${named.good.ipv4}` });
     expect(finding?.message).toContain('expe.example.com:8443');
     expect(finding?.evidence.targets).toEqual([
       expect.objectContaining({ target: 'expe.example.com', port: 8443, expectedRole: true, lookup: expect.objectContaining({ addresses: ['203.0.113.30'] }) }),
@@ -25,7 +18,7 @@ describe('MRA-DNS-003 collab-edge-srv-external', () => {
   });
 
   it('fails on a wrong port and a target that is not an Expressway-E', async () => {
-    const [finding] = await testCheck('MRA-DNS-003', { inventory: inventory({ external: [faulty.ipv4] }) });
+    const [finding] = await testCheck('MRA-DNS-003', { inventory: inventory({ external: [named.faulty.ipv4] }) });
     expect(finding).toMatchObject({ status: 'fail', messageId: 'srvInvalid' });
     expect(finding?.message).toContain('expe.example.com is on port 5061, not 8443');
     expect(finding?.message).toContain('expc.example.com is not an Expressway-E of the inventory');

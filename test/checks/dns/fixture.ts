@@ -1,3 +1,5 @@
+import { afterAll, beforeAll } from 'vitest';
+import { startNamed, type NamedInstance } from '../../helpers/bind.js';
 import { createSocket, type Socket } from 'node:dgram';
 import { createDnsProbeFrom, type DnsOutcome, type DnsQueryType, type DnsResult } from '../../../src/probes/dns.js';
 
@@ -42,4 +44,19 @@ export function failingDns(outcome: DnsOutcome, detail?: string) {
       durationMs: 0,
     }),
   );
+}
+
+/**
+ * A real `named` serving the good zones and one serving the faulty ones, for one view, started
+ * before the file's tests and stopped after. Read `.good` / `.faulty` inside the tests.
+ */
+export function goodAndFaultyNamed(view: 'internal' | 'external'): { good: NamedInstance; faulty: NamedInstance } {
+  const pair = {} as { good: NamedInstance; faulty: NamedInstance };
+  beforeAll(async () => {
+    [pair.good, pair.faulty] = await Promise.all([startNamed(view, ['good']), startNamed(view, ['faulty'])]);
+  });
+  afterAll(async () => {
+    await Promise.all([pair.good, pair.faulty].map((named) => named?.stop()));
+  });
+  return pair;
 }

@@ -1,27 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNamed, type NamedInstance } from '../../helpers/bind.js';
+import { describe, expect, it } from 'vitest';
 import { findingFor, testCheck } from '../../helpers/check.js';
-import { failingDns, inventory, NODES } from './fixture.js';
+import { failingDns, inventory, NODES, goodAndFaultyNamed } from './fixture.js';
 
 describe('MRA-DNS-005 reverse-internal', () => {
-  let good: NamedInstance;
-  let faulty: NamedInstance;
-  beforeAll(async () => {
-    [good, faulty] = await Promise.all([startNamed('internal', ['good']), startNamed('internal', ['faulty'])]);
-  });
-  afterAll(async () => {
-    await Promise.all([good, faulty].map((named) => named?.stop()));
-  });
+  const named = goodAndFaultyNamed('internal');
 
   it('passes when every address has a PTR naming the node, confirmed forward (real BIND, IPv4 and IPv6)', async () => {
-    const findings = await testCheck('MRA-DNS-005', { inventory: inventory({ internal: [good.ipv4, good.ipv6] }) });
+    const findings = await testCheck('MRA-DNS-005', { inventory: inventory({ internal: [named.good.ipv4, named.good.ipv6] }) });
     expect(findings.map((finding) => [finding.target, finding.status])).toEqual(NODES.map((node) => [node.fqdn, 'pass']));
     const impSub = findingFor(findings, 'imp-sub.example.com');
     expect(impSub.evidence).toMatchObject({ ip: '2001:db8::20', ptrName: '0.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa' });
   });
 
   it('fails on a missing PTR, a PTR naming another host and a PTR not confirmed forward', async () => {
-    const findings = await testCheck('MRA-DNS-005', { inventory: inventory({ internal: [faulty.ipv4] }) });
+    const findings = await testCheck('MRA-DNS-005', { inventory: inventory({ internal: [named.faulty.ipv4] }) });
     expect(findingFor(findings, 'cucm-pub.example.com').status).toBe('pass');
     expect(findingFor(findings, 'expe.example.com').status).toBe('pass');
     const sub = findingFor(findings, 'cucm-sub1.example.com');
@@ -37,12 +29,12 @@ describe('MRA-DNS-005 reverse-internal', () => {
   });
 
   it('skips a node without an inventory address', async () => {
-    const [finding] = await testCheck('MRA-DNS-005', { inventory: inventory({ internal: [good.ipv4] }, [{ fqdn: 'cucm-pub.example.com', role: 'cucm-publisher' }]) });
+    const [finding] = await testCheck('MRA-DNS-005', { inventory: inventory({ internal: [named.good.ipv4] }, [{ fqdn: 'cucm-pub.example.com', role: 'cucm-publisher' }]) });
     expect(finding).toMatchObject({ status: 'skipped', messageId: 'noAddress', target: 'cucm-pub.example.com' });
   });
 
   it('is skipped for the deployment when there are no nodes', async () => {
-    const [finding] = await testCheck('MRA-DNS-005', { inventory: inventory({ internal: [good.ipv4] }, []) });
+    const [finding] = await testCheck('MRA-DNS-005', { inventory: inventory({ internal: [named.good.ipv4] }, []) });
     expect(finding).toMatchObject({ status: 'skipped', target: 'deployment' });
   });
 

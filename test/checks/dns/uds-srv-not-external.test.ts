@@ -1,35 +1,28 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startNamed, type NamedInstance } from '../../helpers/bind.js';
+import { describe, expect, it } from 'vitest';
+import { startNamed } from '../../helpers/bind.js';
 import { findingFor, testCheck } from '../../helpers/check.js';
-import { failingDns, inventory, silentResolver } from './fixture.js';
+import { failingDns, inventory, silentResolver, goodAndFaultyNamed } from './fixture.js';
 
 const UDS = '_cisco-uds._tcp.example.com';
 const CUPLOGIN = '_cuplogin._tcp.example.com';
 
 describe('MRA-DNS-002 uds-srv-not-external', () => {
-  let good: NamedInstance;
-  let faulty: NamedInstance;
-  beforeAll(async () => {
-    [good, faulty] = await Promise.all([startNamed('external', ['good']), startNamed('external', ['faulty'])]);
-  });
-  afterAll(async () => {
-    await Promise.all([good, faulty].map((named) => named?.stop()));
-  });
+  const named = goodAndFaultyNamed('external');
 
   it('passes on NODATA and NXDOMAIN from the public view (real BIND)', async () => {
-    const findings = await testCheck('MRA-DNS-002', { inventory: inventory({ external: [good.ipv4] }) });
+    const findings = await testCheck('MRA-DNS-002', { inventory: inventory({ external: [named.good.ipv4] }) });
     expect(findings).toHaveLength(2);
-    expect(findingFor(findings, `${UDS}@${good.ipv4}`)).toMatchObject({ status: 'pass', messageId: 'notPublished' });
-    expect(findingFor(findings, `${UDS}@${good.ipv4}`).evidence).toMatchObject({ outcome: 'nodata', rcode: 'NOERROR' });
-    expect(findingFor(findings, `${CUPLOGIN}@${good.ipv4}`).evidence).toMatchObject({ outcome: 'nxdomain', rcode: 'NXDOMAIN' });
+    expect(findingFor(findings, `${UDS}@${named.good.ipv4}`)).toMatchObject({ status: 'pass', messageId: 'notPublished' });
+    expect(findingFor(findings, `${UDS}@${named.good.ipv4}`).evidence).toMatchObject({ outcome: 'nodata', rcode: 'NOERROR' });
+    expect(findingFor(findings, `${CUPLOGIN}@${named.good.ipv4}`).evidence).toMatchObject({ outcome: 'nxdomain', rcode: 'NXDOMAIN' });
   });
 
   it('fails on a leaked _cuplogin record and shows it', async () => {
-    const findings = await testCheck('MRA-DNS-002', { inventory: inventory({ external: [faulty.ipv6] }) });
-    const leak = findingFor(findings, `${CUPLOGIN}@[::1]:${faulty.port}`);
+    const findings = await testCheck('MRA-DNS-002', { inventory: inventory({ external: [named.faulty.ipv6] }) });
+    const leak = findingFor(findings, `${CUPLOGIN}@[::1]:${named.faulty.port}`);
     expect(leak).toMatchObject({ status: 'fail', messageId: 'leaked' });
     expect(leak.message).toContain('_cuplogin._tcp.example.com. 300 IN SRV 10 10 8443 imp-pub.example.com.');
-    expect(findingFor(findings, `${UDS}@[::1]:${faulty.port}`).status).toBe('pass');
+    expect(findingFor(findings, `${UDS}@[::1]:${named.faulty.port}`).status).toBe('pass');
   });
 
   it('fails when the internal view is reachable as an external resolver', async () => {
