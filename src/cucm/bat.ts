@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { InputError, type Problem } from '../inventory/problems.js';
 import { readInputText } from '../inventory/read-input.js';
-import type { CucmSnapshot, Phone, SnapshotSection } from './snapshot.js';
+import { emptySnapshot, type CucmSnapshot, type Phone, type SnapshotSection } from './snapshot.js';
 
 /**
  * BAT "All Details" phone export (Cisco Unified CM Administration > Bulk Administration > Phones >
@@ -181,21 +181,7 @@ const OTHER_SECTIONS: readonly SnapshotSection[] = [
  */
 export function mergeBatPhones(snapshot: CucmSnapshot | undefined, phones: Phone[]): CucmSnapshot {
   if (!snapshot) {
-    return {
-      version: 'unknown',
-      source: 'bat',
-      services: [],
-      phones,
-      securityProfiles: [],
-      devicePools: [],
-      dateTimeGroups: [],
-      regions: [],
-      commonPhoneProfiles: [],
-      userProfiles: [],
-      users: [],
-      ils: { configured: false },
-      absentSections: [...OTHER_SECTIONS],
-    };
+    return emptySnapshot({ source: 'bat', phones, absentSections: [...OTHER_SECTIONS] });
   }
   const ice = new Map(snapshot.phones.flatMap((phone) => (phone.ice ? [[phone.name.toUpperCase(), phone.ice] as const] : [])));
   return {

@@ -128,3 +128,21 @@ export interface EndUser {
   /** IM&P-enabled (homed on IM and Presence) or owner of a Jabber device. */
   jabber: boolean;
 }
+
+/** A snapshot with every section empty, then the given fields (BAT-only snapshots, tests). */
+export function emptySnapshot(fields: Partial<CucmSnapshot> = {}): CucmSnapshot {
+  return {
+    version: 'unknown',
+    services: [],
+    phones: [],
+    securityProfiles: [],
+    devicePools: [],
+    dateTimeGroups: [],
+    regions: [],
+    commonPhoneProfiles: [],
+    userProfiles: [],
+    users: [],
+    ils: { configured: false },
+    ...fields,
+  };
+}

@@ -47,9 +47,9 @@ export interface Lab {
 /** Parts register here; the order is the start order. */
 export const LAB_PARTS: LabPart[] = [dnsLabPart, ntpLabPart, tlsLabPart, axlLabPart, expresswayLabPart];
 
-export async function startLab(parts: readonly LabPart[] = LAB_PARTS): Promise<Lab> {
-  const dir = mkdtempSync(join(tmpdir(), 'mra-preflight-lab-'));
-  const draft: LabDraft = {
+/** The lab's inventory before any part has filled in its servers. */
+export function newLabDraft(): LabDraft {
+  return {
     domains: [LAB_DOMAIN],
     dns: { internal: [], external: [] },
     ntp: { servers: [] },
@@ -61,6 +61,11 @@ export async function startLab(parts: readonly LabPart[] = LAB_PARTS): Promise<L
     policy: {},
     rules: {},
   };
+}
+
+export async function startLab(parts: readonly LabPart[] = LAB_PARTS): Promise<Lab> {
+  const dir = mkdtempSync(join(tmpdir(), 'mra-preflight-lab-'));
+  const draft = newLabDraft();
   const env: Record<string, string> = {};
   const stops: Array<() => Promise<void>> = [];
   const stop = async (): Promise<void> => {

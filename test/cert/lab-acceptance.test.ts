@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CucmSnapshot } from '../../src/cucm/snapshot.js';
+import { emptySnapshot, type CucmSnapshot } from '../../src/cucm/snapshot.js';
 import type { Finding } from '../../src/engine/types.js';
-import type { LabDraft } from '../../src/lab/index.js';
+import { newLabDraft, type LabDraft } from '../../src/lab/index.js';
 import { tlsLabPart } from '../../src/lab/tls.js';
-import { LAB_DOMAIN, LAB_ENCRYPTED_PROFILES, LAB_NODES } from '../../src/lab/topology.js';
+import { LAB_ENCRYPTED_PROFILES } from '../../src/lab/topology.js';
 import { testCheck } from '../helpers/check.js';
 import { tempDir } from '../helpers/pki.js';
 import { join } from 'node:path';
@@ -16,31 +16,13 @@ import { join } from 'node:path';
 describe('demo lab TLS part: every MRA-CERT verdict', () => {
   let stop: (() => Promise<void>) | undefined;
   const dir = tempDir();
-  const draft: LabDraft = {
-    domains: [LAB_DOMAIN],
-    dns: { internal: [], external: [] },
-    ntp: { servers: [] },
-    nodes: LAB_NODES.map((node) => ({ ...node })),
-    certificates: [],
-    trust: [],
-    cucm: { mraDevicePools: ['MRA_DP'], snapshot: 'snapshot.json' },
-    clusters: 1,
-    policy: {},
-    rules: {},
-  };
-  const snapshot: CucmSnapshot = {
+  const draft: LabDraft = newLabDraft();
+  draft.cucm.snapshot = 'snapshot.json';
+  const snapshot: CucmSnapshot = emptySnapshot({
     version: '15.0',
-    services: [],
     phones: LAB_ENCRYPTED_PROFILES.map((profile, i) => ({ name: `SEP00000000000${i}`, model: 'Cisco 8845', protocol: 'SIP', devicePool: 'MRA_DP', securityProfile: profile })),
     securityProfiles: LAB_ENCRYPTED_PROFILES.map((name) => ({ name, phoneType: 'Cisco 8845', protocol: 'SIP', deviceSecurityMode: 'Encrypted', transportType: 'TLS', tftpEncryptedConfig: false })),
-    devicePools: [],
-    dateTimeGroups: [],
-    regions: [],
-    commonPhoneProfiles: [],
-    userProfiles: [],
-    users: [],
-    ils: { configured: false },
-  };
+  });
   const findings = new Map<string, Finding[]>();
   const verdicts = (rule: string): string[] => (findings.get(rule) ?? []).map((finding) => `${finding.target.split(' at ')[0]}=${finding.status}/${finding.severity}`).sort();
 

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CucmSnapshot } from '../../../src/cucm/snapshot.js';
+import { emptySnapshot, type CucmSnapshot } from '../../../src/cucm/snapshot.js';
 import type { CucmSource } from '../../../src/probes/axl.js';
 import { testCheck } from '../../helpers/check.js';
 import { leafFor, testPki } from '../../helpers/pki.js';
@@ -12,9 +12,8 @@ const RULE = 'MRA-CERT-005';
 const profile = (name: string, deviceSecurityMode: string) => ({ name, phoneType: 'Cisco 8845', protocol: 'SIP', deviceSecurityMode, transportType: 'TLS', tftpEncryptedConfig: false });
 const phone = (name: string, devicePool: string, securityProfile: string) => ({ name, model: 'Cisco 8845', protocol: 'SIP', devicePool, securityProfile });
 
-const snapshot: CucmSnapshot = {
+const snapshot: CucmSnapshot = emptySnapshot({
   version: '15.0.1.11900(31)',
-  services: [],
   phones: [
     phone('SEP00AA11BB22CC', 'MRA_DP', 'ip8845-mra.example.com'),
     phone('CSFJDOE', 'MRA_DP', 'csf-mra.example.com'),
@@ -29,14 +28,7 @@ const snapshot: CucmSnapshot = {
     profile('hq-only.example.com', 'Encrypted'),
     profile('Standard SIP Non-Secure Profile', 'Non Secure'),
   ],
-  devicePools: [],
-  dateTimeGroups: [],
-  regions: [],
-  commonPhoneProfiles: [],
-  userProfiles: [],
-  users: [],
-  ils: { configured: false },
-};
+});
 
 const fakeCucm = (result: Awaited<ReturnType<CucmSource['snapshot']>>): CucmSource => ({ snapshot: async () => result });
 
