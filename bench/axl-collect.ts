@@ -34,15 +34,49 @@ function cluster(phones: number): CucmSnapshot {
     services: [{ node: 'cucm-pub.example.com', name: 'Cisco AXL Web Service', activated: true }],
     phones: list,
     securityProfiles: [
-      { name: 'ip8845-mra.example.com', phoneType: 'Cisco 8845', protocol: 'SIP', deviceSecurityMode: 'Encrypted', transportType: 'TLS', tftpEncryptedConfig: false },
-      { name: 'Cisco 7841 - Standard SIP Non-Secure Profile', phoneType: 'Cisco 7841', protocol: 'SIP', deviceSecurityMode: 'Non Secure', transportType: 'TCP+UDP', tftpEncryptedConfig: false },
+      {
+        name: 'ip8845-mra.example.com',
+        phoneType: 'Cisco 8845',
+        protocol: 'SIP',
+        deviceSecurityMode: 'Encrypted',
+        transportType: 'TLS',
+        tftpEncryptedConfig: false,
+      },
+      {
+        name: 'Cisco 7841 - Standard SIP Non-Secure Profile',
+        phoneType: 'Cisco 7841',
+        protocol: 'SIP',
+        deviceSecurityMode: 'Non Secure',
+        transportType: 'TCP+UDP',
+        tftpEncryptedConfig: false,
+      },
     ],
-    devicePools: [{ name: 'MRA_DP', dateTimeGroup: 'CMLocal', region: 'MRA' }, ...Array.from({ length: 20 }, (_, i) => ({ name: `HQ_DP_${i}`, dateTimeGroup: 'CMLocal', region: 'Default' }))],
+    devicePools: [
+      { name: 'MRA_DP', dateTimeGroup: 'CMLocal', region: 'MRA' },
+      ...Array.from({ length: 20 }, (_, i) => ({ name: `HQ_DP_${i}`, dateTimeGroup: 'CMLocal', region: 'Default' })),
+    ],
     dateTimeGroups: [{ name: 'CMLocal', phoneNtpReferences: ['10.1.1.123'] }],
-    regions: [{ name: 'MRA', relations: [{ region: 'Default', videoKbps: 1000 }] }, { name: 'Default', relations: [] }],
+    regions: [
+      { name: 'MRA', relations: [{ region: 'Default', videoKbps: 1000 }] },
+      { name: 'Default', relations: [] },
+    ],
     commonPhoneProfiles: [{ name: 'Standard Common Phone Profile' }],
-    userProfiles: [{ name: 'Standard (Factory Default) User Profile', enableMra: true, mraPolicyDesktop: 'IM & Presence, Voice and Video calls', mraPolicyMobile: 'IM & Presence, Voice and Video calls', allowProvision: false }],
-    users: list.filter((phone) => phone.owner).map((phone) => ({ userid: phone.owner!, userProfile: 'Standard (Factory Default) User Profile', jabber: false })),
+    userProfiles: [
+      {
+        name: 'Standard (Factory Default) User Profile',
+        enableMra: true,
+        mraPolicyDesktop: 'IM & Presence, Voice and Video calls',
+        mraPolicyMobile: 'IM & Presence, Voice and Video calls',
+        allowProvision: false,
+      },
+    ],
+    users: list
+      .filter((phone) => phone.owner)
+      .map((phone) => ({
+        userid: phone.owner!,
+        userProfile: 'Standard (Factory Default) User Profile',
+        jabber: false,
+      })),
     ils: { configured: false },
   };
 }
@@ -50,14 +84,22 @@ function cluster(phones: number): CucmSnapshot {
 async function serve(phones: number): Promise<void> {
   const ca = createCa('bench AXL CA');
   const leaf = issueCertificate({ commonName: '127.0.0.1', sans: ['127.0.0.1'], extendedKeyUsage: ['serverAuth'] }, ca);
-  const server = await startAxlServer({ snapshot: cluster(phones), cert: leaf.certPem + ca.certPem, key: leaf.keyPem, username: USER, password: PASSWORD });
+  const server = await startAxlServer({
+    snapshot: cluster(phones),
+    cert: leaf.certPem + ca.certPem,
+    key: leaf.keyPem,
+    username: USER,
+    password: PASSWORD,
+  });
   process.stdout.write(`${JSON.stringify({ url: server.url, ca: ca.certPem })}\n`);
   process.stdin.resume();
   process.stdin.on('end', () => void server.close().then(() => process.exit(0)));
 }
 
 async function main(phones: number): Promise<void> {
-  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), 'serve', String(phones)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [fileURLToPath(import.meta.url), 'serve', String(phones)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
   const { url, ca } = JSON.parse(line) as { url: string; ca: string };
   const client = new AxlClient({ url, version: '15.0', username: USER, password: PASSWORD, ca, timeoutMs: 30_000 });

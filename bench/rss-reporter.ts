@@ -6,5 +6,6 @@ import { writeFileSync } from 'node:fs';
  */
 const out = process.env.MRA_BENCH_RSS_FILE;
 process.on('exit', () => {
-  if (out) writeFileSync(out, JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS, lifetimeMs: performance.now() }));
+  if (out)
+    writeFileSync(out, JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS, lifetimeMs: performance.now() }));
 });

@@ -146,8 +146,15 @@ async function liveScan(): Promise<LiveFigures> {
     zone.srv['_cisco-uds._tcp.example.com'] = [{ target: 'cucm-pub.example.com', port: 8443 }];
     zone.srv['_collab-edge._tls.example.com'] = [{ target: 'expe.example.com', port: 8443 }];
     const internal = await startCountingResolver(zone);
-    const external = await startCountingResolver({ srv: { '_collab-edge._tls.example.com': zone.srv['_collab-edge._tls.example.com'] }, a: { 'expe.example.com': '203.0.113.30' }, ptr: {} });
-    stops.push(() => internal.stop(), () => external.stop());
+    const external = await startCountingResolver({
+      srv: { '_collab-edge._tls.example.com': zone.srv['_collab-edge._tls.example.com'] },
+      a: { 'expe.example.com': '203.0.113.30' },
+      ptr: {},
+    });
+    stops.push(
+      () => internal.stop(),
+      () => external.stop(),
+    );
     const silentResolver = await startHostileDns('silent');
     stops.push(() => silentResolver.stop());
     draft.dns.internal.push(internal.address, silentResolver.address);
@@ -157,12 +164,21 @@ async function liveScan(): Promise<LiveFigures> {
     // Expressway: a second Expressway-E whose status.xml server accepts and never answers.
     const stalled = await startHostileHttp('stall');
     stops.push(() => stalled.stop());
-    draft.nodes.push({ fqdn: 'expe2.example.com', ip: '203.0.113.31', role: 'expressway-e', status: { url: `${stalled.url}/status.xml`, caFile: stalled.caFile } });
+    draft.nodes.push({
+      fqdn: 'expe2.example.com',
+      ip: '203.0.113.31',
+      role: 'expressway-e',
+      status: { url: `${stalled.url}/status.xml`, caFile: stalled.caFile },
+    });
     silentPeers++;
 
     writeFileSync(lab.inventoryPath, stringify(draft));
     const catalog = loadCatalog();
-    const inventory = normalizeInventory(draft, lab.inventoryPath, new Set(catalog.flatMap((rule) => [rule.id, rule.slug])));
+    const inventory = normalizeInventory(
+      draft,
+      lab.inventoryPath,
+      new Set(catalog.flatMap((rule) => [rule.id, rule.slug])),
+    );
     const env = { ...process.env, ...lab.env };
 
     const scan = async (concurrency: number): Promise<ScanFigures> => {
@@ -180,7 +196,15 @@ async function liveScan(): Promise<LiveFigures> {
       const services: Services = { ...real, dns, close: () => real.close() };
       const receivedBefore = internal.received + external.received;
       const began = performance.now();
-      const report = await runScan({ inventory, catalog, checks: ALL_CHECKS, timeoutMs: SCAN_TIMEOUT_MS, concurrency, env, services });
+      const report = await runScan({
+        inventory,
+        catalog,
+        checks: ALL_CHECKS,
+        timeoutMs: SCAN_TIMEOUT_MS,
+        concurrency,
+        env,
+        services,
+      });
       const wallMs = performance.now() - began;
       await services.close();
       return {
@@ -197,7 +221,9 @@ async function liveScan(): Promise<LiveFigures> {
     const runs = [await scan(32), await scan(64), await scan(128)];
     const first = runs[0]!.report;
     const networkTargets = new Set(
-      first.findings.filter((finding) => ['dns', 'ntp', 'cert', 'exp'].includes(finding.area) && finding.target !== 'deployment').map((finding) => `${finding.area} ${finding.target}`),
+      first.findings
+        .filter((finding) => ['dns', 'ntp', 'cert', 'exp'].includes(finding.area) && finding.target !== 'deployment')
+        .map((finding) => `${finding.area} ${finding.target}`),
     );
     return { networkTargets: networkTargets.size + 1, findings: first.findings.length, silentPeers, runs };
   } finally {
@@ -212,12 +238,25 @@ async function dnsDedup(): Promise<{ requested: number; received: number; unique
   for (const [i, name] of names.entries()) zone.a[name] = `10.9.0.${i + 1}`;
   const resolver = await startCountingResolver(zone);
   try {
-    const inventory = normalizeInventory({ domains: ['example.com'], dns: { internal: [resolver.address] } }, '<embedded>', new Set());
-    const probe = createDnsProbe({ inventory, offline: false, timeoutMs: 2000, limiter: new Limiter(32), signal: new AbortController().signal, env: {} });
+    const inventory = normalizeInventory(
+      { domains: ['example.com'], dns: { internal: [resolver.address] } },
+      '<embedded>',
+      new Set(),
+    );
+    const probe = createDnsProbe({
+      inventory,
+      offline: false,
+      timeoutMs: 2000,
+      limiter: new Limiter(32),
+      signal: new AbortController().signal,
+      env: {},
+    });
     const types: DnsQueryType[] = ['A', 'AAAA'];
     const asks: Array<Promise<unknown>> = [];
     for (let round = 0; round < 25; round++) {
-      for (const name of names) for (const type of types) asks.push(probe.query(resolver.address, round % 2 ? name.toUpperCase() : `${name}.`, type));
+      for (const name of names)
+        for (const type of types)
+          asks.push(probe.query(resolver.address, round % 2 ? name.toUpperCase() : `${name}.`, type));
     }
     await Promise.all(asks);
     await probe.close?.();
@@ -240,21 +279,43 @@ interface LintFigures {
   findings: number;
 }
 
-async function offlineLint(phones: number, nonCompliantEvery: number, formats: readonly string[]): Promise<LintFigures> {
+async function offlineLint(
+  phones: number,
+  nonCompliantEvery: number,
+  formats: readonly string[],
+): Promise<LintFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'mra-preflight-bench-'));
   try {
     const snapshotFile = join(dir, 'snapshot.json');
     const text = JSON.stringify(generateSnapshot(phones, nonCompliantEvery));
     writeFileSync(snapshotFile, text);
     const inventoryFile = join(dir, 'inventory.yaml');
-    writeFileSync(inventoryFile, stringify({ domains: ['example.com'], cucm: { snapshot: 'snapshot.json', mraDevicePools: ['MRA_DP', 'MRA_DP2'] } }));
+    writeFileSync(
+      inventoryFile,
+      stringify({
+        domains: ['example.com'],
+        cucm: { snapshot: 'snapshot.json', mraDevicePools: ['MRA_DP', 'MRA_DP2'] },
+      }),
+    );
     const rssFile = join(dir, 'rss.json');
     const reportFile = join(dir, 'report.json');
     const began = performance.now();
     const exitCode = await new Promise<number | null>((resolve, reject) => {
       const child = spawn(
         process.execPath,
-        ['--import', RSS_REPORTER, CLI, 'check', '-i', inventoryFile, '--offline', '--quiet', '--report', `json=${reportFile}`, ...formats.flatMap((format) => ['--report', `${format}=${join(dir, `report.${format}`)}`])],
+        [
+          '--import',
+          RSS_REPORTER,
+          CLI,
+          'check',
+          '-i',
+          inventoryFile,
+          '--offline',
+          '--quiet',
+          '--report',
+          `json=${reportFile}`,
+          ...formats.flatMap((format) => ['--report', `${format}=${join(dir, `report.${format}`)}`]),
+        ],
         { env: { ...process.env, MRA_BENCH_RSS_FILE: rssFile }, stdio: ['ignore', 'ignore', 'pipe'] },
       );
       let stderr = '';
@@ -268,7 +329,14 @@ async function offlineLint(phones: number, nonCompliantEvery: number, formats: r
     const wallMs = performance.now() - began;
     const { maxRssKb } = JSON.parse(readFileSync(rssFile, 'utf8')) as { maxRssKb: number };
     const report = JSON.parse(readFileSync(reportFile, 'utf8')) as Report;
-    return { phones, snapshotMb: Buffer.byteLength(text) / (1024 * 1024), wallMs, peakRssMb: maxRssKb / 1024, exitCode, findings: report.findings.length };
+    return {
+      phones,
+      snapshotMb: Buffer.byteLength(text) / (1024 * 1024),
+      wallMs,
+      peakRssMb: maxRssKb / 1024,
+      exitCode,
+      findings: report.findings.length,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -293,29 +361,50 @@ function startup(runs: number): { versionMs: number; nodeMs: number } {
 
 async function main(): Promise<void> {
   const out = (line = ''): boolean => process.stdout.write(`${line}\n`);
-  out(`mra-preflight benchmark: Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${mb(totalmem())} MB RAM`);
+  out(
+    `mra-preflight benchmark: Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${mb(totalmem())} MB RAM`,
+  );
   out();
 
   const live = await liveScan();
-  out(`1. Live scan of the lab: ${live.networkTargets} network targets (${live.silentPeers} peers never answer), --timeout ${SCAN_TIMEOUT_MS} ms, ${live.findings} findings`);
+  out(
+    `1. Live scan of the lab: ${live.networkTargets} network targets (${live.silentPeers} peers never answer), --timeout ${SCAN_TIMEOUT_MS} ms, ${live.findings} findings`,
+  );
   for (const run of live.runs) {
-    out(`   --concurrency ${run.concurrency}: ${run.operations} network operations, sum ${ms(run.operationSumMs)}, slowest ${ms(run.slowestOperationMs)}`);
-    out(`     engine wall time ${ms(run.wallMs)}   wall / sum = ${(run.wallMs / run.operationSumMs).toFixed(3)}   wall / slowest = ${(run.wallMs / run.slowestOperationMs).toFixed(2)}  (target <= 1.2 + overhead)`);
+    out(
+      `   --concurrency ${run.concurrency}: ${run.operations} network operations, sum ${ms(run.operationSumMs)}, slowest ${ms(run.slowestOperationMs)}`,
+    );
+    out(
+      `     engine wall time ${ms(run.wallMs)}   wall / sum = ${(run.wallMs / run.operationSumMs).toFixed(3)}   wall / slowest = ${(run.wallMs / run.slowestOperationMs).toFixed(2)}  (target <= 1.2 + overhead)`,
+    );
   }
   out();
 
   const dedup = await dnsDedup();
   out('2. DNS deduplication (counted at the resolver)');
   const dnsRun = live.runs[0]!;
-  out(`   live scan: queries asked by the checks ${dnsRun.dnsAsked}, received by the two answering resolvers ${dnsRun.dnsReceived}` + (dnsRun.dnsAsked > 0 ? `  (sent / asked = ${(dnsRun.dnsReceived / dnsRun.dnsAsked).toFixed(2)})` : '  (no DNS checks implemented yet)'));
-  out(`   probe alone: ${dedup.requested} concurrent queries over ${dedup.unique} distinct (name, type), received ${dedup.received}  (sent / asked = ${(dedup.received / dedup.requested).toFixed(3)})`);
+  out(
+    `   live scan: queries asked by the checks ${dnsRun.dnsAsked}, received by the two answering resolvers ${dnsRun.dnsReceived}` +
+      (dnsRun.dnsAsked > 0
+        ? `  (sent / asked = ${(dnsRun.dnsReceived / dnsRun.dnsAsked).toFixed(2)})`
+        : '  (no DNS checks implemented yet)'),
+  );
+  out(
+    `   probe alone: ${dedup.requested} concurrent queries over ${dedup.unique} distinct (name, type), received ${dedup.received}  (sent / asked = ${(dedup.received / dedup.requested).toFixed(3)})`,
+  );
   out();
 
   const lint = await offlineLint(100_000, 50, ['sarif']);
-  out(`3. Offline lint of a ${lint.phones.toLocaleString('en-US')}-phone snapshot (${lint.snapshotMb.toFixed(1)} MB JSON) by the built CLI, JSON + SARIF reports`);
-  out(`   wall time ${ms(lint.wallMs)} (target < 5000 ms), peak RSS ${lint.peakRssMb.toFixed(0)} MB (target < 500 MB), ${lint.findings} findings, exit ${lint.exitCode}`);
+  out(
+    `3. Offline lint of a ${lint.phones.toLocaleString('en-US')}-phone snapshot (${lint.snapshotMb.toFixed(1)} MB JSON) by the built CLI, JSON + SARIF reports`,
+  );
+  out(
+    `   wall time ${ms(lint.wallMs)} (target < 5000 ms), peak RSS ${lint.peakRssMb.toFixed(0)} MB (target < 500 MB), ${lint.findings} findings, exit ${lint.exitCode}`,
+  );
   const worst = await offlineLint(100_000, 1, ['sarif', 'html', 'junit', 'text']);
-  out(`   worst case, every MRA endpoint non-compliant, all five report formats: wall time ${ms(worst.wallMs)}, peak RSS ${worst.peakRssMb.toFixed(0)} MB, ${worst.findings} findings`);
+  out(
+    `   worst case, every MRA endpoint non-compliant, all five report formats: wall time ${ms(worst.wallMs)}, peak RSS ${worst.peakRssMb.toFixed(0)} MB, ${worst.findings} findings`,
+  );
   out();
 
   const start = startup(21);

@@ -16,7 +16,9 @@ import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const { values } = parseArgs({ options: { report: { type: 'string' }, out: { type: 'string', default: join(root, 'docs') } } });
+const { values } = parseArgs({
+  options: { report: { type: 'string' }, out: { type: 'string', default: join(root, 'docs') } },
+});
 const cli = join(root, 'dist', 'src', 'cli', 'main.js');
 
 async function reportHtml() {
@@ -35,7 +37,13 @@ async function reportHtml() {
 
 const SHOTS = [
   { file: 'report-desktop.png', viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1, maxHeight: 1500 },
-  { file: 'report-phone.png', viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, maxHeight: 1700, isMobile: true },
+  {
+    file: 'report-phone.png',
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    maxHeight: 1700,
+    isMobile: true,
+  },
 ];
 const URL = 'http://report.invalid/report.html';
 
@@ -43,15 +51,29 @@ const html = await reportHtml();
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
   headless: true,
-  args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  args: [
+    '--no-sandbox',
+    '--headless',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
 });
 try {
   mkdirSync(values.out, { recursive: true });
   for (const shot of SHOTS) {
-    const context = await browser.newContext({ viewport: shot.viewport, deviceScaleFactor: shot.deviceScaleFactor, isMobile: shot.isMobile ?? false });
+    const context = await browser.newContext({
+      viewport: shot.viewport,
+      deviceScaleFactor: shot.deviceScaleFactor,
+      isMobile: shot.isMobile ?? false,
+    });
     const page = await context.newPage();
     await page.route('**/*', (route) =>
-      route.request().url() === URL ? route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }) : route.abort(),
+      route.request().url() === URL
+        ? route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html })
+        : route.abort(),
     );
     await page.goto(URL, { waitUntil: 'load' });
     // Open the first finding's evidence so the picture shows what a reader expands.

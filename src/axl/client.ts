@@ -63,17 +63,22 @@ export function axlOptionsFromInventory(
   rest: Omit<AxlClientOptions, 'url' | 'version' | 'username' | 'password' | 'ca' | 'insecure'>,
 ): AxlClientOptions {
   const problems: string[] = [];
-  if (!config.usernameEnv) problems.push('cucm.axl.usernameEnv is not set: name the environment variable that holds the AXL user');
-  if (!config.passwordEnv) problems.push('cucm.axl.passwordEnv is not set: name the environment variable that holds the AXL password');
+  if (!config.usernameEnv)
+    problems.push('cucm.axl.usernameEnv is not set: name the environment variable that holds the AXL user');
+  if (!config.passwordEnv)
+    problems.push('cucm.axl.passwordEnv is not set: name the environment variable that holds the AXL password');
   const username = config.usernameEnv ? env[config.usernameEnv] : undefined;
   const password = config.passwordEnv ? env[config.passwordEnv] : undefined;
-  if (config.usernameEnv && !username) problems.push(`environment variable ${config.usernameEnv} (cucm.axl.usernameEnv) is not set or empty`);
-  if (config.passwordEnv && !password) problems.push(`environment variable ${config.passwordEnv} (cucm.axl.passwordEnv) is not set or empty`);
+  if (config.usernameEnv && !username)
+    problems.push(`environment variable ${config.usernameEnv} (cucm.axl.usernameEnv) is not set or empty`);
+  if (config.passwordEnv && !password)
+    problems.push(`environment variable ${config.passwordEnv} (cucm.axl.passwordEnv) is not set or empty`);
   let url: URL | undefined;
   try {
     url = new URL(config.url);
     if (url.protocol !== 'https:') problems.push(`cucm.axl.url ${config.url}: AXL is served over HTTPS only`);
-    if (url.username || url.password) problems.push('cucm.axl.url must not carry credentials; use usernameEnv/passwordEnv');
+    if (url.username || url.password)
+      problems.push('cucm.axl.url must not carry credentials; use usernameEnv/passwordEnv');
     // CUCM serves AXL at /axl/ and the trailing slash is required (AXL Developer Guide).
     if (url.pathname === '/' || url.pathname === '/axl') url.pathname = '/axl/';
   } catch {
@@ -83,9 +88,12 @@ export function axlOptionsFromInventory(
   if (config.caFile) {
     try {
       ca = readFileSync(config.caFile, 'utf8');
-      if (!ca.includes('-----BEGIN CERTIFICATE-----')) problems.push(`cucm.axl.caFile ${config.caFile} holds no PEM certificate`);
+      if (!ca.includes('-----BEGIN CERTIFICATE-----'))
+        problems.push(`cucm.axl.caFile ${config.caFile} holds no PEM certificate`);
     } catch (error) {
-      problems.push(`cucm.axl.caFile ${config.caFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      problems.push(
+        `cucm.axl.caFile ${config.caFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
     }
   }
   if (problems.length > 0) throw new AxlError('config', redact(problems.join('\n'), password ? [password] : []));
@@ -93,7 +101,11 @@ export function axlOptionsFromInventory(
     ...rest,
     url: url!.href,
     // "15" and "15.0" name the same schema; AXL spells it with the minor number.
-    version: config.version ? (/^\d+$/.test(config.version) ? `${config.version}.0` : config.version) : DEFAULT_AXL_VERSION,
+    version: config.version
+      ? /^\d+$/.test(config.version)
+        ? `${config.version}.0`
+        : config.version
+      : DEFAULT_AXL_VERSION,
     username: username!,
     password: password!,
     ...(ca ? { ca } : {}),
@@ -172,7 +184,9 @@ export class AxlClient {
     // The AXL ceiling first, the run's limiter inside it: queued AXL requests must not sit on
     // run-wide places that DNS, NTP and TLS probes are waiting for.
     const runLimiter = this.options.runLimiter;
-    return this.inFlight.run(() => (runLimiter ? runLimiter.run(() => this.exchange(operation, envelope)) : this.exchange(operation, envelope)));
+    return this.inFlight.run(() =>
+      runLimiter ? runLimiter.run(() => this.exchange(operation, envelope)) : this.exchange(operation, envelope),
+    );
   }
 
   private async exchange(operation: string, envelope: string): Promise<AxlResponse> {
@@ -192,7 +206,9 @@ export class AxlClient {
           accept: 'text/xml',
           soapaction: `"CUCM:DB ver=${this.version} ${operation}"`,
           authorization: this.authorization,
-          ...(this.session.size > 0 ? { cookie: [...this.session].map(([name, value]) => `${name}=${value}`).join('; ') } : {}),
+          ...(this.session.size > 0
+            ? { cookie: [...this.session].map(([name, value]) => `${name}=${value}`).join('; ') }
+            : {}),
         },
         body: envelope,
       });
@@ -216,7 +232,10 @@ export class AxlClient {
     }
   }
 
-  private async readCapped(body: AsyncIterable<Buffer> & { destroy(error?: Error): unknown }, operation: string): Promise<string> {
+  private async readCapped(
+    body: AsyncIterable<Buffer> & { destroy(error?: Error): unknown },
+    operation: string,
+  ): Promise<string> {
     const cap = this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     const chunks: Buffer[] = [];
     let size = 0;
@@ -224,7 +243,11 @@ export class AxlClient {
       size += chunk.length;
       if (size > cap) {
         body.destroy();
-        throw this.fail('malformed', `AXL ${operation} at ${this.url}: the response exceeds ${cap} bytes; refused (real CUCM caps responses at 8 MB)`, { operation });
+        throw this.fail(
+          'malformed',
+          `AXL ${operation} at ${this.url}: the response exceeds ${cap} bytes; refused (real CUCM caps responses at 8 MB)`,
+          { operation },
+        );
       }
       chunks.push(chunk);
     }
@@ -237,11 +260,18 @@ export class AxlClient {
     const code = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code ?? '';
     const detail = (error as Error).message?.split('\n')[0] ?? String(error);
     if (timedOut || /TIMEOUT/.test(code)) {
-      return this.fail('timeout', `${where}: no complete answer within ${this.options.timeoutMs} ms (timeout)`, { operation, ...(status ? { status } : {}) });
+      return this.fail('timeout', `${where}: no complete answer within ${this.options.timeoutMs} ms (timeout)`, {
+        operation,
+        ...(status ? { status } : {}),
+      });
     }
     if (this.options.signal?.aborted) return this.fail('timeout', `${where}: cancelled`, { operation });
-    if (code === 'ECONNREFUSED') return this.fail('refused', `${where}: connection refused (is the host right and port 8443 open?)`, { operation });
-    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return this.fail('network', `${where}: the host name does not resolve (${code})`, { operation });
+    if (code === 'ECONNREFUSED')
+      return this.fail('refused', `${where}: connection refused (is the host right and port 8443 open?)`, {
+        operation,
+      });
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+      return this.fail('network', `${where}: the host name does not resolve (${code})`, { operation });
     if (/CERT|SELF_SIGNED|UNABLE_TO_|ALTNAME|ERR_TLS|SSL/i.test(code) || /certificate/i.test(detail)) {
       return this.fail(
         'tls',
@@ -256,23 +286,49 @@ export class AxlClient {
   private interpret(operation: string, status: number, raw: string): { body: XmlNode } {
     const where = `AXL ${operation} at ${this.url}`;
     if (status === 401) {
-      return this.throwing('unauthorized', `${where}: HTTP 401 Unauthorized: CUCM refused the AXL user name or password (check the environment variables named by cucm.axl.usernameEnv/passwordEnv)`, status, operation);
+      return this.throwing(
+        'unauthorized',
+        `${where}: HTTP 401 Unauthorized: CUCM refused the AXL user name or password (check the environment variables named by cucm.axl.usernameEnv/passwordEnv)`,
+        status,
+        operation,
+      );
     }
     if (status === 403) {
-      return this.throwing('forbidden', `${where}: HTTP 403 Forbidden: the AXL user lacks the "Standard AXL API Access" role (Cisco Unified CM Administration > User Management > User Settings > Access Control Group)`, status, operation);
+      return this.throwing(
+        'forbidden',
+        `${where}: HTTP 403 Forbidden: the AXL user lacks the "Standard AXL API Access" role (Cisco Unified CM Administration > User Management > User Settings > Access Control Group)`,
+        status,
+        operation,
+      );
     }
     if (status === 404) {
-      return this.throwing('not-activated', `${where}: HTTP 404 Not Found: the Cisco AXL Web Service is not activated on this node (Cisco Unified Serviceability > Tools > Service Activation), or the URL is not the publisher's https://<host>:8443/axl/`, status, operation);
+      return this.throwing(
+        'not-activated',
+        `${where}: HTTP 404 Not Found: the Cisco AXL Web Service is not activated on this node (Cisco Unified Serviceability > Tools > Service Activation), or the URL is not the publisher's https://<host>:8443/axl/`,
+        status,
+        operation,
+      );
     }
     if (status === 503) {
-      return this.throwing('unavailable', `${where}: HTTP 503 Service Unavailable: the Cisco AXL Web Service is not running or is throttling requests`, status, operation);
+      return this.throwing(
+        'unavailable',
+        `${where}: HTTP 503 Service Unavailable: the Cisco AXL Web Service is not running or is throttling requests`,
+        status,
+        operation,
+      );
     }
     let body: ReturnType<typeof parseSoapBody>;
     try {
       body = parseSoapBody(raw);
     } catch (error) {
       const reason = error instanceof XmlShapeError ? error.message : String(error);
-      if (status !== 200 && status !== 500) return this.throwing('http', `${where}: HTTP ${status} with a body that is not AXL (${reason})`, status, operation);
+      if (status !== 200 && status !== 500)
+        return this.throwing(
+          'http',
+          `${where}: HTTP ${status} with a body that is not AXL (${reason})`,
+          status,
+          operation,
+        );
       return this.throwing('malformed', `${where}: HTTP ${status}, but ${reason}`, status, operation);
     }
     const fault = child(body, 'Fault');
@@ -298,12 +354,21 @@ export class AxlClient {
           ...(suggested ? { suggestedRows: Number(suggested) } : {}),
         });
       }
-      throw this.fail('fault', `${where}: AXL fault (axlcode ${detail.axlcode ?? 'none'}): ${said}`, { status, operation, fault: detail });
+      throw this.fail('fault', `${where}: AXL fault (axlcode ${detail.axlcode ?? 'none'}): ${said}`, {
+        status,
+        operation,
+        fault: detail,
+      });
     }
     if (status !== 200) return this.throwing('http', `${where}: unexpected HTTP ${status}`, status, operation);
     const response = child(body, `${operation}Response`);
     if (response === undefined) {
-      return this.throwing('malformed', `${where}: the SOAP body holds no ${operation}Response element`, status, operation);
+      return this.throwing(
+        'malformed',
+        `${where}: the SOAP body holds no ${operation}Response element`,
+        status,
+        operation,
+      );
     }
     return { body: response };
   }

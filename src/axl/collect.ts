@@ -19,8 +19,23 @@ import { child, children, escapeXml, text, type XmlNode } from './xml.js';
  * What `collect` asks AXL for, and nothing more: `returnedTags` name only the fields the snapshot
  * keeps, so a 50,000-phone page stays far below CUCM's 8 MB response ceiling.
  */
-export const PHONE_TAGS = ['name', 'product', 'protocol', 'devicePoolName', 'securityProfileName', 'commonPhoneConfigName', 'ownerUserName'] as const;
-export const SECURITY_PROFILE_TAGS = ['name', 'phoneType', 'protocol', 'deviceSecurityMode', 'transportType', 'tftpEncryptedConfig'] as const;
+export const PHONE_TAGS = [
+  'name',
+  'product',
+  'protocol',
+  'devicePoolName',
+  'securityProfileName',
+  'commonPhoneConfigName',
+  'ownerUserName',
+] as const;
+export const SECURITY_PROFILE_TAGS = [
+  'name',
+  'phoneType',
+  'protocol',
+  'deviceSecurityMode',
+  'transportType',
+  'tftpEncryptedConfig',
+] as const;
 export const DEVICE_POOL_TAGS = ['name', 'dateTimeSettingName', 'regionName'] as const;
 export const USER_TAGS = ['userid', 'imAndPresenceEnable'] as const;
 
@@ -53,13 +68,21 @@ export interface CollectOptions {
   onRepage?: PagingOptions['onRepage'];
 }
 
-const bool = (value: string | undefined): boolean => value !== undefined && /^(t|true|1|enabled|yes)$/i.test(value.trim());
+const bool = (value: string | undefined): boolean =>
+  value !== undefined && /^(t|true|1|enabled|yes)$/i.test(value.trim());
 
 /** CUCM's version as getCCMVersion reports it; this is also the authenticated liveness check. */
-export async function getCcmVersion(client: AxlClient): Promise<{ version: string; status: number; durationMs: number }> {
+export async function getCcmVersion(
+  client: AxlClient,
+): Promise<{ version: string; status: number; durationMs: number }> {
   const response = await client.call('getCCMVersion', '<processNodeName></processNodeName>');
   const version = text(child(child(response.body, 'return'), 'componentVersion'), 'version');
-  if (!version) throw client.fail('malformed', `AXL getCCMVersion at ${client.url}: the answer has no return/componentVersion/version`, { operation: 'getCCMVersion' });
+  if (!version)
+    throw client.fail(
+      'malformed',
+      `AXL getCCMVersion at ${client.url}: the answer has no return/componentVersion/version`,
+      { operation: 'getCCMVersion' },
+    );
   return { version, status: response.status, durationMs: response.durationMs };
 }
 
@@ -71,7 +94,12 @@ export async function listAll<T = XmlNode>(
   client: AxlClient,
   entity: string,
   returnedTags: readonly string[],
-  options: { searchCriteria?: Record<string, string>; pageSize?: number; onRepage?: PagingOptions['onRepage']; map?: (row: XmlNode) => T } = {},
+  options: {
+    searchCriteria?: Record<string, string>;
+    pageSize?: number;
+    onRepage?: PagingOptions['onRepage'];
+    map?: (row: XmlNode) => T;
+  } = {},
 ): Promise<T[]> {
   const map = options.map ?? ((row: XmlNode) => row as unknown as T);
   const operation = `list${entity[0]!.toUpperCase()}${entity.slice(1)}`;
@@ -87,19 +115,34 @@ export async function listAll<T = XmlNode>(
       );
       return children(child(response.body, 'return'), entity).map(map);
     },
-    { pageSize: options.pageSize ?? 2000, label: `AXL ${operation} at ${client.url}`, ...(options.onRepage ? { onRepage: options.onRepage } : {}) },
+    {
+      pageSize: options.pageSize ?? 2000,
+      label: `AXL ${operation} at ${client.url}`,
+      ...(options.onRepage ? { onRepage: options.onRepage } : {}),
+    },
   );
 }
 
 /** executeSQLQuery, paged with Informix `SELECT SKIP n FIRST m`. */
-export async function sqlAll(client: AxlClient, sql: string, options: { pageSize?: number; onRepage?: PagingOptions['onRepage'] } = {}): Promise<XmlNode[]> {
+export async function sqlAll(
+  client: AxlClient,
+  sql: string,
+  options: { pageSize?: number; onRepage?: PagingOptions['onRepage'] } = {},
+): Promise<XmlNode[]> {
   const body = sql.replace(/^\s*select\s+/i, '');
   return fetchAllPages(
     async (skip, first) => {
-      const response = await client.call('executeSQLQuery', `<sql>${escapeXml(`select skip ${skip} first ${first} ${body}`)}</sql>`);
+      const response = await client.call(
+        'executeSQLQuery',
+        `<sql>${escapeXml(`select skip ${skip} first ${first} ${body}`)}</sql>`,
+      );
       return children(child(response.body, 'return'), 'row');
     },
-    { pageSize: options.pageSize ?? 5000, label: `AXL executeSQLQuery at ${client.url}`, ...(options.onRepage ? { onRepage: options.onRepage } : {}) },
+    {
+      pageSize: options.pageSize ?? 5000,
+      label: `AXL executeSQLQuery at ${client.url}`,
+      ...(options.onRepage ? { onRepage: options.onRepage } : {}),
+    },
   );
 }
 
@@ -119,7 +162,8 @@ function iceFrom(vendorConfig: XmlNode | undefined): IceSettings | undefined {
   const e = ICE_VENDOR_ELEMENTS;
   const enabled = text(vendorConfig, e.enabled);
   if (enabled === undefined) return undefined;
-  const optional = (key: keyof IceSettings, value: string | undefined): Partial<IceSettings> => (value === undefined ? {} : { [key]: value });
+  const optional = (key: keyof IceSettings, value: string | undefined): Partial<IceSettings> =>
+    value === undefined ? {} : { [key]: value };
   const reflexive = text(vendorConfig, e.serverReflexiveAddress);
   const password = text(vendorConfig, e.turnPassword);
   return {
@@ -174,7 +218,12 @@ export async function collectSnapshot(client: AxlClient, options: CollectOptions
   });
   progress('phones', phones.length);
 
-  const securityProfiles: SecurityProfile[] = (await listAll(client, 'phoneSecurityProfile', SECURITY_PROFILE_TAGS, { ...paging, ...(pageSize ? { pageSize } : {}) })).map((row) => ({
+  const securityProfiles: SecurityProfile[] = (
+    await listAll(client, 'phoneSecurityProfile', SECURITY_PROFILE_TAGS, {
+      ...paging,
+      ...(pageSize ? { pageSize } : {}),
+    })
+  ).map((row) => ({
     name: requireName(row, 'name', 'phone security profile', client),
     phoneType: text(row, 'phoneType') ?? '',
     protocol: text(row, 'protocol') ?? '',
@@ -184,19 +233,30 @@ export async function collectSnapshot(client: AxlClient, options: CollectOptions
   }));
   progress('securityProfiles', securityProfiles.length);
 
-  const devicePools: DevicePool[] = (await listAll(client, 'devicePool', DEVICE_POOL_TAGS, { ...paging, ...(pageSize ? { pageSize } : {}) })).map((row) => {
+  const devicePools: DevicePool[] = (
+    await listAll(client, 'devicePool', DEVICE_POOL_TAGS, { ...paging, ...(pageSize ? { pageSize } : {}) })
+  ).map((row) => {
     const dateTimeGroup = text(row, 'dateTimeSettingName');
     const region = text(row, 'regionName');
-    return { name: requireName(row, 'name', 'device pool', client), ...(dateTimeGroup ? { dateTimeGroup } : {}), ...(region ? { region } : {}) };
+    return {
+      name: requireName(row, 'name', 'device pool', client),
+      ...(dateTimeGroup ? { dateTimeGroup } : {}),
+      ...(region ? { region } : {}),
+    };
   });
   progress('devicePools', devicePools.length);
 
-  const groupNames = (await listAll(client, 'dateTimeGroup', ['name'], { ...paging, ...(pageSize ? { pageSize } : {}) })).map((row) => requireName(row, 'name', 'date/time group', client));
+  const groupNames = (
+    await listAll(client, 'dateTimeGroup', ['name'], { ...paging, ...(pageSize ? { pageSize } : {}) })
+  ).map((row) => requireName(row, 'name', 'date/time group', client));
   const dateTimeGroups: DateTimeGroup[] = await Promise.all(
     groupNames.map(async (name) => {
       const group = await getOne(client, 'dateTimeGroup', name);
       const references = children(child(group, 'phoneNtpReferences'), 'selectedPhoneNtpReference')
-        .map((reference) => ({ name: text(reference, 'phoneNtpName'), order: Number(text(reference, 'selectionOrder') ?? 0) }))
+        .map((reference) => ({
+          name: text(reference, 'phoneNtpName'),
+          order: Number(text(reference, 'selectionOrder') ?? 0),
+        }))
         .filter((reference): reference is { name: string; order: number } => reference.name !== undefined)
         .sort((a, b) => a.order - b.order);
       return { name, phoneNtpReferences: references.map((reference) => reference.name) };
@@ -204,7 +264,9 @@ export async function collectSnapshot(client: AxlClient, options: CollectOptions
   );
   progress('dateTimeGroups', dateTimeGroups.length);
 
-  const regionNames = (await listAll(client, 'region', ['name'], { ...paging, ...(pageSize ? { pageSize } : {}) })).map((row) => requireName(row, 'name', 'region', client));
+  const regionNames = (await listAll(client, 'region', ['name'], { ...paging, ...(pageSize ? { pageSize } : {}) })).map(
+    (row) => requireName(row, 'name', 'region', client),
+  );
   const regions: Region[] = await Promise.all(
     regionNames.map(async (name) => {
       const region = await getOne(client, 'region', name);
@@ -218,7 +280,9 @@ export async function collectSnapshot(client: AxlClient, options: CollectOptions
   );
   progress('regions', regions.length);
 
-  const cppNames = (await listAll(client, 'commonPhoneConfig', ['name'], { ...paging, ...(pageSize ? { pageSize } : {}) })).map((row) => requireName(row, 'name', 'common phone profile', client));
+  const cppNames = (
+    await listAll(client, 'commonPhoneConfig', ['name'], { ...paging, ...(pageSize ? { pageSize } : {}) })
+  ).map((row) => requireName(row, 'name', 'common phone profile', client));
   const commonPhoneProfiles: CommonPhoneProfile[] = await Promise.all(
     cppNames.map(async (name) => {
       const profile = await getOne(client, 'commonPhoneConfig', name);
@@ -228,7 +292,9 @@ export async function collectSnapshot(client: AxlClient, options: CollectOptions
   );
   progress('commonPhoneProfiles', commonPhoneProfiles.length);
 
-  const profileNames = (await listAll(client, 'userProfileProvision', ['name'], { ...paging, ...(pageSize ? { pageSize } : {}) })).map((row) => requireName(row, 'name', 'user profile', client));
+  const profileNames = (
+    await listAll(client, 'userProfileProvision', ['name'], { ...paging, ...(pageSize ? { pageSize } : {}) })
+  ).map((row) => requireName(row, 'name', 'user profile', client));
   const userProfiles: UserProfile[] = await Promise.all(
     profileNames.map(async (name) => {
       const profile = await getOne(client, 'userProfileProvision', name);

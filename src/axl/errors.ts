@@ -30,7 +30,13 @@ export class AxlError extends Error {
   constructor(
     readonly kind: AxlFailureKind,
     message: string,
-    readonly details: { status?: number; operation?: string; fault?: AxlFaultDetail; totalRows?: number; suggestedRows?: number } = {},
+    readonly details: {
+      status?: number;
+      operation?: string;
+      fault?: AxlFaultDetail;
+      totalRows?: number;
+      suggestedRows?: number;
+    } = {},
   ) {
     super(message);
   }

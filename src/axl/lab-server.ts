@@ -99,12 +99,29 @@ function tables(snapshot: CucmSnapshot): Record<string, { item: string; key: str
     listDevicePool: {
       item: 'devicePool',
       key: 'name',
-      rows: () => snapshot.devicePools.map((pool) => ({ name: pool.name, dateTimeSettingName: pool.dateTimeGroup, regionName: pool.region })),
+      rows: () =>
+        snapshot.devicePools.map((pool) => ({
+          name: pool.name,
+          dateTimeSettingName: pool.dateTimeGroup,
+          regionName: pool.region,
+        })),
     },
-    listDateTimeGroup: { item: 'dateTimeGroup', key: 'name', rows: () => snapshot.dateTimeGroups.map((group) => ({ name: group.name, timeZone: 'Etc/GMT' })) },
+    listDateTimeGroup: {
+      item: 'dateTimeGroup',
+      key: 'name',
+      rows: () => snapshot.dateTimeGroups.map((group) => ({ name: group.name, timeZone: 'Etc/GMT' })),
+    },
     listRegion: { item: 'region', key: 'name', rows: () => snapshot.regions.map((region) => ({ name: region.name })) },
-    listCommonPhoneConfig: { item: 'commonPhoneConfig', key: 'name', rows: () => snapshot.commonPhoneProfiles.map((profile) => ({ name: profile.name })) },
-    listUserProfileProvision: { item: 'userProfileProvision', key: 'name', rows: () => snapshot.userProfiles.map((profile) => ({ name: profile.name })) },
+    listCommonPhoneConfig: {
+      item: 'commonPhoneConfig',
+      key: 'name',
+      rows: () => snapshot.commonPhoneProfiles.map((profile) => ({ name: profile.name })),
+    },
+    listUserProfileProvision: {
+      item: 'userProfileProvision',
+      key: 'name',
+      rows: () => snapshot.userProfiles.map((profile) => ({ name: profile.name })),
+    },
     listUser: {
       item: 'user',
       key: 'userid',
@@ -125,7 +142,13 @@ function element(name: string, value: string | undefined): string {
 /** `%` is AXL's wildcard in searchCriteria, as in SQL LIKE. */
 function likeMatcher(pattern: string | undefined): (value: string | undefined) => boolean {
   if (pattern === undefined || pattern === '%') return () => true;
-  const regex = new RegExp(`^${pattern.split('%').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
+  const regex = new RegExp(
+    `^${pattern
+      .split('%')
+      .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+    'i',
+  );
   return (value) => value !== undefined && regex.test(value);
 }
 
@@ -137,7 +160,12 @@ function envelope(version: string, operation: string, inner: string): string {
   );
 }
 
-export function faultEnvelope(operation: string, axlcode: string | number, message: string, faultcode = 'soapenv:Server'): string {
+export function faultEnvelope(
+  operation: string,
+  axlcode: string | number,
+  message: string,
+  faultcode = 'soapenv:Server',
+): string {
   return (
     `<?xml version='1.0' encoding='UTF-8'?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>` +
     `<soapenv:Fault><faultcode>${escapeXml(faultcode)}</faultcode><faultstring>${escapeXml(message)}</faultstring>` +
@@ -159,7 +187,8 @@ class Fault extends Error {
 function iceVendorConfig(ice: IceSettings | undefined): string {
   if (!ice) return '';
   const e = ICE_VENDOR_ELEMENTS;
-  const onOff = (value: boolean | undefined): string | undefined => (value === undefined ? undefined : value ? 'Enabled' : 'Disabled');
+  const onOff = (value: boolean | undefined): string | undefined =>
+    value === undefined ? undefined : value ? 'Enabled' : 'Disabled';
   const parts: Array<[string, string | undefined]> = [
     [e.enabled, onOff(ice.enabled)],
     [e.defaultCandidateType, ice.defaultCandidateType],
@@ -170,7 +199,10 @@ function iceVendorConfig(ice: IceSettings | undefined): string {
     [e.turnUsername, ice.turnUsername],
     [e.turnPassword, ice.turnPasswordSet ? 'lab-turn-secret' : undefined],
   ];
-  return parts.filter(([, value]) => value !== undefined).map(([name, value]) => element(name, value)).join('');
+  return parts
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value]) => element(name, value))
+    .join('');
 }
 
 export async function startAxlServer(options: AxlServerOptions): Promise<AxlServer> {
@@ -186,16 +218,25 @@ export async function startAxlServer(options: AxlServerOptions): Promise<AxlServ
   let inFlight = 0;
   const state = { maxInFlight: 0 };
 
-  const listResponse = (version: string, operation: string, request: AxlServerRequest, criteria: XmlNode | undefined): string => {
+  const listResponse = (
+    version: string,
+    operation: string,
+    request: AxlServerRequest,
+    criteria: XmlNode | undefined,
+  ): string => {
     const table = lists[operation]!;
     const match = likeMatcher(text(criteria, table.key));
     const all = table.rows().filter((row) => match(row[table.key]));
     const skip = request.skip ?? 0;
     const page = request.first !== undefined ? all.slice(skip, skip + request.first) : all.slice(skip);
-    const tags = request.returnedTags && request.returnedTags.length > 0 ? request.returnedTags : Object.keys(all[0] ?? {});
+    const tags =
+      request.returnedTags && request.returnedTags.length > 0 ? request.returnedTags : Object.keys(all[0] ?? {});
     const kind = Object.keys(lists).indexOf(operation) + 1;
     const inner = page
-      .map((row, index) => `<${table.item} uuid="${uuid(skip + index, kind)}">${tags.map((tag) => element(tag, row[tag])).join('')}</${table.item}>`)
+      .map(
+        (row, index) =>
+          `<${table.item} uuid="${uuid(skip + index, kind)}">${tags.map((tag) => element(tag, row[tag])).join('')}</${table.item}>`,
+      )
       .join('');
     return sized(version, operation, inner, page.length, all.length);
   };
@@ -205,7 +246,10 @@ export async function startAxlServer(options: AxlServerOptions): Promise<AxlServ
     const size = Buffer.byteLength(body);
     if (size > maxBytes && rows > 1) {
       const suggested = Math.max(1, Math.floor((rows * maxBytes) / size));
-      throw new Fault(-1, `Query request too large. Total rows matched: ${total} rows. Suggestive Row Fetch: less than ${suggested} rows`);
+      throw new Fault(
+        -1,
+        `Query request too large. Total rows matched: ${total} rows. Suggestive Row Fetch: less than ${suggested} rows`,
+      );
     }
     return body;
   };
@@ -216,14 +260,27 @@ export async function startAxlServer(options: AxlServerOptions): Promise<AxlServ
     const first = paging ? Number(paging[2]) : Number.POSITIVE_INFINITY;
     let rows: Row[];
     if (/\bprocessnodeservice\b/i.test(sql)) {
-      rows = snapshot.services.map((service) => ({ node: service.node, service: service.name, activated: service.activated ? 't' : 'f' }));
+      rows = snapshot.services.map((service) => ({
+        node: service.node,
+        service: service.name,
+        activated: service.activated ? 't' : 'f',
+      }));
     } else if (/\bucuserprofile\b/i.test(sql)) {
-      rows = snapshot.users.filter((user) => user.userProfile).map((user) => ({ userid: user.userid, userprofile: user.userProfile }));
+      rows = snapshot.users
+        .filter((user) => user.userProfile)
+        .map((user) => ({ userid: user.userid, userprofile: user.userProfile }));
     } else {
       throw new Fault(-201, 'A syntax error has occurred.');
     }
     const page = rows.slice(skip, skip + first);
-    const inner = page.map((row) => `<row>${Object.entries(row).map(([name, value]) => element(name, value)).join('')}</row>`).join('');
+    const inner = page
+      .map(
+        (row) =>
+          `<row>${Object.entries(row)
+            .map(([name, value]) => element(name, value))
+            .join('')}</row>`,
+      )
+      .join('');
     return sized(version, 'executeSQLQuery', inner, page.length, rows.length);
   };
 
@@ -233,22 +290,42 @@ export async function startAxlServer(options: AxlServerOptions): Promise<AxlServ
     };
     switch (operation) {
       case 'getDateTimeGroup': {
-        const group = snapshot.dateTimeGroups.find((candidate) => candidate.name === name) ?? notFound('Date/Time Group');
+        const group =
+          snapshot.dateTimeGroups.find((candidate) => candidate.name === name) ?? notFound('Date/Time Group');
         const refs = group.phoneNtpReferences
-          .map((ref, index) => `<selectedPhoneNtpReference>${element('phoneNtpName', ref)}${element('selectionOrder', String(index + 1))}</selectedPhoneNtpReference>`)
+          .map(
+            (ref, index) =>
+              `<selectedPhoneNtpReference>${element('phoneNtpName', ref)}${element('selectionOrder', String(index + 1))}</selectedPhoneNtpReference>`,
+          )
           .join('');
-        return envelope(version, operation, `<dateTimeGroup uuid="${uuid(0, 90)}">${element('name', group.name)}${element('timeZone', 'Etc/GMT')}${element('separator', '/')}${element('dateformat', 'M-D-Y')}${element('timeFormat', '12-hour')}<phoneNtpReferences>${refs}</phoneNtpReferences></dateTimeGroup>`);
+        return envelope(
+          version,
+          operation,
+          `<dateTimeGroup uuid="${uuid(0, 90)}">${element('name', group.name)}${element('timeZone', 'Etc/GMT')}${element('separator', '/')}${element('dateformat', 'M-D-Y')}${element('timeFormat', '12-hour')}<phoneNtpReferences>${refs}</phoneNtpReferences></dateTimeGroup>`,
+        );
       }
       case 'getRegion': {
         const region = snapshot.regions.find((candidate) => candidate.name === name) ?? notFound('Region');
         const related = region.relations
-          .map((relation) => `<relatedRegion>${element('regionName', relation.region)}${element('bandwidth', '64 kbps')}${element('videoBandwidth', String(relation.videoKbps))}${element('lossyNetwork', 'Use System Default')}</relatedRegion>`)
+          .map(
+            (relation) =>
+              `<relatedRegion>${element('regionName', relation.region)}${element('bandwidth', '64 kbps')}${element('videoBandwidth', String(relation.videoKbps))}${element('lossyNetwork', 'Use System Default')}</relatedRegion>`,
+          )
           .join('');
-        return envelope(version, operation, `<region uuid="${uuid(0, 91)}">${element('name', region.name)}<relatedRegions>${related}</relatedRegions></region>`);
+        return envelope(
+          version,
+          operation,
+          `<region uuid="${uuid(0, 91)}">${element('name', region.name)}<relatedRegions>${related}</relatedRegions></region>`,
+        );
       }
       case 'getCommonPhoneConfig': {
-        const profile = snapshot.commonPhoneProfiles.find((candidate) => candidate.name === name) ?? notFound('Common Phone Profile');
-        return envelope(version, operation, `<commonPhoneConfig uuid="${uuid(0, 92)}">${element('name', profile.name)}${element('unlockPwd', undefined)}<vendorConfig>${iceVendorConfig(profile.ice)}</vendorConfig></commonPhoneConfig>`);
+        const profile =
+          snapshot.commonPhoneProfiles.find((candidate) => candidate.name === name) ?? notFound('Common Phone Profile');
+        return envelope(
+          version,
+          operation,
+          `<commonPhoneConfig uuid="${uuid(0, 92)}">${element('name', profile.name)}${element('unlockPwd', undefined)}<vendorConfig>${iceVendorConfig(profile.ice)}</vendorConfig></commonPhoneConfig>`,
+        );
       }
       case 'getUserProfileProvision': {
         const profile = snapshot.userProfiles.find((candidate) => candidate.name === name) ?? notFound('User Profile');
@@ -267,10 +344,19 @@ export async function startAxlServer(options: AxlServerOptions): Promise<AxlServ
 
   const answer = (version: string, operation: string, request: AxlServerRequest, body: XmlNode): string => {
     const call = child(body, operation);
-    if (operation === 'getCCMVersion') return envelope(version, operation, `<componentVersion>${element('version', snapshot.version)}</componentVersion>`);
+    if (operation === 'getCCMVersion')
+      return envelope(
+        version,
+        operation,
+        `<componentVersion>${element('version', snapshot.version)}</componentVersion>`,
+      );
     if (operation === 'getIlsConfig') {
       const role = snapshot.ils.configured ? (snapshot.ils.role ?? 'Hub Cluster') : 'Stand Alone Cluster';
-      return envelope(version, operation, `<ilsConfig>${element('role', role)}${element('synchronizeClustersEvery', '10')}</ilsConfig>`);
+      return envelope(
+        version,
+        operation,
+        `<ilsConfig>${element('role', role)}${element('synchronizeClustersEvery', '10')}</ilsConfig>`,
+      );
     }
     if (operation === 'executeSQLQuery') return sqlResponse(version, request.sql ?? '');
     if (lists[operation]) return listResponse(version, operation, request, child(call, 'searchCriteria'));
@@ -282,7 +368,9 @@ export async function startAxlServer(options: AxlServerOptions): Promise<AxlServ
       if (res.destroyed) return;
       res.writeHead(status, {
         'content-type': 'text/xml; charset=utf-8',
-        ...(status < 400 || status === 500 ? { 'set-cookie': `JSESSIONIDSSO=${sessionId}; Path=/; Secure; HttpOnly` } : {}),
+        ...(status < 400 || status === 500
+          ? { 'set-cookie': `JSESSIONIDSSO=${sessionId}; Path=/; Secure; HttpOnly` }
+          : {}),
         ...headers,
       });
       res.end(body);
@@ -293,12 +381,17 @@ export async function startAxlServer(options: AxlServerOptions): Promise<AxlServ
       return;
     }
     if (req.method !== 'POST') {
-      send(405, '<html><body>HTTP method GET is not supported by this URL</body></html>', { 'content-type': 'text/html' });
+      send(405, '<html><body>HTTP method GET is not supported by this URL</body></html>', {
+        'content-type': 'text/html',
+      });
       return;
     }
     if (req.headers.authorization !== expectedAuth) {
       req.resume();
-      send(401, '<html><body><h1>HTTP Status 401 - Unauthorized</h1></body></html>', { 'content-type': 'text/html', 'www-authenticate': REALM });
+      send(401, '<html><body><h1>HTTP Status 401 - Unauthorized</h1></body></html>', {
+        'content-type': 'text/html',
+        'www-authenticate': REALM,
+      });
       return;
     }
     const chunks: Buffer[] = [];
@@ -315,7 +408,10 @@ export async function startAxlServer(options: AxlServerOptions): Promise<AxlServ
     try {
       body = parseSoapBody(Buffer.concat(chunks).toString('utf8'));
     } catch (error) {
-      send(500, faultEnvelope('unknown', '', `Unable to parse the request: ${(error as Error).message}`, 'soapenv:Client'));
+      send(
+        500,
+        faultEnvelope('unknown', '', `Unable to parse the request: ${(error as Error).message}`, 'soapenv:Client'),
+      );
       return;
     }
     const operation = Object.keys(body)[0] ?? '';
@@ -334,7 +430,9 @@ export async function startAxlServer(options: AxlServerOptions): Promise<AxlServ
       session: (req.headers.cookie ?? '').includes(`JSESSIONIDSSO=${sessionId}`),
       ...(number('skip') !== undefined ? { skip: number('skip')! } : {}),
       ...(number('first') !== undefined ? { first: number('first')! } : {}),
-      ...(child(call, 'returnedTags') !== undefined ? { returnedTags: returnedTagNames(child(call, 'returnedTags')) } : {}),
+      ...(child(call, 'returnedTags') !== undefined
+        ? { returnedTags: returnedTagNames(child(call, 'returnedTags')) }
+        : {}),
       ...(text(call, 'sql') !== undefined ? { sql: text(call, 'sql')! } : {}),
       ...(text(call, 'name') !== undefined ? { name: text(call, 'name')! } : {}),
     };
@@ -343,7 +441,15 @@ export async function startAxlServer(options: AxlServerOptions): Promise<AxlServ
     // The SOAPAction version and the namespace version must name one supported schema.
     const version = /ver=([\d.]+)/.exec(soapAction ?? '')?.[1];
     if (!version || !versions.includes(version)) {
-      send(500, faultEnvelope(operation, '', `Unsupported AXL version ${version ?? '(none)'}; this server offers ${versions.join(', ')}`, 'soapenv:Client'));
+      send(
+        500,
+        faultEnvelope(
+          operation,
+          '',
+          `Unsupported AXL version ${version ?? '(none)'}; this server offers ${versions.join(', ')}`,
+          'soapenv:Client',
+        ),
+      );
       return;
     }
 

@@ -32,7 +32,11 @@ export async function fetchAllPages<T>(fetchPage: PageFetcher<T>, options: Pagin
     const target = suggested !== undefined && suggested > 1 ? Math.floor((suggested - 1) * 0.9) : Math.floor(count / 2);
     const size = Math.max(1, Math.min(target, count - 1));
     if (size < pageSize) {
-      options.onRepage?.({ from: pageSize, to: size, ...(error.details.totalRows !== undefined ? { totalRows: error.details.totalRows } : {}) });
+      options.onRepage?.({
+        from: pageSize,
+        to: size,
+        ...(error.details.totalRows !== undefined ? { totalRows: error.details.totalRows } : {}),
+      });
       pageSize = size;
     }
   };
@@ -63,7 +67,11 @@ export async function fetchAllPages<T>(fetchPage: PageFetcher<T>, options: Pagin
   const maxRows = options.maxRows ?? 1_000_000;
   const worker = async (): Promise<void> => {
     while (next < end) {
-      if (next >= maxRows) throw new AxlError('malformed', `${options.label ?? 'AXL list'}: the list did not end within ${maxRows} rows; refused`);
+      if (next >= maxRows)
+        throw new AxlError(
+          'malformed',
+          `${options.label ?? 'AXL list'}: the list did not end within ${maxRows} rows; refused`,
+        );
       const skip = next;
       const count = pageSize;
       next += count;

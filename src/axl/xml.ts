@@ -60,9 +60,12 @@ export class XmlShapeError extends Error {
  * mid-way must not pass for the last page of a list).
  */
 export function parseSoapBody(text: string): Record<string, XmlValue> {
-  if (/<!DOCTYPE/i.test(text)) throw new XmlShapeError('the body has a DOCTYPE, which SOAP forbids; refused without expanding it');
+  if (/<!DOCTYPE/i.test(text))
+    throw new XmlShapeError('the body has a DOCTYPE, which SOAP forbids; refused without expanding it');
   if (!/<\/([A-Za-z_][\w.-]*:)?Envelope>\s*$/.test(text)) {
-    throw new XmlShapeError(text.trim().length === 0 ? 'the body is empty' : 'the body is not a complete SOAP envelope');
+    throw new XmlShapeError(
+      text.trim().length === 0 ? 'the body is empty' : 'the body is not a complete SOAP envelope',
+    );
   }
   let tree: unknown;
   try {
@@ -72,7 +75,8 @@ export function parseSoapBody(text: string): Record<string, XmlValue> {
   }
   const envelope = child(tree as XmlNode, 'Envelope');
   const body = envelope === undefined ? undefined : child(envelope, 'Body');
-  if (body === undefined || typeof body === 'string') throw new XmlShapeError('the body is not a SOAP envelope with a Body');
+  if (body === undefined || typeof body === 'string')
+    throw new XmlShapeError('the body is not a SOAP envelope with a Body');
   return body;
 }
 

@@ -67,7 +67,15 @@ const SIGNATURE_NAMES: Record<string, string> = {
   '1.2.840.10040.4.3': 'dsa-with-sha1',
 };
 
-const CURVE_BITS: Record<string, number> = { prime256v1: 256, secp256k1: 256, secp384r1: 384, secp521r1: 521, 'P-256': 256, 'P-384': 384, 'P-521': 521 };
+const CURVE_BITS: Record<string, number> = {
+  prime256v1: 256,
+  secp256k1: 256,
+  secp384r1: 384,
+  secp521r1: 521,
+  'P-256': 256,
+  'P-384': 384,
+  'P-521': 521,
+};
 
 export function signatureHashOf(name: string): string {
   const lower = name.toLowerCase();
@@ -125,7 +133,8 @@ function forgeFields(der: Buffer): ForgeFields | undefined {
   }
   const dnsNames: string[] = [];
   const ipAddresses: string[] = [];
-  const san = cert.getExtension('subjectAltName') as { altNames?: Array<{ type: number; value?: string; ip?: string }> } | undefined;
+  const san = cert.getExtension('subjectAltName') as
+    { altNames?: Array<{ type: number; value?: string; ip?: string }> } | undefined;
   for (const name of san?.altNames ?? []) {
     if (name.type === 2 && typeof name.value === 'string') dnsNames.push(name.value);
     if (name.type === 7 && typeof name.ip === 'string') ipAddresses.push(name.ip);
@@ -158,7 +167,9 @@ export function parseCertificate(der: Buffer): Certificate {
   const notBefore = new Date(x509.validFrom);
   const notAfter = new Date(x509.validTo);
   if (Number.isNaN(notBefore.getTime()) || Number.isNaN(notAfter.getTime())) {
-    throw new CertificateParseError(`validity dates cannot be read (notBefore "${x509.validFrom}", notAfter "${x509.validTo}")`);
+    throw new CertificateParseError(
+      `validity dates cannot be read (notBefore "${x509.validFrom}", notAfter "${x509.validTo}")`,
+    );
   }
   const fromForge = forgeFields(der);
   const fields = fromForge ?? cryptoFields(x509);
@@ -187,7 +198,11 @@ export function parseCertificate(der: Buffer): Certificate {
     sha256: x509.fingerprint256,
     notBefore,
     notAfter,
-    key: { type: keyType === 'RSA-PSS' ? 'RSA-PSS' : keyType, ...(bits !== undefined ? { bits } : {}), ...(curve ? { curve } : {}) },
+    key: {
+      type: keyType === 'RSA-PSS' ? 'RSA-PSS' : keyType,
+      ...(bits !== undefined ? { bits } : {}),
+      ...(curve ? { curve } : {}),
+    },
     signatureAlgorithm,
     signatureHash: signatureHashOf(signatureAlgorithm),
     dnsNames: fields.dnsNames,
@@ -252,7 +267,9 @@ export function certificateEvidence(cert: Certificate): Record<string, unknown> 
     sha256: cert.sha256,
     notBefore: cert.notBefore.toISOString(),
     notAfter: cert.notAfter.toISOString(),
-    key: cert.key.curve ? `${cert.key.type} ${cert.key.curve}` : `${cert.key.type}${cert.key.bits ? ` ${cert.key.bits}` : ''}`,
+    key: cert.key.curve
+      ? `${cert.key.type} ${cert.key.curve}`
+      : `${cert.key.type}${cert.key.bits ? ` ${cert.key.bits}` : ''}`,
     signatureAlgorithm: cert.signatureAlgorithm,
     sans: [...cert.dnsNames.map((name) => `DNS:${name}`), ...cert.ipAddresses.map((ip) => `IP:${ip}`)],
     extendedKeyUsage: cert.extendedKeyUsage ?? null,

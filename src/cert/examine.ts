@@ -31,7 +31,8 @@ export async function examineEndpoints(
 
 export const ENDPOINT_MESSAGES = {
   notObtained: 'Could not read the certificate chain of {target}: {failure}, {detail}.',
-  chainUnreadable: 'Skipped: the certificate chain of {target} could not be read ({failure}); MRA-CERT-001 reports that.',
+  chainUnreadable:
+    'Skipped: the certificate chain of {target} could not be read ({failure}); MRA-CERT-001 reports that.',
   noEndpoints: 'Skipped: {reason}.',
 } as const;
 
@@ -65,7 +66,12 @@ export function chainPrerequisite(examined: Examined): CheckFinding<'chainUnread
     status: 'skipped',
     messageId: 'chainUnreadable',
     args: { target: endpoint.target, failure: result.failure },
-    evidence: { ...endpointEvidence(endpoint), prerequisite: 'MRA-CERT-001', failure: result.failure, detail: result.detail },
+    evidence: {
+      ...endpointEvidence(endpoint),
+      prerequisite: 'MRA-CERT-001',
+      failure: result.failure,
+      detail: result.detail,
+    },
     durationMs: result.durationMs,
   };
 }
@@ -92,7 +98,11 @@ export const roleIs =
  * The certificate a node presents for a service: the live one when it was read, else the exported
  * file; undefined when the inventory has neither, a failed result when none could be read.
  */
-export function serviceCertificate(examined: readonly Examined[], node: string, service: TlsService): Examined | undefined {
+export function serviceCertificate(
+  examined: readonly Examined[],
+  node: string,
+  service: TlsService,
+): Examined | undefined {
   const candidates = examined.filter((item) => item.endpoint.node === node && item.endpoint.service === service);
   return (
     candidates.find((item) => item.result.ok && item.endpoint.origin === 'live') ??

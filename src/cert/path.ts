@@ -100,11 +100,17 @@ interface Attempt {
   stop?: { reason: PathStop; at: Certificate };
 }
 
-function extend(path: Certificate[], presented: readonly Certificate[], anchors: AnchorSet, budget: { steps: number }): Attempt {
+function extend(
+  path: Certificate[],
+  presented: readonly Certificate[],
+  anchors: AnchorSet,
+  budget: { steps: number },
+): Attempt {
   const top = path[path.length - 1]!;
   const exact = anchors.exact(top);
   if (exact) return { path, anchor: exact };
-  if (path.length > MAX_DEPTH || ++budget.steps > MAX_PATH_STEPS) return { path, stop: { reason: 'too-long', at: top } };
+  if (path.length > MAX_DEPTH || ++budget.steps > MAX_PATH_STEPS)
+    return { path, stop: { reason: 'too-long', at: top } };
   let sawBadSignature = false;
   for (const anchor of anchors.issuersOf(top)) {
     if (anchor.certificate.sha256 === top.sha256) continue;
@@ -131,14 +137,22 @@ function extend(path: Certificate[], presented: readonly Certificate[], anchors:
 }
 
 /** Follows issuers above the path's top (anchors first, then presented) to a self-signed root. */
-function rootAbove(path: readonly Certificate[], presented: readonly Certificate[], anchors: AnchorSet): Certificate | undefined {
+function rootAbove(
+  path: readonly Certificate[],
+  presented: readonly Certificate[],
+  anchors: AnchorSet,
+): Certificate | undefined {
   let top = path[path.length - 1];
   const seen = new Set(path.map((cert) => cert.sha256));
   for (let depth = 0; top && depth <= MAX_DEPTH; depth++) {
     if (top.selfIssued) return signedBy(top, top) ? top : undefined;
     const current: Certificate = top;
-    const next: Certificate | undefined = [...anchors.issuersOf(current).map((anchor) => anchor.certificate), ...presented].find(
-      (candidate) => candidate.subjectKey === current.issuerKey && !seen.has(candidate.sha256) && signedBy(current, candidate),
+    const next: Certificate | undefined = [
+      ...anchors.issuersOf(current).map((anchor) => anchor.certificate),
+      ...presented,
+    ].find(
+      (candidate) =>
+        candidate.subjectKey === current.issuerKey && !seen.has(candidate.sha256) && signedBy(current, candidate),
     );
     if (!next) return undefined;
     seen.add(next.sha256);
@@ -152,7 +166,11 @@ function rootAbove(path: readonly Certificate[], presented: readonly Certificate
  * trust anchor, checking each signature. Dates are judged separately (judgeDates), at the run's
  * --as-of instant, so the same path serves every rule.
  */
-export function buildPath(presented: readonly Certificate[], anchors: AnchorSet, rootAnchors: AnchorSet = anchors): ChainPath {
+export function buildPath(
+  presented: readonly Certificate[],
+  anchors: AnchorSet,
+  rootAnchors: AnchorSet = anchors,
+): ChainPath {
   const [leaf, ...rest] = presented;
   if (!leaf) throw new Error('buildPath needs at least the leaf certificate');
   const attempt = extend([leaf], rest, anchors, { steps: 0 });

@@ -36,7 +36,10 @@ export function knownRuleNames(catalog: readonly RuleEntry[]): Set<string> {
 
 function validateRuleNames(flag: string, names: readonly string[] | undefined, known: ReadonlySet<string>): void {
   for (const name of names ?? []) {
-    const ok = known.has(name.toUpperCase()) || known.has(name.toLowerCase()) || (AREAS as readonly string[]).includes(name.toLowerCase());
+    const ok =
+      known.has(name.toUpperCase()) ||
+      known.has(name.toLowerCase()) ||
+      (AREAS as readonly string[]).includes(name.toLowerCase());
     if (!ok) throw new UsageError(`${flag} ${name}: unknown rule (see \`mra-preflight rules\`)`);
   }
 }
@@ -55,7 +58,9 @@ function readBaseline(file: string): Set<string> {
   try {
     data = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new InputError([{ file, path: '$', message: `cannot be read as a JSON report (${(error as Error).message.split('\n')[0]})` }]);
+    throw new InputError([
+      { file, path: '$', message: `cannot be read as a JSON report (${(error as Error).message.split('\n')[0]})` },
+    ]);
   }
   try {
     return baselineFingerprints(data);
@@ -74,7 +79,9 @@ export async function runCheckCommand(options: CheckCommandOptions): Promise<num
     const concurrency = positiveInteger('--concurrency', options.concurrency);
     const timeoutMs = positiveInteger('--timeout', options.timeout, MAX_TIMEOUT_MS);
     const asOf = parseAsOf(options.asOf);
-    const baseline = options.baseline ? { file: options.baseline, fingerprints: readBaseline(options.baseline) } : undefined;
+    const baseline = options.baseline
+      ? { file: options.baseline, fingerprints: readBaseline(options.baseline) }
+      : undefined;
     const inventory = loadInventory(options.inventory, known);
     // A bad snapshot or BAT export is bad input too: exit 2 naming the file and path, before scanning.
     const cucmFiles = loadCucmFiles(inventory);

@@ -34,11 +34,18 @@ export async function runCollectCommand(options: CollectCommandOptions): Promise
     const inventory = loadInventory(options.inventory, knownRuleNames(loadCatalog()));
     const axl = inventory.cucm.axl;
     if (!axl) {
-      throw new InputError([{ file: inventory.source, path: '$.cucm.axl', message: 'is not set: collect reads the cluster over AXL (url, usernameEnv, passwordEnv)' }]);
+      throw new InputError([
+        {
+          file: inventory.source,
+          path: '$.cucm.axl',
+          message: 'is not set: collect reads the cluster over AXL (url, usernameEnv, passwordEnv)',
+        },
+      ]);
     }
     const output = resolve(options.output);
     const folder = dirname(output);
-    if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new UsageError(`-o ${options.output}: folder ${folder} does not exist`);
+    if (!existsSync(folder) || !statSync(folder).isDirectory())
+      throw new UsageError(`-o ${options.output}: folder ${folder} does not exist`);
     if (axl.passwordEnv && process.env[axl.passwordEnv]) secrets = [process.env[axl.passwordEnv]!];
 
     client = new AxlClient(axlOptionsFromInventory(axl, process.env, { timeoutMs }));

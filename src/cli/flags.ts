@@ -8,7 +8,8 @@ export const MAX_TIMEOUT_MS = 600_000;
 
 export function positiveInteger(flag: string, value: string, max = Number.MAX_SAFE_INTEGER): number {
   const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new UsageError(`${flag} ${value}: expected a positive whole number`);
+  if (!Number.isInteger(number) || number < 1)
+    throw new UsageError(`${flag} ${value}: expected a positive whole number`);
   if (number > max) throw new UsageError(`${flag} ${value}: at most ${max}`);
   return number;
 }

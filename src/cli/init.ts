@@ -9,12 +9,18 @@ export function runInitCommand(options: { output: string; force?: boolean }): nu
     return 2;
   }
   // A relative path keeps working when the folder moves together with node_modules.
-  const schemaRef = relative(dirname(resolve(options.output)), schemaPath('inventory.schema.json')) || 'inventory.schema.json';
+  const schemaRef =
+    relative(dirname(resolve(options.output)), schemaPath('inventory.schema.json')) || 'inventory.schema.json';
   try {
     writeFileSync(options.output, inventoryTemplate(schemaRef));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'its folder does not exist' : code === 'EACCES' ? 'permission denied' : `cannot be written (${code ?? 'error'})`;
+    const reason =
+      code === 'ENOENT'
+        ? 'its folder does not exist'
+        : code === 'EACCES'
+          ? 'permission denied'
+          : `cannot be written (${code ?? 'error'})`;
     process.stderr.write(`mra-preflight: ${options.output}: ${reason}\n`);
     return 2;
   }

@@ -33,7 +33,10 @@ Exit codes: 0 ready (nothing failed the gate), 1 a finding failed the gate or wa
 const collectRepeat = (value: string, previous: string[] = []): string[] => [...previous, value];
 const collectList = (value: string, previous: string[] = []): string[] => [
   ...previous,
-  ...value.split(',').map((item) => item.trim()).filter(Boolean),
+  ...value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean),
 ];
 
 program
@@ -41,14 +44,30 @@ program
   .description('Run the checks and report (gates CI with the exit code).')
   .option('-i, --inventory <file>', 'inventory YAML or JSON', './mra-preflight.yaml')
   .option('--offline', 'no network I/O: lint snapshots, exports and certificate files only')
-  .option('--only <ids>', 'run only these rules (ids, slugs or areas: dns, ntp, cert, cucm, exp; comma-separated)', collectList)
+  .option(
+    '--only <ids>',
+    'run only these rules (ids, slugs or areas: dns, ntp, cert, cucm, exp; comma-separated)',
+    collectList,
+  )
   .option('--skip <ids>', 'skip these rules (ids, slugs or areas; comma-separated)', collectList)
-  .option('--report <format[=path]>', 'text|json|html|sarif|junit, to a file or stdout; repeatable (default: text)', collectRepeat)
-  .addOption(new Option('--fail-on <severity>', 'lowest severity of a fail that fails the gate').choices(['error', 'warning', 'info']).default('error'))
+  .option(
+    '--report <format[=path]>',
+    'text|json|html|sarif|junit, to a file or stdout; repeatable (default: text)',
+    collectRepeat,
+  )
+  .addOption(
+    new Option('--fail-on <severity>', 'lowest severity of a fail that fails the gate')
+      .choices(['error', 'warning', 'info'])
+      .default('error'),
+  )
   .option('--baseline <file>', 'previous JSON report: its findings are "unchanged" and do not fail the gate')
-  .option('--write-baseline <file>', 'write this run\'s JSON report as the next baseline')
+  .option('--write-baseline <file>', "write this run's JSON report as the next baseline")
   .option('--concurrency <n>', 'network operations in flight at once', '64')
-  .option('--timeout <ms>', 'bound of one network operation (DNS query, NTP exchange, TLS handshake, HTTP request)', '5000')
+  .option(
+    '--timeout <ms>',
+    'bound of one network operation (DNS query, NTP exchange, TLS handshake, HTTP request)',
+    '5000',
+  )
   .option('--as-of <date>', 'judge certificate dates at this ISO 8601 instant (e.g. go-live day)')
   .option('--allow-inconclusive', 'inconclusive findings do not fail the gate')
   .option('-q, --quiet', 'text report: only findings that are not pass; no progress')

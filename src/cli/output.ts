@@ -20,7 +20,8 @@ export function parseReportTargets(values: readonly string[] | undefined): Repor
     if (!FORMATS.includes(format as ReportFormat)) {
       throw new UsageError(`--report ${value}: unknown format "${format}" (expected ${FORMATS.join(', ')})`);
     }
-    if (!RENDERERS[format as ReportFormat]) throw new UsageError(`--report ${value}: the ${format} format is not available in this version`);
+    if (!RENDERERS[format as ReportFormat])
+      throw new UsageError(`--report ${value}: the ${format} format is not available in this version`);
     return path ? { format: format as ReportFormat, path } : { format: format as ReportFormat };
   });
   if (targets.filter((target) => !target.path).length > 1) {
@@ -48,7 +49,9 @@ export function ensureFolder(folder: string): void {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
       if (error instanceof UsageError) throw error;
-      throw new UsageError(`${folder}: cannot be used as a report folder (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      throw new UsageError(
+        `${folder}: cannot be used as a report folder (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      );
     }
   }
   if (dirname(path) !== path) ensureFolder(dirname(path));

@@ -1,7 +1,10 @@
 import type { ProgressEvent } from '../engine/run.js';
 
 /** One self-overwriting line on a TTY (stderr): which checks are running and how many are done. */
-export function createProgress(stream: NodeJS.WriteStream, enabled: boolean): { onProgress?: (event: ProgressEvent) => void; end(): void } {
+export function createProgress(
+  stream: NodeJS.WriteStream,
+  enabled: boolean,
+): { onProgress?: (event: ProgressEvent) => void; end(): void } {
   if (!enabled || !stream.isTTY) return { end() {} };
   const running = new Set<string>();
   let drawn = false;

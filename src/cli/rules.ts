@@ -10,7 +10,9 @@ export function runRulesCommand(options: { json?: boolean }): number {
   const implemented = new Set(ALL_CHECKS.map((check) => check.id));
   for (const rule of catalog) {
     const state = implemented.has(rule.id) ? '' : ' (planned)';
-    process.stdout.write(`${rule.id.padEnd(13)} ${rule.slug.padEnd(28)} ${rule.severity.padEnd(8)} ${rule.title}${state}\n`);
+    process.stdout.write(
+      `${rule.id.padEnd(13)} ${rule.slug.padEnd(28)} ${rule.severity.padEnd(8)} ${rule.title}${state}\n`,
+    );
   }
   return 0;
 }
@@ -28,10 +30,16 @@ export function runExplainCommand(name: string): number {
     'Why:',
     `  ${rule.rationale}`,
   ];
-  if (rule.procedure.length > 0) lines.push('', 'How it is checked:', ...rule.procedure.map((step, i) => `  ${i + 1}. ${step}`));
+  if (rule.procedure.length > 0)
+    lines.push('', 'How it is checked:', ...rule.procedure.map((step, i) => `  ${i + 1}. ${step}`));
   lines.push('', 'How to fix:', `  ${rule.remediation}`, '', `Source: ${rule.source}`);
   if (rule.messageSeverity) {
-    lines.push('', `Severity by outcome: ${Object.entries(rule.messageSeverity).map(([id, severity]) => `${id} → ${severity}`).join(', ')}`);
+    lines.push(
+      '',
+      `Severity by outcome: ${Object.entries(rule.messageSeverity)
+        .map(([id, severity]) => `${id} → ${severity}`)
+        .join(', ')}`,
+    );
   }
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;

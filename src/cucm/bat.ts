@@ -52,7 +52,11 @@ export function parseBatPhones(text: string, file: string): Phone[] {
   let dataRows = 0;
   let index: Partial<Record<Field, number>> = {};
   const report = (line: number, row: number, column: string | undefined, message: string): void => {
-    problems.push({ file, path: `line ${line} (row ${row})${column ? `, column ${JSON.stringify(column)}` : ''}`, message });
+    problems.push({
+      file,
+      path: `line ${line} (row ${row})${column ? `, column ${JSON.stringify(column)}` : ''}`,
+      message,
+    });
   };
 
   try {
@@ -89,14 +93,24 @@ export function parseBatPhones(text: string, file: string): Phone[] {
         const extensionMobility = cell('enableExtensionMobility');
         const em = extensionMobility === undefined ? undefined : parseBatBoolean(extensionMobility);
         if (em === 'invalid') {
-          report(line, row, columnName('enableExtensionMobility'), `must be t, f, true or false (got ${JSON.stringify(extensionMobility)})`);
+          report(
+            line,
+            row,
+            columnName('enableExtensionMobility'),
+            `must be t, f, true or false (got ${JSON.stringify(extensionMobility)})`,
+          );
           bad = true;
         }
         if (bad) return null;
         const name = cell('name')!;
         const earlier = seen.get(name.toUpperCase());
         if (earlier !== undefined) {
-          report(line, row, columnName('name'), `duplicate device name ${JSON.stringify(name)} (also on line ${earlier})`);
+          report(
+            line,
+            row,
+            columnName('name'),
+            `duplicate device name ${JSON.stringify(name)} (also on line ${earlier})`,
+          );
           return null;
         }
         seen.set(name.toUpperCase(), line);
@@ -123,11 +137,19 @@ export function parseBatPhones(text: string, file: string): Phone[] {
       problems.push({ file, path: lines ? `line ${lines}` : '$', message: `not a valid CSV file: ${message}` });
     }
   }
-  if (!header && problems.length === 0) problems.push({ file, path: 'line 1', message: 'is empty: a BAT phone export starts with a header row (Device Name, Device Pool, ...)' });
+  if (!header && problems.length === 0)
+    problems.push({
+      file,
+      path: 'line 1',
+      message: 'is empty: a BAT phone export starts with a header row (Device Name, Device Pool, ...)',
+    });
   if (problems.length > 0) {
     throw new InputError(
       problems.length > MAX_PROBLEMS
-        ? [...problems.slice(0, MAX_PROBLEMS), { file, path: '$', message: `${problems.length - MAX_PROBLEMS} more problems not shown` }]
+        ? [
+            ...problems.slice(0, MAX_PROBLEMS),
+            { file, path: '$', message: `${problems.length - MAX_PROBLEMS} more problems not shown` },
+          ]
         : problems,
     );
   }
@@ -183,13 +205,17 @@ export function mergeBatPhones(snapshot: CucmSnapshot | undefined, phones: Phone
   if (!snapshot) {
     return emptySnapshot({ source: 'bat', phones, absentSections: [...OTHER_SECTIONS] });
   }
-  const ice = new Map(snapshot.phones.flatMap((phone) => (phone.ice ? [[phone.name.toUpperCase(), phone.ice] as const] : [])));
+  const ice = new Map(
+    snapshot.phones.flatMap((phone) => (phone.ice ? [[phone.name.toUpperCase(), phone.ice] as const] : [])),
+  );
   return {
     ...snapshot,
     phones: phones.map((phone) => {
       const kept = ice.get(phone.name.toUpperCase());
       return kept && !phone.ice ? { ...phone, ice: kept } : phone;
     }),
-    ...(snapshot.absentSections ? { absentSections: snapshot.absentSections.filter((section) => section !== 'phones') } : {}),
+    ...(snapshot.absentSections
+      ? { absentSections: snapshot.absentSections.filter((section) => section !== 'phones') }
+      : {}),
   };
 }

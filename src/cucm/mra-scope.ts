@@ -40,12 +40,19 @@ const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
  * contains the enterprise domain, because Expressway-C presents that name (in its certificate SANs)
  * when it proxies the endpoint's TLS registration to CUCM. Returns the domain it ends in, or why not.
  */
-export function fqdnProfileName(name: string, domains: readonly string[]): { ok: true; domain: string } | { ok: false; reason: string } {
+export function fqdnProfileName(
+  name: string,
+  domains: readonly string[],
+): { ok: true; domain: string } | { ok: false; reason: string } {
   const trimmed = name.trim().replace(/\.$/, '');
   const labels = trimmed.split('.');
   if (labels.length < 2) return { ok: false, reason: 'is not FQDN-format (no dots)' };
   const bad = labels.find((label) => !LABEL.test(label));
-  if (bad !== undefined) return { ok: false, reason: `is not FQDN-format (label ${JSON.stringify(bad)} is not letters, digits and inner hyphens)` };
+  if (bad !== undefined)
+    return {
+      ok: false,
+      reason: `is not FQDN-format (label ${JSON.stringify(bad)} is not letters, digits and inner hyphens)`,
+    };
   const lower = trimmed.toLowerCase();
   const domain = domains.find((candidate) => {
     const d = candidate.toLowerCase().replace(/\.$/, '');
@@ -56,9 +63,11 @@ export function fqdnProfileName(name: string, domains: readonly string[]): { ok:
 }
 
 /** Seed step 6: Encrypted, or Expressway refuses the endpoint. AXL spells it `Encrypted`. */
-export const isEncrypted = (profile: SecurityProfile): boolean => profile.deviceSecurityMode.trim().toLowerCase() === 'encrypted';
+export const isEncrypted = (profile: SecurityProfile): boolean =>
+  profile.deviceSecurityMode.trim().toLowerCase() === 'encrypted';
 /** Seed step 7: transport TLS. */
-export const isTlsTransport = (profile: SecurityProfile): boolean => profile.transportType.trim().toUpperCase() === 'TLS';
+export const isTlsTransport = (profile: SecurityProfile): boolean =>
+  profile.transportType.trim().toUpperCase() === 'TLS';
 
 /** Why a profile is not MRA-compliant (MRA-CUCM-002, -003, -004); empty when it is. */
 export function profileShortfalls(profile: SecurityProfile, domains: readonly string[]): string[] {
@@ -81,7 +90,10 @@ const JABBER_MODELS = [
 
 export function isJabberDevice(phone: Phone): boolean {
   const name = phone.name.toUpperCase();
-  return JABBER_PREFIXES.some((prefix) => name.startsWith(prefix)) || JABBER_MODELS.includes(phone.model.trim().toLowerCase());
+  return (
+    JABBER_PREFIXES.some((prefix) => name.startsWith(prefix)) ||
+    JABBER_MODELS.includes(phone.model.trim().toLowerCase())
+  );
 }
 
 export interface JabberUsers {
@@ -103,5 +115,7 @@ export function jabberUsers(snapshot: CucmSnapshot): JabberUsers {
 
 /** Up to `limit` names for evidence; the count says how many there were. */
 export function sample(names: readonly string[], limit = 20): { names: string[]; count: number; more?: number } {
-  return names.length > limit ? { names: names.slice(0, limit), count: names.length, more: names.length - limit } : { names: [...names], count: names.length };
+  return names.length > limit
+    ? { names: names.slice(0, limit), count: names.length, more: names.length - limit }
+    : { names: [...names], count: names.length };
 }

@@ -6,7 +6,15 @@ import type { CucmSnapshot } from './snapshot.js';
 /** A snapshot with 100,000 broken phones must still give a readable error, not 100,000 lines. */
 const MAX_PROBLEMS = 50;
 /** Sections whose entries are looked up by name; a duplicate would make a verdict depend on order. */
-const NAMED_SECTIONS = ['phones', 'securityProfiles', 'devicePools', 'dateTimeGroups', 'regions', 'commonPhoneProfiles', 'userProfiles'] as const;
+const NAMED_SECTIONS = [
+  'phones',
+  'securityProfiles',
+  'devicePools',
+  'dateTimeGroups',
+  'regions',
+  'commonPhoneProfiles',
+  'userProfiles',
+] as const;
 
 /**
  * Reads a snapshot written by `collect` (or by hand, for CI gates on exports) and validates it
@@ -34,27 +42,43 @@ function duplicateNames(snapshot: CucmSnapshot, file: string): Problem[] {
     snapshot[section].forEach((entry, index) => {
       const earlier = first.get(entry.name);
       if (earlier === undefined) first.set(entry.name, index);
-      else problems.push({ file, path: `$.${section}[${index}].name`, message: `duplicate name ${JSON.stringify(entry.name)} (also at $.${section}[${earlier}])` });
+      else
+        problems.push({
+          file,
+          path: `$.${section}[${index}].name`,
+          message: `duplicate name ${JSON.stringify(entry.name)} (also at $.${section}[${earlier}])`,
+        });
     });
   }
   const users = new Map<string, number>();
   snapshot.users.forEach((user, index) => {
     const earlier = users.get(user.userid);
     if (earlier === undefined) users.set(user.userid, index);
-    else problems.push({ file, path: `$.users[${index}].userid`, message: `duplicate userid ${JSON.stringify(user.userid)} (also at $.users[${earlier}])` });
+    else
+      problems.push({
+        file,
+        path: `$.users[${index}].userid`,
+        message: `duplicate userid ${JSON.stringify(user.userid)} (also at $.users[${earlier}])`,
+      });
   });
   return problems;
 }
 
 function capped(problems: Problem[], file: string): Problem[] {
   if (problems.length <= MAX_PROBLEMS) return problems;
-  return [...problems.slice(0, MAX_PROBLEMS), { file, path: '$', message: `${problems.length - MAX_PROBLEMS} more problems not shown` }];
+  return [
+    ...problems.slice(0, MAX_PROBLEMS),
+    { file, path: '$', message: `${problems.length - MAX_PROBLEMS} more problems not shown` },
+  ];
 }
 
 /** V8 (Node 20) rarely says where JSON breaks; people want a line and column. */
 function jsonErrorText(error: unknown, text: string): string {
   const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
-  const reason = message.replace(/,\s*".*$/s, '').replace(/ in JSON at position \d+.*$/, '').replace(/ at position \d+.*$/, '');
+  const reason = message
+    .replace(/,\s*".*$/s, '')
+    .replace(/ in JSON at position \d+.*$/, '')
+    .replace(/ at position \d+.*$/, '');
   const offset = syntaxErrorOffset(text);
   if (offset === undefined) return reason;
   const before = text.slice(0, offset);

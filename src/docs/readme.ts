@@ -27,10 +27,14 @@ export function renderRuleTable(catalog: readonly RuleEntry[]): string {
   const lines = ['| id | slug | severity | what must hold | source (seed chapter) |', '|---|---|---|---|---|'];
   for (const rule of catalog) {
     const severity = rule.messageSeverity
-      ? `${rule.severity} (${Object.entries(rule.messageSeverity).map(([id, level]) => `${id}: ${level}`).join(', ')})`
+      ? `${rule.severity} (${Object.entries(rule.messageSeverity)
+          .map(([id, level]) => `${id}: ${level}`)
+          .join(', ')})`
       : rule.severity;
     const planned = rule.state === 'planned' ? ' *(planned)*' : '';
-    lines.push(`| ${rule.id} | \`${rule.slug}\` | ${severity} | ${cell(rule.title)}${planned} | ${cell(rule.source)} |`);
+    lines.push(
+      `| ${rule.id} | \`${rule.slug}\` | ${severity} | ${cell(rule.title)}${planned} | ${cell(rule.source)} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -43,7 +47,13 @@ export function renderInventoryReference(): string {
     const ref = node.$ref ?? node.allOf?.[0]?.$ref;
     if (!ref) return node;
     const target = schema.definitions[ref.replace('#/definitions/', '')] ?? {};
-    return { ...target, ...node, $ref: undefined, allOf: undefined, description: node.description ?? target.description };
+    return {
+      ...target,
+      ...node,
+      $ref: undefined,
+      allOf: undefined,
+      description: node.description ?? target.description,
+    };
   };
   const typeOf = (node: SchemaNode): string => {
     if (node.enum) return node.enum.map((value) => `\`${String(value)}\``).join(' \\| ');
@@ -73,11 +83,15 @@ export function renderInventoryReference(): string {
   return rows.join('\n');
 }
 
-const section = (name: string): RegExp => new RegExp(`(<!-- generated:${name} -->\\n)[\\s\\S]*?(<!-- /generated:${name} -->)`);
+const section = (name: string): RegExp =>
+  new RegExp(`(<!-- generated:${name} -->\\n)[\\s\\S]*?(<!-- /generated:${name} -->)`);
 
 /** README text with its generated sections replaced by fresh ones. */
 export function regenerateReadme(readme: string, catalog: readonly RuleEntry[]): string {
   return readme
     .replace(section('rules'), (_, open: string, close: string) => `${open}${renderRuleTable(catalog)}\n${close}`)
-    .replace(section('inventory'), (_, open: string, close: string) => `${open}${renderInventoryReference()}\n${close}`);
+    .replace(
+      section('inventory'),
+      (_, open: string, close: string) => `${open}${renderInventoryReference()}\n${close}`,
+    );
 }

@@ -9,7 +9,10 @@ export function applyBaseline(report: Report, baseline: { fingerprints: Readonly
   const findings = report.findings.map((finding) =>
     finding.status === 'pass'
       ? finding
-      : { ...finding, baselineState: baseline.fingerprints.has(finding.fingerprint) ? ('unchanged' as const) : ('new' as const) },
+      : {
+          ...finding,
+          baselineState: baseline.fingerprints.has(finding.fingerprint) ? ('unchanged' as const) : ('new' as const),
+        },
   );
   const summary = summarize(findings);
   summary.baseline = {

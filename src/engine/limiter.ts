@@ -4,7 +4,8 @@ export class Limiter {
   private readonly waiting: Array<() => void> = [];
 
   constructor(readonly size: number) {
-    if (!Number.isInteger(size) || size < 1) throw new RangeError(`limiter size must be a positive integer, got ${size}`);
+    if (!Number.isInteger(size) || size < 1)
+      throw new RangeError(`limiter size must be a positive integer, got ${size}`);
   }
 
   async run<T>(operation: () => Promise<T>): Promise<T> {

@@ -115,7 +115,12 @@ async function runOne(
     timer = setTimeout(() => {
       controller.abort(new Error('check deadline'));
       resolve([
-        { target: DEPLOYMENT_TARGET, status: 'inconclusive', messageId: 'checkTimedOut', args: { timeoutMs: checkTimeoutMs } },
+        {
+          target: DEPLOYMENT_TARGET,
+          status: 'inconclusive',
+          messageId: 'checkTimedOut',
+          args: { timeoutMs: checkTimeoutMs },
+        },
       ]);
     }, checkTimeoutMs);
   });
@@ -123,10 +128,17 @@ async function runOne(
     const work = check
       .run({ inventory: options.inventory, policy: options.inventory.policy, now, signal: controller.signal, services })
       .then((findings) =>
-        findings.length > 0 ? findings : [{ target: DEPLOYMENT_TARGET, status: 'inconclusive' as const, messageId: 'noFindings' }],
+        findings.length > 0
+          ? findings
+          : [{ target: DEPLOYMENT_TARGET, status: 'inconclusive' as const, messageId: 'noFindings' }],
       )
       .catch((error: unknown): CheckFinding[] => [
-        { target: DEPLOYMENT_TARGET, status: 'inconclusive', messageId: 'checkCrashed', args: { error: errorText(error) } },
+        {
+          target: DEPLOYMENT_TARGET,
+          status: 'inconclusive',
+          messageId: 'checkCrashed',
+          args: { error: errorText(error) },
+        },
       ]);
     return await Promise.race([work, deadline]);
   } finally {
@@ -201,7 +213,8 @@ export async function runScan(options: ScanOptions): Promise<Report> {
           rule: rule.slug,
           area: rule.area,
           status: item.status,
-          severity: overridden && overridden !== 'off' ? overridden : (rule.messageSeverity?.[item.messageId] ?? severity),
+          severity:
+            overridden && overridden !== 'off' ? overridden : (rule.messageSeverity?.[item.messageId] ?? severity),
           target: item.target,
           messageId: item.messageId,
           message: renderMessage(template, item.args),

@@ -13,13 +13,7 @@ export const AREAS: readonly Area[] = ['dns', 'ntp', 'cert', 'cucm', 'exp'];
  * What a check may need. The engine skips the check, with the reason, when a capability is
  * missing (offline run, nothing configured), so no check tests for it itself.
  */
-export type Capability =
-  | 'dns-internal'
-  | 'dns-external'
-  | 'ntp'
-  | 'certificates'
-  | 'cucm'
-  | 'expressway';
+export type Capability = 'dns-internal' | 'dns-external' | 'ntp' | 'certificates' | 'cucm' | 'expressway';
 
 /** JSON-serialisable facts a person can re-check (records, rcode, chain subjects...). Never secrets. */
 export type Evidence = Record<string, unknown>;

@@ -30,8 +30,7 @@ export class ExpresswayVersionError extends Error {
 const MAX_LENGTH = 64;
 /** Enough for X15.2.4.1 plus room; more components means it is not a release number. */
 const MAX_COMPONENTS = 6;
-const GRAMMAR =
-  /^[Xx]?\s?(\d{1,6}(?:\.\d{1,6})*)\.?(?:[\s_-]*(rc|beta|alpha)[\s.]*(\d{1,6})?)?$/i;
+const GRAMMAR = /^[Xx]?\s?(\d{1,6}(?:\.\d{1,6})*)\.?(?:[\s_-]*(rc|beta|alpha)[\s.]*(\d{1,6})?)?$/i;
 
 const STAGE_BY_TOKEN: Record<string, PreReleaseStage> = { rc: 'rc', beta: 'beta', alpha: 'alpha' };
 
@@ -49,18 +48,26 @@ export class ExpresswayVersion {
     if (typeof raw !== 'string') throw new ExpresswayVersionError(String(raw), 'not a string');
     const text = raw.trim();
     if (text.length === 0) throw new ExpresswayVersionError(raw, 'empty');
-    if (text.length > MAX_LENGTH) throw new ExpresswayVersionError(raw.slice(0, MAX_LENGTH), `longer than ${MAX_LENGTH} characters`);
+    if (text.length > MAX_LENGTH)
+      throw new ExpresswayVersionError(raw.slice(0, MAX_LENGTH), `longer than ${MAX_LENGTH} characters`);
     const match = GRAMMAR.exec(text);
     if (!match) throw new ExpresswayVersionError(raw, 'expected a release such as X8.10, X14.0.11 or X14.2 RC1');
     const numbers = (match[1] ?? '').split('.').map(Number);
-    if (numbers.length > MAX_COMPONENTS) throw new ExpresswayVersionError(raw, `more than ${MAX_COMPONENTS} numeric components`);
+    if (numbers.length > MAX_COMPONENTS)
+      throw new ExpresswayVersionError(raw, `more than ${MAX_COMPONENTS} numeric components`);
     const stageToken = match[2]?.toLowerCase();
     const stage = stageToken === undefined ? undefined : STAGE_BY_TOKEN[stageToken];
-    return new ExpresswayVersion(raw, numbers, stage ? { stage, number: match[3] === undefined ? 0 : Number(match[3]) } : undefined);
+    return new ExpresswayVersion(
+      raw,
+      numbers,
+      stage ? { stage, number: match[3] === undefined ? 0 : Number(match[3]) } : undefined,
+    );
   }
 
   /** Like parse, but returns the error instead of throwing it. */
-  static tryParse(raw: string): { ok: true; version: ExpresswayVersion } | { ok: false; error: ExpresswayVersionError } {
+  static tryParse(
+    raw: string,
+  ): { ok: true; version: ExpresswayVersion } | { ok: false; error: ExpresswayVersionError } {
     try {
       return { ok: true, version: ExpresswayVersion.parse(raw) };
     } catch (error) {
@@ -84,8 +91,10 @@ export class ExpresswayVersion {
       const difference = (this.numbers[i] ?? 0) - (other.numbers[i] ?? 0);
       if (difference !== 0) return Math.sign(difference);
     }
-    return Math.sign(preReleaseRank(this.preRelease) - preReleaseRank(other.preRelease)) ||
-      Math.sign((this.preRelease?.number ?? 0) - (other.preRelease?.number ?? 0));
+    return (
+      Math.sign(preReleaseRank(this.preRelease) - preReleaseRank(other.preRelease)) ||
+      Math.sign((this.preRelease?.number ?? 0) - (other.preRelease?.number ?? 0))
+    );
   }
 
   equals(other: ExpresswayVersion): boolean {

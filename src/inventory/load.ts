@@ -18,12 +18,20 @@ export function parseStructuredText(text: string, file: string): unknown {
   // logLevel 'error': yaml would print a Node warning for a key that is itself a map or list
   // ("Keys with collection values will be stringified"); the schema already reports that key as
   // unknown, and exit 2 output is one message per problem, nothing else.
-  const document = parseDocument(text.replace(/^\uFEFF/, ''), { prettyErrors: true, uniqueKeys: true, logLevel: 'error' });
+  const document = parseDocument(text.replace(/^\uFEFF/, ''), {
+    prettyErrors: true,
+    uniqueKeys: true,
+    logLevel: 'error',
+  });
   if (document.errors.length > 0) {
     throw new InputError(
       document.errors.slice(0, 5).map((error) => {
         const line = error.linePos?.[0];
-        return { file, path: '$', message: `syntax error${line ? ` at line ${line.line}, column ${line.col}` : ''}: ${error.message.split('\n')[0]}` };
+        return {
+          file,
+          path: '$',
+          message: `syntax error${line ? ` at line ${line.line}, column ${line.col}` : ''}: ${error.message.split('\n')[0]}`,
+        };
       }),
     );
   }
@@ -48,7 +56,9 @@ interface RawInventory {
 }
 
 const strings = (value: unknown): Array<[number, string]> =>
-  Array.isArray(value) ? value.flatMap((item, i): Array<[number, string]> => (typeof item === 'string' ? [[i, item]] : [])) : [];
+  Array.isArray(value)
+    ? value.flatMap((item, i): Array<[number, string]> => (typeof item === 'string' ? [[i, item]] : []))
+    : [];
 const objects = (value: unknown): Array<[number, Record<string, unknown>]> =>
   Array.isArray(value)
     ? value.flatMap((item, i): Array<[number, Record<string, unknown>]> =>
@@ -82,7 +92,8 @@ function semanticProblems(data: unknown, file: string, knownRules: ReadonlySet<s
   for (const [i, node] of objects(raw.nodes)) {
     const path = `$.nodes[${i}]`;
     if (typeof node.fqdn === 'string') {
-      if (fqdns.has(fqdnKey(node.fqdn))) problems.push({ file, path: `${path}.fqdn`, message: `duplicate node "${node.fqdn}"` });
+      if (fqdns.has(fqdnKey(node.fqdn)))
+        problems.push({ file, path: `${path}.fqdn`, message: `duplicate node "${node.fqdn}"` });
       fqdns.add(fqdnKey(node.fqdn));
     }
     if (typeof node.ip === 'string' && isIP(node.ip) === 0) {
@@ -101,7 +112,11 @@ function semanticProblems(data: unknown, file: string, knownRules: ReadonlySet<s
   }
   for (const key of Object.keys(record(raw.rules))) {
     if (!knownRules.has(key.toUpperCase()) && !knownRules.has(key.toLowerCase())) {
-      problems.push({ file, path: childPath('$.rules', key), message: `unknown rule "${key}" (see \`mra-preflight rules\`)` });
+      problems.push({
+        file,
+        path: childPath('$.rules', key),
+        message: `unknown rule "${key}" (see \`mra-preflight rules\`)`,
+      });
     }
   }
   return problems;
@@ -120,18 +135,27 @@ export function normalizeInventory(data: unknown, file: string, knownRules: Read
 
   const base = file === '<embedded>' ? process.cwd() : dirname(resolve(file));
   const abs = (path: string): string => resolve(base, path);
-  const withCa = <T extends { caFile?: string }>(client: T): T => (client.caFile ? { ...client, caFile: abs(client.caFile) } : client);
+  const withCa = <T extends { caFile?: string }>(client: T): T =>
+    client.caFile ? { ...client, caFile: abs(client.caFile) } : client;
   return {
     source: file === '<embedded>' ? file : resolve(file),
     domains: raw.domains.map((domain) => domain.toLowerCase().replace(/\.$/, '')),
-    dns: { internal: raw.dns?.internal ?? [], external: raw.dns?.external ?? [], ...(raw.dns?.timeoutMs ? { timeoutMs: raw.dns.timeoutMs } : {}) },
+    dns: {
+      internal: raw.dns?.internal ?? [],
+      external: raw.dns?.external ?? [],
+      ...(raw.dns?.timeoutMs ? { timeoutMs: raw.dns.timeoutMs } : {}),
+    },
     ntp: { servers: raw.ntp?.servers ?? [] },
     nodes: (raw.nodes ?? []).map((node) => ({
       ...node,
       fqdn: node.fqdn.toLowerCase().replace(/\.$/, ''),
       ...(node.status ? { status: withCa(node.status) } : {}),
     })),
-    certificates: (raw.certificates ?? []).map((entry) => ({ ...entry, node: entry.node.toLowerCase(), file: abs(entry.file) })),
+    certificates: (raw.certificates ?? []).map((entry) => ({
+      ...entry,
+      node: entry.node.toLowerCase(),
+      file: abs(entry.file),
+    })),
     trust: (raw.trust ?? []).map((entry) => ({ ...entry, node: entry.node.toLowerCase(), path: abs(entry.path) })),
     cucm: {
       ...(raw.cucm?.axl ? { axl: withCa(raw.cucm.axl) } : {}),

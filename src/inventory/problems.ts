@@ -26,7 +26,9 @@ export function pointerToPath(pointer: string): string {
       .split('/')
       .slice(1)
       .map((raw) => raw.replace(/~1/g, '/').replace(/~0/g, '~'))
-      .map((key) => (/^[0-9]+$/.test(key) ? `[${key}]` : /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`))
+      .map((key) =>
+        /^[0-9]+$/.test(key) ? `[${key}]` : /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`,
+      )
       .join('')
   );
 }

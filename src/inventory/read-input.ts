@@ -12,13 +12,20 @@ export function readInputText(file: string, maxBytes = MAX_INPUT_BYTES): string 
   try {
     const size = statSync(file).size;
     if (size > maxBytes) {
-      throw new InputError([{ file, path: '$', message: `is ${Math.round(size / 1e6)} MB; files over ${maxBytes / 1e6} MB are not read` }]);
+      throw new InputError([
+        { file, path: '$', message: `is ${Math.round(size / 1e6)} MB; files over ${maxBytes / 1e6} MB are not read` },
+      ]);
     }
     return readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
   } catch (error) {
     if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code ?? 'error'})`;
+    const reason =
+      code === 'ENOENT'
+        ? 'file not found'
+        : code === 'EISDIR'
+          ? 'is a directory'
+          : `cannot be read (${code ?? 'error'})`;
     throw new InputError([{ file, path: '$', message: reason }]);
   }
 }

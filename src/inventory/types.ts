@@ -1,12 +1,7 @@
 /** The inventory as the user writes it (validated by schema/inventory.schema.json). */
 
 export type NodeRole =
-  | 'cucm-publisher'
-  | 'cucm-subscriber'
-  | 'imp-publisher'
-  | 'imp-subscriber'
-  | 'expressway-c'
-  | 'expressway-e';
+  'cucm-publisher' | 'cucm-subscriber' | 'imp-publisher' | 'imp-subscriber' | 'expressway-c' | 'expressway-e';
 
 export type TlsService = 'tomcat' | 'callmanager' | 'xmpp' | 'server';
 

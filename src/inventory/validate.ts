@@ -32,11 +32,17 @@ function describe(error: ErrorObject): { path: string; message: string } {
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'additionalProperties':
-      return { path: childPath(path, String(params.additionalProperty)), message: 'unknown key (not in the schema; check the spelling)' };
+      return {
+        path: childPath(path, String(params.additionalProperty)),
+        message: 'unknown key (not in the schema; check the spelling)',
+      };
     case 'required':
       return { path: childPath(path, String(params.missingProperty)), message: 'is required' };
     case 'enum':
-      return { path, message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
+      return {
+        path,
+        message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`,
+      };
     case 'pattern':
       return { path, message: `has an invalid format (expected to match ${String(params.pattern)})` };
     case 'type':

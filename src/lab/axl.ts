@@ -17,16 +17,32 @@ export const LAB_AXL_PASSWORD_ENV = 'AXL_PASS';
 export const axlLabPart: LabPart = async ({ dir, draft, env }) => {
   const ca = createCa('mra-preflight lab CUCM tomcat CA');
   const leaf = issueCertificate(
-    { commonName: 'cucm-pub.example.com', sans: ['cucm-pub.example.com', '127.0.0.1'], extendedKeyUsage: ['serverAuth', 'clientAuth'] },
+    {
+      commonName: 'cucm-pub.example.com',
+      sans: ['cucm-pub.example.com', '127.0.0.1'],
+      extendedKeyUsage: ['serverAuth', 'clientAuth'],
+    },
     ca,
   );
   const caFile = join(dir, 'cucm-axl-ca.pem');
   writeFileSync(caFile, ca.certPem);
   const username = 'mra-lab-axl';
   const password = randomBytes(18).toString('base64url');
-  const server = await startAxlServer({ snapshot: LAB_CLUSTER, cert: leaf.certPem + ca.certPem, key: leaf.keyPem, username, password });
+  const server = await startAxlServer({
+    snapshot: LAB_CLUSTER,
+    cert: leaf.certPem + ca.certPem,
+    key: leaf.keyPem,
+    username,
+    password,
+  });
   env[LAB_AXL_USER_ENV] = username;
   env[LAB_AXL_PASSWORD_ENV] = password;
-  draft.cucm.axl = { url: server.url, version: '15.0', usernameEnv: LAB_AXL_USER_ENV, passwordEnv: LAB_AXL_PASSWORD_ENV, caFile };
+  draft.cucm.axl = {
+    url: server.url,
+    version: '15.0',
+    usernameEnv: LAB_AXL_USER_ENV,
+    passwordEnv: LAB_AXL_PASSWORD_ENV,
+    caFile,
+  };
   return () => server.close();
 };

@@ -22,7 +22,9 @@ const MAX_CHAIN = 8;
 
 function resource(record: LabRecord): InstanceType<typeof Packet.Resource> {
   const { type, ttl, ...fields } = record;
-  return { ...fields, type: Packet.TYPE[type], class: Packet.CLASS.IN, ttl: ttl ?? TTL } as unknown as InstanceType<typeof Packet.Resource>;
+  return { ...fields, type: Packet.TYPE[type], class: Packet.CLASS.IN, ttl: ttl ?? TTL } as unknown as InstanceType<
+    typeof Packet.Resource
+  >;
 }
 
 function soa(apex: string): InstanceType<typeof Packet.Resource> {
@@ -71,7 +73,8 @@ export function answerFromZone(data: LabZoneData, request: InstanceType<typeof P
       owner = canonicalName(cname.domain);
       continue;
     }
-    const exists = owned.length > 0 || data.records.some((record) => record.name.endsWith(`.${owner}`)) || owner === apex;
+    const exists =
+      owned.length > 0 || data.records.some((record) => record.name.endsWith(`.${owner}`)) || owner === apex;
     if (!exists && response.answers.length === 0) response.header.rcode = Packet.RCODE.NXDOMAIN;
     response.authorities.push(soa(apex));
     return response;
@@ -93,7 +96,10 @@ export interface LabDnsServer {
  */
 export async function startLabDnsServer(data: LabZoneData, host = '127.0.0.1'): Promise<LabDnsServer> {
   for (let attempt = 0; attempt < 10; attempt++) {
-    const handle = (request: InstanceType<typeof Packet>, send: (response: InstanceType<typeof Packet>) => unknown): void => {
+    const handle = (
+      request: InstanceType<typeof Packet>,
+      send: (response: InstanceType<typeof Packet>) => unknown,
+    ): void => {
       void Promise.resolve(send(answerFromZone(data, request))).catch(() => {});
     };
     const udp = createUDPServer({ type: host.includes(':') ? 'udp6' : 'udp4' });
@@ -139,7 +145,8 @@ const node = (fqdn: string): (typeof LAB_NODES)[number] => {
   return found;
 };
 
-const addressRecord = (fqdn: string, ip: string): LabRecord => (ip.includes(':') ? { name: fqdn, type: 'AAAA', address: ip } : { name: fqdn, type: 'A', address: ip });
+const addressRecord = (fqdn: string, ip: string): LabRecord =>
+  ip.includes(':') ? { name: fqdn, type: 'AAAA', address: ip } : { name: fqdn, type: 'A', address: ip };
 
 /**
  * The inside view. Deliberate faults (MRA-DNS-005): cucm-sub1 has no PTR, and the PTR of imp-pub's
@@ -157,8 +164,22 @@ export function internalLabZone(): LabZoneData {
     zones: [LAB_DOMAIN, 'in-addr.arpa', 'ip6.arpa'],
     records: [
       ...LAB_NODES.map((candidate) => addressRecord(candidate.fqdn, candidate.ip)),
-      ...cucm.map((candidate): LabRecord => ({ name: `_cisco-uds._tcp.${LAB_DOMAIN}`, type: 'SRV', priority: 10, weight: 10, port: 8443, target: candidate.fqdn })),
-      ...imp.map((candidate): LabRecord => ({ name: `_cuplogin._tcp.${LAB_DOMAIN}`, type: 'SRV', priority: 10, weight: 10, port: 8443, target: candidate.fqdn })),
+      ...cucm.map((candidate): LabRecord => ({
+        name: `_cisco-uds._tcp.${LAB_DOMAIN}`,
+        type: 'SRV',
+        priority: 10,
+        weight: 10,
+        port: 8443,
+        target: candidate.fqdn,
+      })),
+      ...imp.map((candidate): LabRecord => ({
+        name: `_cuplogin._tcp.${LAB_DOMAIN}`,
+        type: 'SRV',
+        priority: 10,
+        weight: 10,
+        port: 8443,
+        target: candidate.fqdn,
+      })),
       ...LAB_NODES.flatMap((candidate): LabRecord[] => {
         const target = ptrFor(candidate.fqdn);
         return target ? [{ name: reverseName(candidate.ip), type: 'PTR', domain: target }] : [];
@@ -192,7 +213,11 @@ export const dnsLabPart: LabPart = async ({ draft }) => {
     await Promise.allSettled(servers.map((server) => server.stop()));
   };
   try {
-    servers.push(await startLabDnsServer(internalLabZone()), await startLabDnsServer(internalLabZone()), await startLabDnsServer(externalLabZone()));
+    servers.push(
+      await startLabDnsServer(internalLabZone()),
+      await startLabDnsServer(internalLabZone()),
+      await startLabDnsServer(externalLabZone()),
+    );
   } catch (error) {
     await stop();
     throw error;

@@ -28,13 +28,23 @@ export const expresswayLabPart: LabPart = async ({ dir, draft, env }) => {
     keyPem: leaf.keyPem,
     username,
     password,
-    routes: { '/status.xml': { kind: 'document', body: statusDocument({ version: LAB_EXPC_VERSION, serialNumber: 'LABEXPC01' }) } },
+    routes: {
+      '/status.xml': {
+        kind: 'document',
+        body: statusDocument({ version: LAB_EXPC_VERSION, serialNumber: 'LABEXPC01' }),
+      },
+    },
   });
   env[LAB_STATUS_USER_ENV] = username;
   env[LAB_STATUS_PASSWORD_ENV] = password;
   for (const node of draft.nodes) {
     if (node.role === 'expressway-c') {
-      node.status = { url: server.url('/status.xml'), usernameEnv: LAB_STATUS_USER_ENV, passwordEnv: LAB_STATUS_PASSWORD_ENV, caFile };
+      node.status = {
+        url: server.url('/status.xml'),
+        usernameEnv: LAB_STATUS_USER_ENV,
+        passwordEnv: LAB_STATUS_PASSWORD_ENV,
+        caFile,
+      };
     } else if (node.role === 'expressway-e') {
       node.version = LAB_EXPE_VERSION;
     }

@@ -17,7 +17,14 @@ export interface LabDraft {
   domains: string[];
   dns: { internal: string[]; external: string[]; timeoutMs?: number };
   ntp: { servers: string[] };
-  nodes: Array<{ fqdn: string; ip: string; role: string; version?: string; tls?: Record<string, string>; status?: Record<string, unknown> }>;
+  nodes: Array<{
+    fqdn: string;
+    ip: string;
+    role: string;
+    version?: string;
+    tls?: Record<string, string>;
+    status?: Record<string, unknown>;
+  }>;
   certificates: Array<Record<string, string>>;
   trust: Array<Record<string, string>>;
   cucm: Record<string, unknown>;

@@ -103,7 +103,9 @@ export async function startSntpServer(handler: SntpHandler, host = '127.0.0.1'):
  */
 export const ntpLabPart: LabPart = async ({ draft }) => {
   const good = await startSntpServer((request) => sntpServerReply(request, { stratum: 2, referenceId: '192.0.2.10' }));
-  const distant = await startSntpServer((request) => sntpServerReply(request, { stratum: 5, referenceId: '192.0.2.44' }));
+  const distant = await startSntpServer((request) =>
+    sntpServerReply(request, { stratum: 5, referenceId: '192.0.2.44' }),
+  );
   draft.ntp.servers.push(good.address, distant.address);
   return async () => {
     await Promise.all([good.stop(), distant.stop()]);

@@ -28,7 +28,11 @@ export interface CertOptions {
 
 const DAY = 86_400_000;
 
-function rsaKeys(bits: number): { privateKey: forge.pki.rsa.PrivateKey; publicKey: forge.pki.rsa.PublicKey; keyPem: string } {
+function rsaKeys(bits: number): {
+  privateKey: forge.pki.rsa.PrivateKey;
+  publicKey: forge.pki.rsa.PublicKey;
+  keyPem: string;
+} {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: bits });
   const keyPem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
   const forgeKey = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;
@@ -53,7 +57,10 @@ function draftCertificate(
   cert.serialNumber = `01${randomBytes(8).toString('hex')}`;
   cert.validity.notBefore = options.notBefore ?? new Date(Date.now() - DAY);
   cert.validity.notAfter = options.notAfter ?? new Date(Date.now() + 365 * DAY);
-  const subject = [{ name: 'commonName', value: options.commonName }, { name: 'organizationName', value: options.organization ?? 'mra-preflight lab' }];
+  const subject = [
+    { name: 'commonName', value: options.commonName },
+    { name: 'organizationName', value: options.organization ?? 'mra-preflight lab' },
+  ];
   cert.setSubject(subject);
   cert.setIssuer(issuer ? issuer.cert.subject.attributes : subject);
   const extensions = [...base];
@@ -85,12 +92,17 @@ export function issueCertificate(options: CertOptions, issuer?: Issued): Issued 
     { name: 'subjectKeyIdentifier' },
   ]);
   const digest = options.digest ?? 'sha256';
-  const md = digest === 'sha1' ? forge.md.sha1.create() : digest === 'md5' ? forge.md.md5.create() : forge.md.sha256.create();
+  const md =
+    digest === 'sha1' ? forge.md.sha1.create() : digest === 'md5' ? forge.md.md5.create() : forge.md.sha256.create();
   cert.sign(issuer ? issuer.key : keys.privateKey, md);
   return { certPem: forge.pki.certificateToPem(cert), keyPem: keys.keyPem, cert, key: keys.privateKey };
 }
 
-export function createCa(commonName: string, options: Omit<CertOptions, 'commonName' | 'isCa'> = {}, issuer?: Issued): Issued {
+export function createCa(
+  commonName: string,
+  options: Omit<CertOptions, 'commonName' | 'isCa'> = {},
+  issuer?: Issued,
+): Issued {
   return issueCertificate({ ...options, commonName, isCa: true }, issuer);
 }
 
@@ -119,10 +131,14 @@ function algorithmIdentifier(oid: string): forge.asn1.Asn1 {
 export function issueEcCertificate(options: Omit<CertOptions, 'keyBits' | 'digest'>, issuer?: Issued): IssuedEc {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   const placeholder = rsaKeys(1024);
-  const cert = draftCertificate(options, placeholder.publicKey, issuer, [{ name: 'basicConstraints', cA: options.isCa ?? false, critical: true }]);
+  const cert = draftCertificate(options, placeholder.publicKey, issuer, [
+    { name: 'basicConstraints', cA: options.isCa ?? false, critical: true },
+  ]);
   const signatureOid = issuer ? OID_SHA256_RSA : OID_ECDSA_SHA256;
   cert.siginfo.algorithmOid = OID_SHA256_RSA;
-  const tbs = (forge.pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 }).getTBSCertificate(cert);
+  const tbs = (
+    forge.pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 }
+  ).getTBSCertificate(cert);
   const fields = tbs.value as forge.asn1.Asn1[];
   const spkiDer = publicKey.export({ type: 'spki', format: 'der' });
   fields[2] = algorithmIdentifier(signatureOid);

@@ -100,7 +100,12 @@ function authorized(request: IncomingMessage, username: string, password: string
   return Buffer.from(match[1], 'base64').toString('utf8') === `${username}:${password}`;
 }
 
-function serve(route: StatusRoute | undefined, request: IncomingMessage, response: ServerResponse, options: StatusServerOptions): void {
+function serve(
+  route: StatusRoute | undefined,
+  request: IncomingMessage,
+  response: ServerResponse,
+  options: StatusServerOptions,
+): void {
   if (!route) {
     response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found\n');
     return;

@@ -49,7 +49,12 @@ function listen(server: Server, sockets: Set<Socket>, host = '127.0.0.1'): Promi
 
 /** A TLS server presenting `chainPem` (any order the caller chose, extras included). */
 export function serveTls(served: ServedCertificate, host = '127.0.0.1'): Promise<RunningServer> {
-  const server = tls.createServer({ key: served.keyPem, cert: served.chainPem, ciphers: 'DEFAULT:@SECLEVEL=0', minVersion: 'TLSv1.2' });
+  const server = tls.createServer({
+    key: served.keyPem,
+    cert: served.chainPem,
+    ciphers: 'DEFAULT:@SECLEVEL=0',
+    minVersion: 'TLSv1.2',
+  });
   server.on('tlsClientError', () => {});
   server.on('secureConnection', (socket) => {
     socket.on('error', () => socket.destroy());
@@ -109,14 +114,20 @@ export const tlsLabPart: LabPart = async ({ dir, draft }) => {
     chainPem: [leaf, ...above].map((cert) => cert.certPem).join(''),
     keyPem: leaf.keyPem,
   });
-  const leaf = (commonName: string, sans: string[], issuer: Issued, extra: Partial<Parameters<typeof issueCertificate>[0]> = {}): Issued =>
-    issueCertificate({ commonName, sans, extendedKeyUsage: both, ...extra }, issuer);
+  const leaf = (
+    commonName: string,
+    sans: string[],
+    issuer: Issued,
+    extra: Partial<Parameters<typeof issueCertificate>[0]> = {},
+  ): Issued => issueCertificate({ commonName, sans, extendedKeyUsage: both, ...extra }, issuer);
 
   const cucmTomcat = leaf('cucm-pub.example.com', ['cucm-pub.example.com'], issuing);
   const cucmCallManager = leaf('cucm-pub.example.com-ms', ['cucm-pub.example.com'], issuing);
   const impTomcat = leaf('imp-pub.example.com', ['imp-pub.example.com'], issuing);
   const impXmpp = leaf('imp-pub.example.com', ['imp-pub.example.com', LAB_DOMAIN], issuing);
-  const expc = leaf('expc.example.com', ['expc.example.com', ...LAB_EXPC_PROFILE_SANS], edgeRoot, { extendedKeyUsage: ['serverAuth'] });
+  const expc = leaf('expc.example.com', ['expc.example.com', ...LAB_EXPC_PROFILE_SANS], edgeRoot, {
+    extendedKeyUsage: ['serverAuth'],
+  });
   const expe = leaf('expe.example.com', ['expe.example.com', `collab-edge.${LAB_DOMAIN}`], edgeRoot, {
     notAfter: new Date(Date.now() + 10 * DAY),
   });
@@ -156,9 +167,21 @@ export const tlsLabPart: LabPart = async ({ dir, draft }) => {
   draft.trust.push(
     // Deliberate fault: the edge root (Expressway-C's issuer) was never uploaded to CUCM tomcat-trust.
     { node: 'cucm-pub.example.com', store: 'tomcat-trust', path: cucmTomcatTrust },
-    { node: 'cucm-pub.example.com', store: 'callmanager-trust', path: write('cucm-pub-callmanager-trust.pem', enterpriseRoot, edgeRoot) },
-    { node: 'imp-pub.example.com', store: 'tomcat-trust', path: write('imp-pub-tomcat-trust.pem', enterpriseRoot, edgeRoot) },
-    { node: 'imp-pub.example.com', store: 'cup-xmpp-trust', path: write('imp-pub-cup-xmpp-trust.pem', enterpriseRoot, edgeRoot) },
+    {
+      node: 'cucm-pub.example.com',
+      store: 'callmanager-trust',
+      path: write('cucm-pub-callmanager-trust.pem', enterpriseRoot, edgeRoot),
+    },
+    {
+      node: 'imp-pub.example.com',
+      store: 'tomcat-trust',
+      path: write('imp-pub-tomcat-trust.pem', enterpriseRoot, edgeRoot),
+    },
+    {
+      node: 'imp-pub.example.com',
+      store: 'cup-xmpp-trust',
+      path: write('imp-pub-cup-xmpp-trust.pem', enterpriseRoot, edgeRoot),
+    },
     { node: 'expc.example.com', store: 'trusted-ca', path: write('expc-trusted-ca.pem', enterpriseRoot, edgeRoot) },
   );
   write('lab-root-cas.pem', enterpriseRoot, edgeRoot);

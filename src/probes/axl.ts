@@ -8,9 +8,7 @@ import type { CucmSnapshot } from '../cucm/snapshot.js';
 import type { ServiceOptions } from '../engine/services.js';
 
 /** The snapshot, or why there is none (the checks turn a failure into inconclusive findings). */
-export type SnapshotResult =
-  | { ok: true; snapshot: CucmSnapshot; origin: string }
-  | { ok: false; reason: string };
+export type SnapshotResult = { ok: true; snapshot: CucmSnapshot; origin: string } | { ok: false; reason: string };
 
 /**
  * An authenticated getCCMVersion against the live AXL URL (MRA-CUCM-001). Facts only: the URL,
@@ -18,7 +16,16 @@ export type SnapshotResult =
  */
 export type AxlVersionResult =
   | { ok: true; url: string; status: number; version: string; durationMs: number; insecure: boolean }
-  | { ok: false; url: string; kind: AxlFailureKind; reason: string; status?: number; axlcode?: string; durationMs: number; insecure: boolean };
+  | {
+      ok: false;
+      url: string;
+      kind: AxlFailureKind;
+      reason: string;
+      status?: number;
+      axlcode?: string;
+      durationMs: number;
+      insecure: boolean;
+    };
 
 /**
  * The CUCM configuration of the run: from a snapshot file, a BAT CSV export, or live AXL.
@@ -95,7 +102,8 @@ export function createCucmSource(options: ServiceOptions): CucmSource {
     try {
       const files = options.inputs?.cucmFiles ?? loadCucmFiles(inventory);
       if (files) return { ok: true, ...files };
-      if (!axl) return { ok: false, reason: 'no CUCM source in the inventory (cucm.axl, cucm.snapshot or cucm.batPhones)' };
+      if (!axl)
+        return { ok: false, reason: 'no CUCM source in the inventory (cucm.axl, cucm.snapshot or cucm.batPhones)' };
       if (options.offline) return { ok: false, reason: 'offline run (--offline): no live AXL collection' };
       const live = liveClient();
       return { ok: true, snapshot: await collectSnapshot(live), origin: `axl ${live.url}` };

@@ -67,7 +67,10 @@ export interface DeadlineReasons {
 
 export function deadline(timeoutMs: number, parent?: AbortSignal, reasons: DeadlineReasons = {}): Deadline {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(reasons.timeout ? reasons.timeout() : new DeadlinePassed(timeoutMs)), timeoutMs);
+  const timer = setTimeout(
+    () => controller.abort(reasons.timeout ? reasons.timeout() : new DeadlinePassed(timeoutMs)),
+    timeoutMs,
+  );
   const onParent = (): void => controller.abort(reasons.cancelled ? reasons.cancelled() : parent?.reason);
   let detach = (): void => {};
   if (parent?.aborted) onParent();

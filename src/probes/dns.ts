@@ -120,7 +120,8 @@ function ipv6Groups(ip: string): number[] {
   const [head = '', tail] = text.split('::');
   const headGroups = head === '' ? [] : head.split(':');
   const tailGroups = tail === undefined || tail === '' ? [] : tail.split(':');
-  const zeros = tail === undefined ? [] : Array<string>(Math.max(0, 8 - headGroups.length - tailGroups.length)).fill('0');
+  const zeros =
+    tail === undefined ? [] : Array<string>(Math.max(0, 8 - headGroups.length - tailGroups.length)).fill('0');
   return [...headGroups, ...zeros, ...tailGroups].map((group) => parseInt(group, 16) || 0);
 }
 
@@ -183,7 +184,11 @@ function toRecord(resource: InstanceType<typeof Packet.Resource>): DnsRecord {
     }
     case 'CNAME':
     case 'PTR':
-      return { ...base, data: `${canonicalName(resource.domain ?? '')}.`, target: canonicalName(resource.domain ?? '') };
+      return {
+        ...base,
+        data: `${canonicalName(resource.domain ?? '')}.`,
+        target: canonicalName(resource.domain ?? ''),
+      };
     case 'NS':
       return { ...base, data: `${canonicalName(resource.ns ?? '')}.`, target: canonicalName(resource.ns ?? '') };
     case 'SRV': {
@@ -201,12 +206,17 @@ function toRecord(resource: InstanceType<typeof Packet.Resource>): DnsRecord {
         data: `${canonicalName(resource.primary ?? '')}. ${canonicalName(resource.admin ?? '')}. ${resource.serial} ${resource.refresh} ${resource.retry} ${String(resource.expiration)} ${resource.minimum}`,
       };
     default:
-      return { ...base, data: Buffer.isBuffer(resource.data) ? `\\# ${resource.data.length} ${resource.data.toString('hex')}` : '' };
+      return {
+        ...base,
+        data: Buffer.isBuffer(resource.data) ? `\\# ${resource.data.length} ${resource.data.toString('hex')}` : '',
+      };
   }
 }
 
 /** What the transport hands back: a decoded reply, or why there is none. */
-type Exchange = { reply: InstanceType<typeof Packet>; tcp: boolean } | { failure: 'timeout' | 'malformed' | 'network-error'; detail: string; tcp: boolean };
+type Exchange =
+  | { reply: InstanceType<typeof Packet>; tcp: boolean }
+  | { failure: 'timeout' | 'malformed' | 'network-error'; detail: string; tcp: boolean };
 
 /** A reply that arrived but cannot be trusted. */
 class MalformedReply extends Error {}
@@ -216,7 +226,9 @@ function buildQuery(name: string, type: DnsQueryType): { id: number; bytes: Buff
   const id = Packet.uuid();
   query.header.id = id;
   query.header.rd = 1;
-  query.questions.push({ name, type: Packet.TYPE[type], class: Packet.CLASS.IN } as InstanceType<typeof Packet.Question>);
+  query.questions.push({ name, type: Packet.TYPE[type], class: Packet.CLASS.IN } as InstanceType<
+    typeof Packet.Question
+  >);
   return { id, bytes: query.toBuffer() };
 }
 
@@ -252,13 +264,22 @@ function decodeReply(bytes: Buffer, id: number, name: string, type: DnsQueryType
 }
 
 function abortReason(signal: AbortSignal, timeoutMs: number): string {
-  return signal.reason instanceof DeadlinePassed ? `no reply within ${timeoutMs} ms` : 'query cancelled before a reply arrived';
+  return signal.reason instanceof DeadlinePassed
+    ? `no reply within ${timeoutMs} ms`
+    : 'query cancelled before a reply arrived';
 }
 
 /** The deadline of one query (see src/probes/deadline.ts for why not AbortSignal.any). */
 const queryDeadline = (timeoutMs: number, parent?: AbortSignal): Deadline => deadline(timeoutMs, parent);
 
-function udpExchange(host: string, port: number, name: string, type: DnsQueryType, signal: AbortSignal, timeoutMs: number): Promise<Exchange> {
+function udpExchange(
+  host: string,
+  port: number,
+  name: string,
+  type: DnsQueryType,
+  signal: AbortSignal,
+  timeoutMs: number,
+): Promise<Exchange> {
   const { id, bytes } = buildQuery(name, type);
   return new Promise((resolve) => {
     const socket: UdpSocket = createSocket(isIP(host) === 6 ? 'udp6' : 'udp4');
@@ -275,14 +296,21 @@ function udpExchange(host: string, port: number, name: string, type: DnsQueryTyp
     const onAbort = (): void => finish({ failure: 'timeout', detail: abortReason(signal, timeoutMs), tcp: false });
     signal.addEventListener('abort', onAbort, { once: true });
     socket.on('error', (error: NodeJS.ErrnoException) => {
-      const detail = error.code === 'ECONNREFUSED' ? `port ${port} unreachable (ICMP): nothing listens there` : `UDP: ${error.message}`;
+      const detail =
+        error.code === 'ECONNREFUSED'
+          ? `port ${port} unreachable (ICMP): nothing listens there`
+          : `UDP: ${error.message}`;
       finish({ failure: 'network-error', detail, tcp: false });
     });
     socket.on('message', (message) => {
       try {
         finish({ reply: decodeReply(message, id, name, type), tcp: false });
       } catch (error) {
-        finish({ failure: 'malformed', detail: error instanceof MalformedReply ? error.message : String(error), tcp: false });
+        finish({
+          failure: 'malformed',
+          detail: error instanceof MalformedReply ? error.message : String(error),
+          tcp: false,
+        });
       }
     });
     const send = (): void => {
@@ -299,7 +327,14 @@ function udpExchange(host: string, port: number, name: string, type: DnsQueryTyp
 }
 
 /** TCP after TC=1 (RFC 7766): one length-prefixed message each way; 65,535 octets at most by framing. */
-function tcpExchange(host: string, port: number, name: string, type: DnsQueryType, signal: AbortSignal, timeoutMs: number): Promise<Exchange> {
+function tcpExchange(
+  host: string,
+  port: number,
+  name: string,
+  type: DnsQueryType,
+  signal: AbortSignal,
+  timeoutMs: number,
+): Promise<Exchange> {
   const { id, bytes } = buildQuery(name, type);
   return new Promise((resolve) => {
     const socket: TcpSocket = connect({ host, port });
@@ -315,10 +350,18 @@ function tcpExchange(host: string, port: number, name: string, type: DnsQueryTyp
       resolve(exchange);
     };
     const onAbort = (): void =>
-      finish({ failure: 'timeout', detail: `UDP reply was truncated; TCP retry: ${abortReason(signal, timeoutMs)}`, tcp: true });
+      finish({
+        failure: 'timeout',
+        detail: `UDP reply was truncated; TCP retry: ${abortReason(signal, timeoutMs)}`,
+        tcp: true,
+      });
     signal.addEventListener('abort', onAbort, { once: true });
     socket.on('error', (error: NodeJS.ErrnoException) =>
-      finish({ failure: 'network-error', detail: `UDP reply was truncated; TCP retry failed: ${error.code ?? error.message}`, tcp: true }),
+      finish({
+        failure: 'network-error',
+        detail: `UDP reply was truncated; TCP retry failed: ${error.code ?? error.message}`,
+        tcp: true,
+      }),
     );
     socket.on('connect', () => {
       const length = Buffer.alloc(2);
@@ -336,7 +379,11 @@ function tcpExchange(host: string, port: number, name: string, type: DnsQueryTyp
         if (reply.header.tc === 1) finish({ failure: 'malformed', detail: 'TCP reply has the TC bit set', tcp: true });
         else finish({ reply, tcp: true });
       } catch (error) {
-        finish({ failure: 'malformed', detail: `TCP: ${error instanceof MalformedReply ? error.message : String(error)}`, tcp: true });
+        finish({
+          failure: 'malformed',
+          detail: `TCP: ${error instanceof MalformedReply ? error.message : String(error)}`,
+          tcp: true,
+        });
       }
     });
     socket.on('end', () =>
@@ -386,7 +433,9 @@ export async function sendQuery(
     try {
       host = await resolveHost(address.host, deadline);
     } catch (error) {
-      const detail = deadline.aborted ? abortReason(deadline, timeoutMs) : `cannot resolve the resolver's name ${address.host}: ${(error as Error).message}`;
+      const detail = deadline.aborted
+        ? abortReason(deadline, timeoutMs)
+        : `cannot resolve the resolver's name ${address.host}: ${(error as Error).message}`;
       return done({ outcome: deadline.aborted ? 'timeout' : 'network-error', answers: [], tcp: false, detail });
     }
     exchange = await udpExchange(host, address.port, base.name, type, deadline, timeoutMs);
@@ -396,7 +445,8 @@ export async function sendQuery(
   } finally {
     release();
   }
-  if ('failure' in exchange) return done({ outcome: exchange.failure, answers: [], tcp: exchange.tcp, detail: exchange.detail });
+  if ('failure' in exchange)
+    return done({ outcome: exchange.failure, answers: [], tcp: exchange.tcp, detail: exchange.detail });
   const { header } = exchange.reply;
   const answers = exchange.reply.answers.map(toRecord);
   const outcome: DnsOutcome =
@@ -450,21 +500,30 @@ async function lookupFamily(
     queries.push(result);
     if (!isAnswered(result.outcome)) {
       // BIND answers SERVFAIL for a looping chain and includes the loop: that is a fact, not a failure.
-      if (followAnswerChain(current, result.answers, chain) === 'loop') return { outcome: 'cname-loop', addresses: [], chain, queries };
+      if (followAnswerChain(current, result.answers, chain) === 'loop')
+        return { outcome: 'cname-loop', addresses: [], chain, queries };
       return { outcome: 'failed', addresses: [], chain, queries, failure: result };
     }
     const owner = followAnswerChain(current, result.answers, chain);
     if (owner === 'loop') return { outcome: 'cname-loop', addresses: [], chain, queries };
-    const addresses = result.answers.filter((record) => record.type === type && record.name === owner).map((record) => canonicalIp(record.address ?? ''));
+    const addresses = result.answers
+      .filter((record) => record.type === type && record.name === owner)
+      .map((record) => canonicalIp(record.address ?? ''));
     if (addresses.length > 0) return { outcome: 'resolved', addresses, chain, queries };
-    if (owner === current) return { outcome: result.outcome === 'nxdomain' ? 'nxdomain' : 'nodata', addresses: [], chain, queries };
+    if (owner === current)
+      return { outcome: result.outcome === 'nxdomain' ? 'nxdomain' : 'nodata', addresses: [], chain, queries };
     if (result.outcome === 'nxdomain') return { outcome: 'nxdomain', addresses: [], chain, queries };
     current = owner;
   }
   return { outcome: 'cname-loop', addresses: [], chain, queries };
 }
 
-async function resolveAddressesWith(query: DnsProbe['query'], resolver: string, name: string, signal?: AbortSignal): Promise<AddressLookup> {
+async function resolveAddressesWith(
+  query: DnsProbe['query'],
+  resolver: string,
+  name: string,
+  signal?: AbortSignal,
+): Promise<AddressLookup> {
   const [v4, v6] = await Promise.all([
     lookupFamily(query, resolver, name, 'A', signal),
     lookupFamily(query, resolver, name, 'AAAA', signal),
@@ -476,7 +535,11 @@ async function resolveAddressesWith(query: DnsProbe['query'], resolver: string, 
   const base = { resolver, name: canonicalName(name), addresses, chain, queries, ...(failure ? { failure } : {}) };
   if (addresses.length > 0) return { ...base, outcome: 'resolved' };
   if (v4.outcome === 'cname-loop' || v6.outcome === 'cname-loop') {
-    return { ...base, outcome: 'cname-loop', detail: `CNAME chain ${chain.join(' -> ')} loops or exceeds ${MAX_CNAME_HOPS} hops` };
+    return {
+      ...base,
+      outcome: 'cname-loop',
+      detail: `CNAME chain ${chain.join(' -> ')} loops or exceeds ${MAX_CNAME_HOPS} hops`,
+    };
   }
   if (failure) return { ...base, outcome: 'failed', detail: describeFailure(failure) };
   if (v4.outcome === 'nxdomain' && v6.outcome === 'nxdomain') return { ...base, outcome: 'nxdomain' };
@@ -497,7 +560,9 @@ export function lookupEvidence(lookup: AddressLookup): Record<string, unknown> {
 }
 
 /** A probe answering from a function (tests: injected SERVFAIL, REFUSED, malformed...). */
-export function createDnsProbeFrom(answer: (resolver: string, name: string, type: DnsQueryType) => Promise<DnsResult> | DnsResult): DnsProbe {
+export function createDnsProbeFrom(
+  answer: (resolver: string, name: string, type: DnsQueryType) => Promise<DnsResult> | DnsResult,
+): DnsProbe {
   const query: DnsProbe['query'] = async (resolver, name, type) => answer(resolver, canonicalName(name), type);
   return {
     query,
@@ -505,12 +570,27 @@ export function createDnsProbeFrom(answer: (resolver: string, name: string, type
   };
 }
 
-function cancelled(resolver: string, name: string, type: DnsQueryType, signal: AbortSignal, timeoutMs: number): DnsResult {
+function cancelled(
+  resolver: string,
+  name: string,
+  type: DnsQueryType,
+  signal: AbortSignal,
+  timeoutMs: number,
+): DnsResult {
   const detail =
     signal.reason instanceof DeadlinePassed
       ? `the lookup used up its budget of ${LOOKUP_BUDGET * timeoutMs} ms (${LOOKUP_BUDGET} x timeout) before this query was answered`
       : 'query cancelled before a reply arrived';
-  return { resolver, name: canonicalName(name), type, outcome: 'timeout', answers: [], tcp: false, detail, durationMs: 0 };
+  return {
+    resolver,
+    name: canonicalName(name),
+    type,
+    outcome: 'timeout',
+    answers: [],
+    tcp: false,
+    detail,
+    durationMs: 0,
+  };
 }
 
 export function createDnsProbe(options: ServiceOptions): DnsProbe {
@@ -521,7 +601,16 @@ export function createDnsProbe(options: ServiceOptions): DnsProbe {
     try {
       address = parseAddress(resolverText, DNS_PORT);
     } catch (error) {
-      return { resolver: resolverText, name: canonicalName(name), type, outcome: 'network-error', answers: [], tcp: false, detail: (error as Error).message, durationMs: 0 };
+      return {
+        resolver: resolverText,
+        name: canonicalName(name),
+        type,
+        outcome: 'network-error',
+        answers: [],
+        tcp: false,
+        detail: (error as Error).message,
+        durationMs: 0,
+      };
     }
     const resolver = formatAddress(address);
     const key = `${resolver}\u0000${canonicalName(name)}\u0000${type}`;

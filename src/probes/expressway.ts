@@ -137,7 +137,10 @@ function errorCodes(error: unknown): string[] {
 
 function classifyError(error: unknown): StatusFailure {
   const codes = errorCodes(error);
-  const tls = codes.find((code) => CERTIFICATE_CODES.has(code) || code === 'EPROTO' || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_'));
+  const tls = codes.find(
+    (code) =>
+      CERTIFICATE_CODES.has(code) || code === 'EPROTO' || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_'),
+  );
   if (tls) return { kind: 'tls', code: tls };
   const code = codes.find((candidate) => candidate !== 'UND_ERR_SOCKET') ?? codes[0];
   return { kind: 'unreachable', code: code ?? (error instanceof Error ? error.name : 'error') };
@@ -162,7 +165,8 @@ function textOf(value: unknown): string | undefined {
   const first: unknown = Array.isArray(value) ? value[0] : value;
   if (typeof first === 'string') return first;
   if (typeof first === 'number' || typeof first === 'boolean') return String(first);
-  if (first !== null && typeof first === 'object' && '#text' in first) return textOf((first as Record<string, unknown>)['#text']);
+  if (first !== null && typeof first === 'object' && '#text' in first)
+    return textOf((first as Record<string, unknown>)['#text']);
   return undefined;
 }
 
@@ -173,18 +177,27 @@ function child(value: unknown, name: string): unknown {
 }
 
 /** Reads the version out of a status.xml body (exported for unit tests). */
-export function parseStatusDocument(text: string): { ok: true; version: string; facts: StatusFacts } | { ok: false; failure: StatusFailure } {
+export function parseStatusDocument(
+  text: string,
+): { ok: true; version: string; facts: StatusFacts } | { ok: false; failure: StatusFailure } {
   const body = text.replace(/^\uFEFF/, '');
-  if (!body.trimStart().startsWith('<')) return { ok: false, failure: { kind: 'malformed', detail: 'does not start with a tag' } };
+  if (!body.trimStart().startsWith('<'))
+    return { ok: false, failure: { kind: 'malformed', detail: 'does not start with a tag' } };
   const validation = XMLValidator.validate(body);
   if (validation !== true) {
-    return { ok: false, failure: { kind: 'malformed', detail: `${validation.err.msg.slice(0, 120)} at line ${validation.err.line}` } };
+    return {
+      ok: false,
+      failure: { kind: 'malformed', detail: `${validation.err.msg.slice(0, 120)} at line ${validation.err.line}` },
+    };
   }
   let document: unknown;
   try {
     document = parser.parse(body);
   } catch (error) {
-    return { ok: false, failure: { kind: 'malformed', detail: (error as Error).message.split('\n')[0]?.slice(0, 120) ?? 'parse error' } };
+    return {
+      ok: false,
+      failure: { kind: 'malformed', detail: (error as Error).message.split('\n')[0]?.slice(0, 120) ?? 'parse error' },
+    };
   }
   const systemUnit = child(child(document, 'Status'), 'SystemUnit');
   const software = child(systemUnit, 'Software');
@@ -221,41 +234,71 @@ export function createStatusAgent(config: Pick<HttpsClientConfig, 'caFile' | 'in
 }
 
 /** GETs status.xml once (one request, bounded by timeoutMs including the body) and reads the version. */
-export async function fetchStatusVersion(config: HttpsClientConfig, options: StatusFetchOptions): Promise<StatusFetchResult> {
+export async function fetchStatusVersion(
+  config: HttpsClientConfig,
+  options: StatusFetchOptions,
+): Promise<StatusFetchResult> {
   const started = performance.now();
   let parsedUrl: URL;
   try {
     parsedUrl = new URL(config.url);
   } catch {
-    return { ok: false, failure: { kind: 'config', detail: 'the status URL is not a valid URL' }, exchange: { url: '(invalid URL)', tlsVerification: 'on', durationMs: 0 } };
+    return {
+      ok: false,
+      failure: { kind: 'config', detail: 'the status URL is not a valid URL' },
+      exchange: { url: '(invalid URL)', tlsVerification: 'on', durationMs: 0 },
+    };
   }
   const hadUserinfo = parsedUrl.username !== '' || parsedUrl.password !== '';
   parsedUrl.username = '';
   parsedUrl.password = '';
   const url = parsedUrl.toString();
   const plain = parsedUrl.protocol === 'http:';
-  const exchange: StatusExchange = { url, tlsVerification: plain ? 'none' : config.insecure ? 'off' : 'on', durationMs: 0 };
-  const finish = (result: { ok: true; version: string; facts: StatusFacts } | { ok: false; failure: StatusFailure }): StatusFetchResult => {
+  const exchange: StatusExchange = {
+    url,
+    tlsVerification: plain ? 'none' : config.insecure ? 'off' : 'on',
+    durationMs: 0,
+  };
+  const finish = (
+    result: { ok: true; version: string; facts: StatusFacts } | { ok: false; failure: StatusFailure },
+  ): StatusFetchResult => {
     exchange.durationMs = Math.round(performance.now() - started);
     return result.ok ? { ...result, exchange } : { ...result, exchange };
   };
-  if (hadUserinfo) return finish({ ok: false, failure: { kind: 'config', detail: 'the status URL carries credentials; name them with usernameEnv/passwordEnv instead' } });
+  if (hadUserinfo)
+    return finish({
+      ok: false,
+      failure: {
+        kind: 'config',
+        detail: 'the status URL carries credentials; name them with usernameEnv/passwordEnv instead',
+      },
+    });
 
   const headers: Record<string, string> = { accept: 'text/xml, application/xml' };
   if (config.usernameEnv || config.passwordEnv) {
     exchange.credentialsFrom = [config.usernameEnv, config.passwordEnv].filter(Boolean).join('/');
     if (!config.usernameEnv || !config.passwordEnv) {
-      return finish({ ok: false, failure: { kind: 'config', detail: 'usernameEnv and passwordEnv must be given together' } });
+      return finish({
+        ok: false,
+        failure: { kind: 'config', detail: 'usernameEnv and passwordEnv must be given together' },
+      });
     }
     const username = options.env[config.usernameEnv];
     const password = options.env[config.passwordEnv];
     const unset = [!username && config.usernameEnv, !password && config.passwordEnv].filter(Boolean);
     if (unset.length > 0) {
-      const detail = unset.length > 1 ? `environment variables ${unset.join(' and ')} are not set` : `environment variable ${unset[0]} is not set`;
+      const detail =
+        unset.length > 1
+          ? `environment variables ${unset.join(' and ')} are not set`
+          : `environment variable ${unset[0]} is not set`;
       return finish({ ok: false, failure: { kind: 'config', detail } });
     }
     // Basic auth over plain HTTP would hand the administrator password to anyone on the path.
-    if (plain) return finish({ ok: false, failure: { kind: 'config', detail: 'refusing to send credentials over plain HTTP; use an https:// status URL' } });
+    if (plain)
+      return finish({
+        ok: false,
+        failure: { kind: 'config', detail: 'refusing to send credentials over plain HTTP; use an https:// status URL' },
+      });
     headers.authorization = `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
   }
 
@@ -266,7 +309,10 @@ export async function fetchStatusVersion(config: HttpsClientConfig, options: Sta
       dispatcher = ownAgent = createStatusAgent(config, options.timeoutMs);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-      return finish({ ok: false, failure: { kind: 'config', detail: `caFile ${config.caFile ?? ''} cannot be read (${code})` } });
+      return finish({
+        ok: false,
+        failure: { kind: 'config', detail: `caFile ${config.caFile ?? ''} cannot be read (${code})` },
+      });
     }
   }
   // Not AbortSignal.any: see src/probes/deadline.ts.
@@ -306,10 +352,15 @@ export async function fetchStatusVersion(config: HttpsClientConfig, options: Sta
     exchange.bytes = size;
     return finish(parseStatusDocument(Buffer.concat(chunks).toString('utf8')));
   } catch (error) {
-    if (signal.reason instanceof DeadlinePassed) return finish({ ok: false, failure: { kind: 'timeout', timeoutMs: options.timeoutMs } });
+    if (signal.reason instanceof DeadlinePassed)
+      return finish({ ok: false, failure: { kind: 'timeout', timeoutMs: options.timeoutMs } });
     if (options.signal.aborted) return finish({ ok: false, failure: { kind: 'cancelled' } });
     const codes = errorCodes(error);
-    if (codes.includes('UND_ERR_HEADERS_TIMEOUT') || codes.includes('UND_ERR_BODY_TIMEOUT') || codes.includes('UND_ERR_CONNECT_TIMEOUT')) {
+    if (
+      codes.includes('UND_ERR_HEADERS_TIMEOUT') ||
+      codes.includes('UND_ERR_BODY_TIMEOUT') ||
+      codes.includes('UND_ERR_CONNECT_TIMEOUT')
+    ) {
       return finish({ ok: false, failure: { kind: 'timeout', timeoutMs: options.timeoutMs } });
     }
     return finish({ ok: false, failure: classifyError(error) });
@@ -336,22 +387,51 @@ export function createExpresswaySource(options: ServiceOptions): ExpresswaySourc
   };
 
   const resolveVersion = async (node: InventoryNode, role: ExpresswayRole): Promise<ExpresswayVersionResult> => {
-    const base: ResultBase = { fqdn: node.fqdn, role, ...(node.version !== undefined ? { inventoryVersion: node.version } : {}) };
+    const base: ResultBase = {
+      fqdn: node.fqdn,
+      role,
+      ...(node.version !== undefined ? { inventoryVersion: node.version } : {}),
+    };
     if (node.status && !options.offline) {
       let dispatcher: Agent;
       try {
         dispatcher = agentFor(node.status);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-        const failure: StatusFailure = { kind: 'config', detail: `caFile ${node.status.caFile ?? ''} cannot be read (${code})` };
-        return { ...base, kind: 'failure', source: 'status.xml', failure, exchange: { url: redact(node.status.url), tlsVerification: node.status.insecure ? 'off' : 'on', durationMs: 0 } };
+        const failure: StatusFailure = {
+          kind: 'config',
+          detail: `caFile ${node.status.caFile ?? ''} cannot be read (${code})`,
+        };
+        return {
+          ...base,
+          kind: 'failure',
+          source: 'status.xml',
+          failure,
+          exchange: {
+            url: redact(node.status.url),
+            tlsVerification: node.status.insecure ? 'off' : 'on',
+            durationMs: 0,
+          },
+        };
       }
       const status = node.status;
       const fetched = await options.limiter.run(() =>
-        fetchStatusVersion(status, { timeoutMs: options.timeoutMs, signal: options.signal, env: options.env, dispatcher }),
+        fetchStatusVersion(status, {
+          timeoutMs: options.timeoutMs,
+          signal: options.signal,
+          env: options.env,
+          dispatcher,
+        }),
       );
       return fetched.ok
-        ? { ...base, kind: 'version', source: 'status.xml', raw: fetched.version, facts: fetched.facts, exchange: fetched.exchange }
+        ? {
+            ...base,
+            kind: 'version',
+            source: 'status.xml',
+            raw: fetched.version,
+            facts: fetched.facts,
+            exchange: fetched.exchange,
+          }
         : { ...base, kind: 'failure', source: 'status.xml', failure: fetched.failure, exchange: fetched.exchange };
     }
     if (node.version !== undefined) return { ...base, kind: 'version', source: 'inventory', raw: node.version };
@@ -366,7 +446,8 @@ export function createExpresswaySource(options: ServiceOptions): ExpresswaySourc
 
   return {
     version(node) {
-      if (!isExpressway(node.role)) return Promise.reject(new Error(`${node.fqdn} is not an Expressway (role ${node.role})`));
+      if (!isExpressway(node.role))
+        return Promise.reject(new Error(`${node.fqdn} is not an Expressway (role ${node.role})`));
       let result = cache.get(node.fqdn);
       if (!result) {
         result = resolveVersion(node, node.role);

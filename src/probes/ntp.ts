@@ -144,11 +144,23 @@ export function createNtpProbe(options: ServiceOptions): NtpProbe {
   };
 }
 
-function abandonOnAbort(pending: Promise<NtpResult>, signal: AbortSignal, server: string, timeoutMs: number): Promise<NtpResult> {
+function abandonOnAbort(
+  pending: Promise<NtpResult>,
+  signal: AbortSignal,
+  server: string,
+  timeoutMs: number,
+): Promise<NtpResult> {
   const started = performance.now();
   const aborted = (): NtpResult => ({
     ok: false,
-    failure: { kind: 'aborted', server, detail: 'the check was cancelled', attempts: 0, waitedMs: elapsed(started), timeoutMs },
+    failure: {
+      kind: 'aborted',
+      server,
+      detail: 'the check was cancelled',
+      attempts: 0,
+      waitedMs: elapsed(started),
+      timeoutMs,
+    },
   });
   if (signal.aborted) return Promise.resolve(aborted());
   return new Promise((resolve) => {
@@ -198,7 +210,10 @@ async function resolveWithin(
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
   const bound = new Promise<{ kind: NtpFailureKind; error: string }>((resolve) => {
-    timer = setTimeout(() => resolve({ kind: 'unresolved', error: `no address for ${host} within ${timeoutMs} ms` }), timeoutMs);
+    timer = setTimeout(
+      () => resolve({ kind: 'unresolved', error: `no address for ${host} within ${timeoutMs} ms` }),
+      timeoutMs,
+    );
     onAbort = () => resolve({ kind: 'aborted', error: 'the run was cancelled' });
     signal.addEventListener('abort', onAbort, { once: true });
   });
@@ -206,7 +221,10 @@ async function resolveWithin(
     return await Promise.race([
       lookup(host).then(
         (found) => ({ address: found.address, family: found.family }),
-        (error: NodeJS.ErrnoException) => ({ kind: 'unresolved' as const, error: `${host} does not resolve (${error.code ?? error.message})` }),
+        (error: NodeJS.ErrnoException) => ({
+          kind: 'unresolved' as const,
+          error: `${host} does not resolve (${error.code ?? error.message})`,
+        }),
       ),
       bound,
     ]);
@@ -362,12 +380,17 @@ function udpExchange(plan: ExchangePlan): Promise<NtpResult> {
   });
 }
 
-type Verdict<R> = { ok: true; packet: NtpPacket; request: R } | { ok: false; kind: 'malformed' | 'spoofed'; detail: string };
+type Verdict<R> =
+  { ok: true; packet: NtpPacket; request: R } | { ok: false; kind: 'malformed' | 'spoofed'; detail: string };
 
 /** RFC 4330 section 5 sanity checks on a reply, in the order that names the real problem. */
 export function validateReply<R>(message: Buffer, requestFor: (originHex: string) => R | undefined): Verdict<R> {
   if (message.length < NTP_HEADER_LENGTH) {
-    return { ok: false, kind: 'malformed', detail: `${message.length}-byte packet, shorter than the ${NTP_HEADER_LENGTH}-byte NTP header` };
+    return {
+      ok: false,
+      kind: 'malformed',
+      detail: `${message.length}-byte packet, shorter than the ${NTP_HEADER_LENGTH}-byte NTP header`,
+    };
   }
   const packet = parseNtpPacket(message);
   if (packet.mode !== 4) return { ok: false, kind: 'malformed', detail: `mode ${packet.mode}, expected 4 (server)` };
@@ -384,8 +407,10 @@ export function validateReply<R>(message: Buffer, requestFor: (originHex: string
   }
   // A kiss-of-death carries no usable time, only its code; servers differ in what they echo there.
   if (packet.stratum !== 0) {
-    if (packet.transmitTimeMs === undefined) return { ok: false, kind: 'malformed', detail: 'transmit timestamp is zero' };
-    if (packet.receiveTimeMs === undefined) return { ok: false, kind: 'malformed', detail: 'receive timestamp is zero' };
+    if (packet.transmitTimeMs === undefined)
+      return { ok: false, kind: 'malformed', detail: 'transmit timestamp is zero' };
+    if (packet.receiveTimeMs === undefined)
+      return { ok: false, kind: 'malformed', detail: 'receive timestamp is zero' };
   }
   return { ok: true, packet, request };
 }

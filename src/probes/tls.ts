@@ -75,7 +75,9 @@ function fileTarget(file: string, inventorySource: string): string {
 
 function liveTarget(location: string, fqdn: string, service: TlsService): string {
   const address = parseAddress(location, 443);
-  return address.host.toLowerCase() === fqdn ? `${formatAddress(address)} ${service}` : `${fqdn} ${service} at ${formatAddress(address)}`;
+  return address.host.toLowerCase() === fqdn
+    ? `${formatAddress(address)} ${service}`
+    : `${fqdn} ${service} at ${formatAddress(address)}`;
 }
 
 class ChainError extends Error {
@@ -95,15 +97,18 @@ function classify(error: unknown, timeoutMs: number): { failure: ChainFailure; d
   if (err.name === 'AbortError' || code === 'ABORT_ERR') return { failure: 'aborted', detail: 'the run was cancelled' };
   if (code === 'ETIMEDOUT') return { failure: 'timeout', detail: `no answer within ${timeoutMs} ms` };
   if (code === 'ECONNREFUSED') return { failure: 'refused', detail: `connection refused (${message})` };
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return { failure: 'unresolved', detail: `the name does not resolve (${message})` };
-  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'EADDRNOTAVAIL') return { failure: 'unreachable', detail: message };
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return { failure: 'unresolved', detail: `the name does not resolve (${message})` };
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'EADDRNOTAVAIL')
+    return { failure: 'unreachable', detail: message };
   if (code === 'ECONNRESET' || code === 'EPIPE' || /disconnected before secure TLS/i.test(message)) {
     return { failure: 'truncated', detail: `the peer closed the connection during the TLS handshake (${message})` };
   }
   if (/excessive message size|certificate list too long|record.*too long/i.test(message)) {
     return { failure: 'oversize', detail: `the peer sent a handshake message over the size limit (${message})` };
   }
-  if (code.startsWith('ERR_SSL') || /ssl|tls|certificate/i.test(message)) return { failure: 'malformed', detail: `TLS handshake failed: ${message}` };
+  if (code.startsWith('ERR_SSL') || /ssl|tls|certificate/i.test(message))
+    return { failure: 'malformed', detail: `TLS handshake failed: ${message}` };
   return { failure: 'unreachable', detail: message || 'connection failed' };
 }
 
@@ -113,7 +118,8 @@ function presentedChain(socket: tls.TLSSocket): Certificate[] {
   const seen = new Set<string>();
   let current: DetailedPeerCertificate | undefined = socket.getPeerCertificate(true);
   while (current && current.raw && current.raw.length > 0) {
-    if (chain.length >= MAX_CHAIN_LENGTH) throw new ChainError('oversize', `the peer presented more than ${MAX_CHAIN_LENGTH} certificates`);
+    if (chain.length >= MAX_CHAIN_LENGTH)
+      throw new ChainError('oversize', `the peer presented more than ${MAX_CHAIN_LENGTH} certificates`);
     const certificate = parseCertificate(Buffer.from(current.raw));
     if (seen.has(certificate.sha256)) break;
     seen.add(certificate.sha256);
@@ -176,13 +182,22 @@ function negotiateStartTls(socket: Socket, domain: string, deadline: Deadline): 
       reject(error);
     };
     const onError = (error: Error): void => fail(error);
-    const onClose = (): void => fail(new ChainError('starttls', `the XMPP peer closed the stream before <proceed/> (received ${JSON.stringify(received.slice(0, 120))})`));
+    const onClose = (): void =>
+      fail(
+        new ChainError(
+          'starttls',
+          `the XMPP peer closed the stream before <proceed/> (received ${JSON.stringify(received.slice(0, 120))})`,
+        ),
+      );
     const onAbort = (): void => fail(deadline.signal.reason);
     const onData = (chunk: Buffer): void => {
       received += chunk.toString('utf8');
-      if (received.length > MAX_XMPP_BYTES) return fail(new ChainError('oversize', `the XMPP peer sent over ${MAX_XMPP_BYTES} bytes before <proceed/>`));
+      if (received.length > MAX_XMPP_BYTES)
+        return fail(new ChainError('oversize', `the XMPP peer sent over ${MAX_XMPP_BYTES} bytes before <proceed/>`));
       if (/<(?:\w+:)?failure[\s>/]/.test(received) || /<stream:error[\s>]/.test(received)) {
-        return fail(new ChainError('starttls', `the XMPP peer refused STARTTLS (${JSON.stringify(received.slice(-160))})`));
+        return fail(
+          new ChainError('starttls', `the XMPP peer refused STARTTLS (${JSON.stringify(received.slice(-160))})`),
+        );
       }
       if (!askedForTls && /<\/stream:features>|<stream:features\s*\/>/.test(received)) {
         if (!/urn:ietf:params:xml:ns:xmpp-tls/.test(received)) {
@@ -235,7 +250,9 @@ function handshake(options: tls.ConnectionOptions, deadline: Deadline): Promise<
     deadline.signal.addEventListener('abort', onAbort, { once: true });
     socket.once('secureConnect', () => finish(undefined, socket));
     socket.on('error', (error) => finish(error));
-    socket.once('close', () => finish(new ChainError('truncated', 'the peer closed the connection during the TLS handshake')));
+    socket.once('close', () =>
+      finish(new ChainError('truncated', 'the peer closed the connection during the TLS handshake')),
+    );
   });
 }
 
@@ -262,7 +279,11 @@ export async function fetchPresentedChain(options: FetchOptions): Promise<ChainR
   let secure: tls.TLSSocket | undefined;
   const tap = new HandshakeTap();
   try {
-    const first = phaseDeadline(options.signal, options.timeoutMs, options.xmppDomain !== undefined ? 'XMPP STARTTLS negotiation' : 'TCP connect');
+    const first = phaseDeadline(
+      options.signal,
+      options.timeoutMs,
+      options.xmppDomain !== undefined ? 'XMPP STARTTLS negotiation' : 'TCP connect',
+    );
     try {
       socket = await connectTcp(options.host, options.port, first);
       if (options.xmppDomain !== undefined) await negotiateStartTls(socket, options.xmppDomain, first);
@@ -278,7 +299,8 @@ export async function fetchPresentedChain(options: FetchOptions): Promise<ChainR
       second.release();
     }
     const certificates = presentedChain(secure);
-    if (certificates.length === 0) return { ok: false, failure: 'empty', detail: 'the peer presented no certificate', durationMs: elapsed() };
+    if (certificates.length === 0)
+      return { ok: false, failure: 'empty', detail: 'the peer presented no certificate', durationMs: elapsed() };
     return { ok: true, certificates, durationMs: elapsed(), protocol: secure.getProtocol() ?? 'unknown', problems: [] };
   } catch (error) {
     const { failure, detail } = classify(error, options.timeoutMs);
@@ -287,8 +309,17 @@ export async function fetchPresentedChain(options: FetchOptions): Promise<ChainR
     if (failure === 'malformed' && tap.certificates.length > 0) {
       try {
         const certificates = tap.certificates.slice(0, MAX_CHAIN_LENGTH + 1).map((der) => parseCertificate(der));
-        if (certificates.length > MAX_CHAIN_LENGTH) throw new ChainError('oversize', `the peer presented more than ${MAX_CHAIN_LENGTH} certificates`);
-        return { ok: true, certificates, durationMs: elapsed(), protocol: 'TLSv1.2', problems: [`the handshake ended after the peer presented its certificate (${detail}); it likely requires a client certificate`] };
+        if (certificates.length > MAX_CHAIN_LENGTH)
+          throw new ChainError('oversize', `the peer presented more than ${MAX_CHAIN_LENGTH} certificates`);
+        return {
+          ok: true,
+          certificates,
+          durationMs: elapsed(),
+          protocol: 'TLSv1.2',
+          problems: [
+            `the handshake ended after the peer presented its certificate (${detail}); it likely requires a client certificate`,
+          ],
+        };
       } catch (parseError) {
         const typed = classify(parseError, options.timeoutMs);
         return { ok: false, failure: typed.failure, detail: typed.detail, durationMs: elapsed() };
@@ -432,7 +463,12 @@ export function readCertificateFile(file: string): ChainResult {
       ({ certificates, problems } = readTrustStore(file));
       const leaf = leafOfSet(certificates);
       if (certificates.length > 0 && !leaf) {
-        return { ok: false, failure: 'malformed', detail: `${file} holds ${certificates.length} certificates and no single leaf among them; give one folder or file per service`, durationMs: elapsed() };
+        return {
+          ok: false,
+          failure: 'malformed',
+          detail: `${file} holds ${certificates.length} certificates and no single leaf among them; give one folder or file per service`,
+          durationMs: elapsed(),
+        };
       }
       if (leaf) certificates = [leaf, ...certificates.filter((certificate) => certificate !== leaf)];
     } else {
@@ -442,13 +478,22 @@ export function readCertificateFile(file: string): ChainResult {
       if (leaf) certificates = [leaf, ...certificates.filter((certificate) => certificate !== leaf)];
     }
   } catch (error) {
-    if (error instanceof ChainError) return { ok: false, failure: error.failure, detail: error.message, durationMs: elapsed() };
+    if (error instanceof ChainError)
+      return { ok: false, failure: error.failure, detail: error.message, durationMs: elapsed() };
     const code = (error as NodeJS.ErrnoException).code ?? 'error';
     return { ok: false, failure: 'unreadable', detail: `${file} cannot be read (${code})`, durationMs: elapsed() };
   }
-  if (problems.length > 0) return { ok: false, failure: 'malformed', detail: `${file}: ${problems.join('; ')}`, durationMs: elapsed() };
-  if (certificates.length === 0) return { ok: false, failure: 'empty', detail: `${file} holds no certificate`, durationMs: elapsed() };
-  if (certificates.length > MAX_CHAIN_LENGTH) return { ok: false, failure: 'oversize', detail: `${file} holds ${certificates.length} certificates (limit ${MAX_CHAIN_LENGTH})`, durationMs: elapsed() };
+  if (problems.length > 0)
+    return { ok: false, failure: 'malformed', detail: `${file}: ${problems.join('; ')}`, durationMs: elapsed() };
+  if (certificates.length === 0)
+    return { ok: false, failure: 'empty', detail: `${file} holds no certificate`, durationMs: elapsed() };
+  if (certificates.length > MAX_CHAIN_LENGTH)
+    return {
+      ok: false,
+      failure: 'oversize',
+      detail: `${file} holds ${certificates.length} certificates (limit ${MAX_CHAIN_LENGTH})`,
+      durationMs: elapsed(),
+    };
   return { ok: true, certificates, durationMs: elapsed(), problems: [] };
 }
 
@@ -461,7 +506,8 @@ export function readTrustStore(path: string): { certificates: Certificate[]; pro
         .map((entry) => join(path, entry.name))
         .sort()
     : [path];
-  if (files.length > MAX_STORE_FILES) throw new ChainError('oversize', `${path} holds ${files.length} files (limit ${MAX_STORE_FILES})`);
+  if (files.length > MAX_STORE_FILES)
+    throw new ChainError('oversize', `${path} holds ${files.length} files (limit ${MAX_STORE_FILES})`);
   const certificates: Certificate[] = [];
   const problems: string[] = [];
   for (const file of files) {
@@ -493,7 +539,14 @@ export function createCertificateSource(options: ServiceOptions): CertificateSou
     for (const node of inventory.nodes) {
       for (const [service, location] of Object.entries(node.tls ?? {}) as Array<[TlsService, string | undefined]>) {
         if (!location) continue;
-        list.push({ target: liveTarget(location, node.fqdn, service), node: node.fqdn, role: node.role, service, origin: 'live', location });
+        list.push({
+          target: liveTarget(location, node.fqdn, service),
+          node: node.fqdn,
+          role: node.role,
+          service,
+          origin: 'live',
+          location,
+        });
       }
     }
   }
@@ -513,12 +566,24 @@ export function createCertificateSource(options: ServiceOptions): CertificateSou
     try {
       const { certificates, problems } = readTrustStore(path);
       if (certificates.length === 0) {
-        return { ok: false, node, store, path, reason: problems.length > 0 ? problems.join('; ') : `${path} holds no certificate` };
+        return {
+          ok: false,
+          node,
+          store,
+          path,
+          reason: problems.length > 0 ? problems.join('; ') : `${path} holds no certificate`,
+        };
       }
       return { ok: true, node, store, path, certificates, problems };
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      return { ok: false, node, store, path, reason: code ? `${path} cannot be read (${code})` : (error as Error).message };
+      return {
+        ok: false,
+        node,
+        store,
+        path,
+        reason: code ? `${path} cannot be read (${code})` : (error as Error).message,
+      };
     }
   };
 
@@ -566,12 +631,16 @@ export function createCertificateSource(options: ServiceOptions): CertificateSou
         const set = new AnchorSet();
         for (const entry of inventory.trust) {
           const result = await source.trustStore(entry.node, entry.store);
-          if (result?.ok) for (const certificate of result.certificates) set.add(certificate, `${entry.node} ${entry.store}`);
+          if (result?.ok)
+            for (const certificate of result.certificates) set.add(certificate, `${entry.node} ${entry.store}`);
         }
-        const caFiles = [inventory.cucm.axl?.caFile, ...inventory.nodes.map((node) => node.status?.caFile)].filter((file): file is string => !!file);
+        const caFiles = [inventory.cucm.axl?.caFile, ...inventory.nodes.map((node) => node.status?.caFile)].filter(
+          (file): file is string => !!file,
+        );
         for (const file of new Set(caFiles)) {
           try {
-            for (const certificate of readTrustStore(file).certificates) set.add(certificate, `caFile ${fileTarget(file, inventory.source)}`);
+            for (const certificate of readTrustStore(file).certificates)
+              set.add(certificate, `caFile ${fileTarget(file, inventory.source)}`);
           } catch {
             // An unreadable caFile is reported by the HTTPS client that uses it; here it just adds nothing.
           }

@@ -32,14 +32,21 @@ export function verdictOf(report: Report): { verdict: Verdict; reason: string } 
   const errors = report.findings.filter((finding) => finding.status === 'fail' && finding.severity === 'error').length;
   if (errors > 0) return { verdict: 'NOT READY', reason: `${plural(errors, 'error-severity failure')}` };
   const inconclusive = report.summary.inconclusive;
-  if (inconclusive > 0) return { verdict: 'INCOMPLETE', reason: `${plural(inconclusive, 'inconclusive finding')}: the scan could not decide` };
+  if (inconclusive > 0)
+    return {
+      verdict: 'INCOMPLETE',
+      reason: `${plural(inconclusive, 'inconclusive finding')}: the scan could not decide`,
+    };
   if (report.findings.length === 0) return { verdict: 'INCOMPLETE', reason: 'no rule produced a finding' };
   // Only skips (an offline run with nothing to lint, say): nothing was verified, so nothing is ready.
   if (!report.findings.some((finding) => finding.status === 'pass' || finding.status === 'fail')) {
     return { verdict: 'INCOMPLETE', reason: 'every rule was skipped: nothing was verified' };
   }
   const warnings = report.findings.filter((finding) => finding.status === 'fail').length;
-  return { verdict: 'READY', reason: warnings > 0 ? `no error-severity failure; ${plural(warnings, 'lower-severity failure')}` : 'no failures' };
+  return {
+    verdict: 'READY',
+    reason: warnings > 0 ? `no error-severity failure; ${plural(warnings, 'lower-severity failure')}` : 'no failures',
+  };
 }
 
 function plural(count: number, noun: string): string {
@@ -345,7 +352,10 @@ ${findings.map(renderFinding).join('\n')}
 </section>`;
     })
     .join('\n');
-  const domains = report.inventory.domains.length > 0 ? report.inventory.domains.map((domain) => `<code>${escapeHtml(domain)}</code>`).join(', ') : '—';
+  const domains =
+    report.inventory.domains.length > 0
+      ? report.inventory.domains.map((domain) => `<code>${escapeHtml(domain)}</code>`).join(', ')
+      : '—';
   const asOf = report.asOf === report.startedAt ? `${instant(report.asOf)} (scan start)` : instant(report.asOf);
   const verdictClass = verdict === 'READY' ? 'v-ready' : verdict === 'NOT READY' ? 'v-not-ready' : 'v-incomplete';
   const baselineNote = report.summary.baseline ? ` · ${report.summary.baseline.new} new since baseline` : '';

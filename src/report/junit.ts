@@ -10,8 +10,9 @@ export interface JunitOptions {
  * XML 1.0 cannot carry most C0 controls, lone surrogates or U+FFFE/U+FFFF even as character
  * references, and a banner or certificate field from a hostile peer may hold them: strip them.
  */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const INVALID_XML =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 export function xmlText(value: unknown): string {
   return String(value).replace(INVALID_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -19,7 +20,12 @@ export function xmlText(value: unknown): string {
 
 /** Attribute values also keep their quotes and line breaks (a parser would fold raw ones to spaces). */
 export function xmlAttr(value: unknown): string {
-  return xmlText(value).replace(/"/g, '&quot;').replace(/'/g, '&apos;').replace(/\t/g, '&#9;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;');
+  return xmlText(value)
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;')
+    .replace(/\t/g, '&#9;')
+    .replace(/\n/g, '&#10;')
+    .replace(/\r/g, '&#13;');
 }
 
 const seconds = (ms: number): string => (Math.max(0, ms) / 1000).toFixed(3);
@@ -82,7 +88,8 @@ const countAttrs = (counts: Counts): string =>
  */
 export function renderJunit(report: Report, _options: JunitOptions = {}): string {
   const areas = AREAS.filter(
-    (area: Area) => report.rules.some((rule) => rule.area === area) || report.findings.some((finding) => finding.area === area),
+    (area: Area) =>
+      report.rules.some((rule) => rule.area === area) || report.findings.some((finding) => finding.area === area),
   );
   const timestamp = report.startedAt.slice(0, 19);
   // Repeated per suite: Ant/Jenkins JUnit allows properties only inside a testsuite.
@@ -91,7 +98,12 @@ export function renderJunit(report: Report, _options: JunitOptions = {}): string
     ['domains', report.inventory.domains.join(', ')],
     ['offline', String(report.offline)],
     ['asOf', report.asOf],
-    ...(report.summary.baseline ? [['baseline', report.summary.baseline.file], ['newSinceBaseline', String(report.summary.baseline.new)]] : []),
+    ...(report.summary.baseline
+      ? [
+          ['baseline', report.summary.baseline.file],
+          ['newSinceBaseline', String(report.summary.baseline.new)],
+        ]
+      : []),
   ]
     .map(([name, value]) => `      <property name="${xmlAttr(name)}" value="${xmlAttr(value)}"/>`)
     .join('\n');

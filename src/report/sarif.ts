@@ -54,7 +54,8 @@ export function renderSarif(report: Report, _options: SarifOptions = {}): string
   // The report's rules carry no remediation; every finding of a rule repeats the catalog's, so the
   // first one found gives the rule's help text.
   const remediation = new Map<string, string>();
-  for (const finding of report.findings) if (!remediation.has(finding.ruleId)) remediation.set(finding.ruleId, finding.remediation);
+  for (const finding of report.findings)
+    if (!remediation.has(finding.ruleId)) remediation.set(finding.ruleId, finding.remediation);
   const source = new Map(report.findings.map((finding) => [finding.ruleId, finding.source]));
   const hasBaseline = report.summary.baseline !== undefined;
   const artifactUri = inventoryUri(report.inventory.source);
@@ -88,7 +89,9 @@ export function renderSarif(report: Report, _options: SarifOptions = {}): string
         locations: [
           {
             physicalLocation: { artifactLocation: { uri: artifactUri, index: 0 } },
-            logicalLocations: [{ name: finding.target, fullyQualifiedName: `${finding.area}/${finding.target}`, kind: 'resource' }],
+            logicalLocations: [
+              { name: finding.target, fullyQualifiedName: `${finding.area}/${finding.target}`, kind: 'resource' },
+            ],
           },
         ],
         partialFingerprints: { [FINGERPRINT_KEY]: finding.fingerprint },

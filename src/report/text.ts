@@ -25,7 +25,9 @@ export function renderText(report: Report, options: TextOptions): string {
   const lines: string[] = [];
   for (const finding of shown) {
     const baseline = finding.baselineState ? c.dim(` [${finding.baselineState}]`) : '';
-    lines.push(`${label(finding)} ${c.bold(finding.ruleId)} ${finding.severity.padEnd(7)} ${finding.target}${baseline}`);
+    lines.push(
+      `${label(finding)} ${c.bold(finding.ruleId)} ${finding.severity.padEnd(7)} ${finding.target}${baseline}`,
+    );
     lines.push(`             ${finding.message}`);
   }
   const s = report.summary;
@@ -37,11 +39,20 @@ export function renderText(report: Report, options: TextOptions): string {
   lines.push(
     `          failures by severity: ${s.bySeverity.error.fail} error, ${s.bySeverity.warning.fail} warning, ${s.bySeverity.info.fail} info`,
   );
-  if (s.baseline) lines.push(`          ${s.baseline.new} new since baseline, ${s.baseline.unchanged} unchanged (${s.baseline.file})`);
+  if (s.baseline)
+    lines.push(
+      `          ${s.baseline.new} new since baseline, ${s.baseline.unchanged} unchanged (${s.baseline.file})`,
+    );
   return `${lines.join('\n')}\n`;
 }
 
-const AREA_NAMES: Record<Area, string> = { dns: 'DNS', ntp: 'NTP', cert: 'Certificates', cucm: 'CUCM', exp: 'Expressway' };
+const AREA_NAMES: Record<Area, string> = {
+  dns: 'DNS',
+  ntp: 'NTP',
+  cert: 'Certificates',
+  cucm: 'CUCM',
+  exp: 'Expressway',
+};
 
 /** Counts per area and status, so a long run still reads at a glance. */
 function areaTable(report: Report, paint: Record<Status, (text: string) => string>): string[] {

@@ -43,7 +43,10 @@ describe('AXL client against the local HTTPS AXL server', () => {
     axl = await startTestAxl(sampleCluster());
     const answer = await getCcmVersion(axl.client());
     expect(answer).toMatchObject({ version: '15.0.1.11900(31)', status: 200 });
-    expect(axl.server.requests[0]).toMatchObject({ operation: 'getCCMVersion', soapAction: '"CUCM:DB ver=15.0 getCCMVersion"' });
+    expect(axl.server.requests[0]).toMatchObject({
+      operation: 'getCCMVersion',
+      soapAction: '"CUCM:DB ver=15.0 getCCMVersion"',
+    });
   });
 
   it('401 → a clear message about the AXL credentials, without the password', async () => {
@@ -57,7 +60,9 @@ describe('AXL client against the local HTTPS AXL server', () => {
   });
 
   it('403 → names the Standard AXL API Access role', async () => {
-    axl = await startTestAxl(sampleCluster(), { intercept: () => ({ status: 403, body: '<html>Forbidden</html>', contentType: 'text/html' }) });
+    axl = await startTestAxl(sampleCluster(), {
+      intercept: () => ({ status: 403, body: '<html>Forbidden</html>', contentType: 'text/html' }),
+    });
     const error = await failure(getCcmVersion(axl.client()));
     expect(error.kind).toBe('forbidden');
     expect(error.message).toContain('Standard AXL API Access');
@@ -71,7 +76,9 @@ describe('AXL client against the local HTTPS AXL server', () => {
   });
 
   it('503 on every try → retried with backoff, then reported as unavailable', async () => {
-    axl = await startTestAxl(sampleCluster(), { intercept: () => ({ status: 503, body: '', contentType: 'text/html' }) });
+    axl = await startTestAxl(sampleCluster(), {
+      intercept: () => ({ status: 503, body: '', contentType: 'text/html' }),
+    });
     const error = await failure(getCcmVersion(axl.client({ retries: 3 })));
     expect(error.kind).toBe('unavailable');
     expect(error.message).toContain('HTTP 503');
@@ -80,7 +87,10 @@ describe('AXL client against the local HTTPS AXL server', () => {
 
   it('an AXL fault → the message shows the axlcode and the axlmessage', async () => {
     axl = await startTestAxl(sampleCluster(), {
-      intercept: (request) => (request.operation === 'listPhone' ? { fault: { axlcode: 5007, message: 'Item not valid: The specified Phone was not found' } } : undefined),
+      intercept: (request) =>
+        request.operation === 'listPhone'
+          ? { fault: { axlcode: 5007, message: 'Item not valid: The specified Phone was not found' } }
+          : undefined,
     });
     const error = await failure(collectSnapshot(axl.client()));
     expect(error.kind).toBe('fault');
@@ -104,7 +114,9 @@ describe('AXL client against the local HTTPS AXL server', () => {
   });
 
   it('garbage instead of XML → a clear malformed-answer error', async () => {
-    axl = await startTestAxl(sampleCluster(), { intercept: () => ({ status: 200, body: '\u0000\u0013garbage{{{ not xml <<<', contentType: 'text/xml' }) });
+    axl = await startTestAxl(sampleCluster(), {
+      intercept: () => ({ status: 200, body: '\u0000\u0013garbage{{{ not xml <<<', contentType: 'text/xml' }),
+    });
     const error = await failure(getCcmVersion(axl.client()));
     expect(error.kind).toBe('malformed');
     expect(error.message).toContain('not a complete SOAP envelope');
@@ -112,7 +124,9 @@ describe('AXL client against the local HTTPS AXL server', () => {
 
   it('an envelope cut short → refused, never read as a short last page', async () => {
     const truncated = `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><ns:listPhoneResponse xmlns:ns="x"><return><phone><name>SEP1</name></phone>`;
-    axl = await startTestAxl(sampleCluster(), { intercept: (request) => (request.operation === 'listPhone' ? { status: 200, body: truncated } : undefined) });
+    axl = await startTestAxl(sampleCluster(), {
+      intercept: (request) => (request.operation === 'listPhone' ? { status: 200, body: truncated } : undefined),
+    });
     const error = await failure(collectSnapshot(axl.client()));
     expect(error.kind).toBe('malformed');
   });
@@ -134,7 +148,10 @@ describe('AXL client against the local HTTPS AXL server', () => {
 
   it('an answer without the Response element → malformed', async () => {
     axl = await startTestAxl(sampleCluster(), {
-      intercept: () => ({ status: 200, body: '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><other/></soapenv:Body></soapenv:Envelope>' }),
+      intercept: () => ({
+        status: 200,
+        body: '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><other/></soapenv:Body></soapenv:Envelope>',
+      }),
     });
     const error = await failure(getCcmVersion(axl.client()));
     expect(error.message).toContain('no getCCMVersionResponse');
@@ -176,19 +193,33 @@ describe('AXL client options from the inventory', () => {
   it('reads credentials from the named environment variables', () => {
     const options = axlOptionsFromInventory(base, { AXL_USER: 'u', AXL_PASS: 'p' }, { timeoutMs: 1000 });
     expect(options).toMatchObject({ username: 'u', password: 'p', version: '15.0' });
-    expect(axlOptionsFromInventory({ ...base, version: '14' }, { AXL_USER: 'u', AXL_PASS: 'p' }, { timeoutMs: 1000 }).version).toBe('14.0');
+    expect(
+      axlOptionsFromInventory({ ...base, version: '14' }, { AXL_USER: 'u', AXL_PASS: 'p' }, { timeoutMs: 1000 })
+        .version,
+    ).toBe('14.0');
   });
   it('names every missing piece, never a value', () => {
-    expect(() => axlOptionsFromInventory({ url: 'http://x/axl/' }, {}, { timeoutMs: 1000 })).toThrowError(/usernameEnv is not set[\s\S]*passwordEnv is not set[\s\S]*HTTPS only/);
-    expect(() => axlOptionsFromInventory(base, { AXL_USER: 'u' }, { timeoutMs: 1000 })).toThrowError('environment variable AXL_PASS (cucm.axl.passwordEnv) is not set or empty');
-    expect(() => axlOptionsFromInventory({ ...base, caFile: '/nonexistent/ca.pem' }, { AXL_USER: 'u', AXL_PASS: 'long-secret-value' }, { timeoutMs: 1000 })).toThrowError(/caFile \/nonexistent\/ca.pem cannot be read \(ENOENT\)/);
+    expect(() => axlOptionsFromInventory({ url: 'http://x/axl/' }, {}, { timeoutMs: 1000 })).toThrowError(
+      /usernameEnv is not set[\s\S]*passwordEnv is not set[\s\S]*HTTPS only/,
+    );
+    expect(() => axlOptionsFromInventory(base, { AXL_USER: 'u' }, { timeoutMs: 1000 })).toThrowError(
+      'environment variable AXL_PASS (cucm.axl.passwordEnv) is not set or empty',
+    );
+    expect(() =>
+      axlOptionsFromInventory(
+        { ...base, caFile: '/nonexistent/ca.pem' },
+        { AXL_USER: 'u', AXL_PASS: 'long-secret-value' },
+        { timeoutMs: 1000 },
+      ),
+    ).toThrowError(/caFile \/nonexistent\/ca.pem cannot be read \(ENOENT\)/);
   });
 });
 
 describe('AXL URL', () => {
   it('completes a URL without the /axl/ path or its trailing slash', () => {
     const env = { U: 'u', P: 'long-secret-value' };
-    const options = (url: string) => axlOptionsFromInventory({ url, usernameEnv: 'U', passwordEnv: 'P' }, env, { timeoutMs: 1000 });
+    const options = (url: string) =>
+      axlOptionsFromInventory({ url, usernameEnv: 'U', passwordEnv: 'P' }, env, { timeoutMs: 1000 });
     expect(options('https://cucm-pub.example.com:8443').url).toBe('https://cucm-pub.example.com:8443/axl/');
     expect(options('https://cucm-pub.example.com:8443/axl').url).toBe('https://cucm-pub.example.com:8443/axl/');
     expect(options('https://cucm-pub.example.com:8443/axl/').url).toBe('https://cucm-pub.example.com:8443/axl/');

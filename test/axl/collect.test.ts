@@ -12,7 +12,11 @@ afterEach(async () => {
   axl = undefined;
 });
 
-const withoutProvenance = (snapshot: CucmSnapshot): CucmSnapshot => ({ ...snapshot, source: undefined, collectedAt: undefined });
+const withoutProvenance = (snapshot: CucmSnapshot): CucmSnapshot => ({
+  ...snapshot,
+  source: undefined,
+  collectedAt: undefined,
+});
 
 describe('collect over AXL', () => {
   it('round-trips a snapshot: snapshot → AXL server → collect → the same snapshot', async () => {
@@ -36,7 +40,10 @@ describe('collect over AXL', () => {
     expect(listPhone.skip).toBe(0);
     const sql = requests.filter((request) => request.operation === 'executeSQLQuery');
     // executeSQLQuery only where no typed request carries the data: service activation, user profile.
-    expect(sql.map((request) => request.sql)).toEqual([expect.stringMatching(/processnodeservice/), expect.stringMatching(/ucuserprofile/)]);
+    expect(sql.map((request) => request.sql)).toEqual([
+      expect.stringMatching(/processnodeservice/),
+      expect.stringMatching(/ucuserprofile/),
+    ]);
   });
 
   it('reuses the AXL session (JSESSIONIDSSO) after the first answer', async () => {
@@ -61,8 +68,14 @@ describe('collect over AXL', () => {
 
   it('keeps at most two requests in flight through the per-item get requests too', async () => {
     const cluster = sampleCluster();
-    cluster.regions = Array.from({ length: 30 }, (_, index) => ({ name: `R${index}`, relations: [{ region: 'R0', videoKbps: 1000 + index }] }));
-    cluster.dateTimeGroups = Array.from({ length: 30 }, (_, index) => ({ name: `DTG${index}`, phoneNtpReferences: [`10.0.0.${index}`] }));
+    cluster.regions = Array.from({ length: 30 }, (_, index) => ({
+      name: `R${index}`,
+      relations: [{ region: 'R0', videoKbps: 1000 + index }],
+    }));
+    cluster.dateTimeGroups = Array.from({ length: 30 }, (_, index) => ({
+      name: `DTG${index}`,
+      phoneNtpReferences: [`10.0.0.${index}`],
+    }));
     axl = await startTestAxl(cluster, { intercept: () => ({ delayMs: 20 }) });
     const collected = await collectSnapshot(axl.client());
     expect(withoutProvenance(collected)).toEqual(cluster);
@@ -86,7 +99,9 @@ describe('collect over AXL', () => {
     expect(collected.phones).toEqual(cluster.phones);
     expect(repages[0]).toMatchObject({ from: 200, totalRows: 300 });
     expect(repages[0]!.to).toBeLessThan(200);
-    const firsts = axl.server.requests.filter((request) => request.operation === 'listPhone').map((request) => request.first!);
+    const firsts = axl.server.requests
+      .filter((request) => request.operation === 'listPhone')
+      .map((request) => request.first!);
     expect(firsts[0]).toBe(200);
     expect(Math.min(...firsts)).toBeLessThan(100);
   });
@@ -95,9 +110,15 @@ describe('collect over AXL', () => {
     const cluster = sampleCluster();
     axl = await startTestAxl(cluster, {
       intercept: (request) => {
-        if (request.operation === 'listPhone' && request.count <= 2) return { status: 503, body: '<html>Service Unavailable</html>', contentType: 'text/html' };
+        if (request.operation === 'listPhone' && request.count <= 2)
+          return { status: 503, body: '<html>Service Unavailable</html>', contentType: 'text/html' };
         if (request.operation === 'listDevicePool' && request.count === 1) {
-          return { fault: { axlcode: -1, message: 'Maximum AXL Memory Allocation Consumed. Please retry once requests in progress have completed' } };
+          return {
+            fault: {
+              axlcode: -1,
+              message: 'Maximum AXL Memory Allocation Consumed. Please retry once requests in progress have completed',
+            },
+          };
         }
         return undefined;
       },
@@ -110,9 +131,14 @@ describe('collect over AXL', () => {
 });
 
 describe('collect round-trips the CUCM fixtures', () => {
-  const files = ['fixtures/cucm/compliant.json', ...readdirSync(join(PACKAGE_ROOT, 'fixtures/cucm/faults')).map((file) => `fixtures/cucm/faults/${file}`)];
+  const files = [
+    'fixtures/cucm/compliant.json',
+    ...readdirSync(join(PACKAGE_ROOT, 'fixtures/cucm/faults')).map((file) => `fixtures/cucm/faults/${file}`),
+  ];
   it.each(files)('%s', async (file) => {
-    const { $schema: _schema, ...cluster } = JSON.parse(readFileSync(join(PACKAGE_ROOT, file), 'utf8')) as CucmSnapshot & { $schema?: string };
+    const { $schema: _schema, ...cluster } = JSON.parse(
+      readFileSync(join(PACKAGE_ROOT, file), 'utf8'),
+    ) as CucmSnapshot & { $schema?: string };
     axl = await startTestAxl(cluster);
     const collected = await collectSnapshot(axl.client());
     expect(withoutProvenance(collected)).toEqual(withoutProvenance(cluster));

@@ -16,7 +16,14 @@ describe('the lab AXL part', () => {
       const inventory = loadInventory(lab.inventoryPath, knownRuleNames(catalog));
       expect(inventory.cucm.axl).toMatchObject({ version: '15.0', usernameEnv: 'AXL_USER', passwordEnv: 'AXL_PASS' });
       expect(readFileSync(inventory.cucm.axl!.caFile!, 'utf8')).toContain('BEGIN CERTIFICATE');
-      const report = await runScan({ inventory, catalog, checks: ALL_CHECKS, only: ['cucm'], timeoutMs: 2000, env: { ...process.env, ...lab.env } });
+      const report = await runScan({
+        inventory,
+        catalog,
+        checks: ALL_CHECKS,
+        only: ['cucm'],
+        timeoutMs: 2000,
+        env: { ...process.env, ...lab.env },
+      });
       const axl = report.findings.find((finding) => finding.ruleId === 'MRA-CUCM-001')!;
       expect(axl).toMatchObject({ status: 'pass', target: 'Cisco AXL Web Service on cucm-pub.example.com' });
       expect(report.findings.filter((finding) => finding.messageId === 'snapshotUnavailable')).toEqual([]);

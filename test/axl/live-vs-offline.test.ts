@@ -24,13 +24,26 @@ const verdicts = (findings: Finding[]): string[] =>
     .sort();
 
 async function scan(cucm: Record<string, unknown>, offline: boolean): Promise<Finding[]> {
-  const inventory = fixtureInventory({ inventory: { domains: ['example.com'], nodes: NODES, clusters: 2, cucm: { mraDevicePools: ['MRA_DP'], ...cucm } } });
-  const report = await runScan({ inventory, catalog: loadCatalog(), checks: ALL_CHECKS, only: ['cucm', 'MRA-NTP-004'], offline, timeoutMs: 3000, env: { ...process.env, ...AXL_ENV } });
+  const inventory = fixtureInventory({
+    inventory: { domains: ['example.com'], nodes: NODES, clusters: 2, cucm: { mraDevicePools: ['MRA_DP'], ...cucm } },
+  });
+  const report = await runScan({
+    inventory,
+    catalog: loadCatalog(),
+    checks: ALL_CHECKS,
+    only: ['cucm', 'MRA-NTP-004'],
+    offline,
+    timeoutMs: 3000,
+    env: { ...process.env, ...AXL_ENV },
+  });
   return report.findings;
 }
 
 describe('the CUCM rules give the same verdicts live over AXL as offline from the snapshot file', () => {
-  const files = ['fixtures/cucm/compliant.json', ...readdirSync(join(PACKAGE_ROOT, 'fixtures/cucm/faults')).map((file) => `fixtures/cucm/faults/${file}`)];
+  const files = [
+    'fixtures/cucm/compliant.json',
+    ...readdirSync(join(PACKAGE_ROOT, 'fixtures/cucm/faults')).map((file) => `fixtures/cucm/faults/${file}`),
+  ];
   it.each(files)('%s', async (file) => {
     const path = join(PACKAGE_ROOT, file);
     const cluster = JSON.parse(readFileSync(path, 'utf8')) as CucmSnapshot;

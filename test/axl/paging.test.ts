@@ -18,7 +18,10 @@ function list(limit: number, suggest: boolean) {
     const page = rows.slice(skip, skip + first);
     if (page.length > limit) {
       const text = `Query request too large. Total rows matched: ${rows.length} rows.${suggest ? ` Suggestive Row Fetch: less than ${limit + 1} rows` : ''}`;
-      throw new AxlError('too-large', text, { totalRows: rows.length, ...(suggest ? { suggestedRows: limit + 1 } : {}) });
+      throw new AxlError('too-large', text, {
+        totalRows: rows.length,
+        ...(suggest ? { suggestedRows: limit + 1 } : {}),
+      });
     }
     return page;
   };

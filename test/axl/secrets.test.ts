@@ -16,7 +16,11 @@ afterEach(async () => {
   axl = undefined;
 });
 
-const FORMS = [AXL_PASSWORD, Buffer.from(`${AXL_USER}:${AXL_PASSWORD}`).toString('base64'), Buffer.from(AXL_PASSWORD).toString('base64')];
+const FORMS = [
+  AXL_PASSWORD,
+  Buffer.from(`${AXL_USER}:${AXL_PASSWORD}`).toString('base64'),
+  Buffer.from(AXL_PASSWORD).toString('base64'),
+];
 
 const BEHAVIOURS: Array<[string, ((request: { operation: string }) => AxlServerReply | undefined) | undefined]> = [
   ['answers', undefined],
@@ -41,19 +45,38 @@ describe('the AXL password appears in no output', () => {
     const saved = { ...process.env };
     Object.assign(process.env, AXL_ENV);
     const inventoryFile = join(axl.dir, 'inv.yaml');
-    writeFileSync(inventoryFile, stringify({ domains: ['example.com'], cucm: { axl: axl.axl, mraDevicePools: ['MRA_DP'] } }));
-    await runCollectCommand({ inventory: inventoryFile, output: join(axl.dir, 'snapshot.json'), timeout: '400', debug: true });
+    writeFileSync(
+      inventoryFile,
+      stringify({ domains: ['example.com'], cucm: { axl: axl.axl, mraDevicePools: ['MRA_DP'] } }),
+    );
+    await runCollectCommand({
+      inventory: inventoryFile,
+      output: join(axl.dir, 'snapshot.json'),
+      timeout: '400',
+      debug: true,
+    });
     process.env = saved;
     process.exitCode = undefined;
     vi.restoreAllMocks();
     outputs.push(stderr);
     for (const file of readdirSync(axl.dir)) outputs.push(readFileSync(join(axl.dir, file), 'utf8'));
 
-    const inventory = { domains: ['example.com'], nodes: [{ fqdn: 'cucm-pub.example.com', role: 'cucm-publisher' }], cucm: { axl: axl.axl, mraDevicePools: ['MRA_DP'] } };
+    const inventory = {
+      domains: ['example.com'],
+      nodes: [{ fqdn: 'cucm-pub.example.com', role: 'cucm-publisher' }],
+      cucm: { axl: axl.axl, mraDevicePools: ['MRA_DP'] },
+    };
     for (const rule of ['MRA-CUCM-001', 'MRA-CUCM-002', 'MRA-CUCM-011']) {
       outputs.push(JSON.stringify(await testScan(rule, { inventory, env: AXL_ENV, timeoutMs: 400 })));
     }
-    const source = createCucmSource({ inventory: fixtureInventory({ inventory }), offline: false, timeoutMs: 400, limiter: new Limiter(4), signal: new AbortController().signal, env: AXL_ENV });
+    const source = createCucmSource({
+      inventory: fixtureInventory({ inventory }),
+      offline: false,
+      timeoutMs: 400,
+      limiter: new Limiter(4),
+      signal: new AbortController().signal,
+      env: AXL_ENV,
+    });
     outputs.push(JSON.stringify(await source.snapshot()), JSON.stringify(await source.axlVersion?.()));
     await source.close?.();
 

@@ -10,7 +10,11 @@ describe('parseCertificate', () => {
   it('reads an RSA leaf with node-forge: subject, issuer, SANs, EKUs, key, signature, dates', () => {
     const { intermediateA } = testPki();
     const notAfter = new Date(Date.now() + 90 * DAY);
-    const leaf = leafFor('cucm-pub.example.com', intermediateA, { sans: ['cucm-pub.example.com', '10.1.1.10'], notAfter, digest: 'sha1' });
+    const leaf = leafFor('cucm-pub.example.com', intermediateA, {
+      sans: ['cucm-pub.example.com', '10.1.1.10'],
+      notAfter,
+      digest: 'sha1',
+    });
     const cert = parseCertificate(der(leaf.certPem));
     expect(cert.parser).toBe('node-forge');
     expect(cert.subject).toContain('CN=cucm-pub.example.com');
@@ -30,7 +34,14 @@ describe('parseCertificate', () => {
 
   it('reads an ECDSA certificate that node-forge cannot parse, through node:crypto', () => {
     const { rootA } = testPki();
-    const ec = issueEcCertificate({ commonName: 'expe.example.com', sans: ['expe.example.com', 'collab-edge.example.com'], extendedKeyUsage: ['serverAuth'] }, rootA);
+    const ec = issueEcCertificate(
+      {
+        commonName: 'expe.example.com',
+        sans: ['expe.example.com', 'collab-edge.example.com'],
+        extendedKeyUsage: ['serverAuth'],
+      },
+      rootA,
+    );
     const cert = parseCertificate(der(ec.certPem));
     expect(cert.parser).toBe('node:crypto');
     expect(cert.key).toEqual({ type: 'EC', bits: 256, curve: 'prime256v1' });
@@ -53,7 +64,9 @@ describe('parseCertificate', () => {
   });
 
   it('rejects a certificate whose validity date decodes but is not a date (month 13; found by fuzzing)', () => {
-    const issued = leafFor('cucm-pub.example.com', testPki().intermediateA, { notBefore: new Date('2026-01-02T03:04:05Z') });
+    const issued = leafFor('cucm-pub.example.com', testPki().intermediateA, {
+      notBefore: new Date('2026-01-02T03:04:05Z'),
+    });
     const bytes = der(issued.certPem);
     const at = bytes.indexOf(Buffer.from('260102030405Z', 'latin1'));
     expect(at).toBeGreaterThan(0);
@@ -68,7 +81,11 @@ describe('parseBundle', () => {
     const leaf = leafFor('a.example.com', intermediateA);
     const bundle = parseBundle(Buffer.from(`${leaf.keyPem}${pemOf(leaf, intermediateA, rootA)}`));
     expect(bundle.problems).toEqual([]);
-    expect(bundle.certificates.map((cert) => cert.commonName)).toEqual(['a.example.com', 'Test Issuing CA A1', 'Test Root CA A']);
+    expect(bundle.certificates.map((cert) => cert.commonName)).toEqual([
+      'a.example.com',
+      'Test Issuing CA A1',
+      'Test Root CA A',
+    ]);
   });
 
   it('reads a DER certificate', () => {
@@ -84,7 +101,9 @@ describe('parseBundle', () => {
     expect(parseBundle(Buffer.from(truncated)).problems[0]).toMatch(/not a valid X.509/);
     const unterminated = parseBundle(Buffer.from(rootA.certPem.slice(0, 300)));
     expect(unterminated.problems.join()).toMatch(/without a matching END/);
-    expect(parseBundle(Buffer.from('-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n')).problems).toEqual(['no CERTIFICATE block in the PEM data']);
+    expect(parseBundle(Buffer.from('-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n')).problems).toEqual(
+      ['no CERTIFICATE block in the PEM data'],
+    );
     expect(parseBundle(Buffer.from([0x30, 0x03, 0x02, 0x01, 0x00])).problems[0]).toMatch(/neither PEM nor a DER/);
   });
 });
@@ -96,7 +115,9 @@ describe('parseBundle on hostile input', () => {
       fc.property(
         fc.oneof(
           fc.uint8Array({ maxLength: 2048 }).map((bytes) => Buffer.from(bytes)),
-          fc.string({ maxLength: 600 }).map((body) => Buffer.from(`-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`)),
+          fc
+            .string({ maxLength: 600 })
+            .map((body) => Buffer.from(`-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`)),
           fc.tuple(fc.nat(good.length - 1), fc.integer({ min: 1, max: 255 })).map(([index, mask]) => {
             const copy = Buffer.from(good);
             copy[index] = (copy[index] ?? 0) ^ mask;

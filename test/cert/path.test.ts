@@ -4,8 +4,10 @@ import { AnchorSet, buildPath, judgeDates } from '../../src/cert/path.js';
 import { createCa, issueEcCertificate, type Issued, type IssuedEc } from '../../src/lab/pki.js';
 import { DAY, leafFor, testPki } from '../helpers/pki.js';
 
-const cert = (issued: Issued | IssuedEc): Certificate => parseCertificate(Buffer.from(issued.certPem.replace(/-----[^-]+-----|\s/g, ''), 'base64'));
-const anchors = (...issued: Array<Issued | IssuedEc>): AnchorSet => new AnchorSet(issued.map((item) => ({ certificate: cert(item), source: 'test store' })));
+const cert = (issued: Issued | IssuedEc): Certificate =>
+  parseCertificate(Buffer.from(issued.certPem.replace(/-----[^-]+-----|\s/g, ''), 'base64'));
+const anchors = (...issued: Array<Issued | IssuedEc>): AnchorSet =>
+  new AnchorSet(issued.map((item) => ({ certificate: cert(item), source: 'test store' })));
 const subjects = (list: readonly Certificate[]): Array<string | undefined> => list.map((item) => item.commonName);
 
 describe('buildPath', () => {
@@ -30,7 +32,10 @@ describe('buildPath', () => {
 
   it('stops with untrusted-root at a presented self-signed root no store holds', () => {
     const { rootA, intermediateA, rootB } = testPki();
-    const path = buildPath([cert(leafFor('a.example.com', intermediateA)), cert(intermediateA), cert(rootA)], anchors(rootB));
+    const path = buildPath(
+      [cert(leafFor('a.example.com', intermediateA)), cert(intermediateA), cert(rootA)],
+      anchors(rootB),
+    );
     expect(path.stop).toMatchObject({ reason: 'untrusted-root' });
     expect(path.root?.commonName).toBe('Test Root CA A');
   });
@@ -61,9 +66,16 @@ describe('buildPath', () => {
 describe('judgeDates', () => {
   it('reports expired and not-yet-valid certificates at the given instant', () => {
     const { intermediateA } = testPki();
-    const leaf = cert(leafFor('a.example.com', intermediateA, { notBefore: new Date(Date.now() - 10 * DAY), notAfter: new Date(Date.now() + 10 * DAY) }));
+    const leaf = cert(
+      leafFor('a.example.com', intermediateA, {
+        notBefore: new Date(Date.now() - 10 * DAY),
+        notAfter: new Date(Date.now() + 10 * DAY),
+      }),
+    );
     expect(judgeDates([leaf], new Date())).toEqual([]);
     expect(judgeDates([leaf], new Date(Date.now() + 20 * DAY))).toEqual([{ certificate: leaf, problem: 'expired' }]);
-    expect(judgeDates([leaf], new Date(Date.now() - 20 * DAY))).toEqual([{ certificate: leaf, problem: 'not-yet-valid' }]);
+    expect(judgeDates([leaf], new Date(Date.now() - 20 * DAY))).toEqual([
+      { certificate: leaf, problem: 'not-yet-valid' },
+    ]);
   });
 });

@@ -5,7 +5,12 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Limiter } from '../../src/engine/limiter.js';
 import { createCa, type Issued } from '../../src/lab/pki.js';
-import { createCertificateSource, fetchPresentedChain, readCertificateFile, type ChainResult } from '../../src/probes/tls.js';
+import {
+  createCertificateSource,
+  fetchPresentedChain,
+  readCertificateFile,
+  type ChainResult,
+} from '../../src/probes/tls.js';
 import { fixtureInventory } from '../helpers/check.js';
 import { leafFor, tempDir, testPki, writePem } from '../helpers/pki.js';
 import { serveChain, serveHostile, serveXmppStartTls, type RunningServer } from '../helpers/tls-server.js';
@@ -20,7 +25,10 @@ async function started(server: Promise<RunningServer>): Promise<RunningServer> {
   return running;
 }
 
-const fetch = (server: RunningServer, extra: { xmppDomain?: string; timeoutMs?: number; signal?: AbortSignal } = {}): Promise<ChainResult> =>
+const fetch = (
+  server: RunningServer,
+  extra: { xmppDomain?: string; timeoutMs?: number; signal?: AbortSignal } = {},
+): Promise<ChainResult> =>
   fetchPresentedChain({
     host: server.host,
     port: server.port,
@@ -30,7 +38,8 @@ const fetch = (server: RunningServer, extra: { xmppDomain?: string; timeoutMs?: 
     ...(extra.xmppDomain ? { xmppDomain: extra.xmppDomain } : {}),
   });
 
-const names = (result: ChainResult): Array<string | undefined> => (result.ok ? result.certificates.map((cert) => cert.commonName) : [result.failure]);
+const names = (result: ChainResult): Array<string | undefined> =>
+  result.ok ? result.certificates.map((cert) => cert.commonName) : [result.failure];
 
 describe('fetchPresentedChain against real node:tls servers', () => {
   it('captures the presented chain, leaf first, without a trust decision', async () => {
@@ -44,29 +53,48 @@ describe('fetchPresentedChain against real node:tls servers', () => {
   it('negotiates XMPP STARTTLS before the handshake, as Jabber does', async () => {
     const { intermediateA } = testPki();
     const leaf = leafFor('imp-pub.example.com', intermediateA);
-    const xmpp = await started(serveXmppStartTls({ chainPem: leaf.certPem + intermediateA.certPem, keyPem: leaf.keyPem }));
-    expect(names(await fetch(xmpp, { xmppDomain: 'example.com' }))).toEqual(['imp-pub.example.com', 'Test Issuing CA A1']);
+    const xmpp = await started(
+      serveXmppStartTls({ chainPem: leaf.certPem + intermediateA.certPem, keyPem: leaf.keyPem }),
+    );
+    expect(names(await fetch(xmpp, { xmppDomain: 'example.com' }))).toEqual([
+      'imp-pub.example.com',
+      'Test Issuing CA A1',
+    ]);
   });
 
   it('types an XMPP peer that refuses STARTTLS as starttls', async () => {
     const refusing = createServer((socket) => {
       socket.on('error', () => socket.destroy());
       socket.once('data', () => {
-        socket.write("<stream:stream xmlns:stream='http://etherx.jabber.org/streams'><stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:features>");
+        socket.write(
+          "<stream:stream xmlns:stream='http://etherx.jabber.org/streams'><stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:features>",
+        );
         socket.once('data', () => socket.write("<failure xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:stream>"));
       });
     });
     await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
     const port = (refusing.address() as { port: number }).port;
-    servers.push({ host: '127.0.0.1', port, endpoint: `127.0.0.1:${port}`, close: () => new Promise((done) => refusing.close(() => done())) });
-    const result = await fetch({ host: '127.0.0.1', port, endpoint: '', close: async () => {} }, { xmppDomain: 'example.com' });
+    servers.push({
+      host: '127.0.0.1',
+      port,
+      endpoint: `127.0.0.1:${port}`,
+      close: () => new Promise((done) => refusing.close(() => done())),
+    });
+    const result = await fetch(
+      { host: '127.0.0.1', port, endpoint: '', close: async () => {} },
+      { xmppDomain: 'example.com' },
+    );
     expect(result).toMatchObject({ ok: false, failure: 'starttls' });
   });
 
   it.each([
-    ['no STARTTLS offered', "<stream:stream xmlns:stream='http://etherx.jabber.org/streams'><stream:features><mechanisms/></stream:features>", 'starttls'],
+    [
+      'no STARTTLS offered',
+      "<stream:stream xmlns:stream='http://etherx.jabber.org/streams'><stream:features><mechanisms/></stream:features>",
+      'starttls',
+    ],
     ['a flood before <proceed/>', `<stream:stream>${'x'.repeat(70_000)}`, 'oversize'],
-    ['a stream error', "<stream:stream><stream:error><host-unknown/></stream:error>", 'starttls'],
+    ['a stream error', '<stream:stream><stream:error><host-unknown/></stream:error>', 'starttls'],
   ])('types an XMPP peer sending %s', async (_case, reply, failure) => {
     const peer = createServer((socket) => {
       socket.on('error', () => socket.destroy());
@@ -74,22 +102,45 @@ describe('fetchPresentedChain against real node:tls servers', () => {
     });
     await new Promise<void>((resolve) => peer.listen(0, '127.0.0.1', resolve));
     const port = (peer.address() as { port: number }).port;
-    servers.push({ host: '127.0.0.1', port, endpoint: `127.0.0.1:${port}`, close: () => new Promise((done) => peer.close(() => done())) });
-    const result = await fetch({ host: '127.0.0.1', port, endpoint: '', close: async () => {} }, { xmppDomain: 'example.com', timeoutMs: 1000 });
+    servers.push({
+      host: '127.0.0.1',
+      port,
+      endpoint: `127.0.0.1:${port}`,
+      close: () => new Promise((done) => peer.close(() => done())),
+    });
+    const result = await fetch(
+      { host: '127.0.0.1', port, endpoint: '', close: async () => {} },
+      { xmppDomain: 'example.com', timeoutMs: 1000 },
+    );
     expect(result).toMatchObject({ ok: false, failure });
   });
 
-  it.each(['TLSv1.2', 'TLSv1.3'] as const)('captures the chain of a %s peer that demands a client certificate (CallManager 5061)', async (maxVersion) => {
-    const { intermediateA } = testPki();
-    const leaf = leafFor('cucm-pub.example.com', intermediateA);
-    const strict = tls.createServer({ key: leaf.keyPem, cert: leaf.certPem + intermediateA.certPem, requestCert: true, rejectUnauthorized: true, ca: [intermediateA.certPem], maxVersion });
-    strict.on('tlsClientError', () => {});
-    await new Promise<void>((resolve) => strict.listen(0, '127.0.0.1', resolve));
-    const port = (strict.address() as { port: number }).port;
-    servers.push({ host: '127.0.0.1', port, endpoint: '', close: () => new Promise((done) => strict.close(() => done())) });
-    const result = await fetch({ host: '127.0.0.1', port, endpoint: '', close: async () => {} });
-    expect(names(result)).toEqual(['cucm-pub.example.com', 'Test Issuing CA A1']);
-  });
+  it.each(['TLSv1.2', 'TLSv1.3'] as const)(
+    'captures the chain of a %s peer that demands a client certificate (CallManager 5061)',
+    async (maxVersion) => {
+      const { intermediateA } = testPki();
+      const leaf = leafFor('cucm-pub.example.com', intermediateA);
+      const strict = tls.createServer({
+        key: leaf.keyPem,
+        cert: leaf.certPem + intermediateA.certPem,
+        requestCert: true,
+        rejectUnauthorized: true,
+        ca: [intermediateA.certPem],
+        maxVersion,
+      });
+      strict.on('tlsClientError', () => {});
+      await new Promise<void>((resolve) => strict.listen(0, '127.0.0.1', resolve));
+      const port = (strict.address() as { port: number }).port;
+      servers.push({
+        host: '127.0.0.1',
+        port,
+        endpoint: '',
+        close: () => new Promise((done) => strict.close(() => done())),
+      });
+      const result = await fetch({ host: '127.0.0.1', port, endpoint: '', close: async () => {} });
+      expect(names(result)).toEqual(['cucm-pub.example.com', 'Test Issuing CA A1']);
+    },
+  );
 
   it('types a handshake that never finishes as timeout', async () => {
     const server = await started(serveHostile('stall'));
@@ -98,7 +149,10 @@ describe('fetchPresentedChain against real node:tls servers', () => {
 
   it('types an XMPP peer that never answers as timeout', async () => {
     const server = await started(serveHostile('stall'));
-    expect(await fetch(server, { timeoutMs: 300, xmppDomain: 'example.com' })).toMatchObject({ ok: false, failure: 'timeout' });
+    expect(await fetch(server, { timeoutMs: 300, xmppDomain: 'example.com' })).toMatchObject({
+      ok: false,
+      failure: 'timeout',
+    });
   });
 
   it('types a truncated handshake as truncated', async () => {
@@ -128,7 +182,7 @@ describe('fetchPresentedChain against real node:tls servers', () => {
     expect(await fetch(server)).toMatchObject({ ok: false, failure: 'oversize' });
   });
 
-  it('types a huge certificate (over OpenSSL\'s 100 KB certificate list limit) as oversize', async () => {
+  it("types a huge certificate (over OpenSSL's 100 KB certificate list limit) as oversize", async () => {
     const sans = Array.from({ length: 2500 }, (_, i) => `host-${i}-${'x'.repeat(40)}.example.com`);
     const server = await started(serveChain(leafFor('cucm-pub.example.com', undefined, { sans, keyBits: 1024 })));
     expect(await fetch(server)).toMatchObject({ ok: false, failure: 'oversize' });
@@ -166,8 +220,18 @@ describe('certificate files and trust stores', () => {
   it('reads an exported chain and types unreadable or malformed files', () => {
     const file = writePem(dir, 'chain.pem', leafFor('cucm-pub.example.com', intermediateA), intermediateA);
     expect(names(readCertificateFile(file))).toEqual(['cucm-pub.example.com', 'Test Issuing CA A1']);
-    const reversed = writePem(dir, 'reversed.pem', rootA, intermediateA, leafFor('cucm-pub.example.com', intermediateA));
-    expect(names(readCertificateFile(reversed))).toEqual(['cucm-pub.example.com', 'Test Root CA A', 'Test Issuing CA A1']);
+    const reversed = writePem(
+      dir,
+      'reversed.pem',
+      rootA,
+      intermediateA,
+      leafFor('cucm-pub.example.com', intermediateA),
+    );
+    expect(names(readCertificateFile(reversed))).toEqual([
+      'cucm-pub.example.com',
+      'Test Root CA A',
+      'Test Issuing CA A1',
+    ]);
     expect(readCertificateFile(join(dir, 'missing.pem'))).toMatchObject({ ok: false, failure: 'unreadable' });
     writeFileSync(join(dir, 'bad.pem'), '-----BEGIN CERTIFICATE-----\nMIIBroken\n-----END CERTIFICATE-----\n');
     expect(readCertificateFile(join(dir, 'bad.pem'))).toMatchObject({ ok: false, failure: 'malformed' });
@@ -179,9 +243,17 @@ describe('certificate files and trust stores', () => {
     writePem(folder, 'a-root.pem', rootA);
     writePem(folder, 'b-intermediate.pem', intermediateA);
     writePem(folder, 'c-leaf.pem', leafFor('cucm-pub.example.com', intermediateA));
-    expect(names(readCertificateFile(folder))).toEqual(['cucm-pub.example.com', 'Test Root CA A', 'Test Issuing CA A1']);
+    expect(names(readCertificateFile(folder))).toEqual([
+      'cucm-pub.example.com',
+      'Test Root CA A',
+      'Test Issuing CA A1',
+    ]);
     writePem(folder, 'd-other-leaf.pem', leafFor('imp-pub.example.com', intermediateA));
-    expect(readCertificateFile(folder)).toMatchObject({ ok: false, failure: 'malformed', detail: expect.stringContaining('no single leaf') });
+    expect(readCertificateFile(folder)).toMatchObject({
+      ok: false,
+      failure: 'malformed',
+      detail: expect.stringContaining('no single leaf'),
+    });
   });
 
   it('lists live and file endpoints, caches chains, and gathers anchors from stores, caFiles and Node roots', async () => {
@@ -204,9 +276,19 @@ describe('certificate files and trust stores', () => {
         trust: [{ node: 'cucm-pub.example.com', store: 'tomcat-trust', path: 'tomcat-trust' }],
       },
     });
-    const source = createCertificateSource({ inventory, offline: false, timeoutMs: 500, limiter: new Limiter(4), signal: new AbortController().signal, env: {} });
+    const source = createCertificateSource({
+      inventory,
+      offline: false,
+      timeoutMs: 500,
+      limiter: new Limiter(4),
+      signal: new AbortController().signal,
+      env: {},
+    });
     const endpoints = source.endpoints();
-    expect(endpoints.map((endpoint) => endpoint.target)).toEqual(['cucm-pub.example.com tomcat at 127.0.0.1:1', 'expc.pem']);
+    expect(endpoints.map((endpoint) => endpoint.target)).toEqual([
+      'cucm-pub.example.com tomcat at 127.0.0.1:1',
+      'expc.pem',
+    ]);
     expect(endpoints[1]?.location).toBe(exported);
     expect(source.chain(endpoints[1]!)).toBe(source.chain(endpoints[1]!));
     const store = await source.trustStore('cucm-pub.example.com', 'tomcat-trust');
@@ -217,7 +299,14 @@ describe('certificate files and trust stores', () => {
     const rootACert = store?.ok ? store.certificates[0] : undefined;
     expect(anchors.exact(rootACert!)?.sources).toEqual(['cucm-pub.example.com tomcat-trust']);
     expect(anchors.size).toBeGreaterThan(100); // Node's root store is part of it
-    const offline = createCertificateSource({ inventory, offline: true, timeoutMs: 500, limiter: new Limiter(4), signal: new AbortController().signal, env: {} });
+    const offline = createCertificateSource({
+      inventory,
+      offline: true,
+      timeoutMs: 500,
+      limiter: new Limiter(4),
+      signal: new AbortController().signal,
+      env: {},
+    });
     expect(offline.endpoints().map((endpoint) => endpoint.origin)).toEqual(['file']);
   });
 });

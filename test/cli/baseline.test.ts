@@ -13,7 +13,12 @@ import { testScan } from '../helpers/check.js';
 
 /** A nightly scan in miniature: an offline inventory whose MRA-DNS-007 findings the test controls. */
 function inventoryYaml(nodes: Array<{ fqdn: string; ip: string; role: string }>): string {
-  return ['domains: [example.com]', 'nodes:', ...nodes.map((node) => `  - { fqdn: ${node.fqdn}, ip: ${node.ip}, role: ${node.role} }`), ''].join('\n');
+  return [
+    'domains: [example.com]',
+    'nodes:',
+    ...nodes.map((node) => `  - { fqdn: ${node.fqdn}, ip: ${node.ip}, role: ${node.role} }`),
+    '',
+  ].join('\n');
 }
 
 const EXPE_BAD = { fqdn: 'expe_1.example.com', ip: '203.0.113.30', role: 'expressway-e' };
@@ -32,7 +37,14 @@ describe('baseline with the built CLI (check --baseline / --write-baseline)', ()
     expect(first.code, first.stderr).toBe(1);
 
     // The same deployment the next night: the accepted failure no longer fails the gate.
-    const second = await scan('--baseline', join(dir, 'first.json'), '--write-baseline', join(dir, 'second.json'), '--report', `html=${join(dir, 'second.html')}`);
+    const second = await scan(
+      '--baseline',
+      join(dir, 'first.json'),
+      '--write-baseline',
+      join(dir, 'second.json'),
+      '--report',
+      `html=${join(dir, 'second.html')}`,
+    );
     expect(second.code, second.stderr).toBe(0);
     const secondReport = JSON.parse(readFileSync(join(dir, 'second.json'), 'utf8')) as Report;
     expect(secondReport.summary.baseline).toEqual({ file: join(dir, 'first.json'), new: 0, unchanged: 1 });
@@ -40,14 +52,29 @@ describe('baseline with the built CLI (check --baseline / --write-baseline)', ()
 
     // A node added with a bad name: one new failure, exit 1, against the baseline --write-baseline wrote.
     writeFileSync(inventory, inventoryYaml([EXPE_BAD, CUCM_GOOD, CUCM_BAD]));
-    const third = await scan('--baseline', join(dir, 'second.json'), '--report', 'text', '--report', `json=${join(dir, 'third.json')}`, '--report', `sarif=${join(dir, 'third.sarif')}`);
+    const third = await scan(
+      '--baseline',
+      join(dir, 'second.json'),
+      '--report',
+      'text',
+      '--report',
+      `json=${join(dir, 'third.json')}`,
+      '--report',
+      `sarif=${join(dir, 'third.sarif')}`,
+    );
     expect(third.code, third.stderr).toBe(1);
     expect(third.stdout).toContain('1 new since baseline, 1 unchanged');
     const thirdReport = JSON.parse(readFileSync(join(dir, 'third.json'), 'utf8')) as Report;
     const fresh = thirdReport.findings.filter((finding) => finding.baselineState === 'new');
     expect(fresh.map((finding) => finding.target)).toEqual([CUCM_BAD.fqdn]);
     const sarif = JSON.parse(readFileSync(join(dir, 'third.sarif'), 'utf8')) as {
-      runs: Array<{ results: Array<{ baselineState: string; suppressions: unknown[]; locations: Array<{ logicalLocations: Array<{ name: string }> }> }> }>;
+      runs: Array<{
+        results: Array<{
+          baselineState: string;
+          suppressions: unknown[];
+          locations: Array<{ logicalLocations: Array<{ name: string }> }>;
+        }>;
+      }>;
     };
     const suppressed = sarif.runs[0]!.results.filter((result) => result.suppressions.length > 0);
     expect(suppressed.map((result) => result.locations[0]!.logicalLocations[0]!.name)).toEqual([EXPE_BAD.fqdn]);
@@ -63,7 +90,9 @@ describe('baseline with the built CLI (check --baseline / --write-baseline)', ()
     const dir = mkdtempSync(join(tmpdir(), 'mra-baseline-'));
     writeFileSync(join(dir, 'mra-preflight.yaml'), inventoryYaml([CUCM_GOOD]));
     writeFileSync(join(dir, 'not-a-report.json'), '{"findings": 3}');
-    const result = await runCli(['check', '--offline', '--only', 'MRA-DNS-007', '--baseline', 'not-a-report.json'], { cwd: dir });
+    const result = await runCli(['check', '--offline', '--only', 'MRA-DNS-007', '--baseline', 'not-a-report.json'], {
+      cwd: dir,
+    });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('not-a-report.json');
     expect(result.stderr).not.toMatch(/\n\s+at /);
@@ -76,14 +105,21 @@ describe('baseline with the engine API (runScan + applyBaseline + gateExitCode)'
     defineCheck({
       id: 'MRA-EXP-001',
       needs: [],
-      messages: { bad: 'Target {target} is bad.', good: 'Target {target} is fine.', unsure: 'Target {target} did not answer.' },
+      messages: {
+        bad: 'Target {target} is bad.',
+        good: 'Target {target} is fine.',
+        unsure: 'Target {target} did not answer.',
+      },
       run: async () => findings,
     });
   const scan = (findings: CheckFinding[]): Promise<Report> =>
     testScan(scripted(findings), { inventory: { domains: ['example.com'] }, offline: true });
   const bad = (target: string): CheckFinding => ({ target, status: 'fail', messageId: 'bad', args: { target } });
   const good = (target: string): CheckFinding => ({ target, status: 'pass', messageId: 'good', args: { target } });
-  const asBaseline = (report: Report, file = 'last-night.json') => ({ file, fingerprints: baselineFingerprints(JSON.parse(renderJson(report))) });
+  const asBaseline = (report: Report, file = 'last-night.json') => ({
+    file,
+    fingerprints: baselineFingerprints(JSON.parse(renderJson(report))),
+  });
 
   it('gates only on findings that are new since the baseline', async () => {
     const first = await scan([bad('a'), bad('b'), good('c')]);
@@ -99,12 +135,19 @@ describe('baseline with the engine API (runScan + applyBaseline + gateExitCode)'
     expect(worse.findings.find((finding) => finding.baselineState === 'new')?.target).toBe('c');
     expect(gateExitCode(worse)).toBe(1);
     expect(renderHtml(worse)).toContain('1 new since baseline');
-    expect(JSON.parse(renderSarif(worse)).runs[0].results.filter((result: { suppressions: unknown[] }) => result.suppressions.length > 0)).toHaveLength(2);
+    expect(
+      JSON.parse(renderSarif(worse)).runs[0].results.filter(
+        (result: { suppressions: unknown[] }) => result.suppressions.length > 0,
+      ),
+    ).toHaveLength(2);
   });
 
   it('treats a new inconclusive finding as new (it gates unless inconclusive is allowed)', async () => {
     const first = await scan([bad('a')]);
-    const next = applyBaseline(await scan([bad('a'), { target: 'd', status: 'inconclusive', messageId: 'unsure', args: { target: 'd' } }]), asBaseline(first));
+    const next = applyBaseline(
+      await scan([bad('a'), { target: 'd', status: 'inconclusive', messageId: 'unsure', args: { target: 'd' } }]),
+      asBaseline(first),
+    );
     expect(next.summary.baseline).toMatchObject({ new: 1, unchanged: 1 });
     expect(gateExitCode(next)).toBe(1);
     expect(gateExitCode(next, 'error', true)).toBe(0);
@@ -112,7 +155,10 @@ describe('baseline with the engine API (runScan + applyBaseline + gateExitCode)'
 
   it('keys on rule, target and message: the same target failing differently is new', async () => {
     const first = await scan([bad('a')]);
-    const next = applyBaseline(await scan([{ target: 'a', status: 'inconclusive', messageId: 'unsure', args: { target: 'a' } }]), asBaseline(first));
+    const next = applyBaseline(
+      await scan([{ target: 'a', status: 'inconclusive', messageId: 'unsure', args: { target: 'a' } }]),
+      asBaseline(first),
+    );
     expect(next.findings[0]?.baselineState).toBe('new');
     expect(gateExitCode(next)).toBe(1);
   });

@@ -25,7 +25,10 @@ describe('mra-preflight CLI', () => {
     expect(result.code).toBe(0);
     const rules = JSON.parse(result.stdout) as Array<{ id: string; slug: string; severity: string }>;
     expect(rules).toHaveLength(35);
-    expect(rules.find((rule) => rule.id === 'MRA-DNS-002')).toMatchObject({ slug: 'uds-srv-not-external', severity: 'error' });
+    expect(rules.find((rule) => rule.id === 'MRA-DNS-002')).toMatchObject({
+      slug: 'uds-srv-not-external',
+      severity: 'error',
+    });
     const text = await runCli(['rules']);
     expect(text.stdout.trim().split('\n')).toHaveLength(35);
   });
@@ -79,7 +82,10 @@ describe('mra-preflight CLI', () => {
   it('exits 2 when the CUCM snapshot or BAT export named by the inventory is invalid', async () => {
     const dir = temp();
     writeFileSync(join(dir, 'snap.json'), JSON.stringify({ version: '15.0', phones: 'none' }));
-    writeFileSync(join(dir, 'inv.yaml'), 'domains: [example.com]\ncucm: { snapshot: snap.json, mraDevicePools: [MRA_DP] }\n');
+    writeFileSync(
+      join(dir, 'inv.yaml'),
+      'domains: [example.com]\ncucm: { snapshot: snap.json, mraDevicePools: [MRA_DP] }\n',
+    );
     const result = await runCli(['check', '-i', join(dir, 'inv.yaml'), '--offline']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`${join(dir, 'snap.json')}: $.phones`);

@@ -28,10 +28,16 @@ afterEach(async () => {
   axl = undefined;
 });
 
-async function setup(serverOptions: Partial<AxlServerOptions> = {}, cucm?: Record<string, unknown>): Promise<{ inventory: string; output: string }> {
+async function setup(
+  serverOptions: Partial<AxlServerOptions> = {},
+  cucm?: Record<string, unknown>,
+): Promise<{ inventory: string; output: string }> {
   axl = await startTestAxl(sampleCluster(), serverOptions);
   const inventory = join(axl.dir, 'mra-preflight.yaml');
-  writeFileSync(inventory, stringify({ domains: ['example.com'], cucm: cucm ?? { axl: axl.axl, mraDevicePools: ['MRA_DP'] } }));
+  writeFileSync(
+    inventory,
+    stringify({ domains: ['example.com'], cucm: cucm ?? { axl: axl.axl, mraDevicePools: ['MRA_DP'] } }),
+  );
   return { inventory, output: join(axl.dir, 'snapshot.json') };
 }
 
@@ -62,7 +68,10 @@ describe('mra-preflight collect', () => {
 
   it('an AXL fault → exit 2 showing the axlcode', async () => {
     const { inventory, output } = await setup({
-      intercept: (request) => (request.operation === 'listRegion' ? { fault: { axlcode: 5003, message: 'You do not have the privilege to read Region' } } : undefined),
+      intercept: (request) =>
+        request.operation === 'listRegion'
+          ? { fault: { axlcode: 5003, message: 'You do not have the privilege to read Region' } }
+          : undefined,
     });
     expect(await runCollectCommand({ inventory, output, timeout: '5000' })).toBe(2);
     expect(stderr).toContain('axlcode 5003');
@@ -76,7 +85,9 @@ describe('mra-preflight collect', () => {
   });
 
   it('a slow CUCM → exit 2 with a timeout message', async () => {
-    const { inventory, output } = await setup({ intercept: (request) => (request.operation === 'listPhone' ? { delayMs: 5000 } : undefined) });
+    const { inventory, output } = await setup({
+      intercept: (request) => (request.operation === 'listPhone' ? { delayMs: 5000 } : undefined),
+    });
     expect(await runCollectCommand({ inventory, output, timeout: '300' })).toBe(2);
     expect(stderr).toContain('listPhone');
     expect(stderr).toContain('within 300 ms (timeout)');
@@ -99,7 +110,9 @@ describe('mra-preflight collect', () => {
     const { inventory, output } = await setup();
     expect(await runCollectCommand({ inventory, output, timeout: 'soon' })).toBe(2);
     expect(stderr).toContain('--timeout soon');
-    expect(await runCollectCommand({ inventory, output: join(axl!.dir, 'no', 'such', 'dir', 'out.json'), timeout: '5000' })).toBe(2);
+    expect(
+      await runCollectCommand({ inventory, output: join(axl!.dir, 'no', 'such', 'dir', 'out.json'), timeout: '5000' }),
+    ).toBe(2);
     expect(stderr).toContain('does not exist');
   });
 });

@@ -18,7 +18,9 @@ describe('mra-preflight demo', () => {
     // The lab carries deliberate faults: the demo shows passes and fails.
     expect(report.summary.pass).toBeGreaterThan(0);
     expect(report.summary.fail).toBeGreaterThan(0);
-    expect(report.findings.length).toBe(report.summary.pass + report.summary.fail + report.summary.inconclusive + report.summary.skipped);
+    expect(report.findings.length).toBe(
+      report.summary.pass + report.summary.fail + report.summary.inconclusive + report.summary.skipped,
+    );
     for (const name of ['report.json', 'lab-inventory.yaml']) expect(existsSync(join(out, name)), name).toBe(true);
     // The lab is gone afterwards: its temporary folder was removed.
     const inventory = readFileSync(join(out, 'lab-inventory.yaml'), 'utf8');

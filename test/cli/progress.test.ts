@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { createProgress } from '../../src/cli/progress.js';
 
 function fakeStream(isTTY: boolean): NodeJS.WriteStream & { written: string } {
-  const stream = { isTTY, columns: 80, written: '', write(chunk: string) { stream.written += chunk; return true; } };
+  const stream = {
+    isTTY,
+    columns: 80,
+    written: '',
+    write(chunk: string) {
+      stream.written += chunk;
+      return true;
+    },
+  };
   return stream as unknown as NodeJS.WriteStream & { written: string };
 }
 
@@ -20,7 +28,10 @@ describe('progress', () => {
   });
 
   it('prints nothing when the stream is not a TTY or progress is off (--quiet)', () => {
-    for (const [tty, enabled] of [[false, true], [true, false]] as const) {
+    for (const [tty, enabled] of [
+      [false, true],
+      [true, false],
+    ] as const) {
       const stream = fakeStream(tty);
       const progress = createProgress(stream, enabled);
       expect(progress.onProgress).toBeUndefined();

@@ -48,8 +48,13 @@ describe('importBatPhones', () => {
   });
 
   it('matches headers case-insensitively and accepts the Product alias, LF line ends and no BOM', () => {
-    const file = write('mixed.csv', 'device name,Product,Device pool,device SECURITY profile,Device Protocol\nSEP1,Cisco 8845,MRA_DP,x.example.com,SIP\n');
-    expect(importBatPhones(file)).toEqual([{ name: 'SEP1', model: 'Cisco 8845', protocol: 'SIP', devicePool: 'MRA_DP', securityProfile: 'x.example.com' }]);
+    const file = write(
+      'mixed.csv',
+      'device name,Product,Device pool,device SECURITY profile,Device Protocol\nSEP1,Cisco 8845,MRA_DP,x.example.com,SIP\n',
+    );
+    expect(importBatPhones(file)).toEqual([
+      { name: 'SEP1', model: 'Cisco 8845', protocol: 'SIP', devicePool: 'MRA_DP', securityProfile: 'x.example.com' },
+    ]);
   });
 
   it('names file, line, row and column of bad rows', () => {
@@ -66,7 +71,9 @@ describe('importBatPhones', () => {
       importBatPhones(file);
       throw new Error('expected an InputError');
     } catch (error) {
-      expect((error as Error).message).toContain(`${file}: line 2 (row 1), column "EXTENSION MOBILITY": must be t, f, true or false (got "yes")`);
+      expect((error as Error).message).toContain(
+        `${file}: line 2 (row 1), column "EXTENSION MOBILITY": must be t, f, true or false (got "yes")`,
+      );
     }
     expect(problemsOf(file)).toEqual([
       'line 2 (row 1), column "EXTENSION MOBILITY": must be t, f, true or false (got "yes")',
@@ -76,22 +83,40 @@ describe('importBatPhones', () => {
   });
 
   it('reports duplicate device names, a missing key column, an unclosed quote and an empty file', () => {
-    const dup = write('dup.csv', 'Device Name,Device Type,Device Pool,Device Security Profile\nSEP1,Cisco 8845,MRA_DP,p\nsep1,Cisco 8845,MRA_DP,p\n');
-    expect(problemsOf(dup)).toEqual(['line 3 (row 2), column "Device Name": duplicate device name "sep1" (also on line 2)']);
+    const dup = write(
+      'dup.csv',
+      'Device Name,Device Type,Device Pool,Device Security Profile\nSEP1,Cisco 8845,MRA_DP,p\nsep1,Cisco 8845,MRA_DP,p\n',
+    );
+    expect(problemsOf(dup)).toEqual([
+      'line 3 (row 2), column "Device Name": duplicate device name "sep1" (also on line 2)',
+    ]);
     const noPool = write('nopool.csv', 'Device Name,Device Type,Device Security Profile\nSEP1,Cisco 8845,p\n');
-    expect(problemsOf(noPool)[0]).toBe('line 1 (header): has no "DEVICE POOL" column; is this a BAT "All Details" phone export?');
-    const quote = write('quote.csv', 'Device Name,Device Type,Device Pool,Device Security Profile\nSEP1,"Cisco 8845,MRA_DP,p\n');
+    expect(problemsOf(noPool)[0]).toBe(
+      'line 1 (header): has no "DEVICE POOL" column; is this a BAT "All Details" phone export?',
+    );
+    const quote = write(
+      'quote.csv',
+      'Device Name,Device Type,Device Pool,Device Security Profile\nSEP1,"Cisco 8845,MRA_DP,p\n',
+    );
     expect(problemsOf(quote)[0]).toMatch(/^line \d+: not a valid CSV file: /);
     expect(problemsOf(write('empty.csv', ''))[0]).toMatch(/^line 1: is empty/);
   });
 
   it('reads back any field values a spreadsheet can quote (commas, quotes, line breaks, spaces)', () => {
-    const value = fc.string({ minLength: 1, maxLength: 30 }).filter((text) => text.trim() !== '' && !text.includes('\r'));
+    const value = fc
+      .string({ minLength: 1, maxLength: 30 })
+      .filter((text) => text.trim() !== '' && !text.includes('\r'));
     const quote = (text: string): string => `"${text.replace(/"/g, '""')}"`;
     let n = 0;
     fc.assert(
       fc.property(fc.array(fc.tuple(value, value, value, value), { minLength: 1, maxLength: 8 }), (rows) => {
-        const named = rows.map(([model, pool, profile, owner], i) => ({ name: `SEP${i}`, model, pool, profile, owner }));
+        const named = rows.map(([model, pool, profile, owner], i) => ({
+          name: `SEP${i}`,
+          model,
+          pool,
+          profile,
+          owner,
+        }));
         const text =
           '\uFEFFDevice Name,Device Type,Device Pool,Device Security Profile,Owner User ID\r\n' +
           named.map((row) => [row.name, row.model, row.pool, row.profile, row.owner].map(quote).join(',')).join('\r\n');
@@ -106,7 +131,14 @@ describe('importBatPhones', () => {
   });
 
   it('parses BAT booleans', () => {
-    expect(['t', 'F', 'true', 'FALSE', '', 'x'].map(parseBatBoolean)).toEqual([true, false, true, false, undefined, 'invalid']);
+    expect(['t', 'F', 'true', 'FALSE', '', 'x'].map(parseBatBoolean)).toEqual([
+      true,
+      false,
+      true,
+      false,
+      undefined,
+      'invalid',
+    ]);
   });
 });
 
@@ -123,34 +155,55 @@ describe('mergeBatPhones', () => {
 
   it('with a snapshot takes the phone list from the export and keeps phone-level ICE', async () => {
     const base = readFixture('compliant');
-    base.phones[0] = { ...base.phones[0]!, ice: { enabled: true, primaryTurnServer: 'turn.example.com', turnUsername: 'u', turnPasswordSet: true } };
-    const phones = importBatPhones(sample).map((phone) => (phone.name === 'SEP00AA11BB22DD' ? { ...phone, securityProfile: 'Lobby Profile' } : phone));
+    base.phones[0] = {
+      ...base.phones[0]!,
+      ice: { enabled: true, primaryTurnServer: 'turn.example.com', turnUsername: 'u', turnPasswordSet: true },
+    };
+    const phones = importBatPhones(sample).map((phone) =>
+      phone.name === 'SEP00AA11BB22DD' ? { ...phone, securityProfile: 'Lobby Profile' } : phone,
+    );
     const merged = mergeBatPhones(base, phones);
     expect(merged.absentSections).toBeUndefined();
-    expect(merged.phones.find((p) => p.name === 'CSFJDOE')!.ice).toMatchObject({ primaryTurnServer: 'turn.example.com' });
+    expect(merged.phones.find((p) => p.name === 'CSFJDOE')!.ice).toMatchObject({
+      primaryTurnServer: 'turn.example.com',
+    });
     const inventory = { domains: ['example.com'], cucm: { batPhones: sample, mraDevicePools: ['MRA_DP'] } };
     const findings = await testCheck('MRA-CUCM-006', { inventory, services: fakeCucm(merged) });
     expect(findingFor(findings, 'phone SEP00AA11BB22DD').status).toBe('fail');
   });
 });
 
-describe('a BAT export as the run\'s CUCM source (cucm.batPhones)', () => {
+describe("a BAT export as the run's CUCM source (cucm.batPhones)", () => {
   it('feeds the rules through the real CUCM source, alone or merged with a snapshot', async () => {
     const alone = { domains: ['example.com'], cucm: { batPhones: sample, mraDevicePools: ['MRA_DP'] } };
-    expect((await testCheck('MRA-CUCM-004', { inventory: alone, offline: true })).map((f) => f.status)).toEqual(['pass', 'pass', 'pass', 'pass', 'pass']);
+    expect((await testCheck('MRA-CUCM-004', { inventory: alone, offline: true })).map((f) => f.status)).toEqual([
+      'pass',
+      'pass',
+      'pass',
+      'pass',
+      'pass',
+    ]);
     const skipped = await testCheck('MRA-CUCM-005', { inventory: alone, offline: true });
     expect(skipped).toMatchObject([{ status: 'skipped', messageId: 'sectionAbsent' }]);
     expect(skipped[0]!.message).toContain(`bat ${sample}`);
-    const merged = { ...alone, cucm: { ...alone.cucm, snapshot: join(CUCM_FIXTURES, 'faults', 'cucm-005-tftp-encrypted.json') } };
+    const merged = {
+      ...alone,
+      cucm: { ...alone.cucm, snapshot: join(CUCM_FIXTURES, 'faults', 'cucm-005-tftp-encrypted.json') },
+    };
     const findings = await testCheck('MRA-CUCM-005', { inventory: merged, offline: true });
     expect(findingFor(findings, 'security profile ip8845-mra.example.com').status).toBe('fail');
   });
 
   it('turns a bad row into an inconclusive finding that names the file, line and column', async () => {
-    const bad = write('bad-source.csv', 'Device Name,Device Type,Device Pool,Device Security Profile\nSEP1,Cisco 8845,,p.example.com\n');
-    const findings = await testCheck('MRA-CUCM-004', { inventory: { domains: ['example.com'], cucm: { batPhones: bad, mraDevicePools: ['MRA_DP'] } }, offline: true });
+    const bad = write(
+      'bad-source.csv',
+      'Device Name,Device Type,Device Pool,Device Security Profile\nSEP1,Cisco 8845,,p.example.com\n',
+    );
+    const findings = await testCheck('MRA-CUCM-004', {
+      inventory: { domains: ['example.com'], cucm: { batPhones: bad, mraDevicePools: ['MRA_DP'] } },
+      offline: true,
+    });
     expect(findings).toMatchObject([{ status: 'inconclusive', messageId: 'snapshotUnavailable' }]);
     expect(findings[0]!.message).toContain(`${bad}: line 2 (row 1), column "Device Pool": is empty`);
   });
 });
-

@@ -61,12 +61,30 @@ function verdicts(findings: readonly Finding[]): Array<[string, string, string]>
   return findings.map((finding): [string, string, string] => [finding.ruleId, finding.target, finding.status]);
 }
 
-async function scan(inventory: Record<string, unknown>, env: NodeJS.ProcessEnv, fake?: Partial<Services>): Promise<Report> {
+async function scan(
+  inventory: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  fake?: Partial<Services>,
+): Promise<Report> {
   const resolved = fixtureInventory({ inventory });
-  const real = createServices({ inventory: resolved, offline: false, timeoutMs: 5000, limiter: new Limiter(8), signal: new AbortController().signal, env });
+  const real = createServices({
+    inventory: resolved,
+    offline: false,
+    timeoutMs: 5000,
+    limiter: new Limiter(8),
+    signal: new AbortController().signal,
+    env,
+  });
   const services: Services = { ...real, ...fake, close: () => real.close() };
   try {
-    return await runScan({ inventory: resolved, catalog: loadCatalog(), checks: ALL_CHECKS, only: RULES, services, timeoutMs: 5000 });
+    return await runScan({
+      inventory: resolved,
+      catalog: loadCatalog(),
+      checks: ALL_CHECKS,
+      only: RULES,
+      services,
+      timeoutMs: 5000,
+    });
   } finally {
     await services.close();
   }
@@ -76,19 +94,32 @@ function expectAcceptance(report: Report): void {
   expect(verdicts(report.findings).sort()).toEqual([...EXPECTED].sort());
   // Phones and profiles of the HQ pool are not MRA endpoints: nothing may name them.
   const text = JSON.stringify(report.findings);
-  for (const outside of ['SEP0011223344AA', 'SEP0011223344BB', 'SEP0011223344CC', 'Non-Secure Profile', 'Standard (Factory Default)', 'HQ_DP']) {
+  for (const outside of [
+    'SEP0011223344AA',
+    'SEP0011223344BB',
+    'SEP0011223344CC',
+    'Non-Secure Profile',
+    'Standard (Factory Default)',
+    'HQ_DP',
+  ]) {
     expect(text).not.toContain(outside);
   }
 }
 
 describe('the demo lab cluster', () => {
   it('uses only the shared Encrypted profile names for its Encrypted profiles', () => {
-    const encrypted = LAB_CLUSTER.securityProfiles.filter((p) => p.deviceSecurityMode === 'Encrypted').map((p) => p.name);
+    const encrypted = LAB_CLUSTER.securityProfiles
+      .filter((p) => p.deviceSecurityMode === 'Encrypted')
+      .map((p) => p.name);
     expect(encrypted.sort()).toEqual([...LAB_ENCRYPTED_PROFILES].sort());
   });
 
   it('gives every acceptance verdict from the snapshot', async () => {
-    const report = await scan({ domains: ['example.com'], cucm: { snapshot: 'unused.json', mraDevicePools: ['MRA_DP'] } }, {}, fakeCucm(LAB_CLUSTER, 'lab'));
+    const report = await scan(
+      { domains: ['example.com'], cucm: { snapshot: 'unused.json', mraDevicePools: ['MRA_DP'] } },
+      {},
+      fakeCucm(LAB_CLUSTER, 'lab'),
+    );
     expectAcceptance(report);
   });
 });
@@ -103,7 +134,10 @@ describe('the CUCM rules against the lab cluster over real HTTPS AXL', () => {
   });
 
   it('collects the cluster live and gives every acceptance verdict, with the AXL password nowhere in the report', async () => {
-    const report = await scan({ domains: ['example.com'], cucm: { axl: axl.axl, mraDevicePools: ['MRA_DP'] } }, { ...AXL_ENV });
+    const report = await scan(
+      { domains: ['example.com'], cucm: { axl: axl.axl, mraDevicePools: ['MRA_DP'] } },
+      { ...AXL_ENV },
+    );
     expectAcceptance(report);
     const ntp = report.findings.find((f) => f.ruleId === 'MRA-NTP-004')!;
     expect(ntp.evidence).toMatchObject({ dateTimeGroup: 'CMLocal-MRA', phoneNtpReferences: [] });
@@ -122,16 +156,19 @@ describe('the CUCM rules against the lab cluster over real HTTPS AXL', () => {
     writeFileSync(file, JSON.stringify(collected));
     const loaded = loadSnapshotFile(file);
     const { source: _source, collectedAt: _at, ...rest } = loaded;
-    const sortByName = <T extends { name: string }>(items: T[]): T[] => [...items].sort((a, b) => a.name.localeCompare(b.name));
+    const sortByName = <T extends { name: string }>(items: T[]): T[] =>
+      [...items].sort((a, b) => a.name.localeCompare(b.name));
     const normal = (s: typeof LAB_CLUSTER): unknown => ({
       ...s,
       phones: sortByName(s.phones),
       securityProfiles: sortByName(s.securityProfiles),
       devicePools: sortByName(s.devicePools),
-      regions: sortByName(s.regions).map((r) => ({ ...r, relations: [...r.relations].sort((a, b) => a.region.localeCompare(b.region)) })),
+      regions: sortByName(s.regions).map((r) => ({
+        ...r,
+        relations: [...r.relations].sort((a, b) => a.region.localeCompare(b.region)),
+      })),
       users: [...s.users].sort((a, b) => a.userid.localeCompare(b.userid)),
     });
     expect(normal(rest as typeof LAB_CLUSTER)).toEqual(normal(LAB_CLUSTER));
   });
 });
-

@@ -28,7 +28,14 @@ function largeSnapshot(): CucmSnapshot {
   for (let i = 0; i < PHONES; i++) {
     const mra = i % 5 < 3;
     const kind = i % 4;
-    const model = kind === 0 ? 'Cisco Unified Client Services Framework' : kind === 1 ? 'Cisco Dual Mode for iPhone' : kind === 2 ? 'Cisco 8845' : 'Cisco 7841';
+    const model =
+      kind === 0
+        ? 'Cisco Unified Client Services Framework'
+        : kind === 1
+          ? 'Cisco Dual Mode for iPhone'
+          : kind === 2
+            ? 'Cisco 8845'
+            : 'Cisco 7841';
     const prefix = kind === 0 ? 'CSF' : kind === 1 ? 'TCT' : 'SEP';
     const profile = !mra
       ? 'Cisco 7841 - Standard SIP Non-Secure Profile'
@@ -36,7 +43,15 @@ function largeSnapshot(): CucmSnapshot {
         ? 'Cisco 7841 - Standard SIP Non-Secure Profile'
         : ['csf-mra.example.com', 'tct-mra.example.com', 'ip8845-mra.example.com', 'ip7841-mra.example.com'][kind]!;
     const owner = `user${Math.floor(i / 2)}`;
-    phones.push({ name: `${prefix}${i.toString(16).toUpperCase().padStart(12, '0')}`, model, protocol: 'SIP', devicePool: mra ? 'MRA_DP' : 'HQ_DP', securityProfile: profile, commonPhoneProfile: 'MRA Common Phone Profile', owner });
+    phones.push({
+      name: `${prefix}${i.toString(16).toUpperCase().padStart(12, '0')}`,
+      model,
+      protocol: 'SIP',
+      devicePool: mra ? 'MRA_DP' : 'HQ_DP',
+      securityProfile: profile,
+      commonPhoneProfile: 'MRA Common Phone Profile',
+      owner,
+    });
     if (i % 2 === 0) users.push({ userid: owner, userProfile: 'MRA Jabber Users', jabber: kind === 0 });
   }
   return { ...base, phones, users };
@@ -51,11 +66,28 @@ describe('a 100,000-phone snapshot', () => {
     const loadedMs = performance.now() - started;
     expect(snapshot.phones).toHaveLength(PHONES);
 
-    const inventory = fixtureInventory({ inventory: { domains: ['example.com'], cucm: { snapshot: file, mraDevicePools: ['MRA_DP'] }, clusters: 2 } });
-    const real = createServices({ inventory, offline: true, timeoutMs: 5000, limiter: new Limiter(8), signal: new AbortController().signal, env: {} });
+    const inventory = fixtureInventory({
+      inventory: { domains: ['example.com'], cucm: { snapshot: file, mraDevicePools: ['MRA_DP'] }, clusters: 2 },
+    });
+    const real = createServices({
+      inventory,
+      offline: true,
+      timeoutMs: 5000,
+      limiter: new Limiter(8),
+      signal: new AbortController().signal,
+      env: {},
+    });
     const services: Services = { ...real, ...fakeCucm(snapshot, `file ${file}`), close: () => real.close() };
     const scanStarted = performance.now();
-    const report = await runScan({ inventory, catalog: loadCatalog(), checks: ALL_CHECKS, only: ['cucm', 'MRA-NTP-004'], skip: ['MRA-CUCM-001'], offline: true, services });
+    const report = await runScan({
+      inventory,
+      catalog: loadCatalog(),
+      checks: ALL_CHECKS,
+      only: ['cucm', 'MRA-NTP-004'],
+      skip: ['MRA-CUCM-001'],
+      offline: true,
+      services,
+    });
     const scanMs = performance.now() - scanStarted;
 
     const applied = report.findings.filter((f) => f.ruleId === 'MRA-CUCM-006');
@@ -77,14 +109,19 @@ describe('a 100,000-phone snapshot', () => {
     // The sample's header and one row per phone, as wide as the sample (24 columns).
     const [header, row] = readFileSync(join(CUCM_FIXTURES, 'bat-phones.csv'), 'utf8').split('\r\n');
     const lines = [header];
-    for (let i = 0; i < PHONES; i++) lines.push(row!.replace('CSFJDOE', `CSF${i.toString(16).toUpperCase().padStart(12, '0')}`));
+    for (let i = 0; i < PHONES; i++)
+      lines.push(row!.replace('CSFJDOE', `CSF${i.toString(16).toUpperCase().padStart(12, '0')}`));
     const file = join(dir, 'large.csv');
     writeFileSync(file, lines.join('\r\n') + '\r\n');
     const started = performance.now();
     const phones = importBatPhones(file);
     const ms = performance.now() - started;
     expect(phones).toHaveLength(PHONES);
-    expect(phones[PHONES - 1]).toMatchObject({ devicePool: 'MRA_DP', securityProfile: 'csf-mra.example.com', enableExtensionMobility: false });
+    expect(phones[PHONES - 1]).toMatchObject({
+      devicePool: 'MRA_DP',
+      securityProfile: 'csf-mra.example.com',
+      enableExtensionMobility: false,
+    });
     console.log(`100k-row BAT export: ${(statSync(file).size / 1e6).toFixed(1)} MB CSV, import ${ms.toFixed(0)} ms`);
   });
 });

@@ -18,14 +18,26 @@ describe('MRA scope', () => {
   it('accepts FQDN profile names in an enterprise domain only', () => {
     expect(fqdnProfileName('csf-mra.example.com', ['example.com'])).toEqual({ ok: true, domain: 'example.com' });
     expect(fqdnProfileName('CSF-MRA.Example.COM.', ['example.com']).ok).toBe(true);
-    expect(fqdnProfileName('Cisco 7841 - Standard SIP Secure Profile', ['example.com'])).toMatchObject({ ok: false, reason: 'is not FQDN-format (no dots)' });
+    expect(fqdnProfileName('Cisco 7841 - Standard SIP Secure Profile', ['example.com'])).toMatchObject({
+      ok: false,
+      reason: 'is not FQDN-format (no dots)',
+    });
     expect(fqdnProfileName('csf_mra.example.com', ['example.com'])).toMatchObject({ ok: false });
     expect(fqdnProfileName('csf.notexample.com', ['example.com'])).toMatchObject({ ok: false });
-    expect(fqdnProfileName('csf.sub.example.com', ['example.org', 'example.com'])).toEqual({ ok: true, domain: 'example.com' });
+    expect(fqdnProfileName('csf.sub.example.com', ['example.org', 'example.com'])).toEqual({
+      ok: true,
+      domain: 'example.com',
+    });
   });
 
   it('finds Jabber devices by name prefix or model, and Jabber users by IM&P or device ownership', () => {
-    const phone = { name: 'SEP1', model: 'Cisco Jabber for Tablet', protocol: 'SIP', devicePool: 'x', securityProfile: 'y' };
+    const phone = {
+      name: 'SEP1',
+      model: 'Cisco Jabber for Tablet',
+      protocol: 'SIP',
+      devicePool: 'x',
+      securityProfile: 'y',
+    };
     expect(isJabberDevice(phone)).toBe(true);
     expect(isJabberDevice({ ...phone, name: 'TABJDOE', model: 'x' })).toBe(true);
     expect(isJabberDevice({ ...phone, model: 'Cisco 8845' })).toBe(false);

@@ -31,7 +31,8 @@ describe('loadSnapshotFile', () => {
     expect(loadSnapshotFile(snapshotFixture('compliant')).phones).toHaveLength(6);
     const faults = readdirSync(join(CUCM_FIXTURES, 'faults'));
     expect(faults.length).toBe(12);
-    for (const fault of faults) expect(loadSnapshotFile(join(CUCM_FIXTURES, 'faults', fault)).version).toBe('15.0.1.11900(31)');
+    for (const fault of faults)
+      expect(loadSnapshotFile(join(CUCM_FIXTURES, 'faults', fault)).version).toBe('15.0.1.11900(31)');
     expect(loadSnapshotFile(snapshotFixture('cucm-011-limit-25')).userProfiles[0]!.limitProvision).toBe(25);
   });
 
@@ -44,7 +45,10 @@ describe('loadSnapshotFile', () => {
   });
 
   it('names the file and the JSON path of each bad value', () => {
-    const snapshot = readFixture('compliant') as unknown as Record<string, unknown> & { phones: Array<Record<string, unknown>>; regions: Array<{ relations: Array<Record<string, unknown>> }> };
+    const snapshot = readFixture('compliant') as unknown as Record<string, unknown> & {
+      phones: Array<Record<string, unknown>>;
+      regions: Array<{ relations: Array<Record<string, unknown>> }>;
+    };
     delete snapshot.phones[3]!.securityProfile;
     snapshot.phones[4]!.colour = 'red';
     snapshot.regions[0]!.relations[1]!.videoKbps = '384';

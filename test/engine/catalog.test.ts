@@ -49,7 +49,8 @@ describe('rule catalog', () => {
     }
     const implemented = new Set(ALL_CHECKS.map((check) => check.id));
     for (const rule of catalog) {
-      if (rule.state === 'implemented') expect(implemented.has(rule.id), `${rule.id} is implemented in the catalog but has no check`).toBe(true);
+      if (rule.state === 'implemented')
+        expect(implemented.has(rule.id), `${rule.id} is implemented in the catalog but has no check`).toBe(true);
     }
   });
 
@@ -57,7 +58,8 @@ describe('rule catalog', () => {
     for (const rule of catalog) {
       const check = ALL_CHECKS.find((candidate) => candidate.id === rule.id);
       if (!check || !rule.messageSeverity) continue;
-      for (const messageId of Object.keys(rule.messageSeverity)) expect(Object.keys(check.messages), rule.id).toContain(messageId);
+      for (const messageId of Object.keys(rule.messageSeverity))
+        expect(Object.keys(check.messages), rule.id).toContain(messageId);
     }
   });
 });

@@ -74,7 +74,11 @@ describe('runScan', () => {
     ]);
     // The inventory has no internal resolvers: the engine skips the check and says why.
     expect(byRule('MRA-DNS-004')).toMatchObject([
-      { status: 'skipped', target: 'deployment', message: 'Skipped: no internal resolvers in the inventory (dns.internal).' },
+      {
+        status: 'skipped',
+        target: 'deployment',
+        message: 'Skipped: no internal resolvers in the inventory (dns.internal).',
+      },
     ]);
     expect(report.summary).toMatchObject({ pass: 1, fail: 2, inconclusive: 2, skipped: 1 });
   });
@@ -95,7 +99,9 @@ describe('runScan', () => {
     expect(only.rules.map((entry) => entry.id)).toEqual(['MRA-DNS-001', 'MRA-CERT-004']);
     const area = await runScan({ inventory, catalog, checks, only: ['cert'] });
     expect(area.rules.map((entry) => entry.id)).toEqual(['MRA-CERT-004']);
-    const off = fixtureInventory({ inventory: { domains: ['example.com'], rules: { 'MRA-DNS-003': 'off', 'MRA-DNS-002': 'off' } } });
+    const off = fixtureInventory({
+      inventory: { domains: ['example.com'], rules: { 'MRA-DNS-003': 'off', 'MRA-DNS-002': 'off' } },
+    });
     const skipped = await runScan({ inventory: off, catalog, checks, skip: ['MRA-DNS-004', 'by-message'] });
     expect(skipped.rules.map((entry) => entry.id)).toEqual(['MRA-DNS-001']);
   });
@@ -123,13 +129,25 @@ describe('gateExitCode', () => {
     expect(gateExitCode(report, 'error', false)).toBe(1);
     const onlyWarnings = await runScan({ inventory, catalog, checks: [passes, byMessage], only: ['passes'] });
     expect(gateExitCode(onlyWarnings, 'error', false)).toBe(0);
-    const warning = await runScan({ inventory, catalog: [catalog[4]!], checks: [defineCheck({ ...byMessage, run: async () => [{ target: 'c1', status: 'fail' as const, messageId: 'soon' as const }] })] });
+    const warning = await runScan({
+      inventory,
+      catalog: [catalog[4]!],
+      checks: [
+        defineCheck({
+          ...byMessage,
+          run: async () => [{ target: 'c1', status: 'fail' as const, messageId: 'soon' as const }],
+        }),
+      ],
+    });
     expect(gateExitCode(warning, 'error')).toBe(0);
     expect(gateExitCode(warning, 'warning')).toBe(1);
     const inconclusive = await runScan({ inventory, catalog, checks: [throws] });
     expect(gateExitCode(inconclusive, 'error', false)).toBe(1);
     expect(gateExitCode(inconclusive, 'error', true)).toBe(0);
-    const baselined = applyBaseline(report, { file: 'b.json', fingerprints: new Set(report.findings.map((finding) => finding.fingerprint)) });
+    const baselined = applyBaseline(report, {
+      file: 'b.json',
+      fingerprints: new Set(report.findings.map((finding) => finding.fingerprint)),
+    });
     expect(gateExitCode(baselined, 'info')).toBe(0);
     expect(baselined.summary.baseline).toEqual({ file: 'b.json', new: 0, unchanged: 4 });
   });

@@ -27,10 +27,16 @@ describe('the demo lab Expressway part', () => {
       status: 'pass',
       evidence: { version: LAB_EXPC_VERSION, source: 'status.xml', tlsVerification: 'on' },
     });
-    expect(findingFor(exp001, 'expe.example.com')).toMatchObject({ status: 'pass', evidence: { version: LAB_EXPE_VERSION, source: 'inventory' } });
+    expect(findingFor(exp001, 'expe.example.com')).toMatchObject({
+      status: 'pass',
+      evidence: { version: LAB_EXPE_VERSION, source: 'inventory' },
+    });
 
     const exp002 = report.findings.filter((finding) => finding.ruleId === 'MRA-EXP-002');
-    expect(findingFor(exp002, 'expc.example.com <-> expe.example.com')).toMatchObject({ status: 'fail', severity: 'warning' });
+    expect(findingFor(exp002, 'expc.example.com <-> expe.example.com')).toMatchObject({
+      status: 'fail',
+      severity: 'warning',
+    });
 
     const password = lab.env.EXP_PASS ?? '';
     expect(password.length).toBeGreaterThan(10);

@@ -11,7 +11,13 @@ import {
   type StatusFetchResult,
 } from '../../src/probes/expressway.js';
 import { fixtureInventory } from '../helpers/check.js';
-import { STATUS_ENV, STATUS_PASSWORD, STATUS_ROUTES, startStatusFixture, type StatusFixture } from '../helpers/status-server.js';
+import {
+  STATUS_ENV,
+  STATUS_PASSWORD,
+  STATUS_ROUTES,
+  startStatusFixture,
+  type StatusFixture,
+} from '../helpers/status-server.js';
 
 let fixture: StatusFixture;
 beforeAll(async () => {
@@ -24,7 +30,12 @@ afterAll(async () => {
 const credentials = { usernameEnv: 'EXP_USER', passwordEnv: 'EXP_PASS' };
 const runSignal = new AbortController().signal;
 
-async function fetchNamed(name: string, extra: Record<string, unknown> = {}, timeoutMs = 2000, maxBytes?: number): Promise<StatusFetchResult> {
+async function fetchNamed(
+  name: string,
+  extra: Record<string, unknown> = {},
+  timeoutMs = 2000,
+  maxBytes?: number,
+): Promise<StatusFetchResult> {
   const result = await fetchStatusVersion(
     { url: fixture.url(name), ...credentials, caFile: fixture.caFile, ...extra },
     { timeoutMs, signal: runSignal, env: STATUS_ENV, ...(maxBytes ? { maxBytes } : {}) },
@@ -35,7 +46,10 @@ async function fetchNamed(name: string, extra: Record<string, unknown> = {}, tim
 }
 
 /** A raw TCP peer on loopback, for handshakes that go wrong. */
-async function withRawPeer(onConnection: (socket: Socket) => void, use: (port: number) => Promise<void>): Promise<void> {
+async function withRawPeer(
+  onConnection: (socket: Socket) => void,
+  use: (port: number) => Promise<void>,
+): Promise<void> {
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     sockets.add(socket);
@@ -61,8 +75,14 @@ function documentOf(path: string): string {
 describe('parseStatusDocument', () => {
   it('reads Software/Version, not the Hardware/Version before it, and keeps "8.10" a string', () => {
     const parsed = parseStatusDocument(documentOf('/x8-10/status.xml'));
-    expect(parsed).toEqual({ ok: true, version: 'X8.10', facts: { product: 'TANDBERG VCS', build: '8.10-b1', releaseDate: '2024-02-14' } });
-    expect(parseStatusDocument('<Status><SystemUnit><Software><Version>8.10</Version></Software></SystemUnit></Status>')).toMatchObject({
+    expect(parsed).toEqual({
+      ok: true,
+      version: 'X8.10',
+      facts: { product: 'TANDBERG VCS', build: '8.10-b1', releaseDate: '2024-02-14' },
+    });
+    expect(
+      parseStatusDocument('<Status><SystemUnit><Software><Version>8.10</Version></Software></SystemUnit></Status>'),
+    ).toMatchObject({
       ok: true,
       version: '8.10',
     });
@@ -77,7 +97,10 @@ describe('parseStatusDocument', () => {
       ok: false,
       failure: { kind: 'missing-element', element: 'Status/SystemUnit/Software/Version' },
     });
-    expect(parseStatusDocument(documentOf('/garbage/status.xml'))).toMatchObject({ ok: false, failure: { kind: 'malformed' } });
+    expect(parseStatusDocument(documentOf('/garbage/status.xml'))).toMatchObject({
+      ok: false,
+      failure: { kind: 'malformed' },
+    });
     expect(parseStatusDocument('<Status><SystemUnit>')).toMatchObject({ ok: false, failure: { kind: 'malformed' } });
     expect(parseStatusDocument(documentOf('/html/status.xml'))).toMatchObject({ ok: false });
     expect(parseStatusDocument('')).toMatchObject({ ok: false, failure: { kind: 'malformed' } });
@@ -85,7 +108,28 @@ describe('parseStatusDocument', () => {
 
   it('never throws on hostile input: arbitrary text, XML-like fragments, deep nesting', () => {
     const xmlish = fc
-      .array(fc.constantFrom('<Status>', '</Status>', '<SystemUnit>', '</SystemUnit>', '<Software>', '</Software>', '<Version>', '</Version>', 'X8.10', '&amp;', '<!DOCTYPE x [<!ENTITY a "b">]>', '<![CDATA[', ']]>', '<?xml version="1.0"?>', '<a b=">', '\u0000', ' '), { maxLength: 40 })
+      .array(
+        fc.constantFrom(
+          '<Status>',
+          '</Status>',
+          '<SystemUnit>',
+          '</SystemUnit>',
+          '<Software>',
+          '</Software>',
+          '<Version>',
+          '</Version>',
+          'X8.10',
+          '&amp;',
+          '<!DOCTYPE x [<!ENTITY a "b">]>',
+          '<![CDATA[',
+          ']]>',
+          '<?xml version="1.0"?>',
+          '<a b=">',
+          '\u0000',
+          ' ',
+        ),
+        { maxLength: 40 },
+      )
       .map((parts) => parts.join(''));
     fc.assert(
       fc.property(fc.oneof(fc.string({ maxLength: 200 }), xmlish), (text) => {
@@ -111,7 +155,12 @@ describe('fetchStatusVersion against the local HTTPS status server', () => {
       ok: true,
       version: 'X14.3.1',
       facts: { product: 'TANDBERG VCS' },
-      exchange: { url: fixture.url('good'), tlsVerification: 'on', credentialsFrom: 'EXP_USER/EXP_PASS', httpStatus: 200 },
+      exchange: {
+        url: fixture.url('good'),
+        tlsVerification: 'on',
+        credentialsFrom: 'EXP_USER/EXP_PASS',
+        httpStatus: 200,
+      },
     });
   });
 
@@ -138,8 +187,14 @@ describe('fetchStatusVersion against the local HTTPS status server', () => {
   });
 
   it('gives up on a slow-loris body, and on a server that never answers, at the timeout', async () => {
-    expect(await fetchNamed('slow', {}, 600)).toMatchObject({ ok: false, failure: { kind: 'timeout', timeoutMs: 600 } });
-    expect(await fetchNamed('silent', {}, 600)).toMatchObject({ ok: false, failure: { kind: 'timeout', timeoutMs: 600 } });
+    expect(await fetchNamed('slow', {}, 600)).toMatchObject({
+      ok: false,
+      failure: { kind: 'timeout', timeoutMs: 600 },
+    });
+    expect(await fetchNamed('silent', {}, 600)).toMatchObject({
+      ok: false,
+      failure: { kind: 'timeout', timeoutMs: 600 },
+    });
   });
 
   it('cuts off an endless body at the size cap', async () => {
@@ -148,9 +203,15 @@ describe('fetchStatusVersion against the local HTTPS status server', () => {
   });
 
   it('fails TLS verification without the issuing CA, or with an unrelated one', async () => {
-    const withoutCa = await fetchStatusVersion({ url: fixture.url('good'), ...credentials }, { timeoutMs: 2000, signal: runSignal, env: STATUS_ENV });
+    const withoutCa = await fetchStatusVersion(
+      { url: fixture.url('good'), ...credentials },
+      { timeoutMs: 2000, signal: runSignal, env: STATUS_ENV },
+    );
     expect(withoutCa).toMatchObject({ ok: false, failure: { kind: 'tls' } });
-    expect(await fetchNamed('good', { caFile: fixture.otherCaFile })).toMatchObject({ ok: false, failure: { kind: 'tls' } });
+    expect(await fetchNamed('good', { caFile: fixture.otherCaFile })).toMatchObject({
+      ok: false,
+      failure: { kind: 'tls' },
+    });
   });
 
   it('skips verification only with insecure: true, and says so', async () => {
@@ -162,9 +223,17 @@ describe('fetchStatusVersion against the local HTTPS status server', () => {
   });
 
   it('refuses when a credential variable is unset, or credentials sit in the URL', async () => {
-    const unset = await fetchStatusVersion({ url: fixture.url('good'), ...credentials, caFile: fixture.caFile }, { timeoutMs: 2000, signal: runSignal, env: {} });
-    expect(unset).toMatchObject({ ok: false, failure: { kind: 'config', detail: 'environment variables EXP_USER and EXP_PASS are not set' } });
-    const inUrl = await fetchNamed('good', { url: fixture.url('good').replace('https://', `https://mra-admin:${STATUS_PASSWORD}@`) });
+    const unset = await fetchStatusVersion(
+      { url: fixture.url('good'), ...credentials, caFile: fixture.caFile },
+      { timeoutMs: 2000, signal: runSignal, env: {} },
+    );
+    expect(unset).toMatchObject({
+      ok: false,
+      failure: { kind: 'config', detail: 'environment variables EXP_USER and EXP_PASS are not set' },
+    });
+    const inUrl = await fetchNamed('good', {
+      url: fixture.url('good').replace('https://', `https://mra-admin:${STATUS_PASSWORD}@`),
+    });
     expect(inUrl).toMatchObject({ ok: false, failure: { kind: 'config' }, exchange: { url: fixture.url('good') } });
   });
 
@@ -180,27 +249,45 @@ describe('fetchStatusVersion against the local HTTPS status server', () => {
         probe.close(() => resolve(typeof address === 'object' && address ? address.port : 1));
       });
     });
-    const result = await fetchStatusVersion({ url: `https://127.0.0.1:${port}/status.xml` }, { timeoutMs: 2000, signal: runSignal, env: {} });
+    const result = await fetchStatusVersion(
+      { url: `https://127.0.0.1:${port}/status.xml` },
+      { timeoutMs: 2000, signal: runSignal, env: {} },
+    );
     expect(result).toMatchObject({ ok: false, failure: { kind: 'unreachable', code: 'ECONNREFUSED' } });
   });
 
   it('gives up on a peer that accepts TCP and never answers the TLS handshake', async () => {
-    await withRawPeer(() => {}, async (port) => {
-      const result = await fetchStatusVersion({ url: `https://127.0.0.1:${port}/status.xml` }, { timeoutMs: 500, signal: runSignal, env: {} });
-      expect(result).toMatchObject({ ok: false, failure: { kind: 'timeout', timeoutMs: 500 } });
-    });
+    await withRawPeer(
+      () => {},
+      async (port) => {
+        const result = await fetchStatusVersion(
+          { url: `https://127.0.0.1:${port}/status.xml` },
+          { timeoutMs: 500, signal: runSignal, env: {} },
+        );
+        expect(result).toMatchObject({ ok: false, failure: { kind: 'timeout', timeoutMs: 500 } });
+      },
+    );
   });
 
   it('reports a peer that answers the handshake with garbage as a TLS failure', async () => {
-    await withRawPeer((socket) => socket.end('HTTP/1.0 400 not TLS at all\r\n\r\n'), async (port) => {
-      const result = await fetchStatusVersion({ url: `https://127.0.0.1:${port}/status.xml` }, { timeoutMs: 2000, signal: runSignal, env: {} });
-      expect(result).toMatchObject({ ok: false, failure: { kind: 'tls' } });
-    });
+    await withRawPeer(
+      (socket) => socket.end('HTTP/1.0 400 not TLS at all\r\n\r\n'),
+      async (port) => {
+        const result = await fetchStatusVersion(
+          { url: `https://127.0.0.1:${port}/status.xml` },
+          { timeoutMs: 2000, signal: runSignal, env: {} },
+        );
+        expect(result).toMatchObject({ ok: false, failure: { kind: 'tls' } });
+      },
+    );
   });
 
   it('stops when the run is cancelled', async () => {
     const controller = new AbortController();
-    const pending = fetchStatusVersion({ url: fixture.url('slow'), ...credentials, caFile: fixture.caFile }, { timeoutMs: 10_000, signal: controller.signal, env: STATUS_ENV });
+    const pending = fetchStatusVersion(
+      { url: fixture.url('slow'), ...credentials, caFile: fixture.caFile },
+      { timeoutMs: 10_000, signal: controller.signal, env: STATUS_ENV },
+    );
     setTimeout(() => controller.abort(new Error('cancelled')), 200);
     expect(await pending).toMatchObject({ ok: false, failure: { kind: 'cancelled' } });
   });
@@ -209,15 +296,31 @@ describe('fetchStatusVersion against the local HTTPS status server', () => {
 describe('createExpresswaySource', () => {
   function source(nodes: Array<Record<string, unknown>>, offline = false, timeoutMs = 2000) {
     const inventory = fixtureInventory({ inventory: { domains: ['example.com'], nodes } });
-    const created = createExpresswaySource({ inventory, offline, timeoutMs, limiter: new Limiter(4), signal: runSignal, env: STATUS_ENV });
-    return { inventory, source: created, node: (fqdn: string): InventoryNode => inventory.nodes.find((n) => n.fqdn === fqdn)! };
+    const created = createExpresswaySource({
+      inventory,
+      offline,
+      timeoutMs,
+      limiter: new Limiter(4),
+      signal: runSignal,
+      env: STATUS_ENV,
+    });
+    return {
+      inventory,
+      source: created,
+      node: (fqdn: string): InventoryNode => inventory.nodes.find((n) => n.fqdn === fqdn)!,
+    };
   }
 
   it('prefers status.xml over the inventory version when online, and asks once per run', async () => {
     const status = { url: fixture.url('x14-0-11'), ...credentials, caFile: fixture.caFile };
-    const { source: expressway, node } = source([{ fqdn: 'expc.example.com', role: 'expressway-c', version: 'X8.9', status }]);
+    const { source: expressway, node } = source([
+      { fqdn: 'expc.example.com', role: 'expressway-c', version: 'X8.9', status },
+    ]);
     const before = fixture.server.hits('/x14-0-11/status.xml');
-    const [first, second] = await Promise.all([expressway.version(node('expc.example.com')), expressway.version(node('expc.example.com'))]);
+    const [first, second] = await Promise.all([
+      expressway.version(node('expc.example.com')),
+      expressway.version(node('expc.example.com')),
+    ]);
     expect(first).toMatchObject({ kind: 'version', source: 'status.xml', raw: 'X14.0.11', inventoryVersion: 'X8.9' });
     expect(second).toBe(first);
     expect(fixture.server.hits('/x14-0-11/status.xml') - before).toBe(1);
@@ -249,14 +352,24 @@ describe('createExpresswaySource', () => {
   it('returns an unreadable caFile as a configuration failure', async () => {
     const status = { url: fixture.url('good'), ...credentials, caFile: '/nonexistent/ca.pem' };
     const { source: expressway, node } = source([{ fqdn: 'expc.example.com', role: 'expressway-c', status }]);
-    expect(await expressway.version(node('expc.example.com'))).toMatchObject({ kind: 'failure', failure: { kind: 'config' } });
+    expect(await expressway.version(node('expc.example.com'))).toMatchObject({
+      kind: 'failure',
+      failure: { kind: 'config' },
+    });
     await expressway.close?.();
   });
 
   it('returns the endless body as too-large with the default cap, within the timeout', async () => {
     const status = { url: fixture.url('huge'), ...credentials, caFile: fixture.caFile };
-    const { source: expressway, node } = source([{ fqdn: 'expc.example.com', role: 'expressway-c', status }], false, 20_000);
-    expect(await expressway.version(node('expc.example.com'))).toMatchObject({ kind: 'failure', failure: { kind: 'too-large' } });
+    const { source: expressway, node } = source(
+      [{ fqdn: 'expc.example.com', role: 'expressway-c', status }],
+      false,
+      20_000,
+    );
+    expect(await expressway.version(node('expc.example.com'))).toMatchObject({
+      kind: 'failure',
+      failure: { kind: 'too-large' },
+    });
     await expressway.close?.();
   });
 });

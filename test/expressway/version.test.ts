@@ -27,15 +27,26 @@ describe('ExpresswayVersion.parse', () => {
     expect(version.raw).toBe(raw);
   });
 
-  it.each(['', '   ', 'X', 'X.10', 'X8..10', 'Y8.10', 'X8.10 foo', 'Release 2 beta', 'X8.10.1.2.3.4.5', '14,0,2', 'X-8.10', '&lol5;', 'X8.10RC1RC2'])(
-    'rejects %j with a typed error that keeps the raw string',
-    (raw) => {
-      expect(() => v(raw)).toThrow(ExpresswayVersionError);
-      const parsed = ExpresswayVersion.tryParse(raw);
-      expect(parsed.ok).toBe(false);
-      if (!parsed.ok) expect(parsed.error.raw).toBe(raw);
-    },
-  );
+  it.each([
+    '',
+    '   ',
+    'X',
+    'X.10',
+    'X8..10',
+    'Y8.10',
+    'X8.10 foo',
+    'Release 2 beta',
+    'X8.10.1.2.3.4.5',
+    '14,0,2',
+    'X-8.10',
+    '&lol5;',
+    'X8.10RC1RC2',
+  ])('rejects %j with a typed error that keeps the raw string', (raw) => {
+    expect(() => v(raw)).toThrow(ExpresswayVersionError);
+    const parsed = ExpresswayVersion.tryParse(raw);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.error.raw).toBe(raw);
+  });
 
   it('caps what it echoes back from a very long input', () => {
     const raw = `X${'9'.repeat(5000)}`;
@@ -81,7 +92,17 @@ describe('ExpresswayVersion order', () => {
       .map(v)
       .sort(compareExpresswayVersions)
       .map((version) => version.raw);
-    expect(sorted).toEqual(['X8.9.2', 'X8.10', 'X8.10.1', 'X8.11.4', 'X12.5', 'X14.0.2', 'X14.0.11', 'X14.2RC1', 'X15.2.4.']);
+    expect(sorted).toEqual([
+      'X8.9.2',
+      'X8.10',
+      'X8.10.1',
+      'X8.11.4',
+      'X12.5',
+      'X14.0.2',
+      'X14.0.11',
+      'X14.2RC1',
+      'X15.2.4.',
+    ]);
   });
 
   const arbitraryVersion = fc

@@ -26,7 +26,14 @@ let n = 0;
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'mra-preflight-cert-fuzz-'));
   ca = createCa('mra-preflight fuzz CA');
-  const leaf = issueCertificate({ commonName: 'cucm-pub.example.com', sans: ['cucm-pub.example.com', '10.1.1.10'], extendedKeyUsage: ['serverAuth', 'clientAuth'] }, ca);
+  const leaf = issueCertificate(
+    {
+      commonName: 'cucm-pub.example.com',
+      sans: ['cucm-pub.example.com', '10.1.1.10'],
+      extendedKeyUsage: ['serverAuth', 'clientAuth'],
+    },
+    ca,
+  );
   leafDer = Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(leaf.cert)).getBytes(), 'binary');
 });
 
@@ -34,14 +41,22 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const pem = (der: Buffer): string => `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`;
+const pem = (der: Buffer): string =>
+  `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/.{64}/g, '$&\n')}\n-----END CERTIFICATE-----\n`;
 
-type Mutation = { kind: 'flip'; at: number; value: number } | { kind: 'cut'; at: number } | { kind: 'insert'; at: number; bytes: number[] };
+type Mutation =
+  | { kind: 'flip'; at: number; value: number }
+  | { kind: 'cut'; at: number }
+  | { kind: 'insert'; at: number; bytes: number[] };
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), value: fc.integer({ min: 0, max: 255 }) }),
   fc.record({ kind: fc.constant('cut' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), bytes: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 8 }) }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    at: fc.nat(),
+    bytes: fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 1, maxLength: 8 }),
+  }),
 );
 
 function mutate(der: Buffer, mutations: readonly Mutation[]): Buffer {
@@ -74,7 +89,9 @@ async function lint(certificateFile: string, trustFile: string): Promise<void> {
   expect(report.findings.length).toBeGreaterThan(0);
   for (const finding of report.findings) {
     expect(STATUSES).toContain(finding.status);
-    expect(['checkCrashed', 'checkTimedOut', 'noFindings'], `${finding.ruleId}: ${finding.message}`).not.toContain(finding.messageId);
+    expect(['checkCrashed', 'checkTimedOut', 'noFindings'], `${finding.ruleId}: ${finding.message}`).not.toContain(
+      finding.messageId,
+    );
   }
 }
 
@@ -92,7 +109,11 @@ describe('certificate parsing and the certificate rules on damaged exports', () 
       fc.property(fc.uint8Array({ maxLength: 400 }), fc.string({ maxLength: 200 }), (bytes, text) => {
         parseBundle(Buffer.from(bytes));
         parseBundle(Buffer.from(`-----BEGIN CERTIFICATE-----\n${text}\n-----END CERTIFICATE-----`));
-        parseBundle(Buffer.from(`-----BEGIN CERTIFICATE-----\n${Buffer.from(bytes).toString('base64')}\n-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\n`));
+        parseBundle(
+          Buffer.from(
+            `-----BEGIN CERTIFICATE-----\n${Buffer.from(bytes).toString('base64')}\n-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\n`,
+          ),
+        );
       }),
       { numRuns: 500 },
     );
@@ -100,15 +121,20 @@ describe('certificate parsing and the certificate rules on damaged exports', () 
 
   it('reports findings, never a crashed check, for damaged leaf and trust-store exports', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 3 }), fc.boolean(), fc.boolean(), async (mutations, asPem, damageTrust) => {
-        const damaged = mutate(leafDer, mutations);
-        const certificateFile = join(dir, `leaf-${n++}.${asPem ? 'pem' : 'der'}`);
-        writeFileSync(certificateFile, asPem ? pem(damaged) : damaged);
-        const trustFile = join(dir, `trust-${n++}.pem`);
-        const caDer = Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(ca.cert)).getBytes(), 'binary');
-        writeFileSync(trustFile, pem(damageTrust ? mutate(caDer, mutations) : caDer));
-        await lint(certificateFile, trustFile);
-      }),
+      fc.asyncProperty(
+        fc.array(mutation, { minLength: 1, maxLength: 3 }),
+        fc.boolean(),
+        fc.boolean(),
+        async (mutations, asPem, damageTrust) => {
+          const damaged = mutate(leafDer, mutations);
+          const certificateFile = join(dir, `leaf-${n++}.${asPem ? 'pem' : 'der'}`);
+          writeFileSync(certificateFile, asPem ? pem(damaged) : damaged);
+          const trustFile = join(dir, `trust-${n++}.pem`);
+          const caDer = Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(ca.cert)).getBytes(), 'binary');
+          writeFileSync(trustFile, pem(damageTrust ? mutate(caDer, mutations) : caDer));
+          await lint(certificateFile, trustFile);
+        },
+      ),
       { numRuns: 80 },
     );
   }, 120_000);

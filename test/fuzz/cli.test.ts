@@ -45,7 +45,7 @@ async function expectInputRejected(file: string, extra: readonly string[] = []):
 }
 
 describe('check -i <bad inventory> (built CLI)', () => {
-  it('reports a typo\'d key, a bad port and a missing domains list as three messages, exit 2', async () => {
+  it("reports a typo'd key, a bad port and a missing domains list as three messages, exit 2", async () => {
     const file = write(
       'three-problems.yaml',
       ['dns:', '  internal: ["10.1.1.53:99999"]', 'ntp:', '  server: ["10.1.1.123"]   # typo: servers', ''].join('\n'),
@@ -70,29 +70,59 @@ describe('check -i <bad inventory> (built CLI)', () => {
   it('rejects deep nesting, alias bombs and binary junk without a stack trace, exit 2', async () => {
     await expectInputRejected(write('deep.yaml', `domains: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n`));
     const bomb = ['a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
-    for (let i = 1; i < 10; i++) bomb.push(`a${i}: &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(', ')}]`);
+    for (let i = 1; i < 10; i++)
+      bomb.push(`a${i}: &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(', ')}]`);
     await expectInputRejected(write('bomb.yaml', `${bomb.join('\n')}\ndomains: *a9\n`));
     await expectInputRejected(write('collection-key.yaml', '? [a, b]\n: 1\n? {c: d}\n: 2\ndomains: [example.com]\n'));
     await expectInputRejected(write('junk.yaml', '\u0000\u0001\u00ff\ufffe{{{:::\n\t- ['));
-    await expectInputRejected(write('huge.yaml', stringify({ domains: ['example.com'], dns: { internal: [`${':'.repeat(300_000)}!`] } })));
+    await expectInputRejected(
+      write('huge.yaml', stringify({ domains: ['example.com'], dns: { internal: [`${':'.repeat(300_000)}!`] } })),
+    );
   });
 
   it('rejects random wrong-typed inventories with exit 2 and located messages', async () => {
-    const wrong = fc.oneof(fc.constant(null), fc.boolean(), fc.integer(), fc.string({ maxLength: 10 }), fc.array(fc.integer(), { maxLength: 2 }), fc.constant({ x: 1 }));
+    const wrong = fc.oneof(
+      fc.constant(null),
+      fc.boolean(),
+      fc.integer(),
+      fc.string({ maxLength: 10 }),
+      fc.array(fc.integer(), { maxLength: 2 }),
+      fc.constant({ x: 1 }),
+    );
     const inventory = fc.record(
       {
         domains: fc.oneof(wrong, fc.constant(['example.com'])),
-        dns: fc.record({ internal: fc.oneof(wrong, fc.array(fc.oneof(fc.constant('10.1.1.53:0'), fc.string({ maxLength: 8 })), { maxLength: 2 })) }),
-        nodes: fc.array(fc.record({ fqdn: fc.oneof(wrong, fc.constant('a.example.com')), role: fc.oneof(wrong, fc.constant('cucm-pulisher')) }), { maxLength: 2 }),
+        dns: fc.record({
+          internal: fc.oneof(
+            wrong,
+            fc.array(fc.oneof(fc.constant('10.1.1.53:0'), fc.string({ maxLength: 8 })), { maxLength: 2 }),
+          ),
+        }),
+        nodes: fc.array(
+          fc.record({
+            fqdn: fc.oneof(wrong, fc.constant('a.example.com')),
+            role: fc.oneof(wrong, fc.constant('cucm-pulisher')),
+          }),
+          { maxLength: 2 },
+        ),
         // clusters is always invalid, so every generated inventory must be rejected.
-        clusters: fc.oneof(fc.integer({ min: -5, max: 0 }), fc.constant(null), fc.boolean(), fc.string({ maxLength: 4 }), fc.constant(1.5)),
+        clusters: fc.oneof(
+          fc.integer({ min: -5, max: 0 }),
+          fc.constant(null),
+          fc.boolean(),
+          fc.string({ maxLength: 4 }),
+          fc.constant(1.5),
+        ),
       },
       { requiredKeys: ['clusters'] },
     );
     let n = 0;
     await fc.assert(
       fc.asyncProperty(inventory, fc.boolean(), async (data, asJson) => {
-        const file = write(`random-${n++}.${asJson ? 'json' : 'yaml'}`, asJson ? JSON.stringify(data) : stringify(data));
+        const file = write(
+          `random-${n++}.${asJson ? 'json' : 'yaml'}`,
+          asJson ? JSON.stringify(data) : stringify(data),
+        );
         await expectInputRejected(file);
       }),
       { numRuns: 12 },
@@ -101,12 +131,18 @@ describe('check -i <bad inventory> (built CLI)', () => {
 
   it('rejects a bad snapshot file and a bad BAT export with exit 2, naming the file and the location', async () => {
     const snapshot = write('bad-snapshot.json', JSON.stringify({ version: '15', phones: [{ name: 5 }] }));
-    const bat = write('bad-phones.csv', 'Device Name,Device Pool,Device Type,Device Security Profile\nSEP001122334455,MRA_DP\n');
+    const bat = write(
+      'bad-phones.csv',
+      'Device Name,Device Pool,Device Type,Device Security Profile\nSEP001122334455,MRA_DP\n',
+    );
     for (const [key, file, location] of [
       ['snapshot', snapshot, /\$\.phones\[0\]\.name/],
       ['batPhones', bat, /line 2/],
     ] as const) {
-      const inventory = write(`with-${key}.yaml`, stringify({ domains: ['example.com'], cucm: { [key]: file, mraDevicePools: ['MRA_DP'] } }));
+      const inventory = write(
+        `with-${key}.yaml`,
+        stringify({ domains: ['example.com'], cucm: { [key]: file, mraDevicePools: ['MRA_DP'] } }),
+      );
       const result = await runCli(cli.main, ['check', '-i', inventory, '--offline']);
       expect(result.code, key).toBe(2);
       expect(result.stderr).not.toMatch(STACK_FRAME);

@@ -24,7 +24,10 @@ afterAll(() => {
 
 function expectInputError(error: unknown, file: string): InputError {
   if (!(error instanceof InputError)) {
-    throw new Error(`expected an InputError, got ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`, { cause: error });
+    throw new Error(
+      `expected an InputError, got ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+      { cause: error },
+    );
   }
   expect(error.problems.length).toBeGreaterThan(0);
   expect(error.problems.length).toBeLessThanOrEqual(51);
@@ -61,13 +64,16 @@ function loadBatText(text: string): InputError | undefined {
   }
 }
 
-const VALID_SNAPSHOT = JSON.parse(readFileSync(new URL('../../fixtures/cucm/compliant.json', import.meta.url), 'utf8')) as Json;
+const VALID_SNAPSHOT = JSON.parse(
+  readFileSync(new URL('../../fixtures/cucm/compliant.json', import.meta.url), 'utf8'),
+) as Json;
 const VALID_BAT = readFileSync(new URL('../../fixtures/cucm/bat-phones.csv', import.meta.url), 'utf8');
 
 function positions(value: Json, path: Segment[] = []): Segment[][] {
   const here = [path];
   if (Array.isArray(value)) return here.concat(...value.slice(0, 3).map((item, i) => positions(item, [...path, i])));
-  if (value !== null && typeof value === 'object') return here.concat(...Object.entries(value).map(([key, item]) => positions(item, [...path, key])));
+  if (value !== null && typeof value === 'object')
+    return here.concat(...Object.entries(value).map(([key, item]) => positions(item, [...path, key])));
   return here;
 }
 
@@ -96,44 +102,112 @@ describe('snapshot file loader under random input', () => {
 
   it('returns a snapshot or an InputError for arbitrary text and JSON', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 200 }), fc.json({ maxDepth: 4 }), fc.jsonValue({ maxDepth: 4 }).map((value) => JSON.stringify(value))), (text) => {
-        loadSnapshotText(text);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: 'binary', maxLength: 200 }),
+          fc.json({ maxDepth: 4 }),
+          fc.jsonValue({ maxDepth: 4 }).map((value) => JSON.stringify(value)),
+        ),
+        (text) => {
+          loadSnapshotText(text);
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('names the JSON path of a value of the wrong type', () => {
     const wrong = (value: Json): fc.Arbitrary<Json> =>
-      fc.oneof(fc.constant(null), fc.boolean(), fc.integer(), fc.string({ maxLength: 6 }), fc.constant<Json>([]), fc.constant<Json>({ zz: 1 })).filter((candidate) => kindOf(candidate) !== kindOf(value));
+      fc
+        .oneof(
+          fc.constant(null),
+          fc.boolean(),
+          fc.integer(),
+          fc.string({ maxLength: 6 }),
+          fc.constant<Json>([]),
+          fc.constant<Json>({ zz: 1 }),
+        )
+        .filter((candidate) => kindOf(candidate) !== kindOf(value));
     fc.assert(
-      fc.property(fc.constantFrom(...SNAPSHOT_POSITIONS).chain((path) => fc.tuple(fc.constant(path), wrong(getAt(VALID_SNAPSHOT, path)))), ([path, value]) => {
-        const error = loadSnapshotText(JSON.stringify(setAt(VALID_SNAPSHOT, path, value)));
-        // Some fields accept several types (optional strings may be null); those may load.
-        if (!error) return;
-        const expected = path.reduce<string>((text, segment) => childPath(text, segment), '$');
-        const paths = error.problems.map((problem) => problem.path);
-        expect(paths.some((p) => p === expected || p.startsWith(`${expected}.`) || p.startsWith(`${expected}[`) || expected.startsWith(p))).toBe(true);
-      }),
+      fc.property(
+        fc
+          .constantFrom(...SNAPSHOT_POSITIONS)
+          .chain((path) => fc.tuple(fc.constant(path), wrong(getAt(VALID_SNAPSHOT, path)))),
+        ([path, value]) => {
+          const error = loadSnapshotText(JSON.stringify(setAt(VALID_SNAPSHOT, path, value)));
+          // Some fields accept several types (optional strings may be null); those may load.
+          if (!error) return;
+          const expected = path.reduce<string>((text, segment) => childPath(text, segment), '$');
+          const paths = error.problems.map((problem) => problem.path);
+          expect(
+            paths.some(
+              (p) =>
+                p === expected ||
+                p.startsWith(`${expected}.`) ||
+                p.startsWith(`${expected}[`) ||
+                expected.startsWith(p),
+            ),
+          ).toBe(true);
+        },
+      ),
       { numRuns: 200 },
     );
   });
 
   it('rejects deep nesting, huge strings, huge arrays and junk with an InputError', () => {
     for (const depth of [1_000, 100_000]) {
-      expect(loadSnapshotText(`{"version": "15", "phones": ${'['.repeat(depth)}${']'.repeat(depth)}}`)).toBeInstanceOf(InputError);
+      expect(loadSnapshotText(`{"version": "15", "phones": ${'['.repeat(depth)}${']'.repeat(depth)}}`)).toBeInstanceOf(
+        InputError,
+      );
       expect(loadSnapshotText(`${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`)).toBeInstanceOf(InputError);
     }
     expect(loadSnapshotText(`{"version": "${'9'.repeat(5_000_000)}`)).toBeInstanceOf(InputError);
-    const manyBad = setAt(VALID_SNAPSHOT, ['phones'], Array.from({ length: 100_000 }, (_, i) => ({ name: i })));
+    const manyBad = setAt(
+      VALID_SNAPSHOT,
+      ['phones'],
+      Array.from({ length: 100_000 }, (_, i) => ({ name: i })),
+    );
     expect(loadSnapshotText(JSON.stringify(manyBad))?.problems.length).toBeLessThanOrEqual(51);
-    for (const junk of ['', '\uFEFF', 'null', '[]', '"snapshot"', '{"version": 1e999}', '\u0000\u0001', '{"__proto__": {"phones": []}}']) {
+    for (const junk of [
+      '',
+      '\uFEFF',
+      'null',
+      '[]',
+      '"snapshot"',
+      '{"version": 1e999}',
+      '\u0000\u0001',
+      '{"__proto__": {"phones": []}}',
+    ]) {
       expect(loadSnapshotText(junk)).toBeInstanceOf(InputError);
     }
   });
 });
 
-const CSV_TOKENS = [',', '"', '""', '\n', '\r\n', '\r', ' ', '\t', '\u0000', '\uFEFF', 't', 'f', 'maybe', 'SEP00AA11BB22CC', 'MRA_DP', 'Cisco 8845', 'Device Name', 'DEVICE POOL', 'device type', 'Device Security Profile', 'Extension Mobility', ';', '\\'];
+const CSV_TOKENS = [
+  ',',
+  '"',
+  '""',
+  '\n',
+  '\r\n',
+  '\r',
+  ' ',
+  '\t',
+  '\u0000',
+  '\uFEFF',
+  't',
+  'f',
+  'maybe',
+  'SEP00AA11BB22CC',
+  'MRA_DP',
+  'Cisco 8845',
+  'Device Name',
+  'DEVICE POOL',
+  'device type',
+  'Device Security Profile',
+  'Extension Mobility',
+  ';',
+  '\\',
+];
 const csvish = fc.array(fc.constantFrom(...CSV_TOKENS), { maxLength: 80 }).map((tokens) => tokens.join(''));
 const HEADER = VALID_BAT.split(/\r?\n/)[0]!;
 
@@ -144,16 +218,26 @@ describe('BAT CSV importer under random input', () => {
 
   it('returns phones or an InputError for arbitrary text', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 300 }), csvish, csvish.map((rows) => `${HEADER}\n${rows}`)), (text) => {
-        loadBatText(text);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: 'binary', maxLength: 300 }),
+          csvish,
+          csvish.map((rows) => `${HEADER}\n${rows}`),
+        ),
+        (text) => {
+          loadBatText(text);
+        },
+      ),
       { numRuns: 600 },
     );
   });
 
   it('returns phones or an InputError for random cells under the real header', () => {
     const columns = HEADER.split(',').length;
-    const cell = fc.oneof(fc.constantFrom('', 't', 'f', 'TRUE', 'x', '"quoted, comma"', 'MRA_DP', 'SEPDUP'), fc.string({ maxLength: 8 }));
+    const cell = fc.oneof(
+      fc.constantFrom('', 't', 'f', 'TRUE', 'x', '"quoted, comma"', 'MRA_DP', 'SEPDUP'),
+      fc.string({ maxLength: 8 }),
+    );
     fc.assert(
       fc.property(fc.array(fc.array(cell, { minLength: 0, maxLength: columns + 2 }), { maxLength: 20 }), (rows) => {
         loadBatText(`${HEADER}\n${rows.map((row) => row.join(',')).join('\n')}`);

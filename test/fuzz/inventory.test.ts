@@ -19,9 +19,12 @@ type Outcome = { inventory: Inventory } | { error: InputError };
 
 function expectInputErrorShape(error: unknown): InputError {
   if (!(error instanceof InputError)) {
-    throw new Error(`expected an InputError, got ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`, {
-      cause: error,
-    });
+    throw new Error(
+      `expected an InputError, got ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
   expect(error.problems.length).toBeGreaterThan(0);
   for (const problem of error.problems) {
@@ -65,27 +68,56 @@ const VALID: Json = {
   dns: { internal: ['10.1.1.53', '127.0.0.1:5353', '[::1]:5353'], external: ['198.51.100.53'], timeoutMs: 2000 },
   ntp: { servers: ['10.1.1.123', '127.0.0.1:11123'] },
   nodes: [
-    { fqdn: 'cucm-pub.example.com', ip: '10.1.1.10', role: 'cucm-publisher', tls: { tomcat: 'cucm-pub.example.com:8443', callmanager: 'cucm-pub.example.com:5061' } },
+    {
+      fqdn: 'cucm-pub.example.com',
+      ip: '10.1.1.10',
+      role: 'cucm-publisher',
+      tls: { tomcat: 'cucm-pub.example.com:8443', callmanager: 'cucm-pub.example.com:5061' },
+    },
     { fqdn: 'cucm-sub1.example.com', ip: '10.1.1.11', role: 'cucm-subscriber' },
-    { fqdn: 'expc.example.com', ip: '10.1.1.30', role: 'expressway-c', version: 'X14.3.1', tls: { server: 'expc.example.com:443' } },
+    {
+      fqdn: 'expc.example.com',
+      ip: '10.1.1.30',
+      role: 'expressway-c',
+      version: 'X14.3.1',
+      tls: { server: 'expc.example.com:443' },
+    },
     {
       fqdn: 'expe.example.com',
       ip: '203.0.113.30',
       role: 'expressway-e',
       tls: { server: 'expe.example.com:8443' },
-      status: { url: 'https://expe.example.com/status.xml', usernameEnv: 'EXP_USER', passwordEnv: 'EXP_PASS', caFile: 'certs/root.pem' },
+      status: {
+        url: 'https://expe.example.com/status.xml',
+        usernameEnv: 'EXP_USER',
+        passwordEnv: 'EXP_PASS',
+        caFile: 'certs/root.pem',
+      },
     },
   ],
   certificates: [{ node: 'cucm-pub.example.com', service: 'tomcat', file: 'certs/cucm-pub-tomcat.pem' }],
   trust: [{ node: 'expc.example.com', store: 'trusted-ca', path: 'certs/expc-trust.pem' }],
   cucm: {
-    axl: { url: 'https://cucm-pub.example.com:8443/axl/', version: '15.0', usernameEnv: 'AXL_USER', passwordEnv: 'AXL_PASS' },
+    axl: {
+      url: 'https://cucm-pub.example.com:8443/axl/',
+      version: '15.0',
+      usernameEnv: 'AXL_USER',
+      passwordEnv: 'AXL_PASS',
+    },
     snapshot: 'exports/cucm-snapshot.json',
     batPhones: 'exports/phones.csv',
     mraDevicePools: ['MRA_DP'],
   },
   clusters: 1,
-  policy: { minExpresswayVersion: 'X8.10', minVideoKbps: 385, certExpiryWarnDays: 30, maxNtpStratum: 3, maxClockOffsetMs: 1000, maxSelfProvisionLimit: 20, tftpEncryptionExcludedModels: ['Cisco 78*'] },
+  policy: {
+    minExpresswayVersion: 'X8.10',
+    minVideoKbps: 385,
+    certExpiryWarnDays: 30,
+    maxNtpStratum: 3,
+    maxClockOffsetMs: 1000,
+    maxSelfProvisionLimit: 20,
+    tftpEncryptionExcludedModels: ['Cisco 78*'],
+  },
   rules: { 'MRA-CUCM-008': 'off' },
 };
 
@@ -133,7 +165,10 @@ const wrongTypeFor = (value: Json): fc.Arbitrary<Json> =>
       fc.array(fc.integer(), { maxLength: 3 }),
       fc.dictionary(fc.string({ maxLength: 8 }), fc.integer(), { maxKeys: 3 }),
     )
-    .filter((candidate) => kindOf(candidate) !== kindOf(value) && !(kindOf(value) === 'number' && typeof candidate === 'number'));
+    .filter(
+      (candidate) =>
+        kindOf(candidate) !== kindOf(value) && !(kindOf(value) === 'number' && typeof candidate === 'number'),
+    );
 
 const VALID_POSITIONS = positions(VALID).filter((path) => path.length > 0);
 const OBJECT_POSITIONS = positions(VALID).filter((path) => {
@@ -143,7 +178,21 @@ const OBJECT_POSITIONS = positions(VALID).filter((path) => {
 });
 
 /** Keys that have bitten JavaScript object handling before. */
-const NASTY_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', '', ' ', '$', 'a.b', '[0]', 'domains', 'nodes', 'tls'];
+const NASTY_KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  '',
+  ' ',
+  '$',
+  'a.b',
+  '[0]',
+  'domains',
+  'nodes',
+  'tls',
+];
 const keyArbitrary = fc.oneof(fc.constantFrom(...NASTY_KEYS), fc.string({ maxLength: 12 }));
 const anyJson: fc.Arbitrary<unknown> = fc.anything({
   key: keyArbitrary,
@@ -161,19 +210,81 @@ const anyJson: fc.Arbitrary<unknown> = fc.anything({
 
 /** Pieces of YAML/JSON syntax: random sequences of them reach deep into the parser. */
 const YAML_TOKENS = [
-  '{', '}', '[', ']', ':', ': ', ',', '- ', '\n', '\n  ', '  ', '"', "'", '#', '|', '>', '? ', '&a ', '*a', '!!str ', '!!binary ', '!custom ',
-  '%YAML 1.2\n', '---\n', '...\n', '<<: *a', '\t', '\\u0000', '\u0000', '\uFEFF', '\uD800', 'null', 'true', '~', '0x1F', '1e999', '-.inf', '.nan',
-  'domains', 'nodes', 'fqdn', 'role', 'tls', 'dns', 'internal', 'ntp', 'servers', 'cucm', 'axl', 'url', 'rules', 'policy',
-  'example.com', 'cucm-pub.example.com', '10.1.1.53:53', '[::1]:5353', 'expressway-e', 'MRA-DNS-001', 'off',
+  '{',
+  '}',
+  '[',
+  ']',
+  ':',
+  ': ',
+  ',',
+  '- ',
+  '\n',
+  '\n  ',
+  '  ',
+  '"',
+  "'",
+  '#',
+  '|',
+  '>',
+  '? ',
+  '&a ',
+  '*a',
+  '!!str ',
+  '!!binary ',
+  '!custom ',
+  '%YAML 1.2\n',
+  '---\n',
+  '...\n',
+  '<<: *a',
+  '\t',
+  '\\u0000',
+  '\u0000',
+  '\uFEFF',
+  '\uD800',
+  'null',
+  'true',
+  '~',
+  '0x1F',
+  '1e999',
+  '-.inf',
+  '.nan',
+  'domains',
+  'nodes',
+  'fqdn',
+  'role',
+  'tls',
+  'dns',
+  'internal',
+  'ntp',
+  'servers',
+  'cucm',
+  'axl',
+  'url',
+  'rules',
+  'policy',
+  'example.com',
+  'cucm-pub.example.com',
+  '10.1.1.53:53',
+  '[::1]:5353',
+  'expressway-e',
+  'MRA-DNS-001',
+  'off',
 ];
 const yamlish = fc.array(fc.constantFrom(...YAML_TOKENS), { maxLength: 60 }).map((tokens) => tokens.join(''));
 
 describe('inventory loader under random input', () => {
   it('returns an inventory or an InputError for arbitrary text', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 300 }), fc.string({ unit: 'grapheme', maxLength: 300 }), yamlish), (text) => {
-        loadText(text);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: 'binary', maxLength: 300 }),
+          fc.string({ unit: 'grapheme', maxLength: 300 }),
+          yamlish,
+        ),
+        (text) => {
+          loadText(text);
+        },
+      ),
       { numRuns: 600 },
     );
   });
@@ -203,28 +314,41 @@ describe('inventory loader under random input', () => {
   it('names the JSON path of a value of the wrong type', () => {
     fc.assert(
       fc.property(
-        fc.constantFrom(...VALID_POSITIONS).chain((path) => fc.tuple(fc.constant(path), wrongTypeFor(getAt(VALID, path)))),
+        fc
+          .constantFrom(...VALID_POSITIONS)
+          .chain((path) => fc.tuple(fc.constant(path), wrongTypeFor(getAt(VALID, path)))),
         fc.boolean(),
         ([path, wrong], asText) => {
           const data = setAt(VALID, path, wrong);
           const outcome = asText ? loadText(stringify(data)) : loadData(data);
           const expected = jsonPath(path);
           const paths = problemsOf(outcome).map((problem) => problem.path);
-          expect(paths.some((problemPath) => problemPath === expected || problemPath.startsWith(`${expected}.`) || problemPath.startsWith(`${expected}[`))).toBe(true);
+          expect(
+            paths.some(
+              (problemPath) =>
+                problemPath === expected ||
+                problemPath.startsWith(`${expected}.`) ||
+                problemPath.startsWith(`${expected}[`),
+            ),
+          ).toBe(true);
         },
       ),
       { numRuns: 300 },
     );
   });
 
-  it('reports a typo\'d key as an unknown key at its JSON path', () => {
+  it("reports a typo'd key as an unknown key at its JSON path", () => {
     fc.assert(
       fc.property(fc.constantFrom(...OBJECT_POSITIONS), fc.stringMatching(/^[a-z][A-Za-z]{0,10}x$/), (path, key) => {
         const parent = getAt(VALID, path) as Record<string, Json>;
         fc.pre(!(key in parent));
         const data = setAt(VALID, [...path, key], 'oops');
         const problems = problemsOf(loadText(stringify(data)));
-        expect(problems).toContainEqual({ file: FILE, path: `${jsonPath(path)}.${key}`, message: expect.stringContaining('unknown key') });
+        expect(problems).toContainEqual({
+          file: FILE,
+          path: `${jsonPath(path)}.${key}`,
+          message: expect.stringContaining('unknown key'),
+        });
       }),
       { numRuns: 200 },
     );
@@ -264,11 +388,16 @@ describe('inventory loader under extreme input', () => {
   it('rejects huge strings in any value position with an InputError', () => {
     const fillers = [':', 'a', '1', 'a-', '[', '.', 'é', '0:', 'A.']; // ':' and hex feed the address pattern
     fc.assert(
-      fc.property(fc.constantFrom(...VALID_POSITIONS), fc.constantFrom(...fillers), fc.constantFrom('', '!', ':99999', '.'), (path, filler, tail) => {
-        const huge = filler.repeat(Math.ceil(200_000 / filler.length)) + tail;
-        const outcome = loadData(setAt(VALID, path, huge));
-        if ('error' in outcome) expect(outcome.error.problems.length).toBeLessThan(50);
-      }),
+      fc.property(
+        fc.constantFrom(...VALID_POSITIONS),
+        fc.constantFrom(...fillers),
+        fc.constantFrom('', '!', ':99999', '.'),
+        (path, filler, tail) => {
+          const huge = filler.repeat(Math.ceil(200_000 / filler.length)) + tail;
+          const outcome = loadData(setAt(VALID, path, huge));
+          if ('error' in outcome) expect(outcome.error.problems.length).toBeLessThan(50);
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -278,7 +407,11 @@ describe('inventory loader under extreme input', () => {
     // the address pattern's IPv6 branch; the loader must still answer (this would hang if the
     // pattern backtracked quadratically).
     for (const huge of [`${':'.repeat(200_000)}!`, `${'0:'.repeat(100_000)}!`, `${'a'.repeat(200_000)}:99999`]) {
-      for (const path of [['dns', 'internal', 0], ['ntp', 'servers', 1], ['nodes', 0, 'tls', 'tomcat']] as Segment[][]) {
+      for (const path of [
+        ['dns', 'internal', 0],
+        ['ntp', 'servers', 1],
+        ['nodes', 0, 'tls', 'tomcat'],
+      ] as Segment[][]) {
         const problems = problemsOf(loadData(setAt(VALID, path, huge)));
         expect(problems.map((problem) => problem.path)).toContain(jsonPath(path));
       }
@@ -286,7 +419,10 @@ describe('inventory loader under extreme input', () => {
   });
 
   it('rejects a huge number of entries and huge keys without crashing', () => {
-    const many = { ...(VALID as Record<string, Json>), dns: { internal: Array.from({ length: 20_000 }, (_, i) => `10.0.${i % 250}.${i % 200}:${70_000 + i}`) } };
+    const many = {
+      ...(VALID as Record<string, Json>),
+      dns: { internal: Array.from({ length: 20_000 }, (_, i) => `10.0.${i % 250}.${i % 200}:${70_000 + i}`) },
+    };
     expect(problemsOf(loadData(many)).length).toBeGreaterThan(0);
     const hugeKey = { ...(VALID as Record<string, Json>), ['k'.repeat(1_000_000)]: 1 };
     expect(problemsOf(loadText(JSON.stringify(hugeKey))).length).toBeGreaterThan(0);
@@ -294,7 +430,8 @@ describe('inventory loader under extreme input', () => {
 
   it('refuses YAML alias expansion bombs ("billion laughs") with an InputError', () => {
     const lines = ['a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
-    for (let i = 1; i < 10; i++) lines.push(`a${i}: &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(', ')}]`);
+    for (let i = 1; i < 10; i++)
+      lines.push(`a${i}: &a${i} [${Array.from({ length: 10 }, () => `*a${i - 1}`).join(', ')}]`);
     lines.push('domains: *a9');
     expect(problemsOf(loadText(lines.join('\n'))).length).toBeGreaterThan(0);
   });

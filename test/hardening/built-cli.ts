@@ -19,7 +19,10 @@ export function buildCli(): BuiltCli {
   mkdirSync(join(REPO_ROOT, '.tmp'), { recursive: true });
   const outDir = mkdtempSync(join(REPO_ROOT, '.tmp', 'hardening-cli-'));
   const tsc = join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', outDir], { cwd: REPO_ROOT, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', outDir], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+  });
   const main = join(outDir, 'src', 'cli', 'main.js');
   // tsc emits even when a file elsewhere in the tree is mid-edit; the CLI itself must exist.
   if (!existsSync(main)) throw new Error(`build failed:\n${result.stdout}\n${result.stderr}`);
@@ -32,7 +35,11 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(main: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliResult> {
+export function runCli(
+  main: string,
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [main, ...args], {
       cwd: options.cwd ?? REPO_ROOT,

@@ -21,9 +21,16 @@ let resolver: UdpPeer;
 beforeAll(async () => {
   const { leafPem, intermediatePems, leafKeyPem } = certificateMaze(8);
   const chain = leafPem + intermediatePems.slice(0, 15).join('');
-  maze = await startTcpPeer((connection) => void connection.socket.resume(), createTlsServer({ key: leafKeyPem, cert: chain }));
+  maze = await startTcpPeer(
+    (connection) => void connection.socket.resume(),
+    createTlsServer({ key: leafKeyPem, cert: chain }),
+  );
   resolver = await startCountingResolver(
-    { srv: { [UDS]: [{ target: 'cucm-pub.example.com', port: 8443 }] }, a: { 'cucm-pub.example.com': '10.1.1.10' }, ptr: {} },
+    {
+      srv: { [UDS]: [{ target: 'cucm-pub.example.com', port: 8443 }] },
+      a: { 'cucm-pub.example.com': '10.1.1.10' },
+      ptr: {},
+    },
     { delayMs: 300 },
   );
 }, 60_000);
@@ -46,6 +53,8 @@ describe('certificate rules against a cross-signed certificate maze', () => {
     expectNoEngineFallbacks(report);
     const chain = findingsFor(report, 'MRA-CERT-001', `cucm-pub.example.com tomcat at ${maze.address}`);
     expect(chain.map((finding) => finding.status)).toEqual(['fail']);
-    expect(findingsFor(report, 'MRA-DNS-001', `${UDS}@${resolver.address}`).map((finding) => finding.status)).toEqual(['pass']);
+    expect(findingsFor(report, 'MRA-DNS-001', `${UDS}@${resolver.address}`).map((finding) => finding.status)).toEqual([
+      'pass',
+    ]);
   }, 120_000);
 });

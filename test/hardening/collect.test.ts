@@ -48,12 +48,25 @@ describe('collect against a hostile AXL endpoint (built CLI)', () => {
     const inventory = join(dir, `${behaviour}.yaml`);
     writeFileSync(
       inventory,
-      stringify({ domains: ['example.com'], cucm: { axl: { url: `${peer.url}/axl/`, version: '15.0', usernameEnv: 'H_AXL_USER', passwordEnv: 'H_AXL_PASS', caFile: peer.caFile } } }),
+      stringify({
+        domains: ['example.com'],
+        cucm: {
+          axl: {
+            url: `${peer.url}/axl/`,
+            version: '15.0',
+            usernameEnv: 'H_AXL_USER',
+            passwordEnv: 'H_AXL_PASS',
+            caFile: peer.caFile,
+          },
+        },
+      }),
     );
     rmSync(folder, { recursive: true, force: true });
     mkdirSync(folder);
     const output = join(folder, 'snapshot.json');
-    const result = await runCli(cli.main, ['collect', '-i', inventory, '-o', output, '--timeout', '1500'], { env: { H_AXL_USER: 'axl', H_AXL_PASS: PASSWORD } });
+    const result = await runCli(cli.main, ['collect', '-i', inventory, '-o', output, '--timeout', '1500'], {
+      env: { H_AXL_USER: 'axl', H_AXL_PASS: PASSWORD },
+    });
     expect(result.code).toBe(2);
     expect(peer.connections).toBeGreaterThan(0);
     expect(result.stderr).toMatch(/^mra-preflight: collect: /m);

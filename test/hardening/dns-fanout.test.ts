@@ -40,7 +40,10 @@ describe('DNS rules against a resolver that floods SRV/PTR answers', () => {
       ntp: { servers: [ntp.address] },
       nodes: [{ fqdn: 'cucm-pub.example.com', ip: '10.1.1.10', role: 'cucm-publisher' }],
     };
-    const report = await hostileScan(inventory, { only: ['MRA-DNS-001', 'MRA-DNS-005', 'MRA-NTP-001'], timeoutMs: 1000 });
+    const report = await hostileScan(inventory, {
+      only: ['MRA-DNS-001', 'MRA-DNS-005', 'MRA-NTP-001'],
+      timeoutMs: 1000,
+    });
     expectNoEngineFallbacks(report);
     const [uds] = findingsFor(report, 'MRA-DNS-001', `${UDS}@${flood.address}`);
     expect(['fail', 'inconclusive']).toContain(uds?.status);

@@ -45,45 +45,55 @@ afterAll(async () => {
 });
 
 describe('DNS checks against hostile resolvers', () => {
-  it.each(LOOKUP_ONLY)('%s: the per-node rules end within their budget, the healthy resolver still judged', async (behaviour) => {
-    const peer = await startHostileDns(behaviour);
-    try {
+  it.each(LOOKUP_ONLY)(
+    '%s: the per-node rules end within their budget, the healthy resolver still judged',
+    async (behaviour) => {
+      const peer = await startHostileDns(behaviour);
+      try {
+        const inventory = {
+          domains: ['example.com'],
+          dns: { internal: [peer.address, good.address] },
+          nodes: [{ fqdn: 'cucm-pub.example.com', ip: '10.1.1.10', role: 'cucm-publisher' }],
+        };
+        const report = await hostileScan(inventory, { only: ['MRA-DNS-001', 'MRA-DNS-004'], timeoutMs: 1000 });
+        expectNoEngineFallbacks(report);
+        const [node] = findingsFor(report, 'MRA-DNS-004', 'cucm-pub.example.com');
+        expect(['fail', 'inconclusive']).toContain(node?.status);
+        // A lookup follows at most a handful of CNAME hops (A and AAAA), not the peer's whim.
+        expect(peer.received()).toBeLessThan(60);
+        expect(findingsFor(report, 'MRA-DNS-001', `${UDS}@${good.address}`).map((f) => f.status)).toEqual(['pass']);
+      } finally {
+        await peer.stop();
+      }
+    },
+  );
+
+  it.each(BEHAVIOURS)(
+    '%s: inconclusive on that resolver, bounded memory, the healthy resolver still judged',
+    async (behaviour) => {
+      const peer = peers.get(behaviour)!;
       const inventory = {
         domains: ['example.com'],
         dns: { internal: [peer.address, good.address] },
         nodes: [{ fqdn: 'cucm-pub.example.com', ip: '10.1.1.10', role: 'cucm-publisher' }],
       };
-      const report = await hostileScan(inventory, { only: ['MRA-DNS-001', 'MRA-DNS-004'], timeoutMs: 1000 });
-      expectNoEngineFallbacks(report);
-      const [node] = findingsFor(report, 'MRA-DNS-004', 'cucm-pub.example.com');
-      expect(['fail', 'inconclusive']).toContain(node?.status);
-      // A lookup follows at most a handful of CNAME hops (A and AAAA), not the peer's whim.
-      expect(peer.received()).toBeLessThan(60);
+      const { result: report, peakGrowthMb } = await withPeakRss(() =>
+        hostileScan(inventory, { only: ['MRA-DNS-001', 'MRA-DNS-004', 'MRA-DNS-005'], timeoutMs: 1000 }),
+      );
+      expect(peer.received()).toBeGreaterThan(0);
+      if (behaviour.startsWith('truncated-then-tcp')) expect(peer.tcpConnections()).toBeGreaterThan(0);
+      expectTypedInconclusive(report, 'MRA-DNS-001', `${UDS}@${peer.address}`);
       expect(findingsFor(report, 'MRA-DNS-001', `${UDS}@${good.address}`).map((f) => f.status)).toEqual(['pass']);
-    } finally {
-      await peer.stop();
-    }
-  });
-
-  it.each(BEHAVIOURS)('%s: inconclusive on that resolver, bounded memory, the healthy resolver still judged', async (behaviour) => {
-    const peer = peers.get(behaviour)!;
-    const inventory = {
-      domains: ['example.com'],
-      dns: { internal: [peer.address, good.address] },
-      nodes: [{ fqdn: 'cucm-pub.example.com', ip: '10.1.1.10', role: 'cucm-publisher' }],
-    };
-    const { result: report, peakGrowthMb } = await withPeakRss(() => hostileScan(inventory, { only: ['MRA-DNS-001', 'MRA-DNS-004', 'MRA-DNS-005'], timeoutMs: 1000 }));
-    expect(peer.received()).toBeGreaterThan(0);
-    if (behaviour.startsWith('truncated-then-tcp')) expect(peer.tcpConnections()).toBeGreaterThan(0);
-    expectTypedInconclusive(report, 'MRA-DNS-001', `${UDS}@${peer.address}`);
-    expect(findingsFor(report, 'MRA-DNS-001', `${UDS}@${good.address}`).map((f) => f.status)).toEqual(['pass']);
-    // Per-node rules ask both resolvers: the hostile one must not turn them into a pass or a crash.
-    for (const ruleId of ['MRA-DNS-004', 'MRA-DNS-005']) {
-      const statuses = report.findings.filter((finding) => finding.ruleId === ruleId).map((finding) => finding.status);
-      expect(statuses.length, ruleId).toBeGreaterThan(0);
-      expect(statuses, ruleId).not.toContain('pass');
-    }
-    expectNoEngineFallbacks(report);
-    expect(peakGrowthMb).toBeLessThan(150);
-  });
+      // Per-node rules ask both resolvers: the hostile one must not turn them into a pass or a crash.
+      for (const ruleId of ['MRA-DNS-004', 'MRA-DNS-005']) {
+        const statuses = report.findings
+          .filter((finding) => finding.ruleId === ruleId)
+          .map((finding) => finding.status);
+        expect(statuses.length, ruleId).toBeGreaterThan(0);
+        expect(statuses, ruleId).not.toContain('pass');
+      }
+      expectNoEngineFallbacks(report);
+      expect(peakGrowthMb).toBeLessThan(150);
+    },
+  );
 });

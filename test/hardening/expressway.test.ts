@@ -20,7 +20,12 @@ function inventoryFor(peer: HostileHttp): Record<string, unknown> {
       {
         fqdn: 'expc.example.com',
         role: 'expressway-c',
-        status: { url: `${peer.url}/status.xml`, usernameEnv: 'HARDENING_EXP_USER', passwordEnv: 'HARDENING_EXP_PASS', caFile: peer.caFile },
+        status: {
+          url: `${peer.url}/status.xml`,
+          usernameEnv: 'HARDENING_EXP_USER',
+          passwordEnv: 'HARDENING_EXP_PASS',
+          caFile: peer.caFile,
+        },
       },
       { fqdn: 'expe.example.com', role: 'expressway-e', version: 'X14.3.1' },
     ],
@@ -28,15 +33,20 @@ function inventoryFor(peer: HostileHttp): Record<string, unknown> {
 }
 
 describe('MRA-EXP-001 against hostile status.xml servers', () => {
-  it.each(BEHAVIOURS)('%s: inconclusive for that Expressway, bounded memory, the other still judged', async (behaviour) => {
-    const peer = peers.get(behaviour)!;
-    const { result: report, peakGrowthMb } = await withPeakRss(() => hostileScan(inventoryFor(peer), { only: ['exp'], timeoutMs: 2000, env: ENV }));
-    const finding = expectTypedInconclusive(report, 'MRA-EXP-001', 'expc.example.com');
-    expect(peer.connections).toBeGreaterThan(0);
-    expect(JSON.stringify(finding.evidence)).not.toContain(ENV.HARDENING_EXP_PASS);
-    expect(findingsFor(report, 'MRA-EXP-001', 'expe.example.com').map((f) => f.status)).toEqual(['pass']);
-    expectNoEngineFallbacks(report);
-    // The 200 MB bodies must be cut off at the size cap, not buffered.
-    expect(peakGrowthMb).toBeLessThan(150);
-  });
+  it.each(BEHAVIOURS)(
+    '%s: inconclusive for that Expressway, bounded memory, the other still judged',
+    async (behaviour) => {
+      const peer = peers.get(behaviour)!;
+      const { result: report, peakGrowthMb } = await withPeakRss(() =>
+        hostileScan(inventoryFor(peer), { only: ['exp'], timeoutMs: 2000, env: ENV }),
+      );
+      const finding = expectTypedInconclusive(report, 'MRA-EXP-001', 'expc.example.com');
+      expect(peer.connections).toBeGreaterThan(0);
+      expect(JSON.stringify(finding.evidence)).not.toContain(ENV.HARDENING_EXP_PASS);
+      expect(findingsFor(report, 'MRA-EXP-001', 'expe.example.com').map((f) => f.status)).toEqual(['pass']);
+      expectNoEngineFallbacks(report);
+      // The 200 MB bodies must be cut off at the size cap, not buffered.
+      expect(peakGrowthMb).toBeLessThan(150);
+    },
+  );
 });

@@ -25,7 +25,11 @@ let lab: Lab;
 const stops: Array<() => Promise<void>> = [];
 const hostile = { dns: '', ntp: '', tls: '', status: '' };
 const healthyNtp: string[] = [];
-let data: Record<string, unknown> & { dns: { internal: string[] }; ntp: { servers: string[] }; nodes: Array<Record<string, unknown>> };
+let data: Record<string, unknown> & {
+  dns: { internal: string[] };
+  ntp: { servers: string[] };
+  nodes: Array<Record<string, unknown>>;
+};
 
 beforeAll(async () => {
   lab = await startLab();
@@ -34,7 +38,12 @@ beforeAll(async () => {
   const ntp = await startHostileNtp('garbage');
   const tls = await startHostileTls('stall-mid-handshake');
   const status = await startHostileHttp('huge-chunked');
-  stops.push(() => dns.stop(), () => ntp.stop(), () => tls.stop(), () => status.stop());
+  stops.push(
+    () => dns.stop(),
+    () => ntp.stop(),
+    () => tls.stop(),
+    () => status.stop(),
+  );
   Object.assign(hostile, { dns: dns.address, ntp: ntp.address, tls: tls.address, status: status.url });
   for (let i = 0; i < 12; i++) {
     const server = await startSntpServer((request) => sntpServerReply(request, { stratum: 2 }));
@@ -46,7 +55,12 @@ beforeAll(async () => {
   data.ntp.servers.push(ntp.address, ...healthyNtp);
   data.nodes.push(
     { fqdn: 'cucm-sub9.example.com', ip: '10.1.1.19', role: 'cucm-subscriber', tls: { tomcat: tls.address } },
-    { fqdn: 'expe9.example.com', ip: '203.0.113.39', role: 'expressway-e', status: { url: `${status.url}/status.xml`, caFile: status.caFile } },
+    {
+      fqdn: 'expe9.example.com',
+      ip: '203.0.113.39',
+      role: 'expressway-e',
+      status: { url: `${status.url}/status.xml`, caFile: status.caFile },
+    },
   );
 }, 180_000);
 
@@ -56,12 +70,17 @@ afterAll(async () => {
 
 async function scan(inventoryData: Record<string, unknown>): Promise<Report> {
   const catalog = loadCatalog();
-  const inventory = normalizeInventory(inventoryData, lab.inventoryPath, new Set(catalog.flatMap((rule) => [rule.id, rule.slug])));
+  const inventory = normalizeInventory(
+    inventoryData,
+    lab.inventoryPath,
+    new Set(catalog.flatMap((rule) => [rule.id, rule.slug])),
+  );
   return runScan({ inventory, catalog, checks: ALL_CHECKS, timeoutMs: 2000, checkTimeoutMs: 40_000, env: lab.env });
 }
 
 /** ruleId + target -> status, for comparing two scans of the lab. */
-const verdicts = (report: Report): Map<string, string> => new Map(report.findings.map((finding) => [`${finding.ruleId} ${finding.target}`, finding.status]));
+const verdicts = (report: Report): Map<string, string> =>
+  new Map(report.findings.map((finding) => [`${finding.ruleId} ${finding.target}`, finding.status]));
 
 describe('a full scan of the lab with hostile peers mixed in', () => {
   it('marks each hostile target inconclusive and judges the rest of the lab as without them', async () => {
@@ -82,12 +101,15 @@ describe('a full scan of the lab with hostile peers mixed in', () => {
     expectTypedInconclusive(report, 'MRA-NTP-001', hostile.ntp);
     expectTypedInconclusive(report, 'MRA-CERT-001', `cucm-sub9.example.com tomcat at ${hostile.tls}`);
     expectTypedInconclusive(report, 'MRA-EXP-001', 'expe9.example.com');
-    for (const server of healthyNtp) expect(findingsFor(report, 'MRA-NTP-001', server).map((f) => f.status)).toEqual(['pass']);
+    for (const server of healthyNtp)
+      expect(findingsFor(report, 'MRA-NTP-001', server).map((f) => f.status)).toEqual(['pass']);
 
     // Every finding of the plain lab scan about a target the hostile peers do not touch is unchanged.
     const withHostile = verdicts(report);
     const touched = (key: string): boolean =>
-      [hostile.dns, hostile.ntp, hostile.tls, 'expe9.example.com', 'cucm-sub9.example.com'].some((needle) => key.includes(needle)) ||
+      [hostile.dns, hostile.ntp, hostile.tls, 'expe9.example.com', 'cucm-sub9.example.com'].some((needle) =>
+        key.includes(needle),
+      ) ||
       // rules that judge a node over every internal resolver, or compare peers with each other
       /^MRA-(DNS-004|DNS-005|DNS-006|NTP-003|CERT-002|CERT-003|EXP-002) /.test(key);
     const compared = [...verdicts(baseline)].filter(([key]) => !touched(key));

@@ -24,24 +24,34 @@ afterAll(async () => {
 });
 
 describe('NTP checks against hostile servers', () => {
-  it.each(BEHAVIOURS)('%s: MRA-NTP-001 is inconclusive for that server, the good server still passes', async (behaviour) => {
-    const peer = hostile.get(behaviour)!;
-    const report = await hostileScan({ domains: ['example.com'], ntp: { servers: [peer.address, good.address] } }, { only: ['ntp'], timeoutMs: 1000 });
-    const finding = expectTypedInconclusive(report, 'MRA-NTP-001', peer.address);
-    expect(peer.received).toBeGreaterThan(0);
-    expect(finding.evidence).toBeDefined();
-    // A failure is reported once, where it belongs: the stratum and offset rules skip that server.
-    for (const ruleId of ['MRA-NTP-002', 'MRA-NTP-003']) {
-      for (const other of findingsFor(report, ruleId, peer.address)) expect(['skipped', 'inconclusive']).toContain(other.status);
-    }
-    expect(findingsFor(report, 'MRA-NTP-001', good.address).map((f) => f.status)).toEqual(['pass']);
-    expectNoEngineFallbacks(report);
-  });
+  it.each(BEHAVIOURS)(
+    '%s: MRA-NTP-001 is inconclusive for that server, the good server still passes',
+    async (behaviour) => {
+      const peer = hostile.get(behaviour)!;
+      const report = await hostileScan(
+        { domains: ['example.com'], ntp: { servers: [peer.address, good.address] } },
+        { only: ['ntp'], timeoutMs: 1000 },
+      );
+      const finding = expectTypedInconclusive(report, 'MRA-NTP-001', peer.address);
+      expect(peer.received).toBeGreaterThan(0);
+      expect(finding.evidence).toBeDefined();
+      // A failure is reported once, where it belongs: the stratum and offset rules skip that server.
+      for (const ruleId of ['MRA-NTP-002', 'MRA-NTP-003']) {
+        for (const other of findingsFor(report, ruleId, peer.address))
+          expect(['skipped', 'inconclusive']).toContain(other.status);
+      }
+      expect(findingsFor(report, 'MRA-NTP-001', good.address).map((f) => f.status)).toEqual(['pass']);
+      expectNoEngineFallbacks(report);
+    },
+  );
 
   it('keeps the number of requests to a flooding server bounded', async () => {
     const peer = hostile.get('flood')!;
     const before = peer.received;
-    await hostileScan({ domains: ['example.com'], ntp: { servers: [peer.address] } }, { only: ['MRA-NTP-001'], timeoutMs: 1000 });
+    await hostileScan(
+      { domains: ['example.com'], ntp: { servers: [peer.address] } },
+      { only: ['MRA-NTP-001'], timeoutMs: 1000 },
+    );
     // Fifty junk replies per request must not turn into fifty new requests each.
     expect(peer.received - before).toBeLessThanOrEqual(3);
   });

@@ -15,7 +15,10 @@ export async function hostileScan(
   options: { only?: string[]; timeoutMs?: number; env?: NodeJS.ProcessEnv; inventoryFile?: string } = {},
 ): Promise<Report> {
   return runScan({
-    inventory: fixtureInventory({ inventory, ...(options.inventoryFile ? { inventoryFile: options.inventoryFile } : {}) }),
+    inventory: fixtureInventory({
+      inventory,
+      ...(options.inventoryFile ? { inventoryFile: options.inventoryFile } : {}),
+    }),
     catalog: loadCatalog(),
     checks: ALL_CHECKS,
     only: options.only ?? [],
@@ -36,7 +39,10 @@ export function findingsFor(report: Report, ruleId: string, target: string): Fin
 /** The one finding of a rule for a target; it must be inconclusive and come from the probe's own failure. */
 export function expectTypedInconclusive(report: Report, ruleId: string, target: string): Finding {
   const matching = findingsFor(report, ruleId, target);
-  expect(matching, `${ruleId} ${target}: ${report.findings.map((f) => `${f.ruleId} ${f.target}=${f.status}/${f.messageId}`).join('; ')}`).toHaveLength(1);
+  expect(
+    matching,
+    `${ruleId} ${target}: ${report.findings.map((f) => `${f.ruleId} ${f.target}=${f.status}/${f.messageId}`).join('; ')}`,
+  ).toHaveLength(1);
   const finding = matching[0]!;
   expect(finding.status).toBe('inconclusive');
   expect(ENGINE_FALLBACKS).not.toContain(finding.messageId);

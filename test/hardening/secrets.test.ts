@@ -45,7 +45,9 @@ afterAll(async () => {
 /** The env var pairs the lab inventory names: [usernameEnv, passwordEnv]. */
 function credentialEnvs(): Array<[string, string]> {
   const inventory = parseYaml(readFileSync(lab.inventoryPath, 'utf8')) as LabInventory;
-  const blocks = [inventory.cucm.axl, ...inventory.nodes.map((node) => node.status)].filter((block) => block?.passwordEnv);
+  const blocks = [inventory.cucm.axl, ...inventory.nodes.map((node) => node.status)].filter(
+    (block) => block?.passwordEnv,
+  );
   return blocks.map((block) => [block!.usernameEnv ?? '', block!.passwordEnv!]);
 }
 
@@ -77,16 +79,34 @@ describe('secrets in a full live scan of the embedded lab', () => {
   it('appear in no report format, nor on stdout or stderr, while the scan really authenticates', async () => {
     expect(credentialEnvs().length).toBeGreaterThanOrEqual(2);
     const dir = join(out, 'full');
-    const reports = ['json', 'html', 'sarif', 'junit'].map((format) => ['--report', `${format}=${join(dir, `report.${format}`)}`]).flat();
-    const result = await runCli(cli.main, ['check', '-i', lab.inventoryPath, '--timeout', '2000', '--report', 'text', ...reports], { env: lab.env });
+    const reports = ['json', 'html', 'sarif', 'junit']
+      .map((format) => ['--report', `${format}=${join(dir, `report.${format}`)}`])
+      .flat();
+    const result = await runCli(
+      cli.main,
+      ['check', '-i', lab.inventoryPath, '--timeout', '2000', '--report', 'text', ...reports],
+      { env: lab.env },
+    );
     expect([0, 1]).toContain(result.code);
     expect(result.stderr).not.toMatch(STACK_FRAME);
     const outputs = everythingWritten(result, dir);
-    expect(outputs.map(([where]) => where).sort()).toEqual(['report.html', 'report.json', 'report.junit', 'report.sarif', 'stderr', 'stdout']);
+    expect(outputs.map(([where]) => where).sort()).toEqual([
+      'report.html',
+      'report.json',
+      'report.junit',
+      'report.sarif',
+      'stderr',
+      'stdout',
+    ]);
     // The passwords were used: AXL and status.xml answered (they refuse without them).
     const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
-    expect(report.findings.filter((finding) => finding.ruleId === 'MRA-CUCM-001').map((finding) => finding.status)).toContain('pass');
-    expect(report.findings.find((finding) => finding.ruleId === 'MRA-EXP-001' && finding.target === 'expc.example.com')?.status).toBe('pass');
+    expect(
+      report.findings.filter((finding) => finding.ruleId === 'MRA-CUCM-001').map((finding) => finding.status),
+    ).toContain('pass');
+    expect(
+      report.findings.find((finding) => finding.ruleId === 'MRA-EXP-001' && finding.target === 'expc.example.com')
+        ?.status,
+    ).toBe('pass');
     expectNoLeak(outputs, leakForms(lab.env));
   });
 
@@ -97,14 +117,32 @@ describe('secrets in a full live scan of the embedded lab', () => {
       const dir = join(out, `wrong-${debug}`);
       const result = await runCli(
         cli.main,
-        ['check', '-i', lab.inventoryPath, '--timeout', '2000', '--only', 'cucm,exp', '--report', 'json', '--report', `html=${join(dir, 'report.html')}`, '--report', `sarif=${join(dir, 'report.sarif')}`, ...(debug ? ['--debug'] : [])],
+        [
+          'check',
+          '-i',
+          lab.inventoryPath,
+          '--timeout',
+          '2000',
+          '--only',
+          'cucm,exp',
+          '--report',
+          'json',
+          '--report',
+          `html=${join(dir, 'report.html')}`,
+          '--report',
+          `sarif=${join(dir, 'report.sarif')}`,
+          ...(debug ? ['--debug'] : []),
+        ],
         { env: wrong },
       );
       expect(result.code).toBe(1);
       const report = JSON.parse(result.stdout) as Report;
       // The wrong password was sent and refused: the rules say so instead of passing.
       expect(report.findings.find((finding) => finding.ruleId === 'MRA-CUCM-001')?.status).toBe('inconclusive');
-      expect(report.findings.find((finding) => finding.ruleId === 'MRA-EXP-001' && finding.target === 'expc.example.com')?.status).toBe('inconclusive');
+      expect(
+        report.findings.find((finding) => finding.ruleId === 'MRA-EXP-001' && finding.target === 'expc.example.com')
+          ?.status,
+      ).toBe('inconclusive');
       expectNoLeak(everythingWritten(result, dir), leakForms(wrong));
     }
   });
@@ -112,12 +150,26 @@ describe('secrets in a full live scan of the embedded lab', () => {
 
 describe('insecure: true', () => {
   it('gives a visible warning finding for AXL and for status.xml, in the report and the text output', async () => {
-    const data = parseYaml(readFileSync(lab.inventoryPath, 'utf8')) as { cucm: { axl: Record<string, unknown> }; nodes: Array<{ status?: Record<string, unknown> }> };
+    const data = parseYaml(readFileSync(lab.inventoryPath, 'utf8')) as {
+      cucm: { axl: Record<string, unknown> };
+      nodes: Array<{ status?: Record<string, unknown> }>;
+    };
     data.cucm.axl.insecure = true;
     for (const node of data.nodes) if (node.status) node.status.insecure = true;
     const catalog = loadCatalog();
-    const inventory = normalizeInventory(data, lab.inventoryPath, new Set(catalog.flatMap((rule) => [rule.id, rule.slug])));
-    const report = await runScan({ inventory, catalog, checks: ALL_CHECKS, only: ['MRA-CUCM-001', 'MRA-EXP-001'], timeoutMs: 2000, env: lab.env });
+    const inventory = normalizeInventory(
+      data,
+      lab.inventoryPath,
+      new Set(catalog.flatMap((rule) => [rule.id, rule.slug])),
+    );
+    const report = await runScan({
+      inventory,
+      catalog,
+      checks: ALL_CHECKS,
+      only: ['MRA-CUCM-001', 'MRA-EXP-001'],
+      timeoutMs: 2000,
+      env: lab.env,
+    });
     const warnings = report.findings.filter((finding) => finding.messageId === 'tlsVerificationOff');
     expect(warnings.map((finding) => finding.ruleId).sort()).toEqual(['MRA-CUCM-001', 'MRA-EXP-001']);
     for (const warning of warnings) {
@@ -126,7 +178,13 @@ describe('insecure: true', () => {
     }
     const text = RENDERERS.text!(report, { color: false, quiet: true });
     for (const warning of warnings) expect(text).toContain(warning.message);
-    expectNoLeak([['text', text], ['json', JSON.stringify(report)]], leakForms(lab.env));
+    expectNoLeak(
+      [
+        ['text', text],
+        ['json', JSON.stringify(report)],
+      ],
+      leakForms(lab.env),
+    );
   });
 });
 
@@ -135,19 +193,48 @@ describe('TLS verification by default', () => {
     const axl = await startHostileHttp('empty', { flavour: 'soap' });
     const status = await startHostileHttp('empty', { flavour: 'Status' });
     try {
-      const env = { V_AXL_USER: 'axl', V_AXL_PASS: 'Verify-Default-Pa55', V_EXP_USER: 'admin', V_EXP_PASS: 'Verify-Default-Pa55' };
+      const env = {
+        V_AXL_USER: 'axl',
+        V_AXL_PASS: 'Verify-Default-Pa55',
+        V_EXP_USER: 'admin',
+        V_EXP_PASS: 'Verify-Default-Pa55',
+      };
       const inventory = (withCa: boolean): Record<string, unknown> => ({
         domains: ['example.com'],
         nodes: [
           { fqdn: 'cucm-pub.example.com', role: 'cucm-publisher' },
-          { fqdn: 'expc.example.com', role: 'expressway-c', status: { url: `${status.url}/status.xml`, usernameEnv: 'V_EXP_USER', passwordEnv: 'V_EXP_PASS', ...(withCa ? { caFile: status.caFile } : {}) } },
+          {
+            fqdn: 'expc.example.com',
+            role: 'expressway-c',
+            status: {
+              url: `${status.url}/status.xml`,
+              usernameEnv: 'V_EXP_USER',
+              passwordEnv: 'V_EXP_PASS',
+              ...(withCa ? { caFile: status.caFile } : {}),
+            },
+          },
         ],
-        cucm: { axl: { url: `${axl.url}/axl/`, version: '15.0', usernameEnv: 'V_AXL_USER', passwordEnv: 'V_AXL_PASS', ...(withCa ? { caFile: axl.caFile } : {}) }, mraDevicePools: ['MRA_DP'] },
+        cucm: {
+          axl: {
+            url: `${axl.url}/axl/`,
+            version: '15.0',
+            usernameEnv: 'V_AXL_USER',
+            passwordEnv: 'V_AXL_PASS',
+            ...(withCa ? { caFile: axl.caFile } : {}),
+          },
+          mraDevicePools: ['MRA_DP'],
+        },
       });
-      const untrusted = await hostileScan(inventory(false), { only: ['MRA-CUCM-001', 'MRA-EXP-001'], timeoutMs: 2000, env });
+      const untrusted = await hostileScan(inventory(false), {
+        only: ['MRA-CUCM-001', 'MRA-EXP-001'],
+        timeoutMs: 2000,
+        env,
+      });
       expect(axl.requests() + status.requests()).toBe(0);
       for (const ruleId of ['MRA-CUCM-001', 'MRA-EXP-001']) {
-        const statuses = untrusted.findings.filter((finding) => finding.ruleId === ruleId).map((finding) => finding.status);
+        const statuses = untrusted.findings
+          .filter((finding) => finding.ruleId === ruleId)
+          .map((finding) => finding.status);
         expect(statuses, ruleId).toContain('inconclusive');
         expect(statuses, ruleId).not.toContain('pass');
       }

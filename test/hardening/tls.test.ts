@@ -11,7 +11,16 @@ import { expectNoEngineFallbacks, expectTypedInconclusive, findingsFor, hostileS
  * `inconclusive` for that endpoint from the certificate probe itself, memory stays bounded, and a
  * healthy endpoint in the same scan is still judged.
  */
-const BEHAVIOURS: HostileTlsBehaviour[] = ['silent', 'stall-mid-handshake', 'drip', 'garbage', 'reset', 'huge-chain', 'xmpp-stall', 'xmpp-flood'];
+const BEHAVIOURS: HostileTlsBehaviour[] = [
+  'silent',
+  'stall-mid-handshake',
+  'drip',
+  'garbage',
+  'reset',
+  'huge-chain',
+  'xmpp-stall',
+  'xmpp-flood',
+];
 
 let pki: HostilePki;
 let good: TcpPeer;
@@ -19,7 +28,10 @@ const peers = new Map<HostileTlsBehaviour, TcpPeer>();
 
 beforeAll(async () => {
   pki = hostilePki();
-  good = await startTcpPeer((connection) => void connection.socket.resume(), createTlsServer({ key: pki.leaf.keyPem, cert: pki.leaf.certPem }));
+  good = await startTcpPeer(
+    (connection) => void connection.socket.resume(),
+    createTlsServer({ key: pki.leaf.keyPem, cert: pki.leaf.certPem }),
+  );
   for (const behaviour of BEHAVIOURS) peers.set(behaviour, await startHostileTls(behaviour));
 });
 
@@ -43,14 +55,23 @@ function inventoryFor(behaviour: HostileTlsBehaviour, peer: TcpPeer): Record<str
 }
 
 describe('certificate checks against hostile TLS endpoints', () => {
-  it.each(BEHAVIOURS)('%s: MRA-CERT-001 is inconclusive for that endpoint, bounded memory, the healthy one still judged', async (behaviour) => {
-    const peer = peers.get(behaviour)!;
-    const xmpp = behaviour.startsWith('xmpp');
-    const target = xmpp ? `imp-pub.example.com xmpp at ${peer.address}` : `cucm-pub.example.com tomcat at ${peer.address}`;
-    const { result: report, peakGrowthMb } = await withPeakRss(() => hostileScan(inventoryFor(behaviour, peer), { only: ['cert'], timeoutMs: 1500 }));
-    expectTypedInconclusive(report, 'MRA-CERT-001', target);
-    expect(findingsFor(report, 'MRA-CERT-001', `expc.example.com server at ${good.address}`).map((f) => f.status)).toEqual(['pass']);
-    expectNoEngineFallbacks(report);
-    expect(peakGrowthMb).toBeLessThan(150);
-  });
+  it.each(BEHAVIOURS)(
+    '%s: MRA-CERT-001 is inconclusive for that endpoint, bounded memory, the healthy one still judged',
+    async (behaviour) => {
+      const peer = peers.get(behaviour)!;
+      const xmpp = behaviour.startsWith('xmpp');
+      const target = xmpp
+        ? `imp-pub.example.com xmpp at ${peer.address}`
+        : `cucm-pub.example.com tomcat at ${peer.address}`;
+      const { result: report, peakGrowthMb } = await withPeakRss(() =>
+        hostileScan(inventoryFor(behaviour, peer), { only: ['cert'], timeoutMs: 1500 }),
+      );
+      expectTypedInconclusive(report, 'MRA-CERT-001', target);
+      expect(
+        findingsFor(report, 'MRA-CERT-001', `expc.example.com server at ${good.address}`).map((f) => f.status),
+      ).toEqual(['pass']);
+      expectNoEngineFallbacks(report);
+      expect(peakGrowthMb).toBeLessThan(150);
+    },
+  );
 });

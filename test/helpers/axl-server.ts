@@ -19,7 +19,11 @@ function testPki(): { ca: Issued; leaf: Issued } {
   if (pki) return pki;
   const ca = createCa('mra-preflight test AXL CA');
   const leaf = issueCertificate(
-    { commonName: 'cucm-pub.example.com', sans: ['cucm-pub.example.com', 'localhost', '127.0.0.1'], extendedKeyUsage: ['serverAuth', 'clientAuth'] },
+    {
+      commonName: 'cucm-pub.example.com',
+      sans: ['cucm-pub.example.com', 'localhost', '127.0.0.1'],
+      extendedKeyUsage: ['serverAuth', 'clientAuth'],
+    },
     ca,
   );
   pki = { ca, leaf };
@@ -40,7 +44,10 @@ export interface TestAxl {
   stop(): Promise<void>;
 }
 
-export async function startTestAxl(snapshot: CucmSnapshot, options: Partial<Omit<AxlServerOptions, 'snapshot' | 'cert' | 'key'>> = {}): Promise<TestAxl> {
+export async function startTestAxl(
+  snapshot: CucmSnapshot,
+  options: Partial<Omit<AxlServerOptions, 'snapshot' | 'cert' | 'key'>> = {},
+): Promise<TestAxl> {
   const { ca, leaf } = testPki();
   const server = await startAxlServer({
     snapshot,
@@ -95,14 +102,56 @@ export function sampleCluster(): CucmSnapshot {
       { node: 'cucm-sub1.example.com', name: 'Cisco AXL Web Service', activated: false },
     ],
     phones: [
-      { name: 'SEP00AA11BB22CC', model: 'Cisco 8845', protocol: 'SIP', devicePool: 'MRA_DP', securityProfile: 'ip8845-mra.example.com', commonPhoneProfile: 'MRA CPP', owner: 'jdoe' },
-      { name: 'CSFJDOE', model: 'Cisco Unified Client Services Framework', protocol: 'SIP', devicePool: 'MRA_DP', securityProfile: 'csf-mra.example.com', owner: 'jdoe' },
-      { name: 'SEP001122334455', model: 'Cisco 7841', protocol: 'SIP', devicePool: 'HQ_DP', securityProfile: 'Cisco 7841 - Standard SIP Non-Secure Profile' },
+      {
+        name: 'SEP00AA11BB22CC',
+        model: 'Cisco 8845',
+        protocol: 'SIP',
+        devicePool: 'MRA_DP',
+        securityProfile: 'ip8845-mra.example.com',
+        commonPhoneProfile: 'MRA CPP',
+        owner: 'jdoe',
+      },
+      {
+        name: 'CSFJDOE',
+        model: 'Cisco Unified Client Services Framework',
+        protocol: 'SIP',
+        devicePool: 'MRA_DP',
+        securityProfile: 'csf-mra.example.com',
+        owner: 'jdoe',
+      },
+      {
+        name: 'SEP001122334455',
+        model: 'Cisco 7841',
+        protocol: 'SIP',
+        devicePool: 'HQ_DP',
+        securityProfile: 'Cisco 7841 - Standard SIP Non-Secure Profile',
+      },
     ],
     securityProfiles: [
-      { name: 'ip8845-mra.example.com', phoneType: 'Cisco 8845', protocol: 'SIP', deviceSecurityMode: 'Encrypted', transportType: 'TLS', tftpEncryptedConfig: true },
-      { name: 'csf-mra.example.com', phoneType: 'Cisco Unified Client Services Framework', protocol: 'SIP', deviceSecurityMode: 'Encrypted', transportType: 'TLS', tftpEncryptedConfig: false },
-      { name: 'Cisco 7841 - Standard SIP Non-Secure Profile', phoneType: 'Cisco 7841', protocol: 'SIP', deviceSecurityMode: 'Non Secure', transportType: 'TCP+UDP', tftpEncryptedConfig: false },
+      {
+        name: 'ip8845-mra.example.com',
+        phoneType: 'Cisco 8845',
+        protocol: 'SIP',
+        deviceSecurityMode: 'Encrypted',
+        transportType: 'TLS',
+        tftpEncryptedConfig: true,
+      },
+      {
+        name: 'csf-mra.example.com',
+        phoneType: 'Cisco Unified Client Services Framework',
+        protocol: 'SIP',
+        deviceSecurityMode: 'Encrypted',
+        transportType: 'TLS',
+        tftpEncryptedConfig: false,
+      },
+      {
+        name: 'Cisco 7841 - Standard SIP Non-Secure Profile',
+        phoneType: 'Cisco 7841',
+        protocol: 'SIP',
+        deviceSecurityMode: 'Non Secure',
+        transportType: 'TCP+UDP',
+        tftpEncryptedConfig: false,
+      },
     ],
     devicePools: [
       { name: 'MRA_DP', dateTimeGroup: 'CMLocal', region: 'MRA_Region' },
@@ -114,7 +163,13 @@ export function sampleCluster(): CucmSnapshot {
       { name: 'Empty <DTG> & co', phoneNtpReferences: [] },
     ],
     regions: [
-      { name: 'MRA_Region', relations: [{ region: 'Default', videoKbps: 384 }, { region: 'MRA_Region', videoKbps: 6000 }] },
+      {
+        name: 'MRA_Region',
+        relations: [
+          { region: 'Default', videoKbps: 384 },
+          { region: 'MRA_Region', videoKbps: 6000 },
+        ],
+      },
       { name: 'Default', relations: [] },
     ],
     commonPhoneProfiles: [
@@ -133,8 +188,21 @@ export function sampleCluster(): CucmSnapshot {
       { name: 'Standard Common Phone Profile' },
     ],
     userProfiles: [
-      { name: 'Standard (Factory Default) User Profile', enableMra: true, mraPolicyDesktop: 'IM & Presence, Voice and Video calls', mraPolicyMobile: 'No Service', allowProvision: true, limitProvision: 25 },
-      { name: 'MRA Users', enableMra: true, mraPolicyDesktop: 'IM & Presence, Voice and Video calls', mraPolicyMobile: 'IM & Presence, Voice and Video calls', allowProvision: false },
+      {
+        name: 'Standard (Factory Default) User Profile',
+        enableMra: true,
+        mraPolicyDesktop: 'IM & Presence, Voice and Video calls',
+        mraPolicyMobile: 'No Service',
+        allowProvision: true,
+        limitProvision: 25,
+      },
+      {
+        name: 'MRA Users',
+        enableMra: true,
+        mraPolicyDesktop: 'IM & Presence, Voice and Video calls',
+        mraPolicyMobile: 'IM & Presence, Voice and Video calls',
+        allowProvision: false,
+      },
     ],
     users: [
       { userid: 'jdoe', userProfile: 'MRA Users', jabber: true },
@@ -161,6 +229,12 @@ export function generatedCluster(phones: number): CucmSnapshot {
       ...(index % 10 === 0 ? { owner: `user${index}` } : {}),
     };
   });
-  const users = list.filter((phone) => phone.owner).map((phone, index) => ({ userid: phone.owner!, ...(index % 2 === 0 ? { userProfile: 'MRA Users' } : {}), jabber: index % 4 === 0 }));
+  const users = list
+    .filter((phone) => phone.owner)
+    .map((phone, index) => ({
+      userid: phone.owner!,
+      ...(index % 2 === 0 ? { userProfile: 'MRA Users' } : {}),
+      jabber: index % 4 === 0,
+    }));
   return { ...base, phones: list, users };
 }

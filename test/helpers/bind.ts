@@ -1,6 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,7 +99,11 @@ function waitForStart(child: ChildProcess, port: number, output: () => string): 
         const missing = ['127.0.0.1', '::1'].filter((address) => !text.includes(`${address}#${port}`));
         const badZones = /not loaded due to errors|loading from master file .* failed/i.test(text);
         if (missing.length > 0 || badZones) {
-          reject(new Error(`named started but ${badZones ? 'a zone failed to load' : `is not listening on ${missing.join(', ')}`}:\n${text}`));
+          reject(
+            new Error(
+              `named started but ${badZones ? 'a zone failed to load' : `is not listening on ${missing.join(', ')}`}:\n${text}`,
+            ),
+          );
         } else resolve('running');
       }
     };

@@ -68,7 +68,9 @@ export async function testScan(rule: string | Check, fixture: CheckFixture): Pro
 export function findingFor(findings: readonly Finding[], target: string): Finding {
   const matching = findings.filter((finding) => finding.target === target);
   if (matching.length !== 1) {
-    throw new Error(`expected one finding for ${target}, got ${matching.length}: ${findings.map((f) => `${f.target}=${f.status}`).join(', ')}`);
+    throw new Error(
+      `expected one finding for ${target}, got ${matching.length}: ${findings.map((f) => `${f.target}=${f.status}`).join(', ')}`,
+    );
   }
   return matching[0]!;
 }

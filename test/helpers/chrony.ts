@@ -95,7 +95,9 @@ async function tryStart(): Promise<{ chrony: Chrony } | { error: string }> {
     await sleep(100);
   }
   await stop();
-  return { error: exited ? `exited: ${log.trim()}` : `no NTP answer on ${address} within ${READY_WITHIN_MS} ms: ${log.trim()}` };
+  return {
+    error: exited ? `exited: ${log.trim()}` : `no NTP answer on ${address} within ${READY_WITHIN_MS} ms: ${log.trim()}`,
+  };
 }
 
 async function terminate(child: ChildProcess, exit: Promise<void>, exited: () => boolean): Promise<void> {

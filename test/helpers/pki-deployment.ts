@@ -40,10 +40,19 @@ export function healthyPresented(): Record<ServiceKey, Presented> {
   const { intermediateA } = testPki();
   return {
     cucmTomcat: { leaf: leafFor('cucm-pub.example.com', intermediateA), chain: [intermediateA] },
-    cucmCallManager: { leaf: leafFor('cucm-pub.example.com', intermediateA, { commonName: 'cucm-pub.example.com-ms' }), chain: [intermediateA] },
+    cucmCallManager: {
+      leaf: leafFor('cucm-pub.example.com', intermediateA, { commonName: 'cucm-pub.example.com-ms' }),
+      chain: [intermediateA],
+    },
     impTomcat: { leaf: leafFor('imp-pub.example.com', intermediateA), chain: [intermediateA] },
-    expc: { leaf: leafFor('expc.example.com', intermediateA, { sans: ['expc.example.com', 'csf-mra.example.com'] }), chain: [intermediateA] },
-    expe: { leaf: leafFor('expe.example.com', intermediateA, { sans: ['expe.example.com', 'collab-edge.example.com'] }), chain: [intermediateA] },
+    expc: {
+      leaf: leafFor('expc.example.com', intermediateA, { sans: ['expc.example.com', 'csf-mra.example.com'] }),
+      chain: [intermediateA],
+    },
+    expe: {
+      leaf: leafFor('expe.example.com', intermediateA, { sans: ['expe.example.com', 'collab-edge.example.com'] }),
+      chain: [intermediateA],
+    },
   };
 }
 
@@ -82,8 +91,16 @@ export async function startDeployment(options: DeploymentOptions = {}): Promise<
       ['imp-pub.example.com', 'cup-xmpp-trust', [rootA]],
       ['expc.example.com', 'trusted-ca', [rootA]],
     ]
-  ).map(([node, store, certificates]) => ({ node, store, path: writePem(dir, `${node}-${store}.pem`, ...certificates) }));
-  const node = (fqdn: string, role: string): Record<string, unknown> => ({ fqdn, role, ...(tlsByNode.has(fqdn) ? { tls: tlsByNode.get(fqdn) } : {}) });
+  ).map(([node, store, certificates]) => ({
+    node,
+    store,
+    path: writePem(dir, `${node}-${store}.pem`, ...certificates),
+  }));
+  const node = (fqdn: string, role: string): Record<string, unknown> => ({
+    fqdn,
+    role,
+    ...(tlsByNode.has(fqdn) ? { tls: tlsByNode.get(fqdn) } : {}),
+  });
   return {
     inventory: {
       domains: ['example.com'],

@@ -27,7 +27,10 @@ export const DAY = 86_400_000;
 
 /** A leaf for `fqdn` (CN and SAN), serverAuth + clientAuth, unless options say otherwise. */
 export function leafFor(fqdn: string, issuer: Issued | undefined, options: Partial<CertOptions> = {}): Issued {
-  return issueCertificate({ commonName: fqdn, sans: [fqdn], extendedKeyUsage: ['serverAuth', 'clientAuth'], ...options }, issuer);
+  return issueCertificate(
+    { commonName: fqdn, sans: [fqdn], extendedKeyUsage: ['serverAuth', 'clientAuth'], ...options },
+    issuer,
+  );
 }
 
 /** PEM text of certificates in the given order (leaf first, as exported or presented). */

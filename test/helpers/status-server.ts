@@ -77,7 +77,10 @@ export async function startStatusFixture(): Promise<StatusFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'mra-status-'));
   const ca = createCa('mra-preflight status test CA');
   const other = createCa('unrelated CA');
-  const leaf = issueCertificate({ commonName: '127.0.0.1', sans: ['127.0.0.1', 'localhost'], extendedKeyUsage: ['serverAuth'] }, ca);
+  const leaf = issueCertificate(
+    { commonName: '127.0.0.1', sans: ['127.0.0.1', 'localhost'], extendedKeyUsage: ['serverAuth'] },
+    ca,
+  );
   const caFile = join(dir, 'ca.pem');
   const otherCaFile = join(dir, 'other-ca.pem');
   writeFileSync(caFile, ca.certPem);

@@ -6,7 +6,10 @@ export { serveTls, serveXmppStartTls, type RunningServer };
 
 /** Serves `leaf` with `chain` after it (any order, extras included) from a real node:tls server on loopback. */
 export function serveChain(leaf: Issued | IssuedEc, ...chain: Array<Issued | IssuedEc>): Promise<RunningServer> {
-  const served: ServedCertificate = { chainPem: [leaf, ...chain].map((cert) => cert.certPem).join(''), keyPem: leaf.keyPem };
+  const served: ServedCertificate = {
+    chainPem: [leaf, ...chain].map((cert) => cert.certPem).join(''),
+    keyPem: leaf.keyPem,
+  };
   return serveTls(served);
 }
 

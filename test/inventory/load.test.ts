@@ -41,13 +41,15 @@ dns:
       certificates: [{ node: 'b.example.com', service: 'tomcat', file: 'x.pem' }],
       rules: { 'MRA-DNS-999': 'off' },
     });
-    expect(problems.sort()).toEqual([
-      '$.nodes[0].role: must be one of "cucm-publisher", "cucm-subscriber", "imp-publisher", "imp-subscriber", "expressway-c", "expressway-e"',
-      '$.nodes[0].ip: has an invalid format (expected to match ^[0-9A-Fa-f.:]+$)',
-      '$.nodes[0].tls.tomcat: "a.example.com:0" has port 0, outside 1-65535',
-      '$.certificates[0].node: "b.example.com" is not a node of the inventory',
-      '$.rules["MRA-DNS-999"]: unknown rule "MRA-DNS-999" (see `mra-preflight rules`)',
-    ].sort());
+    expect(problems.sort()).toEqual(
+      [
+        '$.nodes[0].role: must be one of "cucm-publisher", "cucm-subscriber", "imp-publisher", "imp-subscriber", "expressway-c", "expressway-e"',
+        '$.nodes[0].ip: has an invalid format (expected to match ^[0-9A-Fa-f.:]+$)',
+        '$.nodes[0].tls.tomcat: "a.example.com:0" has port 0, outside 1-65535',
+        '$.certificates[0].node: "b.example.com" is not a node of the inventory',
+        '$.rules["MRA-DNS-999"]: unknown rule "MRA-DNS-999" (see `mra-preflight rules`)',
+      ].sort(),
+    );
     const semantic = problemsOf({
       domains: ['example.com'],
       nodes: [{ fqdn: 'a.example.com', role: 'cucm-publisher', ip: '1.2.3', tls: { tomcat: 'a.example.com:0' } }],
@@ -63,7 +65,9 @@ dns:
   });
 
   it('reports YAML syntax errors with their line and a missing file', () => {
-    expect(() => parseStructuredText('domains: [a\n  b: {', 'bad.yaml')).toThrow(/bad\.yaml: \$: syntax error at line \d+/);
+    expect(() => parseStructuredText('domains: [a\n  b: {', 'bad.yaml')).toThrow(
+      /bad\.yaml: \$: syntax error at line \d+/,
+    );
     expect(() => loadInventory('/nonexistent/inv.yaml', known)).toThrow('/nonexistent/inv.yaml: $: file not found');
   });
 
@@ -90,7 +94,11 @@ dns:
   });
 
   it('accepts its own init template', () => {
-    const inventory = normalizeInventory(parseStructuredText(inventoryTemplate('schema.json'), 'template.yaml'), 'template.yaml', known);
+    const inventory = normalizeInventory(
+      parseStructuredText(inventoryTemplate('schema.json'), 'template.yaml'),
+      'template.yaml',
+      known,
+    );
     expect(inventory.nodes).toHaveLength(5);
     expect(inventory.cucm.mraDevicePools).toEqual(['MRA_DP']);
   });

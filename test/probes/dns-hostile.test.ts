@@ -31,7 +31,14 @@ async function fakeResolver(handler: Handler): Promise<{ address: string; port: 
 
 function probe(timeoutMs = 400): DnsProbe {
   const inventory = normalizeInventory({ domains: ['example.com'] }, '<embedded>', new Set());
-  return createDnsProbe({ inventory, offline: false, timeoutMs, limiter: new Limiter(4), signal: new AbortController().signal, env: {} });
+  return createDnsProbe({
+    inventory,
+    offline: false,
+    timeoutMs,
+    limiter: new Limiter(4),
+    signal: new AbortController().signal,
+    env: {},
+  });
 }
 
 function replyTo(query: Buffer, edit: (reply: InstanceType<typeof Packet>) => void): Buffer {
@@ -50,8 +57,12 @@ function rawReply(query: Buffer, counts: { an?: number; flags?: number } = {}): 
 
 describe('DnsProbe with hostile or failing resolvers', () => {
   it('reports SERVFAIL and REFUSED as such', async () => {
-    const servfail = await fakeResolver((query) => replyTo(query, (reply) => (reply.header.rcode = Packet.RCODE.SERVFAIL)));
-    const refused = await fakeResolver((query) => replyTo(query, (reply) => (reply.header.rcode = Packet.RCODE.REFUSED)));
+    const servfail = await fakeResolver((query) =>
+      replyTo(query, (reply) => (reply.header.rcode = Packet.RCODE.SERVFAIL)),
+    );
+    const refused = await fakeResolver((query) =>
+      replyTo(query, (reply) => (reply.header.rcode = Packet.RCODE.REFUSED)),
+    );
     const dns = probe();
     expect((await dns.query(servfail.address, 'example.com', 'SRV')).outcome).toBe('servfail');
     const result = await dns.query(refused.address, 'example.com', 'SRV');
@@ -60,7 +71,9 @@ describe('DnsProbe with hostile or failing resolvers', () => {
   });
 
   it('reports other error codes (FORMERR) as error-rcode', async () => {
-    const formerr = await fakeResolver((query) => replyTo(query, (reply) => (reply.header.rcode = Packet.RCODE.FORMERR)));
+    const formerr = await fakeResolver((query) =>
+      replyTo(query, (reply) => (reply.header.rcode = Packet.RCODE.FORMERR)),
+    );
     const result = await probe().query(formerr.address, 'example.com', 'A');
     expect(result).toMatchObject({ outcome: 'error-rcode', rcode: 'FORMERR' });
   });
@@ -110,7 +123,11 @@ describe('DnsProbe with hostile or failing resolvers', () => {
   it('turns an answer to another question into malformed', async () => {
     const fake = await fakeResolver((query) =>
       replyTo(query, (reply) => {
-        reply.questions = [{ name: 'other.example.com', type: Packet.TYPE.A, class: Packet.CLASS.IN } as InstanceType<typeof Packet.Question>];
+        reply.questions = [
+          { name: 'other.example.com', type: Packet.TYPE.A, class: Packet.CLASS.IN } as InstanceType<
+            typeof Packet.Question
+          >,
+        ];
       }),
     );
     const result = await probe().query(fake.address, 'example.com', 'A');
@@ -170,7 +187,13 @@ describe('DnsProbe with hostile or failing resolvers', () => {
       const reply = replyTo(message, (packet) => {
         const question = packet.questions[0]!;
         const hop = Number(/^hop(\d+)/.exec(question.name)?.[1] ?? 0);
-        packet.answers.push({ name: question.name, type: Packet.TYPE.CNAME, class: Packet.CLASS.IN, ttl: 60, domain: `hop${hop + 1}.example.com` } as InstanceType<typeof Packet.Resource>);
+        packet.answers.push({
+          name: question.name,
+          type: Packet.TYPE.CNAME,
+          class: Packet.CLASS.IN,
+          ttl: 60,
+          domain: `hop${hop + 1}.example.com`,
+        } as InstanceType<typeof Packet.Resource>);
       });
       setTimeout(() => {
         try {
@@ -189,7 +212,11 @@ describe('DnsProbe with hostile or failing resolvers', () => {
   it('sends identical (resolver, name, type) queries once per run', async () => {
     const fake = await fakeResolver((query) => replyTo(query, (reply) => (reply.header.rcode = Packet.RCODE.NXDOMAIN)));
     const dns = probe();
-    await Promise.all([dns.query(fake.address, 'a.example.com', 'A'), dns.query(fake.address, 'A.example.com.', 'A'), dns.resolveAddresses(fake.address, 'a.example.com')]);
+    await Promise.all([
+      dns.query(fake.address, 'a.example.com', 'A'),
+      dns.query(fake.address, 'A.example.com.', 'A'),
+      dns.resolveAddresses(fake.address, 'a.example.com'),
+    ]);
     await dns.query(fake.address, 'a.example.com', 'A');
     // One A (shared by all four callers) and one AAAA from the address lookup.
     expect(fake.queries).toBe(2);

@@ -5,7 +5,11 @@ import { startNamed, type NamedInstance } from '../helpers/bind.js';
 import { normalizeInventory } from '../../src/inventory/load.js';
 
 function probeFor(resolvers: string[], timeoutMs = 2000): DnsProbe {
-  const inventory = normalizeInventory({ domains: ['example.com'], dns: { internal: resolvers } }, '<embedded>', new Set());
+  const inventory = normalizeInventory(
+    { domains: ['example.com'], dns: { internal: resolvers } },
+    '<embedded>',
+    new Set(),
+  );
   return createDnsProbe({
     inventory,
     offline: false,
@@ -97,12 +101,14 @@ describe('DnsProbe against real BIND', () => {
 describe('reverseName', () => {
   it('builds in-addr.arpa and ip6.arpa names', () => {
     expect(reverseName('10.1.1.10')).toBe('10.1.1.10.in-addr.arpa');
-    expect(reverseName('2001:db8::20')).toBe('0.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa');
+    expect(reverseName('2001:db8::20')).toBe(
+      '0.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa',
+    );
   });
 });
 
 describe('BIND helper', () => {
-  it('fails loudly, with named\'s log, when a zone does not load', async () => {
+  it("fails loudly, with named's log, when a zone does not load", async () => {
     await expect(startNamed('internal', ['good', 'broken'])).rejects.toThrow(/zone failed to load[\s\S]*example\.com/);
   });
 });

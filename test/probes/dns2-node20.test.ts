@@ -7,7 +7,8 @@ import { parseAddress } from '../../src/inventory/address.js';
 import { startLabDnsServer, type LabDnsServer } from '../../src/lab/dns.js';
 import { sendQuery } from '../../src/probes/dns.js';
 
-const readJson = (path: string): Record<string, unknown> => JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+const readJson = (path: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
 
 /**
  * dns2 3.1.1 declares engines node >= 22; the project supports Node 20. This proves the parts we
@@ -20,7 +21,11 @@ describe(`dns2 on Node ${process.versions.node}`, () => {
       zones: ['example.com'],
       records: [
         { name: 'cucm-pub.example.com', type: 'A', address: '10.1.1.10' },
-        ...Array.from({ length: 12 }, (_, i) => ({ name: 'big.example.com', type: 'TXT' as const, data: [`chunk-${i} ${'x'.repeat(60)}`] })),
+        ...Array.from({ length: 12 }, (_, i) => ({
+          name: 'big.example.com',
+          type: 'TXT' as const,
+          data: [`chunk-${i} ${'x'.repeat(60)}`],
+        })),
       ],
     });
   });
@@ -31,7 +36,10 @@ describe(`dns2 on Node ${process.versions.node}`, () => {
   it('is the pinned 3.1.1 that declares node >= 22, running on Node 20 or later', () => {
     const pkg = readJson(join(PACKAGE_ROOT, 'package.json')) as { dependencies: Record<string, string> };
     expect(pkg.dependencies.dns2).toBe('3.1.1');
-    const installed = readJson(join(PACKAGE_ROOT, 'node_modules', 'dns2', 'package.json')) as { version: string; engines: { node: string } };
+    const installed = readJson(join(PACKAGE_ROOT, 'node_modules', 'dns2', 'package.json')) as {
+      version: string;
+      engines: { node: string };
+    };
     expect(installed.version).toBe('3.1.1');
     expect(installed.engines.node).toBe('>=22');
     expect(Number(process.versions.node.split('.')[0])).toBeGreaterThanOrEqual(20);

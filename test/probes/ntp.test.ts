@@ -147,7 +147,11 @@ describe('NtpProbe against scripted responders', () => {
 
   it.each([
     ['a client-mode packet', (reply: Buffer) => void (reply[0] = (reply[0]! & ~0b111) | 3), 'mode 3, expected 4'],
-    ['version 2', (reply: Buffer) => void (reply[0] = (reply[0]! & 0b11000111) | (2 << 3)), 'version 2, expected 3 or 4'],
+    [
+      'version 2',
+      (reply: Buffer) => void (reply[0] = (reply[0]! & 0b11000111) | (2 << 3)),
+      'version 2, expected 3 or 4',
+    ],
     ['a zero transmit timestamp', (reply: Buffer) => void reply.fill(0, 40, 48), 'transmit timestamp is zero'],
     ['a zero receive timestamp', (reply: Buffer) => void reply.fill(0, 32, 40), 'receive timestamp is zero'],
   ])('rejects %s', async (_name, mutate, detail) => {

@@ -27,21 +27,33 @@ describe('reports written by the demo', () => {
   });
 
   it('writes report.html, report.json, report.sarif and report.junit.xml', () => {
-    for (const name of ['report.html', 'report.json', 'report.sarif', 'report.junit.xml']) expect(existsSync(join(out, name)), name).toBe(true);
+    for (const name of ['report.html', 'report.json', 'report.sarif', 'report.junit.xml'])
+      expect(existsSync(join(out, name)), name).toBe(true);
     expect(report.findings.length).toBeGreaterThan(0);
   });
 
   it('SARIF validates and has one result per non-pass finding', () => {
-    const sarif = JSON.parse(readFileSync(join(out, REPORT_FILE_NAMES.sarif), 'utf8')) as { runs: Array<{ results: unknown[]; tool: { driver: { rules: unknown[] } } }> };
+    const sarif = JSON.parse(readFileSync(join(out, REPORT_FILE_NAMES.sarif), 'utf8')) as {
+      runs: Array<{ results: unknown[]; tool: { driver: { rules: unknown[] } } }>;
+    };
     expect(validateSarif(sarif), JSON.stringify(validateSarif.errors?.slice(0, 3))).toBe(true);
     expect(sarif.runs[0]!.results).toHaveLength(report.findings.filter((finding) => finding.status !== 'pass').length);
     expect(sarif.runs[0]!.tool.driver.rules).toHaveLength(report.rules.length);
   });
 
   it('JUnit parses and counts what the JSON counts', () => {
-    const parser = new XMLParser({ ignoreAttributes: false, isArray: (name) => ['testsuite', 'testcase'].includes(name) });
+    const parser = new XMLParser({
+      ignoreAttributes: false,
+      isArray: (name) => ['testsuite', 'testcase'].includes(name),
+    });
     const junit = parser.parse(readFileSync(join(out, REPORT_FILE_NAMES.junit), 'utf8')) as {
-      testsuites: { '@_tests': string; '@_failures': string; '@_errors': string; '@_skipped': string; testsuite: Array<{ testcase: unknown[] }> };
+      testsuites: {
+        '@_tests': string;
+        '@_failures': string;
+        '@_errors': string;
+        '@_skipped': string;
+        testsuite: Array<{ testcase: unknown[] }>;
+      };
     };
     const root = junit.testsuites;
     expect([root['@_tests'], root['@_failures'], root['@_errors'], root['@_skipped']].map(Number)).toEqual([
@@ -54,9 +66,14 @@ describe('reports written by the demo', () => {
   });
 
   it('the HTML opens in Chromium with no console errors or requests, shows every finding, and its filter narrows the list', async () => {
-    const { page, requests, consoleErrors, dialogs } = await openReport(browser.context, readFileSync(join(out, REPORT_FILE_NAMES.html), 'utf8'));
+    const { page, requests, consoleErrors, dialogs } = await openReport(
+      browser.context,
+      readFileSync(join(out, REPORT_FILE_NAMES.html), 'utf8'),
+    );
     try {
-      const fingerprints = await page.locator('article.finding:visible').evaluateAll((elements) => elements.map((element) => element.getAttribute('data-fingerprint')));
+      const fingerprints = await page
+        .locator('article.finding:visible')
+        .evaluateAll((elements) => elements.map((element) => element.getAttribute('data-fingerprint')));
       expect(fingerprints.sort()).toEqual(report.findings.map((finding) => finding.fingerprint).sort());
       await page.locator('#filters input[value=pass]').uncheck();
       expect(await page.locator('article.finding:visible').count()).toBe(report.findings.length - report.summary.pass);

@@ -42,13 +42,21 @@ describe('renderHtml (markup)', () => {
   });
 
   it('escapes the five HTML-significant characters and strips control characters', () => {
-    expect(escapeHtml(`<a href="x" title='y'>&\u0000\u0007</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;');
+    expect(escapeHtml(`<a href="x" title='y'>&\u0000\u0007</a>`)).toBe(
+      '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;',
+    );
   });
 
   it('shows `code` spans of catalog remediation as code, still escaped', () => {
-    const finding = { ...sample.findings[0]!, remediation: 'Publish `_cisco-uds._tcp.<domain>` and `<img src=x onerror=alert(1)>` in Cisco Unified CM Administration > System > Server.' };
+    const finding = {
+      ...sample.findings[0]!,
+      remediation:
+        'Publish `_cisco-uds._tcp.<domain>` and `<img src=x onerror=alert(1)>` in Cisco Unified CM Administration > System > Server.',
+    };
     const page = renderHtml(withFindings(sample, [finding]));
-    expect(page).toContain('Publish <code>_cisco-uds._tcp.&lt;domain&gt;</code> and <code>&lt;img src=x onerror=alert(1)&gt;</code> in Cisco Unified CM Administration &gt; System &gt; Server.');
+    expect(page).toContain(
+      'Publish <code>_cisco-uds._tcp.&lt;domain&gt;</code> and <code>&lt;img src=x onerror=alert(1)&gt;</code> in Cisco Unified CM Administration &gt; System &gt; Server.',
+    );
   });
 
   it('says how many findings are new since the baseline, only when there is one', () => {
@@ -67,7 +75,10 @@ describe('renderHtml (markup)', () => {
     expect(verdictOf(withFindings(clean, [...clean.findings, warningFail])).verdict).toBe('READY');
     expect(verdictOf(withFindings(clean, [])).verdict).toBe('INCOMPLETE');
     const skipped = sample.findings.filter((finding) => finding.status === 'skipped');
-    expect(verdictOf(withFindings(clean, skipped))).toEqual({ verdict: 'INCOMPLETE', reason: 'every rule was skipped: nothing was verified' });
+    expect(verdictOf(withFindings(clean, skipped))).toEqual({
+      verdict: 'INCOMPLETE',
+      reason: 'every rule was skipped: nothing was verified',
+    });
     expect(renderHtml(clean)).toContain('>READY</div>');
   });
 
@@ -100,7 +111,9 @@ describe('renderHtml in headless Chromium', () => {
       expect(await page.title()).toContain('NOT READY');
       // The filter bar is shown by the script: it ran, so the CSP hash admitted it.
       await page.locator('#filters').waitFor({ state: 'visible' });
-      expect(await page.locator('#shown').textContent()).toBe(`${sample.findings.length} of ${sample.findings.length} findings shown`);
+      expect(await page.locator('#shown').textContent()).toBe(
+        `${sample.findings.length} of ${sample.findings.length} findings shown`,
+      );
 
       const shown = await page.locator('article.finding').evaluateAll((elements) =>
         elements.map((element) => ({
@@ -146,20 +159,31 @@ describe('renderHtml in headless Chromium', () => {
   it('narrows the list by status, area, search and "new since baseline"', async () => {
     const { page, consoleErrors } = await openReport(browser.context, renderHtml(sample));
     const visible = (): Promise<string[]> =>
-      page.locator('article.finding:visible').evaluateAll((elements) => elements.map((element) => element.getAttribute('data-fingerprint') ?? ''));
+      page
+        .locator('article.finding:visible')
+        .evaluateAll((elements) => elements.map((element) => element.getAttribute('data-fingerprint') ?? ''));
     const expected = (keep: (finding: Finding) => boolean): string[] =>
-      sample.findings.filter(keep).map((finding) => finding.fingerprint).sort();
+      sample.findings
+        .filter(keep)
+        .map((finding) => finding.fingerprint)
+        .sort();
     try {
-      for (const status of ['pass', 'inconclusive', 'skipped'] as const) await page.locator(`#filters input[value=${status}]`).uncheck();
+      for (const status of ['pass', 'inconclusive', 'skipped'] as const)
+        await page.locator(`#filters input[value=${status}]`).uncheck();
       expect((await visible()).sort()).toEqual(expected((finding) => finding.status === 'fail'));
-      expect(await page.locator('#shown').textContent()).toBe(`${sample.summary.fail} of ${sample.findings.length} findings shown`);
+      expect(await page.locator('#shown').textContent()).toBe(
+        `${sample.summary.fail} of ${sample.findings.length} findings shown`,
+      );
 
       await page.locator('#area-filter').selectOption('ntp');
-      expect((await visible()).sort()).toEqual(expected((finding) => finding.status === 'fail' && finding.area === 'ntp'));
+      expect((await visible()).sort()).toEqual(
+        expected((finding) => finding.status === 'fail' && finding.area === 'ntp'),
+      );
       expect(await page.locator('section.area:not([hidden])').count()).toBe(1);
 
       await page.locator('#area-filter').selectOption('');
-      for (const status of ['pass', 'inconclusive', 'skipped'] as const) await page.locator(`#filters input[value=${status}]`).check();
+      for (const status of ['pass', 'inconclusive', 'skipped'] as const)
+        await page.locator(`#filters input[value=${status}]`).check();
       await page.locator('#q').fill('NXDOMAIN');
       expect(await visible()).toEqual(expected((finding) => JSON.stringify(finding).includes('NXDOMAIN')));
       expect(await visible()).toHaveLength(1);
@@ -167,7 +191,12 @@ describe('renderHtml in headless Chromium', () => {
       // Search reaches evidence inside closed <details> and treats markup as text.
       await page.locator('#q').fill('onerror=alert(1)');
       expect((await visible()).sort()).toEqual(
-        expected((finding) => finding.target.includes('onerror=alert(1)') || finding.message.includes('onerror=alert(1)') || JSON.stringify(finding.evidence).includes('onerror=alert(1)')),
+        expected(
+          (finding) =>
+            finding.target.includes('onerror=alert(1)') ||
+            finding.message.includes('onerror=alert(1)') ||
+            JSON.stringify(finding.evidence).includes('onerror=alert(1)'),
+        ),
       );
 
       await page.locator('#q').fill('no such thing anywhere');
@@ -188,9 +217,13 @@ describe('renderHtml in headless Chromium', () => {
     try {
       await page.setViewportSize({ width: 360, height: 780 });
       await page.locator('article.finding details').first().locator('summary').click();
-      const overflow = await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+      const overflow = await page.evaluate(
+        'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+      );
       expect(overflow).toBeLessThanOrEqual(0);
-      const tableOverflow = await page.evaluate("document.querySelector('.table-wrap').scrollWidth - document.querySelector('.table-wrap').clientWidth");
+      const tableOverflow = await page.evaluate(
+        "document.querySelector('.table-wrap').scrollWidth - document.querySelector('.table-wrap').clientWidth",
+      );
       expect(tableOverflow).toBeLessThanOrEqual(0);
       await page.screenshot({ path: join(RESULTS, 'report-phone.png'), fullPage: true });
       expect(consoleErrors).toEqual([]);

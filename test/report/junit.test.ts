@@ -25,7 +25,14 @@ interface Testsuite {
   testcase: Testcase[];
 }
 interface Junit {
-  testsuites: { '@_tests': string; '@_failures': string; '@_errors': string; '@_skipped': string; '@_time': string; testsuite: Testsuite[] };
+  testsuites: {
+    '@_tests': string;
+    '@_failures': string;
+    '@_errors': string;
+    '@_skipped': string;
+    '@_time': string;
+    testsuite: Testsuite[];
+  };
 }
 
 const parser = new XMLParser({
@@ -49,7 +56,13 @@ const sample = loadReport('sample');
 describe('renderJunit', () => {
   it('is well-formed XML with one suite per area and one testcase per finding', () => {
     const { testsuites } = parse(sample);
-    expect(testsuites.testsuite.map((suite) => suite['@_name'])).toEqual(['DNS', 'NTP', 'Certificates', 'CUCM', 'Expressway']);
+    expect(testsuites.testsuite.map((suite) => suite['@_name'])).toEqual([
+      'DNS',
+      'NTP',
+      'Certificates',
+      'CUCM',
+      'Expressway',
+    ]);
     const cases = testsuites.testsuite.flatMap((suite) => suite.testcase);
     expect(cases).toHaveLength(sample.findings.length);
     for (const suite of testsuites.testsuite) {
@@ -60,7 +73,8 @@ describe('renderJunit', () => {
 
   it('counts failures, errors and skips per suite and in total, and adds up the times', () => {
     const { testsuites } = parse(sample);
-    const status = (findings: readonly Finding[], wanted: Finding['status']): string => String(findings.filter((finding) => finding.status === wanted).length);
+    const status = (findings: readonly Finding[], wanted: Finding['status']): string =>
+      String(findings.filter((finding) => finding.status === wanted).length);
     expect(testsuites['@_tests']).toBe(String(sample.findings.length));
     expect(testsuites['@_failures']).toBe(String(sample.summary.fail));
     expect(testsuites['@_errors']).toBe(String(sample.summary.inconclusive));
@@ -78,16 +92,22 @@ describe('renderJunit', () => {
       expect(suite.testcase.filter((testcase) => testcase.skipped).length).toBe(Number(suite['@_skipped']));
       const sum = suite.testcase.reduce((total, testcase) => total + Number(testcase['@_time']), 0);
       expect(Number(suite['@_time'])).toBeCloseTo(sum, 3);
-      expect(Number(suite['@_time'])).toBeCloseTo(findings.reduce((total, finding) => total + finding.durationMs, 0) / 1000, 3);
+      expect(Number(suite['@_time'])).toBeCloseTo(
+        findings.reduce((total, finding) => total + finding.durationMs, 0) / 1000,
+        3,
+      );
     }
   });
 
   it('maps fail to <failure>, inconclusive to <error>, skipped to <skipped message>, with the text intact', () => {
     const cases = parse(sample).testsuites.testsuite.flatMap((suite) => suite.testcase);
     for (const finding of sample.findings) {
-      const testcase = cases.find((candidate) => candidate['@_name'] === printable(`${finding.ruleId} ${finding.rule}: ${finding.target}`));
+      const testcase = cases.find(
+        (candidate) => candidate['@_name'] === printable(`${finding.ruleId} ${finding.rule}: ${finding.target}`),
+      );
       expect(testcase, finding.target).toBeDefined();
-      const message = printable(finding.message) + (finding.baselineState === 'unchanged' ? ' (unchanged since baseline)' : '');
+      const message =
+        printable(finding.message) + (finding.baselineState === 'unchanged' ? ' (unchanged since baseline)' : '');
       if (finding.status === 'fail') {
         expect(testcase!.failure).toMatchObject({ '@_message': message, '@_type': finding.severity });
         expect(testcase!.failure!['#text']).toContain(printable(JSON.stringify(finding.evidence, null, 2)));
@@ -103,8 +123,14 @@ describe('renderJunit', () => {
 
   it('records the inventory and the baseline as suite properties', () => {
     const suite = parse(sample).testsuites.testsuite[0]!;
-    const properties = Object.fromEntries(suite.properties.property.map((property) => [property['@_name'], property['@_value']]));
-    expect(properties).toMatchObject({ inventory: sample.inventory.source, baseline: sample.summary.baseline!.file, newSinceBaseline: String(sample.summary.baseline!.new) });
+    const properties = Object.fromEntries(
+      suite.properties.property.map((property) => [property['@_name'], property['@_value']]),
+    );
+    expect(properties).toMatchObject({
+      inventory: sample.inventory.source,
+      baseline: sample.summary.baseline!.file,
+      newSinceBaseline: String(sample.summary.baseline!.new),
+    });
   });
 
   it('strips characters XML 1.0 cannot carry and escapes markup', () => {
@@ -117,12 +143,19 @@ describe('renderJunit', () => {
     const base = sample.findings[0]!;
     fc.assert(
       fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary', minLength: 1 }), (target, message) => {
-        const report: Report = { ...sample, findings: [{ ...base, status: 'fail', target, message, evidence: { raw: target } }] };
+        const report: Report = {
+          ...sample,
+          findings: [{ ...base, status: 'fail', target, message, evidence: { raw: target } }],
+        };
         const xml = renderJunit(report);
         if (XMLValidator.validate(xml) !== true) return false;
         const testcase = (parser.parse(xml) as Junit).testsuites.testsuite[0]!.testcase[0]!;
-        const clean = (text: string): string => xmlText(text).replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-        return testcase.failure!['@_message'] === clean(message) && testcase['@_name'] === clean(`${base.ruleId} ${base.rule}: ${target}`);
+        const clean = (text: string): string =>
+          xmlText(text).replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+        return (
+          testcase.failure!['@_message'] === clean(message) &&
+          testcase['@_name'] === clean(`${base.ruleId} ${base.rule}: ${target}`)
+        );
       }),
       { numRuns: 300 },
     );

@@ -17,34 +17,52 @@ describe('sample reports (fixtures/reports)', () => {
       expect(counts).toEqual(summarize(report.findings));
       if (baseline) {
         expect(baseline.new).toBe(report.findings.filter((finding) => finding.baselineState === 'new').length);
-        expect(baseline.unchanged).toBe(report.findings.filter((finding) => finding.baselineState === 'unchanged').length);
+        expect(baseline.unchanged).toBe(
+          report.findings.filter((finding) => finding.baselineState === 'unchanged').length,
+        );
       }
-      for (const finding of report.findings) expect(finding.fingerprint).toBe(fingerprint(finding.ruleId, finding.target, finding.messageId));
-      expect(new Set(report.findings.map((finding) => finding.ruleId))).toEqual(new Set(report.rules.map((rule) => rule.id)));
+      for (const finding of report.findings)
+        expect(finding.fingerprint).toBe(fingerprint(finding.ruleId, finding.target, finding.messageId));
+      expect(new Set(report.findings.map((finding) => finding.ruleId))).toEqual(
+        new Set(report.rules.map((rule) => rule.id)),
+      );
     });
   }
 
   it('sample.json covers every status, severity and area, both baseline states and hostile strings', () => {
     const { findings } = loadReport('sample');
-    expect(new Set(findings.map((finding) => finding.status))).toEqual(new Set(['pass', 'fail', 'inconclusive', 'skipped']));
+    expect(new Set(findings.map((finding) => finding.status))).toEqual(
+      new Set(['pass', 'fail', 'inconclusive', 'skipped']),
+    );
     expect(new Set(findings.map((finding) => finding.severity))).toEqual(new Set(['error', 'warning', 'info']));
     expect(new Set(findings.map((finding) => finding.area))).toEqual(new Set(['dns', 'ntp', 'cert', 'cucm', 'exp']));
     expect(new Set(findings.map((finding) => finding.baselineState))).toEqual(new Set([undefined, 'new', 'unchanged']));
     for (const field of ['target', 'message', 'evidence'] as const) {
-      expect(findings.some((finding) => JSON.stringify(finding[field]).includes('<img src=x onerror=alert(1)>')), field).toBe(true);
+      expect(
+        findings.some((finding) => JSON.stringify(finding[field]).includes('<img src=x onerror=alert(1)>')),
+        field,
+      ).toBe(true);
     }
   });
 });
 
 describe('RENDERERS', () => {
   it('registers every format of SPEC section 2', () => {
-    expect(Object.keys(RENDERERS).sort()).toEqual((['html', 'json', 'junit', 'sarif', 'text'] satisfies ReportFormat[]).sort());
+    expect(Object.keys(RENDERERS).sort()).toEqual(
+      (['html', 'json', 'junit', 'sarif', 'text'] satisfies ReportFormat[]).sort(),
+    );
   });
 
   it('renders a report produced by the real engine, hostile strings and all', async () => {
     const payload = '<img src=x onerror=alert(1)>';
     const findings: CheckFinding[] = [
-      { target: `srv ${payload}`, status: 'fail', messageId: 'answered', args: { target: payload }, evidence: { answers: [payload, '\u0007bell'] } },
+      {
+        target: `srv ${payload}`,
+        status: 'fail',
+        messageId: 'answered',
+        args: { target: payload },
+        evidence: { answers: [payload, '\u0007bell'] },
+      },
       { target: 'expe.example.com', status: 'inconclusive', messageId: 'timeout', args: { ms: 1500 } },
       { target: 'deployment', status: 'skipped', messageId: 'nothing' },
       { target: 'expc.example.com', status: 'pass', messageId: 'ok' },
@@ -52,7 +70,12 @@ describe('RENDERERS', () => {
     const check = defineCheck({
       id: 'MRA-DNS-002',
       needs: [],
-      messages: { answered: 'External answer names {target}.', timeout: 'No answer within {ms} ms.', nothing: 'Skipped: nothing in scope.', ok: 'Fine.' },
+      messages: {
+        answered: 'External answer names {target}.',
+        timeout: 'No answer within {ms} ms.',
+        nothing: 'Skipped: nothing in scope.',
+        ok: 'Fine.',
+      },
       run: async () => findings,
     });
     const report: Report = await testScan(check, { inventory: { domains: ['example.com'] }, offline: true });

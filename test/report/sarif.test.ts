@@ -11,7 +11,10 @@ interface SarifResult {
   kind: string;
   level: string;
   message: { text: string };
-  locations: Array<{ physicalLocation: { artifactLocation: { uri: string } }; logicalLocations: Array<{ name: string; fullyQualifiedName: string; kind: string }> }>;
+  locations: Array<{
+    physicalLocation: { artifactLocation: { uri: string } };
+    logicalLocations: Array<{ name: string; fullyQualifiedName: string; kind: string }>;
+  }>;
   partialFingerprints: Record<string, string>;
   baselineState?: string;
   suppressions?: Array<{ kind: string; status?: string; justification?: string }>;
@@ -20,7 +23,18 @@ interface SarifResult {
 interface SarifLog {
   version: string;
   runs: Array<{
-    tool: { driver: { name: string; rules: Array<{ id: string; name: string; shortDescription: { text: string }; help: { text: string }; defaultConfiguration: { level: string } }> } };
+    tool: {
+      driver: {
+        name: string;
+        rules: Array<{
+          id: string;
+          name: string;
+          shortDescription: { text: string };
+          help: { text: string };
+          defaultConfiguration: { level: string };
+        }>;
+      };
+    };
     results: SarifResult[];
   }>;
 }
@@ -53,7 +67,11 @@ describe('renderSarif', () => {
       const result = results[index]!;
       expect(result.ruleId).toBe(finding.ruleId);
       expect(result.partialFingerprints[FINGERPRINT_KEY]).toBe(finding.fingerprint);
-      expect(result.locations[0]!.logicalLocations[0]).toEqual({ name: finding.target, fullyQualifiedName: `${finding.area}/${finding.target}`, kind: 'resource' });
+      expect(result.locations[0]!.logicalLocations[0]).toEqual({
+        name: finding.target,
+        fullyQualifiedName: `${finding.area}/${finding.target}`,
+        kind: 'resource',
+      });
       expect(result.properties.evidence).toEqual(finding.evidence);
       expect(result.message.text.replace(/\{\{/g, '{').replace(/\}\}/g, '}')).toBe(finding.message);
     }
@@ -68,8 +86,12 @@ describe('renderSarif', () => {
       expect(result.level).toBe(level[result.properties.severity as keyof typeof level]);
     }
     expect(new Set(byStatus('fail').map((result) => result.level))).toEqual(new Set(['error', 'warning', 'note']));
-    expect(byStatus('inconclusive').map((result) => [result.kind, result.level])).toEqual(byStatus('inconclusive').map(() => ['review', 'none']));
-    expect(byStatus('skipped').map((result) => [result.kind, result.level])).toEqual(byStatus('skipped').map(() => ['notApplicable', 'none']));
+    expect(byStatus('inconclusive').map((result) => [result.kind, result.level])).toEqual(
+      byStatus('inconclusive').map(() => ['review', 'none']),
+    );
+    expect(byStatus('skipped').map((result) => [result.kind, result.level])).toEqual(
+      byStatus('skipped').map(() => ['notApplicable', 'none']),
+    );
   });
 
   it('lists every rule that ran with its level, and points each result at its rule', () => {
@@ -80,24 +102,32 @@ describe('renderSarif', () => {
       const descriptor = driver.rules[index]!;
       expect(descriptor.name).toBe(rule.slug);
       expect(descriptor.shortDescription.text).toBe(rule.title);
-      expect(descriptor.defaultConfiguration.level).toBe({ error: 'error', warning: 'warning', info: 'note' }[rule.severity]);
+      expect(descriptor.defaultConfiguration.level).toBe(
+        { error: 'error', warning: 'warning', info: 'note' }[rule.severity],
+      );
       expect(descriptor.help.text).toBe(sample.findings.find((finding) => finding.ruleId === rule.id)?.remediation);
     }
-    for (const result of sarifOf(sample).runs[0]!.results) expect(driver.rules[result.ruleIndex!]!.id).toBe(result.ruleId);
+    for (const result of sarifOf(sample).runs[0]!.results)
+      expect(driver.rules[result.ruleIndex!]!.id).toBe(result.ruleId);
   });
 
   it('carries the baseline: unchanged findings are suppressed externally, new ones are not', () => {
     const { results } = sarifOf(sample).runs[0]!;
     const unchanged = results.filter((result) => result.baselineState === 'unchanged');
     expect(unchanged).toHaveLength(sample.summary.baseline!.unchanged);
-    for (const result of unchanged) expect(result.suppressions).toEqual([expect.objectContaining({ kind: 'external', status: 'accepted' })]);
+    for (const result of unchanged)
+      expect(result.suppressions).toEqual([expect.objectContaining({ kind: 'external', status: 'accepted' })]);
     const fresh = results.filter((result) => result.baselineState === 'new');
     expect(fresh).toHaveLength(sample.summary.baseline!.new);
     for (const result of fresh) expect(result.suppressions).toEqual([]);
 
     const { results: plain } = sarifOf(loadReport('clean')).runs[0]!;
     expect(plain).toEqual([]);
-    const noBaseline: Report = { ...sample, summary: { ...sample.summary, baseline: undefined }, findings: sample.findings.map(({ baselineState: _state, ...finding }) => finding) };
+    const noBaseline: Report = {
+      ...sample,
+      summary: { ...sample.summary, baseline: undefined },
+      findings: sample.findings.map(({ baselineState: _state, ...finding }) => finding),
+    };
     for (const result of sarifOf(noBaseline).runs[0]!.results) {
       expect(result.suppressions).toBeUndefined();
       expect(result.baselineState).toBeUndefined();
@@ -106,7 +136,9 @@ describe('renderSarif', () => {
 
   it('points every result at the inventory file, the artifact code-scanning services need', () => {
     for (const result of sarifOf(sample).runs[0]!.results) {
-      expect(result.locations[0]!.physicalLocation.artifactLocation.uri).toBe('file:///srv/mra/%3Csvg%20onload=alert(3)%3E/inventory%20&%20%22prod%22.yaml');
+      expect(result.locations[0]!.physicalLocation.artifactLocation.uri).toBe(
+        'file:///srv/mra/%3Csvg%20onload=alert(3)%3E/inventory%20&%20%22prod%22.yaml',
+      );
     }
     expect(inventoryUri('mra-preflight.yaml')).toBe('mra-preflight.yaml');
     expect(inventoryUri('exports/a b#c?.yaml')).toBe('exports/a%20b%23c%3F.yaml');
@@ -122,7 +154,10 @@ describe('renderSarif', () => {
     const base = sample.findings[0]!;
     fc.assert(
       fc.property(fc.string(), fc.string({ minLength: 1 }), fc.string(), (target, message, evidence) => {
-        const report = { ...sample, findings: [{ ...base, target: target || 'x', message, evidence: { value: evidence } }] };
+        const report = {
+          ...sample,
+          findings: [{ ...base, target: target || 'x', message, evidence: { value: evidence } }],
+        };
         const log = JSON.parse(renderSarif(report)) as SarifLog;
         return validate(log) && log.runs[0]!.results[0]!.locations[0]!.logicalLocations[0]!.name === (target || 'x');
       }),

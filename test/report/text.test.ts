@@ -40,7 +40,13 @@ describe('text report', () => {
   const sample = report([
     finding({ status: 'pass', target: 'ok-target', message: 'Fine.' }),
     finding({}),
-    finding({ area: 'ntp', ruleId: 'MRA-NTP-001', status: 'inconclusive', target: '127.0.0.1:123', message: 'No answer.' }),
+    finding({
+      area: 'ntp',
+      ruleId: 'MRA-NTP-001',
+      status: 'inconclusive',
+      target: '127.0.0.1:123',
+      message: 'No answer.',
+    }),
   ]);
 
   it('lists failures first, then a table per area and the summary, without colour codes when off', () => {

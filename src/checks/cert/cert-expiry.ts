@@ -1,11 +1,19 @@
-import { ENDPOINT_MESSAGES, endpointEvidence, examineEndpoints, chainPrerequisite, nothingInScope } from '../../cert/examine.js';
+import {
+  ENDPOINT_MESSAGES,
+  endpointEvidence,
+  examineEndpoints,
+  chainPrerequisite,
+  nothingInScope,
+} from '../../cert/examine.js';
 import { defineCheck, type CheckFinding } from '../../engine/types.js';
 
 const messages = {
   ...ENDPOINT_MESSAGES,
-  valid: 'No certificate in the chain of {target} expires within {days} days of {asOf}; the first to expire is {subject} on {notAfter} ({remaining} days left).',
+  valid:
+    'No certificate in the chain of {target} expires within {days} days of {asOf}; the first to expire is {subject} on {notAfter} ({remaining} days left).',
   expired: 'The chain of {target} holds an expired certificate at {asOf}: {expired}.',
-  expiresSoon: '{subject} in the chain of {target} expires on {notAfter}, {remaining} days after {asOf} (warning window {days} days).',
+  expiresSoon:
+    '{subject} in the chain of {target} expires on {notAfter}, {remaining} days after {asOf} (warning window {days} days).',
 } as const;
 
 type MessageId = keyof typeof messages;
@@ -36,13 +44,16 @@ export default defineCheck({
       const base = { target, evidence, durationMs: item.result.durationMs };
       const expired = chain.filter((certificate) => certificate.notAfter.getTime() < now);
       if (expired.length > 0) {
-        const text = expired.map((certificate) => `${certificate.subject} expired on ${certificate.notAfter.toISOString()}`).join('; ');
+        const text = expired
+          .map((certificate) => `${certificate.subject} expired on ${certificate.notAfter.toISOString()}`)
+          .join('; ');
         return { ...base, status: 'fail', messageId: 'expired', args: { target, asOf, expired: text } };
       }
       const first = [...chain].sort((a, b) => a.notAfter.getTime() - b.notAfter.getTime())[0]!;
       const remaining = Math.round((first.notAfter.getTime() - now) / DAY);
       const args = { target, asOf, days, subject: first.subject, notAfter: first.notAfter.toISOString(), remaining };
-      if (first.notAfter.getTime() - now <= days * DAY) return { ...base, status: 'fail', messageId: 'expiresSoon', args };
+      if (first.notAfter.getTime() - now <= days * DAY)
+        return { ...base, status: 'fail', messageId: 'expiresSoon', args };
       return { ...base, status: 'pass', messageId: 'valid', args };
     });
   },

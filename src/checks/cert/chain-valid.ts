@@ -1,13 +1,24 @@
-import { ENDPOINT_MESSAGES, examineEndpoints, endpointEvidence, notObtained, nothingInScope, pathEvidence } from '../../cert/examine.js';
+import {
+  ENDPOINT_MESSAGES,
+  examineEndpoints,
+  endpointEvidence,
+  notObtained,
+  nothingInScope,
+  pathEvidence,
+} from '../../cert/examine.js';
 import { judgeDates } from '../../cert/path.js';
 import { defineCheck, type CheckFinding } from '../../engine/types.js';
 
 const messages = {
   ...ENDPOINT_MESSAGES,
-  trusted: 'The chain of {target} builds to {root}, trusted by {trustedBy}; every signature verifies and every certificate is valid at {asOf}.',
-  untrustedRoot: 'The chain of {target} ends in the self-signed {root}, which no trust store, caFile or Node root store holds.',
-  issuerNotFound: 'The chain of {target} stops at {subject}: its issuer {issuer} was neither presented nor found in any trust store.',
-  badSignature: 'The signature of {subject} in the chain of {target} does not verify with the key of any certificate named {issuer}.',
+  trusted:
+    'The chain of {target} builds to {root}, trusted by {trustedBy}; every signature verifies and every certificate is valid at {asOf}.',
+  untrustedRoot:
+    'The chain of {target} ends in the self-signed {root}, which no trust store, caFile or Node root store holds.',
+  issuerNotFound:
+    'The chain of {target} stops at {subject}: its issuer {issuer} was neither presented nor found in any trust store.',
+  badSignature:
+    'The signature of {subject} in the chain of {target} does not verify with the key of any certificate named {issuer}.',
   tooLong: 'The chain of {target} is longer than 10 certificates without reaching a trusted root.',
   outsideValidity: 'The chain of {target} builds to {root}, but at {asOf} {problems}.',
 } as const;
@@ -34,7 +45,12 @@ export default defineCheck({
         ...(item.result.ok && item.result.protocol ? { protocol: item.result.protocol } : {}),
         ...(item.result.ok && item.result.problems.length > 0 ? { handshake: item.result.problems } : {}),
         asOf,
-        dateProblems: dates.map((problem) => ({ subject: problem.certificate.subject, problem: problem.problem, notBefore: problem.certificate.notBefore.toISOString(), notAfter: problem.certificate.notAfter.toISOString() })),
+        dateProblems: dates.map((problem) => ({
+          subject: problem.certificate.subject,
+          problem: problem.problem,
+          notBefore: problem.certificate.notBefore.toISOString(),
+          notAfter: problem.certificate.notAfter.toISOString(),
+        })),
       };
       const base = { target, evidence, durationMs: item.result.durationMs };
       if (path.stop) {
@@ -43,11 +59,21 @@ export default defineCheck({
           case 'untrusted-root':
             return { ...base, status: 'fail', messageId: 'untrustedRoot', args: { target, root: at.subject } };
           case 'bad-signature':
-            return { ...base, status: 'fail', messageId: 'badSignature', args: { target, subject: at.subject, issuer: at.issuer } };
+            return {
+              ...base,
+              status: 'fail',
+              messageId: 'badSignature',
+              args: { target, subject: at.subject, issuer: at.issuer },
+            };
           case 'too-long':
             return { ...base, status: 'fail', messageId: 'tooLong', args: { target } };
           case 'issuer-not-found':
-            return { ...base, status: 'fail', messageId: 'issuerNotFound', args: { target, subject: at.subject, issuer: at.issuer } };
+            return {
+              ...base,
+              status: 'fail',
+              messageId: 'issuerNotFound',
+              args: { target, subject: at.subject, issuer: at.issuer },
+            };
         }
       }
       const top = path.certificates[path.certificates.length - 1]!;
@@ -59,7 +85,12 @@ export default defineCheck({
               : `${problem.certificate.subject} is not valid before ${problem.certificate.notBefore.toISOString()}`,
           )
           .join('; ');
-        return { ...base, status: 'fail', messageId: 'outsideValidity', args: { target, root: top.subject, asOf, problems } };
+        return {
+          ...base,
+          status: 'fail',
+          messageId: 'outsideValidity',
+          args: { target, root: top.subject, asOf, problems },
+        };
       }
       return {
         ...base,

@@ -1,11 +1,19 @@
-import { ENDPOINT_MESSAGES, endpointEvidence, examineEndpoints, chainPrerequisite, nothingInScope, roleIs } from '../../cert/examine.js';
+import {
+  ENDPOINT_MESSAGES,
+  endpointEvidence,
+  examineEndpoints,
+  chainPrerequisite,
+  nothingInScope,
+  roleIs,
+} from '../../cert/examine.js';
 import { defineCheck, type CheckFinding } from '../../engine/types.js';
 
 const messages = {
   ...ENDPOINT_MESSAGES,
   bothPresent: 'The certificate of {target} carries both serverAuth and clientAuth extended key usage.',
   missingEku: 'The certificate of {target} lacks {missing} extended key usage (it has {present}).',
-  noEku: 'The certificate of {target} has no extended key usage extension; Expressway needs serverAuth and clientAuth listed.',
+  noEku:
+    'The certificate of {target} has no extended key usage extension; Expressway needs serverAuth and clientAuth listed.',
 } as const;
 
 type MessageId = keyof typeof messages;
@@ -27,12 +35,22 @@ export default defineCheck({
       if (!item.leaf) return chainPrerequisite(item);
       const target = item.endpoint.target;
       const eku = item.leaf.extendedKeyUsage;
-      const evidence = { ...endpointEvidence(item.endpoint), subject: item.leaf.subject, sha256: item.leaf.sha256, extendedKeyUsage: eku ?? null };
+      const evidence = {
+        ...endpointEvidence(item.endpoint),
+        subject: item.leaf.subject,
+        sha256: item.leaf.sha256,
+        extendedKeyUsage: eku ?? null,
+      };
       const base = { target, evidence, durationMs: item.result.durationMs };
       if (!eku) return { ...base, status: 'fail', messageId: 'noEku', args: { target } };
       const missing = REQUIRED.filter((usage) => !eku.includes(usage));
       if (missing.length > 0) {
-        return { ...base, status: 'fail', messageId: 'missingEku', args: { target, missing: missing.join(' and '), present: eku.join(', ') || 'none' } };
+        return {
+          ...base,
+          status: 'fail',
+          messageId: 'missingEku',
+          args: { target, missing: missing.join(' and '), present: eku.join(', ') || 'none' },
+        };
       }
       return { ...base, status: 'pass', messageId: 'bothPresent', args: { target } };
     });

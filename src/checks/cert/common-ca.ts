@@ -5,7 +5,8 @@ import { defineCheck } from '../../engine/types.js';
 const messages = {
   ...ENDPOINT_MESSAGES,
   sameRoot: 'All {count} CUCM, IM&P and Expressway leaf certificates chain to the same root {root}.',
-  differentRoots: 'The CUCM, IM&P and Expressway leaf certificates chain to {count} different roots: {groups}; each system must then hold the others\' roots (MRA-CERT-003).',
+  differentRoots:
+    "The CUCM, IM&P and Expressway leaf certificates chain to {count} different roots: {groups}; each system must then hold the others' roots (MRA-CERT-003).",
   undetermined: 'The leaf certificates read so far chain to {root}, but the root of {unknown} could not be determined.',
 } as const;
 
@@ -25,14 +26,25 @@ export default defineCheck({
       if (!chosen.has(key)) chosen.set(key, serviceCertificate(examined, item.endpoint.node, item.endpoint.service)!);
     }
     if (chosen.size === 0) {
-      return [{ target: 'deployment', status: 'skipped', messageId: 'noEndpoints', args: { reason: 'no CUCM, IM&P or Expressway certificates in the inventory' } }];
+      return [
+        {
+          target: 'deployment',
+          status: 'skipped',
+          messageId: 'noEndpoints',
+          args: { reason: 'no CUCM, IM&P or Expressway certificates in the inventory' },
+        },
+      ];
     }
     const groups = new Map<string, { root: Certificate; members: string[] }>();
     const unknown: string[] = [];
     for (const [label, item] of chosen) {
       const root = item.path?.root;
       if (!root) {
-        unknown.push(item.result.ok ? `${label} (no self-signed root above ${item.path?.certificates.at(-1)?.issuer ?? '?'})` : `${label} (${item.result.failure})`);
+        unknown.push(
+          item.result.ok
+            ? `${label} (no self-signed root above ${item.path?.certificates.at(-1)?.issuer ?? '?'})`
+            : `${label} (${item.result.failure})`,
+        );
         continue;
       }
       const group = groups.get(root.sha256) ?? { root, members: [] };
@@ -42,16 +54,45 @@ export default defineCheck({
     const evidence = {
       roots: [...groups.values()].map((group) => ({ ...certificateEvidence(group.root), leaves: group.members })),
       undetermined: unknown,
-      leaves: [...chosen.values()].map((item) => ({ endpoint: item.endpoint.target, ...(item.leaf ? { subject: item.leaf.subject, issuer: item.leaf.issuer } : {}) })),
+      leaves: [...chosen.values()].map((item) => ({
+        endpoint: item.endpoint.target,
+        ...(item.leaf ? { subject: item.leaf.subject, issuer: item.leaf.issuer } : {}),
+      })),
     };
     if (groups.size > 1) {
-      const text = [...groups.values()].map((group) => `${group.root.subject} (${group.members.join(', ')})`).join('; ');
-      return [{ target: 'deployment', status: 'fail', messageId: 'differentRoots', args: { count: groups.size, groups: text }, evidence }];
+      const text = [...groups.values()]
+        .map((group) => `${group.root.subject} (${group.members.join(', ')})`)
+        .join('; ');
+      return [
+        {
+          target: 'deployment',
+          status: 'fail',
+          messageId: 'differentRoots',
+          args: { count: groups.size, groups: text },
+          evidence,
+        },
+      ];
     }
     const only = [...groups.values()][0];
     if (unknown.length > 0 || !only) {
-      return [{ target: 'deployment', status: 'inconclusive', messageId: 'undetermined', args: { root: only?.root.subject ?? 'no root', unknown: unknown.join(', ') }, evidence }];
+      return [
+        {
+          target: 'deployment',
+          status: 'inconclusive',
+          messageId: 'undetermined',
+          args: { root: only?.root.subject ?? 'no root', unknown: unknown.join(', ') },
+          evidence,
+        },
+      ];
     }
-    return [{ target: 'deployment', status: 'pass', messageId: 'sameRoot', args: { count: only.members.length, root: only.root.subject }, evidence }];
+    return [
+      {
+        target: 'deployment',
+        status: 'pass',
+        messageId: 'sameRoot',
+        args: { count: only.members.length, root: only.root.subject },
+        evidence,
+      },
+    ];
   },
 });

@@ -2,12 +2,20 @@ import { certificateEvidence } from '../../cert/certificate.js';
 import { examineEndpoints, serviceCertificate, type Examined } from '../../cert/examine.js';
 import { AnchorSet, buildPath } from '../../cert/path.js';
 import { defineCheck, type CheckFinding } from '../../engine/types.js';
-import { CUCM_ROLES, IMP_ROLES, type Inventory, type InventoryNode, type TlsService, type TrustStoreName } from '../../inventory/types.js';
+import {
+  CUCM_ROLES,
+  IMP_ROLES,
+  type Inventory,
+  type InventoryNode,
+  type TlsService,
+  type TrustStoreName,
+} from '../../inventory/types.js';
 
 const messages = {
   holdsRoots: '{store} of {node} holds what it needs to trust {peers}.',
   missingRoots: '{store} of {node} lacks {missing}.',
-  storeNotProvided: 'Skipped: the inventory does not give {store} of {node} (trust[]), so whether it trusts {peers} is unknown.',
+  storeNotProvided:
+    'Skipped: the inventory does not give {store} of {node} (trust[]), so whether it trusts {peers} is unknown.',
   storeUnreadable: 'Could not read {store} of {node}: {reason}.',
   peersUnread: '{store} of {node} holds the roots checked so far, but the certificates of {unread} could not be read.',
   noPeers: 'Skipped: no certificate of {peerKinds} in the inventory to check {store} of {node} against.',
@@ -31,7 +39,8 @@ interface Requirement {
  */
 function requirements(inventory: Inventory): Requirement[] {
   const given = (node: InventoryNode): boolean => inventory.trust.some((entry) => entry.node === node.fqdn);
-  const withRole = (roles: readonly string[]): InventoryNode[] => inventory.nodes.filter((node) => roles.includes(node.role));
+  const withRole = (roles: readonly string[]): InventoryNode[] =>
+    inventory.nodes.filter((node) => roles.includes(node.role));
   const expc = withRole(['expressway-c']).map((node) => ({ node: node.fqdn, service: 'server' as const }));
   const cucmPeers = withRole(CUCM_ROLES).flatMap((node) => [
     { node: node.fqdn, service: 'tomcat' as const },
@@ -42,13 +51,20 @@ function requirements(inventory: Inventory): Requirement[] {
   for (const node of inventory.nodes) {
     const publisher = node.role === 'cucm-publisher' || node.role === 'imp-publisher';
     if (CUCM_ROLES.includes(node.role) && (publisher || given(node))) {
-      for (const store of ['tomcat-trust', 'callmanager-trust'] as const) list.push({ node, store, peerKinds: 'Expressway-C', peers: expc });
+      for (const store of ['tomcat-trust', 'callmanager-trust'] as const)
+        list.push({ node, store, peerKinds: 'Expressway-C', peers: expc });
     }
     if (IMP_ROLES.includes(node.role) && (publisher || given(node))) {
-      for (const store of ['tomcat-trust', 'cup-xmpp-trust'] as const) list.push({ node, store, peerKinds: 'Expressway-C', peers: expc });
+      for (const store of ['tomcat-trust', 'cup-xmpp-trust'] as const)
+        list.push({ node, store, peerKinds: 'Expressway-C', peers: expc });
     }
     if (node.role === 'expressway-c') {
-      list.push({ node, store: 'trusted-ca', peerKinds: 'CUCM tomcat/CallManager or IM&P tomcat', peers: [...cucmPeers, ...impPeers] });
+      list.push({
+        node,
+        store: 'trusted-ca',
+        peerKinds: 'CUCM tomcat/CallManager or IM&P tomcat',
+        peers: [...cucmPeers, ...impPeers],
+      });
     }
   }
   return list;
@@ -63,7 +79,14 @@ export default defineCheck({
     const source = ctx.services.certificates;
     const required = requirements(ctx.inventory);
     if (required.length === 0) {
-      return [{ target: 'deployment', status: 'skipped', messageId: 'nothingInScope', args: { reason: 'no CUCM publisher, IM&P publisher or Expressway-C in the inventory' } }];
+      return [
+        {
+          target: 'deployment',
+          status: 'skipped',
+          messageId: 'nothingInScope',
+          args: { reason: 'no CUCM publisher, IM&P publisher or Expressway-C in the inventory' },
+        },
+      ];
     }
     const examined = await examineEndpoints(source);
     const findings: Array<CheckFinding<MessageId>> = [];
@@ -81,11 +104,23 @@ export default defineCheck({
       }
       const loaded = await source.trustStore(node.fqdn, store);
       if (!loaded) {
-        findings.push({ target, status: 'skipped', messageId: 'storeNotProvided', args: baseArgs, evidence: { peers: peers.map((peer) => peer.endpoint.target) } });
+        findings.push({
+          target,
+          status: 'skipped',
+          messageId: 'storeNotProvided',
+          args: baseArgs,
+          evidence: { peers: peers.map((peer) => peer.endpoint.target) },
+        });
         continue;
       }
       if (!loaded.ok) {
-        findings.push({ target, status: 'inconclusive', messageId: 'storeUnreadable', args: { ...baseArgs, reason: loaded.reason }, evidence: { path: loaded.path } });
+        findings.push({
+          target,
+          status: 'inconclusive',
+          messageId: 'storeUnreadable',
+          args: { ...baseArgs, reason: loaded.reason },
+          evidence: { path: loaded.path },
+        });
         continue;
       }
       const storeAnchors = new AnchorSet(loaded.certificates.map((certificate) => ({ certificate, source: target })));
@@ -100,7 +135,11 @@ export default defineCheck({
         }
         const inStore = buildPath(peer.result.certificates, storeAnchors, new AnchorSet());
         if (inStore.anchor) {
-          trustedPeers.push({ peer: label, anchor: inStore.anchor.certificate.subject, sha256: inStore.anchor.certificate.sha256 });
+          trustedPeers.push({
+            peer: label,
+            anchor: inStore.anchor.certificate.subject,
+            sha256: inStore.anchor.certificate.sha256,
+          });
           continue;
         }
         const leaf = peer.result.certificates[0]!;
@@ -110,23 +149,44 @@ export default defineCheck({
         const what = root
           ? `${root === leaf ? 'the self-signed certificate' : 'the root'} ${root.subject} (SHA-256 ${root.sha256})`
           : `the root above ${top.subject} (issuer ${top.issuer}, not found anywhere)`;
-        const entry = missing.get(key) ?? { label: what, neededBy: [], ...(root ? { certificate: certificateEvidence(root) } : {}) };
+        const entry = missing.get(key) ?? {
+          label: what,
+          neededBy: [],
+          ...(root ? { certificate: certificateEvidence(root) } : {}),
+        };
         entry.neededBy.push(label);
         missing.set(key, entry);
       }
       const evidence = {
         path: loaded.path,
-        storeCertificates: loaded.certificates.map((certificate) => ({ subject: certificate.subject, sha256: certificate.sha256 })),
+        storeCertificates: loaded.certificates.map((certificate) => ({
+          subject: certificate.subject,
+          sha256: certificate.sha256,
+        })),
         ...(loaded.problems.length > 0 ? { unreadableEntries: loaded.problems } : {}),
         trustedPeers,
         missing: [...missing.values()],
         unreadPeers: unread,
       };
       if (missing.size > 0) {
-        const text = [...missing.values()].map((entry) => `${entry.label}, needed to trust ${entry.neededBy.join(' and ')}`).join('; ');
-        findings.push({ target, status: 'fail', messageId: 'missingRoots', args: { ...baseArgs, missing: text }, evidence });
+        const text = [...missing.values()]
+          .map((entry) => `${entry.label}, needed to trust ${entry.neededBy.join(' and ')}`)
+          .join('; ');
+        findings.push({
+          target,
+          status: 'fail',
+          messageId: 'missingRoots',
+          args: { ...baseArgs, missing: text },
+          evidence,
+        });
       } else if (unread.length > 0) {
-        findings.push({ target, status: 'inconclusive', messageId: 'peersUnread', args: { ...baseArgs, unread: unread.join(', ') }, evidence });
+        findings.push({
+          target,
+          status: 'inconclusive',
+          messageId: 'peersUnread',
+          args: { ...baseArgs, unread: unread.join(', ') },
+          evidence,
+        });
       } else {
         findings.push({ target, status: 'pass', messageId: 'holdsRoots', args: baseArgs, evidence });
       }

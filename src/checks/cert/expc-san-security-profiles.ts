@@ -1,11 +1,21 @@
-import { ENDPOINT_MESSAGES, endpointEvidence, examineEndpoints, chainPrerequisite, nothingInScope, roleIs } from '../../cert/examine.js';
+import {
+  ENDPOINT_MESSAGES,
+  endpointEvidence,
+  examineEndpoints,
+  chainPrerequisite,
+  nothingInScope,
+  roleIs,
+} from '../../cert/examine.js';
 import { defineCheck, type CheckFinding } from '../../engine/types.js';
 
 const messages = {
   ...ENDPOINT_MESSAGES,
-  allListed: 'The certificate of {target} lists every Encrypted phone security profile used by MRA endpoints in its SANs ({profiles}).',
-  missingProfiles: 'The certificate of {target} does not list {missing} in its SANs; Expressway-C presents these profile names to CUCM when it proxies TLS registrations of MRA phones.',
-  snapshotFailed: 'Could not tell which security profiles MRA endpoints use, so the SANs of {target} were not judged: {reason}.',
+  allListed:
+    'The certificate of {target} lists every Encrypted phone security profile used by MRA endpoints in its SANs ({profiles}).',
+  missingProfiles:
+    'The certificate of {target} does not list {missing} in its SANs; Expressway-C presents these profile names to CUCM when it proxies TLS registrations of MRA phones.',
+  snapshotFailed:
+    'Could not tell which security profiles MRA endpoints use, so the SANs of {target} were not judged: {reason}.',
 } as const;
 
 type MessageId = keyof typeof messages;
@@ -49,7 +59,11 @@ export default defineCheck({
       (profile) => phonesByProfile.has(profile.name) && profile.deviceSecurityMode.toLowerCase() === 'encrypted',
     );
     if (encrypted.length === 0) {
-      return [nothingInScope(`no Encrypted phone security profile is used by phones in the MRA device pools (${[...pools].join(', ')})`)];
+      return [
+        nothingInScope(
+          `no Encrypted phone security profile is used by phones in the MRA device pools (${[...pools].join(', ')})`,
+        ),
+      ];
     }
     const required = encrypted.map((profile) => {
       const phones = phonesByProfile.get(profile.name) ?? [];
@@ -71,9 +85,19 @@ export default defineCheck({
       };
       const base = { target, evidence, durationMs: item.result.durationMs };
       if (missing.length > 0) {
-        return { ...base, status: 'fail', messageId: 'missingProfiles', args: { target, missing: missing.map((entry) => entry.profile).join(', ') } };
+        return {
+          ...base,
+          status: 'fail',
+          messageId: 'missingProfiles',
+          args: { target, missing: missing.map((entry) => entry.profile).join(', ') },
+        };
       }
-      return { ...base, status: 'pass', messageId: 'allListed', args: { target, profiles: required.map((entry) => entry.profile).join(', ') } };
+      return {
+        ...base,
+        status: 'pass',
+        messageId: 'allListed',
+        args: { target, profiles: required.map((entry) => entry.profile).join(', ') },
+      };
     });
   },
 });

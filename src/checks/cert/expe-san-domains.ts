@@ -1,4 +1,11 @@
-import { ENDPOINT_MESSAGES, endpointEvidence, examineEndpoints, chainPrerequisite, nothingInScope, roleIs } from '../../cert/examine.js';
+import {
+  ENDPOINT_MESSAGES,
+  endpointEvidence,
+  examineEndpoints,
+  chainPrerequisite,
+  nothingInScope,
+  roleIs,
+} from '../../cert/examine.js';
 import { matchesDnsId } from '../../cert/hostname.js';
 import { defineCheck, type CheckFinding } from '../../engine/types.js';
 
@@ -35,10 +42,22 @@ export default defineCheck({
         if (coveredBy.length === 0) missing.push(`domain ${domain} (neither ${forms.join(' nor ')})`);
         return { domain, coveredBy };
       });
-      const evidence = { ...endpointEvidence(item.endpoint), subject: item.leaf.subject, sha256: item.leaf.sha256, sans, domains: perDomain };
+      const evidence = {
+        ...endpointEvidence(item.endpoint),
+        subject: item.leaf.subject,
+        sha256: item.leaf.sha256,
+        sans,
+        domains: perDomain,
+      };
       const base = { target, evidence, durationMs: item.result.durationMs };
-      if (missing.length > 0) return { ...base, status: 'fail', messageId: 'missingNames', args: { target, missing: missing.join('; ') } };
-      return { ...base, status: 'pass', messageId: 'covered', args: { target, fqdn: item.endpoint.node, domains: domains.join(', ') } };
+      if (missing.length > 0)
+        return { ...base, status: 'fail', messageId: 'missingNames', args: { target, missing: missing.join('; ') } };
+      return {
+        ...base,
+        status: 'pass',
+        messageId: 'covered',
+        args: { target, fqdn: item.endpoint.node, domains: domains.join(', ') },
+      };
     });
   },
 });

@@ -1,4 +1,10 @@
-import { ENDPOINT_MESSAGES, endpointEvidence, examineEndpoints, chainPrerequisite, nothingInScope } from '../../cert/examine.js';
+import {
+  ENDPOINT_MESSAGES,
+  endpointEvidence,
+  examineEndpoints,
+  chainPrerequisite,
+  nothingInScope,
+} from '../../cert/examine.js';
 import { matchesDnsId, presentedNames } from '../../cert/hostname.js';
 import { defineCheck, type CheckFinding } from '../../engine/types.js';
 
@@ -27,7 +33,14 @@ export default defineCheck({
       const target = item.endpoint.target;
       const fqdn = item.endpoint.node;
       const { names, from } = presentedNames(item.leaf);
-      const evidence = { ...endpointEvidence(item.endpoint), subject: item.leaf.subject, sha256: item.leaf.sha256, sans: item.leaf.dnsNames, matchedAgainst: from, fqdn };
+      const evidence = {
+        ...endpointEvidence(item.endpoint),
+        subject: item.leaf.subject,
+        sha256: item.leaf.sha256,
+        sans: item.leaf.dnsNames,
+        matchedAgainst: from,
+        fqdn,
+      };
       const base = { target, evidence, durationMs: item.result.durationMs };
       if (from === 'none') return { ...base, status: 'fail', messageId: 'noNames', args: { target, fqdn } };
       const match = names.find((name) => matchesDnsId(fqdn, name));

@@ -1,11 +1,18 @@
-import { ENDPOINT_MESSAGES, endpointEvidence, examineEndpoints, chainPrerequisite, nothingInScope } from '../../cert/examine.js';
+import {
+  ENDPOINT_MESSAGES,
+  endpointEvidence,
+  examineEndpoints,
+  chainPrerequisite,
+  nothingInScope,
+} from '../../cert/examine.js';
 import { defineCheck, type CheckFinding } from '../../engine/types.js';
 
 const messages = {
   ...ENDPOINT_MESSAGES,
   sound: 'Every certificate below the root in the chain of {target} has an acceptable key and signature ({summary}).',
   weak: 'The chain of {target} has weak keys or signatures: {problems}.',
-  keyTooLarge: 'The chain of {target} has RSA keys above 4096 bits, which CUCM and Expressway are known to reject at 8192: {problems}.',
+  keyTooLarge:
+    'The chain of {target} has RSA keys above 4096 bits, which CUCM and Expressway are known to reject at 8192: {problems}.',
 } as const;
 
 type MessageId = keyof typeof messages;
@@ -33,9 +40,12 @@ export default defineCheck({
       const large: string[] = [];
       for (const certificate of below) {
         const { type, bits } = certificate.key;
-        if (type.startsWith('RSA') && bits !== undefined && bits < MIN_RSA_BITS) weak.push(`${certificate.subject} has an RSA ${bits}-bit key (minimum ${MIN_RSA_BITS})`);
-        if (type.startsWith('RSA') && bits !== undefined && bits > MAX_RSA_BITS) large.push(`${certificate.subject} has an RSA ${bits}-bit key`);
-        if (!certificate.selfIssued && WEAK_HASHES.has(certificate.signatureHash)) weak.push(`${certificate.subject} is signed with ${certificate.signatureAlgorithm}`);
+        if (type.startsWith('RSA') && bits !== undefined && bits < MIN_RSA_BITS)
+          weak.push(`${certificate.subject} has an RSA ${bits}-bit key (minimum ${MIN_RSA_BITS})`);
+        if (type.startsWith('RSA') && bits !== undefined && bits > MAX_RSA_BITS)
+          large.push(`${certificate.subject} has an RSA ${bits}-bit key`);
+        if (!certificate.selfIssued && WEAK_HASHES.has(certificate.signatureHash))
+          weak.push(`${certificate.subject} is signed with ${certificate.signatureAlgorithm}`);
       }
       const evidence = {
         ...endpointEvidence(item.endpoint),
@@ -47,9 +57,21 @@ export default defineCheck({
         })),
       };
       const base = { target, evidence, durationMs: item.result.durationMs };
-      if (weak.length > 0) return { ...base, status: 'fail', messageId: 'weak', args: { target, problems: [...weak, ...large].join('; ') } };
-      if (large.length > 0) return { ...base, status: 'fail', messageId: 'keyTooLarge', args: { target, problems: large.join('; ') } };
-      const summary = below.map((certificate) => `${certificate.key.type} ${certificate.key.curve ?? certificate.key.bits ?? '?'}, ${certificate.signatureAlgorithm}`).join('; ');
+      if (weak.length > 0)
+        return {
+          ...base,
+          status: 'fail',
+          messageId: 'weak',
+          args: { target, problems: [...weak, ...large].join('; ') },
+        };
+      if (large.length > 0)
+        return { ...base, status: 'fail', messageId: 'keyTooLarge', args: { target, problems: large.join('; ') } };
+      const summary = below
+        .map(
+          (certificate) =>
+            `${certificate.key.type} ${certificate.key.curve ?? certificate.key.bits ?? '?'}, ${certificate.signatureAlgorithm}`,
+        )
+        .join('; ');
       return { ...base, status: 'pass', messageId: 'sound', args: { target, summary } };
     });
   },

@@ -11,15 +11,21 @@ const messages = {
   ...SNAPSHOT_MESSAGES,
   answered: 'AXL on {url} answered an authenticated getCCMVersion (HTTP {status}): CUCM {version}.',
   notActivated: 'AXL on {url} is not available (HTTP {status}): activate the Cisco AXL Web Service on the publisher.',
-  notAuthenticated: 'AXL on {url} refused the configured AXL user (HTTP {status}), so whether the service is active could not be confirmed: {reason}',
+  notAuthenticated:
+    'AXL on {url} refused the configured AXL user (HTTP {status}), so whether the service is active could not be confirmed: {reason}',
   unreachable: 'AXL on {url} could not be asked ({kind}): {reason}',
   activatedInSnapshot: 'The snapshot ({origin}) lists the Cisco AXL Web Service as activated on the publisher {node}.',
-  deactivatedInSnapshot: 'The snapshot ({origin}) lists the Cisco AXL Web Service as deactivated on the publisher {node}.',
-  missingInSnapshot: 'The snapshot ({origin}) lists services of the publisher {node} but not the Cisco AXL Web Service, so it is not activated.',
-  publisherNotInSnapshot: 'The snapshot ({origin}) lists no services of the publisher {publisher} (it lists nodes {nodes}).',
-  noPublisher: 'The inventory names no cucm-publisher node, so the snapshot\'s service list ({origin}) cannot be read for the publisher.',
+  deactivatedInSnapshot:
+    'The snapshot ({origin}) lists the Cisco AXL Web Service as deactivated on the publisher {node}.',
+  missingInSnapshot:
+    'The snapshot ({origin}) lists services of the publisher {node} but not the Cisco AXL Web Service, so it is not activated.',
+  publisherNotInSnapshot:
+    'The snapshot ({origin}) lists no services of the publisher {publisher} (it lists nodes {nodes}).',
+  noPublisher:
+    "The inventory names no cucm-publisher node, so the snapshot's service list ({origin}) cannot be read for the publisher.",
   noServiceList: 'Skipped: the CUCM source ({origin}) carries no service list.',
-  tlsVerificationOff: 'TLS verification of AXL on {url} is off (cucm.axl.insecure: true): the AXL password goes to whoever answers; set caFile to the CA of the CUCM tomcat certificate instead.',
+  tlsVerificationOff:
+    'TLS verification of AXL on {url} is off (cucm.axl.insecure: true): the AXL password goes to whoever answers; set caFile to the CA of the CUCM tomcat certificate instead.',
 } as const;
 
 type MessageId = keyof typeof messages;
@@ -55,7 +61,13 @@ function liveFinding(target: string, result: AxlVersionResult): CheckFinding<Mes
       status: 'pass',
       messageId: 'answered',
       args: { url: result.url, status: result.status, version: result.version },
-      evidence: { url: result.url, request: 'getCCMVersion', httpStatus: result.status, version: result.version, tlsVerified: !result.insecure },
+      evidence: {
+        url: result.url,
+        request: 'getCCMVersion',
+        httpStatus: result.status,
+        version: result.version,
+        tlsVerified: !result.insecure,
+      },
       durationMs: result.durationMs,
     };
   }
@@ -68,7 +80,14 @@ function liveFinding(target: string, result: AxlVersionResult): CheckFinding<Mes
     reason: result.reason,
   };
   if (result.kind === 'not-activated' || result.kind === 'unavailable') {
-    return { target, status: 'fail', messageId: 'notActivated', args: { url: result.url, status: result.status ?? 0 }, evidence, durationMs: result.durationMs };
+    return {
+      target,
+      status: 'fail',
+      messageId: 'notActivated',
+      args: { url: result.url, status: result.status ?? 0 },
+      evidence,
+      durationMs: result.durationMs,
+    };
   }
   if (result.kind === 'unauthorized' || result.kind === 'forbidden') {
     return {
@@ -80,21 +99,46 @@ function liveFinding(target: string, result: AxlVersionResult): CheckFinding<Mes
       durationMs: result.durationMs,
     };
   }
-  return { target, status: 'inconclusive', messageId: 'unreachable', args: { url: result.url, kind: result.kind, reason: result.reason }, evidence, durationMs: result.durationMs };
+  return {
+    target,
+    status: 'inconclusive',
+    messageId: 'unreachable',
+    args: { url: result.url, kind: result.kind, reason: result.reason },
+    evidence,
+    durationMs: result.durationMs,
+  };
 }
 
-function snapshotFinding(target: string, inventory: Inventory, snapshot: CucmSnapshot, origin: string): CheckFinding<MessageId> {
-  if (snapshot.services.length === 0) return { target: 'deployment', status: 'skipped', messageId: 'noServiceList', args: { origin }, evidence: { source: origin } };
+function snapshotFinding(
+  target: string,
+  inventory: Inventory,
+  snapshot: CucmSnapshot,
+  origin: string,
+): CheckFinding<MessageId> {
+  if (snapshot.services.length === 0)
+    return {
+      target: 'deployment',
+      status: 'skipped',
+      messageId: 'noServiceList',
+      args: { origin },
+      evidence: { source: origin },
+    };
   const nodes = [...new Set(snapshot.services.map((service) => service.node))].sort();
   const publisher = publisherOf(inventory);
-  const axlEntries = snapshot.services.filter((service) => service.name.trim().toLowerCase() === AXL_SERVICE.toLowerCase());
+  const axlEntries = snapshot.services.filter(
+    (service) => service.name.trim().toLowerCase() === AXL_SERVICE.toLowerCase(),
+  );
   if (!publisher) {
     return {
       target,
       status: 'inconclusive',
       messageId: 'noPublisher',
       args: { origin },
-      evidence: { source: origin, nodes, axlService: axlEntries.map((entry) => ({ node: entry.node, activated: entry.activated })) },
+      evidence: {
+        source: origin,
+        nodes,
+        axlService: axlEntries.map((entry) => ({ node: entry.node, activated: entry.activated })),
+      },
     };
   }
   const onPublisher = snapshot.services.filter((service) => publisher.names.has(normalizeNode(service.node)));
@@ -109,7 +153,13 @@ function snapshotFinding(target: string, inventory: Inventory, snapshot: CucmSna
   }
   const entry = onPublisher.find((service) => service.name.trim().toLowerCase() === AXL_SERVICE.toLowerCase());
   const node = entry?.node ?? onPublisher[0]!.node;
-  const evidence = { source: origin, node, service: AXL_SERVICE, activated: entry?.activated ?? null, servicesListed: onPublisher.length };
+  const evidence = {
+    source: origin,
+    node,
+    service: AXL_SERVICE,
+    activated: entry?.activated ?? null,
+    servicesListed: onPublisher.length,
+  };
   if (!entry) return { target, status: 'fail', messageId: 'missingInSnapshot', args: { origin, node }, evidence };
   return entry.activated
     ? { target, status: 'pass', messageId: 'activatedInSnapshot', args: { origin, node }, evidence }

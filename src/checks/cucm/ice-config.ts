@@ -4,9 +4,11 @@ import { endpointScope, phoneTarget, snapshotFor, SNAPSHOT_MESSAGES } from './sn
 
 const messages = {
   ...SNAPSHOT_MESSAGES,
-  iceComplete: 'ICE on {where} has a primary TURN server ({turn}), transport {transport}, TURN credentials, and a consistent default candidate.',
+  iceComplete:
+    'ICE on {where} has a primary TURN server ({turn}), transport {transport}, TURN credentials, and a consistent default candidate.',
   iceIncomplete: 'ICE is enabled on {where} but {shortfalls}.',
-  iceNowhere: 'Skipped: ICE is not enabled on any common phone profile or phone of the MRA endpoints (ICE is optional).',
+  iceNowhere:
+    'Skipped: ICE is not enabled on any common phone profile or phone of the MRA endpoints (ICE is optional).',
 };
 
 const TRANSPORTS = ['auto', 'udp', 'tcp', 'tls'];
@@ -50,22 +52,40 @@ export default defineCheck({
     const scope = endpointScope(access.snapshot, ctx.inventory);
     if (!scope.ok) return scope.findings;
     const usage = new Map<string, number>();
-    for (const phone of scope.endpoints) if (phone.commonPhoneProfile) usage.set(phone.commonPhoneProfile, (usage.get(phone.commonPhoneProfile) ?? 0) + 1);
+    for (const phone of scope.endpoints)
+      if (phone.commonPhoneProfile) usage.set(phone.commonPhoneProfile, (usage.get(phone.commonPhoneProfile) ?? 0) + 1);
     const places: Array<{ target: string; where: string; ice: IceSettings; usedBy?: number }> = [];
     for (const profile of access.snapshot.commonPhoneProfiles) {
       const usedBy = usage.get(profile.name);
-      if (usedBy && profile.ice?.enabled) places.push({ target: `common phone profile ${profile.name}`, where: `common phone profile ${profile.name}`, ice: profile.ice, usedBy });
+      if (usedBy && profile.ice?.enabled)
+        places.push({
+          target: `common phone profile ${profile.name}`,
+          where: `common phone profile ${profile.name}`,
+          ice: profile.ice,
+          usedBy,
+        });
     }
     for (const phone of scope.endpoints) {
-      if (phone.ice?.enabled) places.push({ target: phoneTarget(phone.name), where: `phone ${phone.name}`, ice: phone.ice });
+      if (phone.ice?.enabled)
+        places.push({ target: phoneTarget(phone.name), where: `phone ${phone.name}`, ice: phone.ice });
     }
     if (places.length === 0) return [{ target: 'deployment', status: 'skipped', messageId: 'iceNowhere' }];
     places.sort((a, b) => a.target.localeCompare(b.target));
     return places.map(({ target, where, ice, usedBy }): CheckFinding<keyof typeof messages> => {
       const reasons = shortfalls(ice);
-      const evidence = { ice: iceEvidence(ice), ...(usedBy !== undefined ? { mraEndpointsUsingProfile: usedBy } : {}), ...(reasons.length > 0 ? { shortfalls: reasons } : {}) };
+      const evidence = {
+        ice: iceEvidence(ice),
+        ...(usedBy !== undefined ? { mraEndpointsUsingProfile: usedBy } : {}),
+        ...(reasons.length > 0 ? { shortfalls: reasons } : {}),
+      };
       return reasons.length > 0
-        ? { target, status: 'fail', messageId: 'iceIncomplete', args: { where, shortfalls: reasons.join('; ') }, evidence }
+        ? {
+            target,
+            status: 'fail',
+            messageId: 'iceIncomplete',
+            args: { where, shortfalls: reasons.join('; ') },
+            evidence,
+          }
         : {
             target,
             status: 'pass',

@@ -21,7 +21,15 @@ export default defineCheck({
     const { ils } = access.snapshot;
     const evidence = { clusters, ils: { configured: ils.configured, role: ils.role ?? null }, source: access.origin };
     return ils.configured
-      ? [{ target: 'ils', status: 'pass', messageId: 'ilsConfigured', args: { clusters, role: ils.role ?? 'unknown' }, evidence }]
+      ? [
+          {
+            target: 'ils',
+            status: 'pass',
+            messageId: 'ilsConfigured',
+            args: { clusters, role: ils.role ?? 'unknown' },
+            evidence,
+          },
+        ]
       : [{ target: 'ils', status: 'fail', messageId: 'ilsMissing', args: { clusters }, evidence }];
   },
 });

@@ -26,13 +26,36 @@ export default defineCheck({
       const pool = pools.get(name);
       const target = poolTarget(name);
       if (!pool) {
-        return { target, status: 'fail', messageId: 'poolMissing', args: { pool: name }, evidence: { devicePool: name, knownDevicePools: [...pools.keys()].sort().slice(0, 50) } };
+        return {
+          target,
+          status: 'fail',
+          messageId: 'poolMissing',
+          args: { pool: name },
+          evidence: { devicePool: name, knownDevicePools: [...pools.keys()].sort().slice(0, 50) },
+        };
       }
-      const evidence = { devicePool: { name, dateTimeGroup: pool.dateTimeGroup ?? null, region: pool.region ?? null }, phones: phoneCounts.get(name) ?? 0 };
-      const missing = [!pool.dateTimeGroup?.trim() && 'date/time group', !pool.region?.trim() && 'region'].filter((item): item is string => typeof item === 'string');
+      const evidence = {
+        devicePool: { name, dateTimeGroup: pool.dateTimeGroup ?? null, region: pool.region ?? null },
+        phones: phoneCounts.get(name) ?? 0,
+      };
+      const missing = [!pool.dateTimeGroup?.trim() && 'date/time group', !pool.region?.trim() && 'region'].filter(
+        (item): item is string => typeof item === 'string',
+      );
       return missing.length > 0
-        ? { target, status: 'fail', messageId: 'incomplete', args: { pool: name, missing: missing.join(' and ') }, evidence }
-        : { target, status: 'pass', messageId: 'complete', args: { pool: name, dateTimeGroup: pool.dateTimeGroup!, region: pool.region! }, evidence };
+        ? {
+            target,
+            status: 'fail',
+            messageId: 'incomplete',
+            args: { pool: name, missing: missing.join(' and ') },
+            evidence,
+          }
+        : {
+            target,
+            status: 'pass',
+            messageId: 'complete',
+            args: { pool: name, dateTimeGroup: pool.dateTimeGroup!, region: pool.region! },
+            evidence,
+          };
     });
   },
 });

@@ -1,14 +1,25 @@
 import { fqdnProfileName, profileShortfalls, sample } from '../../cucm/mra-scope.js';
 import type { Phone } from '../../cucm/snapshot.js';
 import { defineCheck, type CheckFinding } from '../../engine/types.js';
-import { endpointScope, endpointsByProfile, phoneTarget, profileTarget, snapshotFor, SNAPSHOT_MESSAGES, countOf } from './snapshot-access.js';
+import {
+  endpointScope,
+  endpointsByProfile,
+  phoneTarget,
+  profileTarget,
+  snapshotFor,
+  SNAPSHOT_MESSAGES,
+  countOf,
+} from './snapshot-access.js';
 
 const messages = {
   ...SNAPSHOT_MESSAGES,
-  compliant: 'MRA endpoints with an MRA-compliant phone security profile (Encrypted, TLS, FQDN name in an enterprise domain): {count}.',
-  notCompliant: 'MRA endpoint {phone} ({model}) has phone security profile {profile}, which is not MRA-compliant: {reasons}.',
+  compliant:
+    'MRA endpoints with an MRA-compliant phone security profile (Encrypted, TLS, FQDN name in an enterprise domain): {count}.',
+  notCompliant:
+    'MRA endpoint {phone} ({model}) has phone security profile {profile}, which is not MRA-compliant: {reasons}.',
   noProfile: 'MRA endpoint {phone} ({model}) has no phone security profile assigned.',
-  profileNotInSnapshot: 'Phone security profile {profile}, assigned to {endpoints}, is not in the CUCM configuration read, so they cannot be judged.',
+  profileNotInSnapshot:
+    'Phone security profile {profile}, assigned to {endpoints}, is not in the CUCM configuration read, so they cannot be judged.',
 };
 
 type MessageId = keyof typeof messages;
@@ -35,7 +46,13 @@ export default defineCheck({
     const compliantProfiles = new Map<string, number>();
     for (const phone of scope.endpoints) {
       if (phone.securityProfile.trim() === '') {
-        failures.push({ target: phoneTarget(phone.name), status: 'fail', messageId: 'noProfile', args: { phone: phone.name, model: phone.model }, evidence: { phone: phoneFacts(phone) } });
+        failures.push({
+          target: phoneTarget(phone.name),
+          status: 'fail',
+          messageId: 'noProfile',
+          args: { phone: phone.name, model: phone.model },
+          evidence: { phone: phoneFacts(phone) },
+        });
       }
     }
     for (const [name, phones] of endpointsByProfile(scope.endpoints)) {

@@ -23,7 +23,12 @@ export default defineCheck({
       if (!group.profile) return { ...base, status: 'inconclusive', messageId: 'profileNotInSnapshot', args };
       return isEncrypted(group.profile)
         ? { ...base, status: 'pass', messageId: 'encrypted', args }
-        : { ...base, status: 'fail', messageId: 'notEncrypted', args: { ...args, mode: group.profile.deviceSecurityMode } };
+        : {
+            ...base,
+            status: 'fail',
+            messageId: 'notEncrypted',
+            args: { ...args, mode: group.profile.deviceSecurityMode },
+          };
     });
   },
 });

@@ -5,8 +5,10 @@ import { countOf, jabberProfileGroups, snapshotFor, SNAPSHOT_MESSAGES, userProfi
 const messages = {
   ...SNAPSHOT_MESSAGES,
   withinLimit: 'User profile {profile} allows self-provisioning of up to {limit} phones (1..{max}).',
-  outOfRange: 'User profile {profile} allows self-provisioning with a limit of {limit} phones; the limit must be 1..{max}.',
-  limitUnknown: 'User profile {profile} allows self-provisioning, but the CUCM configuration read has no provisioning limit for it.',
+  outOfRange:
+    'User profile {profile} allows self-provisioning with a limit of {limit} phones; the limit must be 1..{max}.',
+  limitUnknown:
+    'User profile {profile} allows self-provisioning, but the CUCM configuration read has no provisioning limit for it.',
   notAllowed: 'Skipped: user profile {profile} does not allow self-provisioning.',
   profileNotInSnapshot: 'User profile {profile}, assigned to {jabberUsers}, is not in the CUCM configuration read.',
   noJabberProfiles: 'Skipped: no Jabber user is assigned a user profile in the CUCM configuration read.',
@@ -28,11 +30,24 @@ export default defineCheck({
       const profile = profiles.get(name);
       const target = userProfileTarget(name);
       const jabberUsers = sample(users.map((user) => user.userid));
-      if (!profile) return { target, status: 'inconclusive', messageId: 'profileNotInSnapshot', args: { profile: name, jabberUsers: countOf(users.length, 'Jabber user') }, evidence: { jabberUsers } };
-      const evidence = { userProfile: { name, allowProvision: profile.allowProvision, limitProvision: profile.limitProvision ?? null }, maxSelfProvisionLimit: max, jabberUsers };
-      if (!profile.allowProvision) return { target, status: 'skipped', messageId: 'notAllowed', args: { profile: name }, evidence };
+      if (!profile)
+        return {
+          target,
+          status: 'inconclusive',
+          messageId: 'profileNotInSnapshot',
+          args: { profile: name, jabberUsers: countOf(users.length, 'Jabber user') },
+          evidence: { jabberUsers },
+        };
+      const evidence = {
+        userProfile: { name, allowProvision: profile.allowProvision, limitProvision: profile.limitProvision ?? null },
+        maxSelfProvisionLimit: max,
+        jabberUsers,
+      };
+      if (!profile.allowProvision)
+        return { target, status: 'skipped', messageId: 'notAllowed', args: { profile: name }, evidence };
       const limit = profile.limitProvision;
-      if (limit === undefined) return { target, status: 'inconclusive', messageId: 'limitUnknown', args: { profile: name }, evidence };
+      if (limit === undefined)
+        return { target, status: 'inconclusive', messageId: 'limitUnknown', args: { profile: name }, evidence };
       return limit >= 1 && limit <= max
         ? { target, status: 'pass', messageId: 'withinLimit', args: { profile: name, limit, max }, evidence }
         : { target, status: 'fail', messageId: 'outOfRange', args: { profile: name, limit, max }, evidence };

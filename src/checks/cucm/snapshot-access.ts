@@ -6,7 +6,8 @@ import type { Inventory } from '../../inventory/types.js';
 /** Messages every snapshot-reading rule may report before it gets to its own targets. */
 export const SNAPSHOT_MESSAGES = {
   snapshotUnavailable: 'The CUCM configuration could not be read: {reason}.',
-  sectionAbsent: 'Skipped: the CUCM source ({origin}) has no {sections}; a BAT phone export carries phones only, so add cucm.snapshot or cucm.axl.',
+  sectionAbsent:
+    'Skipped: the CUCM source ({origin}) has no {sections}; a BAT phone export carries phones only, so add cucm.snapshot or cucm.axl.',
   noMraPools: 'Skipped: no MRA device pools in the inventory (cucm.mraDevicePools), so no phone is an MRA endpoint.',
   noMraEndpoints: 'Skipped: no phone of the snapshot is in an MRA device pool ({pools}).',
 } as const;
@@ -14,8 +15,7 @@ export const SNAPSHOT_MESSAGES = {
 export type SnapshotMessageId = keyof typeof SNAPSHOT_MESSAGES;
 
 export type SnapshotAccess =
-  | { ok: true; snapshot: CucmSnapshot; origin: string }
-  | { ok: false; findings: CheckFinding<SnapshotMessageId>[] };
+  { ok: true; snapshot: CucmSnapshot; origin: string } | { ok: false; findings: CheckFinding<SnapshotMessageId>[] };
 
 /**
  * The run's snapshot, or the one finding that says why the rule cannot look at it: inconclusive
@@ -25,7 +25,17 @@ export type SnapshotAccess =
 export async function snapshotFor(ctx: CheckContext, sections: readonly SnapshotSection[]): Promise<SnapshotAccess> {
   const result = await ctx.services.cucm.snapshot();
   if (!result.ok) {
-    return { ok: false, findings: [{ target: 'deployment', status: 'inconclusive', messageId: 'snapshotUnavailable', args: { reason: result.reason } }] };
+    return {
+      ok: false,
+      findings: [
+        {
+          target: 'deployment',
+          status: 'inconclusive',
+          messageId: 'snapshotUnavailable',
+          args: { reason: result.reason },
+        },
+      ],
+    };
   }
   const absent = sections.filter((section) => result.snapshot.absentSections?.includes(section));
   if (absent.length > 0) {
@@ -45,19 +55,26 @@ export async function snapshotFor(ctx: CheckContext, sections: readonly Snapshot
   return { ok: true, snapshot: result.snapshot, origin: result.origin };
 }
 
-export type ScopeAccess =
-  | { ok: true; endpoints: Phone[] }
-  | { ok: false; findings: CheckFinding<SnapshotMessageId>[] };
+export type ScopeAccess = { ok: true; endpoints: Phone[] } | { ok: false; findings: CheckFinding<SnapshotMessageId>[] };
 
 /** The MRA endpoints, or the one skipped finding saying why there are none. */
 export function endpointScope(snapshot: CucmSnapshot, inventory: Inventory): ScopeAccess {
   const pools = inventory.cucm.mraDevicePools;
-  if (pools.length === 0) return { ok: false, findings: [{ target: 'deployment', status: 'skipped', messageId: 'noMraPools' }] };
+  if (pools.length === 0)
+    return { ok: false, findings: [{ target: 'deployment', status: 'skipped', messageId: 'noMraPools' }] };
   const endpoints = mraEndpoints(snapshot, inventory);
   if (endpoints.length === 0) {
     return {
       ok: false,
-      findings: [{ target: 'deployment', status: 'skipped', messageId: 'noMraEndpoints', args: { pools: pools.join(', ') }, evidence: { mraDevicePools: pools, phones: snapshot.phones.length } }],
+      findings: [
+        {
+          target: 'deployment',
+          status: 'skipped',
+          messageId: 'noMraEndpoints',
+          args: { pools: pools.join(', ') },
+          evidence: { mraDevicePools: pools, phones: snapshot.phones.length },
+        },
+      ],
     };
   }
   return { ok: true, endpoints };
@@ -100,12 +117,20 @@ export async function mraProfileGroups(ctx: CheckContext, sections: readonly Sna
   const scope = endpointScope(access.snapshot, ctx.inventory);
   if (!scope.ok) return scope;
   const profiles = new Map(access.snapshot.securityProfiles.map((profile) => [profile.name, profile]));
-  const groups = endpointsByProfile(scope.endpoints).map(([name, phones]) => ({ name, phones, profile: profiles.get(name) }));
+  const groups = endpointsByProfile(scope.endpoints).map(([name, phones]) => ({
+    name,
+    phones,
+    profile: profiles.get(name),
+  }));
   return { ok: true, snapshot: access.snapshot, groups };
 }
 
 /** Target, evidence and args every per-profile finding carries. */
-export function profileFindingBase(group: ProfileGroup): { target: string; evidence: Evidence; args: { profile: string; endpoints: string } } {
+export function profileFindingBase(group: ProfileGroup): {
+  target: string;
+  evidence: Evidence;
+  args: { profile: string; endpoints: string };
+} {
   return {
     target: profileTarget(group.name),
     evidence: profileEvidence(group.profile, group.phones),
@@ -139,9 +164,13 @@ export function profileEvidence(profile: SecurityProfile | undefined, phones: re
 }
 
 /** The inventory's MRA device pools (cucm.mraDevicePools), or the skipped finding when none. */
-export function mraPools(inventory: Inventory): { ok: true; pools: string[] } | { ok: false; findings: CheckFinding<SnapshotMessageId>[] } {
+export function mraPools(
+  inventory: Inventory,
+): { ok: true; pools: string[] } | { ok: false; findings: CheckFinding<SnapshotMessageId>[] } {
   const pools = [...new Set(inventory.cucm.mraDevicePools)];
-  return pools.length > 0 ? { ok: true, pools } : { ok: false, findings: [{ target: 'deployment', status: 'skipped', messageId: 'noMraPools' }] };
+  return pools.length > 0
+    ? { ok: true, pools }
+    : { ok: false, findings: [{ target: 'deployment', status: 'skipped', messageId: 'noMraPools' }] };
 }
 
 export interface JabberProfileGroups {

@@ -34,14 +34,27 @@ export default defineCheck({
         ...profileEvidence(profile, affected),
         matchedPatterns: [...new Set(models.map((model) => excluded(model)))],
       };
-      const args = { profile: name, models: `${affected.length} ${models.join('/')} MRA endpoint${affected.length === 1 ? '' : 's'}` };
+      const args = {
+        profile: name,
+        models: `${affected.length} ${models.join('/')} MRA endpoint${affected.length === 1 ? '' : 's'}`,
+      };
       const target = profileTarget(name);
-      if (!profile) findings.push({ target, status: 'inconclusive', messageId: 'profileNotInSnapshot', args, evidence });
-      else if (profile.tftpEncryptedConfig) findings.push({ target, status: 'fail', messageId: 'tftpEncrypted', args, evidence });
+      if (!profile)
+        findings.push({ target, status: 'inconclusive', messageId: 'profileNotInSnapshot', args, evidence });
+      else if (profile.tftpEncryptedConfig)
+        findings.push({ target, status: 'fail', messageId: 'tftpEncrypted', args, evidence });
       else findings.push({ target, status: 'pass', messageId: 'tftpUnchecked', args, evidence });
     }
     if (findings.length === 0) {
-      return [{ target: 'deployment', status: 'skipped', messageId: 'noExcludedModels', args: { patterns: patterns.join(', ') }, evidence: { tftpEncryptionExcludedModels: patterns } }];
+      return [
+        {
+          target: 'deployment',
+          status: 'skipped',
+          messageId: 'noExcludedModels',
+          args: { patterns: patterns.join(', ') },
+          evidence: { tftpEncryptionExcludedModels: patterns },
+        },
+      ];
     }
     return findings;
   },

@@ -5,12 +5,14 @@ import { countOf, jabberProfileGroups, snapshotFor, SNAPSHOT_MESSAGES, userProfi
 
 const messages = {
   ...SNAPSHOT_MESSAGES,
-  grantsMra: 'User profile {profile} ({jabberUsers}) enables MRA with desktop policy {desktop} and mobile policy {mobile}.',
+  grantsMra:
+    'User profile {profile} ({jabberUsers}) enables MRA with desktop policy {desktop} and mobile policy {mobile}.',
   deniesMra: 'User profile {profile}, assigned to {jabberUsers}, {shortfalls}.',
   profileNotInSnapshot: 'User profile {profile}, assigned to {jabberUsers}, is not in the CUCM configuration read.',
   withoutProfile: 'Jabber users without a user profile, so no MRA access policy applies to them: {count}.',
   unknownOwners: 'Owners of Jabber devices missing from the end users read, so their user profile is unknown: {count}.',
-  noJabberUsers: 'Skipped: no Jabber users (IM and Presence-enabled end users or owners of CSF/BOT/TCT/TAB devices) in the CUCM configuration read.',
+  noJabberUsers:
+    'Skipped: no Jabber users (IM and Presence-enabled end users or owners of CSF/BOT/TCT/TAB devices) in the CUCM configuration read.',
 };
 
 /** Seed step 8: "서비스 없음" (No Service) disables every Jabber service, MRA included. */
@@ -19,7 +21,10 @@ const NO_SERVICE = 'no service';
 function shortfalls(profile: UserProfile): string[] {
   const reasons: string[] = [];
   if (!profile.enableMra) reasons.push('has Enable Mobile and Remote Access unchecked');
-  for (const [label, policy] of [['desktop', profile.mraPolicyDesktop], ['mobile', profile.mraPolicyMobile]] as const) {
+  for (const [label, policy] of [
+    ['desktop', profile.mraPolicyDesktop],
+    ['mobile', profile.mraPolicyMobile],
+  ] as const) {
     if (!policy.trim()) reasons.push(`has no ${label} client policy`);
     else if (policy.trim().toLowerCase() === NO_SERVICE) reasons.push(`has ${label} client policy "${policy}"`);
   }
@@ -48,16 +53,40 @@ export default defineCheck({
       const target = userProfileTarget(name);
       const args = { profile: name, jabberUsers: countOf(users.length, 'Jabber user') };
       const jabber = sample(users.map((user) => user.userid));
-      if (!profile) return { target, status: 'inconclusive', messageId: 'profileNotInSnapshot', args, evidence: { jabberUsers: jabber } };
+      if (!profile)
+        return {
+          target,
+          status: 'inconclusive',
+          messageId: 'profileNotInSnapshot',
+          args,
+          evidence: { jabberUsers: jabber },
+        };
       const reasons = shortfalls(profile);
       const evidence = {
-        userProfile: { name, enableMra: profile.enableMra, mraPolicyDesktop: profile.mraPolicyDesktop, mraPolicyMobile: profile.mraPolicyMobile },
+        userProfile: {
+          name,
+          enableMra: profile.enableMra,
+          mraPolicyDesktop: profile.mraPolicyDesktop,
+          mraPolicyMobile: profile.mraPolicyMobile,
+        },
         jabberUsers: jabber,
         ...(reasons.length > 0 ? { shortfalls: reasons } : {}),
       };
       return reasons.length > 0
-        ? { target, status: 'fail', messageId: 'deniesMra', args: { ...args, shortfalls: reasons.join('; ') }, evidence }
-        : { target, status: 'pass', messageId: 'grantsMra', args: { ...args, desktop: profile.mraPolicyDesktop, mobile: profile.mraPolicyMobile }, evidence };
+        ? {
+            target,
+            status: 'fail',
+            messageId: 'deniesMra',
+            args: { ...args, shortfalls: reasons.join('; ') },
+            evidence,
+          }
+        : {
+            target,
+            status: 'pass',
+            messageId: 'grantsMra',
+            args: { ...args, desktop: profile.mraPolicyDesktop, mobile: profile.mraPolicyMobile },
+            evidence,
+          };
     });
     if (withoutProfile.length > 0) {
       findings.push({

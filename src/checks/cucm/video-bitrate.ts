@@ -3,9 +3,12 @@ import { mraPools, poolTarget, snapshotFor, SNAPSHOT_MESSAGES } from './snapshot
 
 const messages = {
   ...SNAPSHOT_MESSAGES,
-  sufficient: 'Region {region} of device pool {pool} allows at least {min} kbps for video to every related region ({lowest} kbps lowest).',
-  tooLow: 'Region {region} of device pool {pool} allows only {lowest} kbps for video to {relations}; MRA video endpoints need at least {min} kbps (384 kbps is the CUCM default and too low for some, e.g. DX series).',
-  noRelations: 'Region {region} of device pool {pool} lists no region relations, so the effective video bitrate is the system default, which the CUCM configuration read does not carry.',
+  sufficient:
+    'Region {region} of device pool {pool} allows at least {min} kbps for video to every related region ({lowest} kbps lowest).',
+  tooLow:
+    'Region {region} of device pool {pool} allows only {lowest} kbps for video to {relations}; MRA video endpoints need at least {min} kbps (384 kbps is the CUCM default and too low for some, e.g. DX series).',
+  noRelations:
+    'Region {region} of device pool {pool} lists no region relations, so the effective video bitrate is the system default, which the CUCM configuration read does not carry.',
   regionNotInSnapshot: 'Region {region} of device pool {pool} is not in the CUCM configuration read.',
   prerequisite: 'Skipped: device pool {pool} {problem}; MRA-CUCM-007 reports it.',
 };
@@ -27,18 +30,38 @@ export default defineCheck({
       const target = poolTarget(name);
       const pool = pools.get(name);
       if (!pool || !pool.region?.trim()) {
-        return { target, status: 'skipped', messageId: 'prerequisite', args: { pool: name, problem: pool ? 'has no region' : 'does not exist' } };
+        return {
+          target,
+          status: 'skipped',
+          messageId: 'prerequisite',
+          args: { pool: name, problem: pool ? 'has no region' : 'does not exist' },
+        };
       }
       const region = regions.get(pool.region);
       const args = { pool: name, region: pool.region, min };
-      if (!region) return { target, status: 'inconclusive', messageId: 'regionNotInSnapshot', args, evidence: { devicePool: name, region: pool.region } };
+      if (!region)
+        return {
+          target,
+          status: 'inconclusive',
+          messageId: 'regionNotInSnapshot',
+          args,
+          evidence: { devicePool: name, region: pool.region },
+        };
       const evidence = { devicePool: name, region: region.name, relations: region.relations, minVideoKbps: min };
-      if (region.relations.length === 0) return { target, status: 'inconclusive', messageId: 'noRelations', args, evidence };
+      if (region.relations.length === 0)
+        return { target, status: 'inconclusive', messageId: 'noRelations', args, evidence };
       const lowest = Math.min(...region.relations.map((relation) => relation.videoKbps));
       const low = region.relations.filter((relation) => relation.videoKbps < min);
-      if (low.length === 0) return { target, status: 'pass', messageId: 'sufficient', args: { ...args, lowest }, evidence };
+      if (low.length === 0)
+        return { target, status: 'pass', messageId: 'sufficient', args: { ...args, lowest }, evidence };
       const relations = low.map((relation) => `${relation.region} (${relation.videoKbps} kbps)`).join(', ');
-      return { target, status: 'fail', messageId: 'tooLow', args: { ...args, lowest, relations }, evidence: { ...evidence, belowMinimum: low } };
+      return {
+        target,
+        status: 'fail',
+        messageId: 'tooLow',
+        args: { ...args, lowest, relations },
+        evidence: { ...evidence, belowMinimum: low },
+      };
     });
   },
 });

@@ -11,18 +11,26 @@ export default defineCheck<SrvMessage>({
   id: 'MRA-DNS-003',
   needs: ['dns-external'],
   messages: {
-    srvValid: '{name} on external resolver {resolver} points to Expressway-E on port 8443, and each target resolves: {targets}.',
-    srvMissing: '{name} has no SRV answer on external resolver {resolver}: {answer}; clients outside cannot find the edge.',
+    srvValid:
+      '{name} on external resolver {resolver} points to Expressway-E on port 8443, and each target resolves: {targets}.',
+    srvMissing:
+      '{name} has no SRV answer on external resolver {resolver}: {answer}; clients outside cannot find the edge.',
     srvInvalid: '{name} on external resolver {resolver} is wrong: {problems}.',
     queryFailed: 'Could not get {name} SRV from external resolver {resolver}: {reason}.',
-    targetLookupFailed: '{name} on {resolver} has SRV records, but their targets could not be resolved there: {reason}.',
+    targetLookupFailed:
+      '{name} on {resolver} has SRV records, but their targets could not be resolved there: {reason}.',
   },
   async run(ctx) {
     const edges = fqdnSet(ctx.inventory.nodes.filter((node) => node.role === 'expressway-e').map((node) => node.fqdn));
-    const expectation = { isExpectedTarget: (fqdn: string) => edges.has(fqdn), expected: 'an Expressway-E of the inventory' };
+    const expectation = {
+      isExpectedTarget: (fqdn: string) => edges.has(fqdn),
+      expected: 'an Expressway-E of the inventory',
+    };
     const resolvers = resolverLabels(ctx.inventory.dns.external);
     return Promise.all(
-      ctx.inventory.domains.flatMap((domain) => resolvers.map((resolver) => assessSrv(ctx, resolver, `${COLLAB_EDGE_SERVICE}.${domain}`, expectation))),
+      ctx.inventory.domains.flatMap((domain) =>
+        resolvers.map((resolver) => assessSrv(ctx, resolver, `${COLLAB_EDGE_SERVICE}.${domain}`, expectation)),
+      ),
     );
   },
 });

@@ -8,11 +8,15 @@ import { resolverLabels } from './names.js';
 type Message = 'forwardOk' | 'forwardOkNoIp' | 'forwardMissing' | 'forwardWrong' | 'forwardFailed' | 'noNodes';
 
 /** How one resolver's answer for a node's FQDN compares with the inventory address. */
-export function forwardVerdict(lookup: AddressLookup, ip: string | undefined): { kind: 'ok' | 'missing' | 'wrong' | 'unknown'; text: string } {
+export function forwardVerdict(
+  lookup: AddressLookup,
+  ip: string | undefined,
+): { kind: 'ok' | 'missing' | 'wrong' | 'unknown'; text: string } {
   const where = lookup.resolver;
   if (lookup.outcome === 'failed') return { kind: 'unknown', text: `${where}: ${lookup.detail ?? 'no answer'}` };
   if (lookup.outcome === 'cname-loop') return { kind: 'missing', text: `${where}: ${lookup.detail ?? 'CNAME loop'}` };
-  if (lookup.outcome !== 'resolved') return { kind: 'missing', text: `${where}: ${lookup.outcome === 'nxdomain' ? 'NXDOMAIN' : 'no A/AAAA record'}` };
+  if (lookup.outcome !== 'resolved')
+    return { kind: 'missing', text: `${where}: ${lookup.outcome === 'nxdomain' ? 'NXDOMAIN' : 'no A/AAAA record'}` };
   const got = lookup.addresses.join(', ');
   if (ip === undefined) return { kind: 'ok', text: `${where}: ${got}` };
   const wanted = canonicalIp(ip);
@@ -40,28 +44,65 @@ export default defineCheck<Message>({
     noNodes: 'Skipped: the inventory lists no nodes (nodes[]).',
   },
   async run(ctx) {
-    if (ctx.inventory.nodes.length === 0) return [{ target: DEPLOYMENT_TARGET, status: 'skipped', messageId: 'noNodes' }];
+    if (ctx.inventory.nodes.length === 0)
+      return [{ target: DEPLOYMENT_TARGET, status: 'skipped', messageId: 'noNodes' }];
     const resolvers = resolverLabels(ctx.inventory.dns.internal);
     return Promise.all(
       ctx.inventory.nodes.map(async (node: InventoryNode): Promise<CheckFinding<Message>> => {
-        const lookups = await Promise.all(resolvers.map((resolver) => ctx.services.dns.resolveAddresses(resolver, node.fqdn, ctx.signal)));
+        const lookups = await Promise.all(
+          resolvers.map((resolver) => ctx.services.dns.resolveAddresses(resolver, node.fqdn, ctx.signal)),
+        );
         const verdicts = lookups.map((lookup) => forwardVerdict(lookup, node.ip));
-        const evidence = { fqdn: node.fqdn, ...(node.ip ? { inventoryIp: node.ip } : {}), resolvers: lookups.map(lookupEvidence) };
+        const evidence = {
+          fqdn: node.fqdn,
+          ...(node.ip ? { inventoryIp: node.ip } : {}),
+          resolvers: lookups.map(lookupEvidence),
+        };
         const durationMs = Math.max(0, ...lookups.flatMap((lookup) => lookup.queries.map((query) => query.durationMs)));
         const base = { target: node.fqdn, evidence, durationMs };
-        const texts = (kind: string): string => verdicts.filter((verdict) => verdict.kind === kind).map((verdict) => verdict.text).join('; ');
+        const texts = (kind: string): string =>
+          verdicts
+            .filter((verdict) => verdict.kind === kind)
+            .map((verdict) => verdict.text)
+            .join('; ');
         const ip = node.ip ?? '';
         if (verdicts.some((verdict) => verdict.kind === 'missing')) {
-          return { ...base, status: 'fail', messageId: 'forwardMissing', args: { fqdn: node.fqdn, problems: [texts('missing'), texts('wrong')].filter(Boolean).join('; ') } };
+          return {
+            ...base,
+            status: 'fail',
+            messageId: 'forwardMissing',
+            args: { fqdn: node.fqdn, problems: [texts('missing'), texts('wrong')].filter(Boolean).join('; ') },
+          };
         }
         if (verdicts.some((verdict) => verdict.kind === 'wrong')) {
-          return { ...base, status: 'fail', messageId: 'forwardWrong', args: { fqdn: node.fqdn, ip, problems: texts('wrong') } };
+          return {
+            ...base,
+            status: 'fail',
+            messageId: 'forwardWrong',
+            args: { fqdn: node.fqdn, ip, problems: texts('wrong') },
+          };
         }
         if (verdicts.some((verdict) => verdict.kind === 'unknown')) {
-          return { ...base, status: 'inconclusive', messageId: 'forwardFailed', args: { fqdn: node.fqdn, reason: texts('unknown') } };
+          return {
+            ...base,
+            status: 'inconclusive',
+            messageId: 'forwardFailed',
+            args: { fqdn: node.fqdn, reason: texts('unknown') },
+          };
         }
-        if (node.ip === undefined) return { ...base, status: 'pass', messageId: 'forwardOkNoIp', args: { fqdn: node.fqdn, answers: texts('ok') } };
-        return { ...base, status: 'pass', messageId: 'forwardOk', args: { fqdn: node.fqdn, ip, resolvers: resolvers.join(', ') } };
+        if (node.ip === undefined)
+          return {
+            ...base,
+            status: 'pass',
+            messageId: 'forwardOkNoIp',
+            args: { fqdn: node.fqdn, answers: texts('ok') },
+          };
+        return {
+          ...base,
+          status: 'pass',
+          messageId: 'forwardOk',
+          args: { fqdn: node.fqdn, ip, resolvers: resolvers.join(', ') },
+        };
       }),
     );
   },

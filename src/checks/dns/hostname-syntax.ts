@@ -18,7 +18,8 @@ export function hostnameProblems(node: Pick<InventoryNode, 'fqdn' | 'role'>): st
     const which = index === 0 ? `host name "${label}"` : `label "${label}"`;
     if (label.length === 0) problems.push('it has an empty label (two dots in a row)');
     else if (label.length > 63) problems.push(`${which} is ${label.length} characters, more than 63`);
-    if (label.length > 0 && !LDH.test(label)) problems.push(`${which} has characters other than letters, digits and hyphens`);
+    if (label.length > 0 && !LDH.test(label))
+      problems.push(`${which} has characters other than letters, digits and hyphens`);
     if (/^-|-$/.test(label)) problems.push(`${which} starts or ends with a hyphen`);
   });
   // Unified CM and IM and Presence share the VOS installer, which refuses a host name not starting with a letter.
@@ -42,12 +43,31 @@ export default defineCheck<Message>({
     noNodes: 'Skipped: the inventory lists no nodes (nodes[]).',
   },
   async run(ctx) {
-    if (ctx.inventory.nodes.length === 0) return [{ target: DEPLOYMENT_TARGET, status: 'skipped', messageId: 'noNodes' }];
+    if (ctx.inventory.nodes.length === 0)
+      return [{ target: DEPLOYMENT_TARGET, status: 'skipped', messageId: 'noNodes' }];
     return ctx.inventory.nodes.map((node): CheckFinding<Message> => {
       const problems = hostnameProblems(node);
-      const evidence = { fqdn: node.fqdn, role: node.role, hostname: node.fqdn.split('.')[0] ?? '', labels: node.fqdn.replace(/\.$/, '').split('.') };
-      if (problems.length > 0) return { target: node.fqdn, status: 'fail', messageId: 'invalid', args: { fqdn: node.fqdn, role: node.role, problems: problems.join('; ') }, evidence };
-      return { target: node.fqdn, status: 'pass', messageId: 'valid', args: { fqdn: node.fqdn, role: node.role }, evidence };
+      const evidence = {
+        fqdn: node.fqdn,
+        role: node.role,
+        hostname: node.fqdn.split('.')[0] ?? '',
+        labels: node.fqdn.replace(/\.$/, '').split('.'),
+      };
+      if (problems.length > 0)
+        return {
+          target: node.fqdn,
+          status: 'fail',
+          messageId: 'invalid',
+          args: { fqdn: node.fqdn, role: node.role, problems: problems.join('; ') },
+          evidence,
+        };
+      return {
+        target: node.fqdn,
+        status: 'pass',
+        messageId: 'valid',
+        args: { fqdn: node.fqdn, role: node.role },
+        evidence,
+      };
     });
   },
 });

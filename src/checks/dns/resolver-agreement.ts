@@ -1,6 +1,13 @@
 import { DEPLOYMENT_TARGET } from '../../engine/run.js';
 import { defineCheck, type CheckFinding } from '../../engine/types.js';
-import { describeFailure, isAnswered, queryEvidence, reverseName, type DnsQueryType, type DnsResult } from '../../probes/dns.js';
+import {
+  describeFailure,
+  isAnswered,
+  queryEvidence,
+  reverseName,
+  type DnsQueryType,
+  type DnsResult,
+} from '../../probes/dns.js';
 import { resolverLabels, UDS_SERVICE } from './names.js';
 
 type Message = 'agree' | 'disagree' | 'compareFailed' | 'singleResolver';
@@ -21,7 +28,9 @@ function questions(domains: readonly string[], nodes: ReadonlyArray<{ fqdn: stri
 
 /** An answer set without TTLs (they count down between resolvers) and in a stable order. */
 function answerSet(results: readonly DnsResult[]): string {
-  const records = results.flatMap((result) => result.answers.map((record) => `${record.name} ${record.type} ${record.data.replace(/\.$/, '')}`));
+  const records = results.flatMap((result) =>
+    result.answers.map((record) => `${record.name} ${record.type} ${record.data.replace(/\.$/, '')}`),
+  );
   const set = [...new Set(records)].sort();
   return set.length > 0 ? set.join(' | ') : 'no records';
 }
@@ -43,35 +52,70 @@ export default defineCheck<Message>({
   async run(ctx) {
     const resolvers = resolverLabels(ctx.inventory.dns.internal);
     if (resolvers.length < 2) {
-      return [{ target: DEPLOYMENT_TARGET, status: 'skipped', messageId: 'singleResolver', args: { resolver: resolvers[0] ?? 'none' } }];
+      return [
+        {
+          target: DEPLOYMENT_TARGET,
+          status: 'skipped',
+          messageId: 'singleResolver',
+          args: { resolver: resolvers[0] ?? 'none' },
+        },
+      ];
     }
     return Promise.all(
-      questions(ctx.inventory.domains, ctx.inventory.nodes).map(async ({ name, types }): Promise<CheckFinding<Message>> => {
-        const question = `${name} ${types.join('/')}`;
-        const answers = await Promise.all(
-          resolvers.map(async (resolver) => {
-            const results = await Promise.all(types.map((type) => ctx.services.dns.query(resolver, name, type, ctx.signal)));
-            const failed = results.find((result) => !isAnswered(result.outcome));
-            return { resolver, results, failed, set: failed ? undefined : answerSet(results) };
-          }),
-        );
-        const evidence = { question, resolvers: answers.map((answer) => ({ resolver: answer.resolver, answerSet: answer.set ?? null, queries: answer.results.map(queryEvidence) })) };
-        const base = { target: question, evidence, durationMs: Math.max(0, ...answers.flatMap((answer) => answer.results.map((result) => result.durationMs))) };
-        const known = answers.filter((answer) => answer.set !== undefined);
-        const distinct = new Set(known.map((answer) => answer.set));
-        if (distinct.size > 1) {
-          const differences = [...distinct]
-            .map((set) => `from ${known.filter((answer) => answer.set === set).map((answer) => answer.resolver).join(', ')}: ${set}`)
-            .join('; ');
-          return { ...base, status: 'fail', messageId: 'disagree', args: { question, differences } };
-        }
-        const unknown = answers.filter((answer) => answer.failed);
-        if (unknown.length > 0) {
-          const reason = unknown.map((answer) => `${answer.resolver}: ${answer.failed ? describeFailure(answer.failed) : ''}`).join('; ');
-          return { ...base, status: 'inconclusive', messageId: 'compareFailed', args: { question, reason } };
-        }
-        return { ...base, status: 'pass', messageId: 'agree', args: { question, count: resolvers.length, answer: known[0]?.set ?? 'no records' } };
-      }),
+      questions(ctx.inventory.domains, ctx.inventory.nodes).map(
+        async ({ name, types }): Promise<CheckFinding<Message>> => {
+          const question = `${name} ${types.join('/')}`;
+          const answers = await Promise.all(
+            resolvers.map(async (resolver) => {
+              const results = await Promise.all(
+                types.map((type) => ctx.services.dns.query(resolver, name, type, ctx.signal)),
+              );
+              const failed = results.find((result) => !isAnswered(result.outcome));
+              return { resolver, results, failed, set: failed ? undefined : answerSet(results) };
+            }),
+          );
+          const evidence = {
+            question,
+            resolvers: answers.map((answer) => ({
+              resolver: answer.resolver,
+              answerSet: answer.set ?? null,
+              queries: answer.results.map(queryEvidence),
+            })),
+          };
+          const base = {
+            target: question,
+            evidence,
+            durationMs: Math.max(0, ...answers.flatMap((answer) => answer.results.map((result) => result.durationMs))),
+          };
+          const known = answers.filter((answer) => answer.set !== undefined);
+          const distinct = new Set(known.map((answer) => answer.set));
+          if (distinct.size > 1) {
+            const differences = [...distinct]
+              .map(
+                (set) =>
+                  `from ${known
+                    .filter((answer) => answer.set === set)
+                    .map((answer) => answer.resolver)
+                    .join(', ')}: ${set}`,
+              )
+              .join('; ');
+            return { ...base, status: 'fail', messageId: 'disagree', args: { question, differences } };
+          }
+          const unknown = answers.filter((answer) => answer.failed);
+          if (unknown.length > 0) {
+            const reason = unknown
+              .map((answer) => `${answer.resolver}: ${answer.failed ? describeFailure(answer.failed) : ''}`)
+              .join('; ');
+            return { ...base, status: 'inconclusive', messageId: 'compareFailed', args: { question, reason } };
+          }
+          return {
+            ...base,
+            status: 'pass',
+            messageId: 'agree',
+            args: { question, count: resolvers.length, answer: known[0]?.set ?? 'no records' },
+          };
+        },
+      ),
     );
   },
 });

@@ -1,10 +1,18 @@
 import { DEPLOYMENT_TARGET } from '../../engine/run.js';
 import { defineCheck, type CheckFinding } from '../../engine/types.js';
 import type { InventoryNode } from '../../inventory/types.js';
-import { canonicalIp, describeFailure, isAnswered, lookupEvidence, queryEvidence, reverseName } from '../../probes/dns.js';
+import {
+  canonicalIp,
+  describeFailure,
+  isAnswered,
+  lookupEvidence,
+  queryEvidence,
+  reverseName,
+} from '../../probes/dns.js';
 import { resolverLabels } from './names.js';
 
-type Message = 'reverseOk' | 'ptrMissing' | 'ptrOtherHost' | 'ptrNotConfirmed' | 'reverseFailed' | 'noAddress' | 'noNodes';
+type Message =
+  'reverseOk' | 'ptrMissing' | 'ptrOtherHost' | 'ptrNotConfirmed' | 'reverseFailed' | 'noAddress' | 'noNodes';
 
 type Kind = 'ok' | 'missing' | 'other-host' | 'not-confirmed' | 'unknown';
 
@@ -34,7 +42,8 @@ export default defineCheck<Message>({
     noNodes: 'Skipped: the inventory lists no nodes (nodes[]).',
   },
   async run(ctx) {
-    if (ctx.inventory.nodes.length === 0) return [{ target: DEPLOYMENT_TARGET, status: 'skipped', messageId: 'noNodes' }];
+    if (ctx.inventory.nodes.length === 0)
+      return [{ target: DEPLOYMENT_TARGET, status: 'skipped', messageId: 'noNodes' }];
     const resolvers = resolverLabels(ctx.inventory.dns.internal);
     return Promise.all(
       ctx.inventory.nodes.map(async (node: InventoryNode): Promise<CheckFinding<Message>> => {
@@ -49,14 +58,24 @@ export default defineCheck<Message>({
             const evidence: Record<string, unknown> = queryEvidence(ptr);
             const verdict = async (): Promise<{ kind: Kind; text: string }> => {
               if (!isAnswered(ptr.outcome)) return { kind: 'unknown', text: `${resolver}: ${describeFailure(ptr)}` };
-              if (names.length === 0) return { kind: 'missing', text: `${resolver}: ${ptr.outcome === 'nxdomain' ? 'NXDOMAIN' : 'no PTR record'} for ${ptrName}` };
+              if (names.length === 0)
+                return {
+                  kind: 'missing',
+                  text: `${resolver}: ${ptr.outcome === 'nxdomain' ? 'NXDOMAIN' : 'no PTR record'} for ${ptrName}`,
+                };
               if (!names.includes(fqdn)) return { kind: 'other-host', text: `${resolver} says ${names.join(', ')}` };
               // Forward-confirm on the same resolver: the name must lead back to this address.
               const forward = await ctx.services.dns.resolveAddresses(resolver, fqdn, ctx.signal);
               evidence.forwardConfirm = lookupEvidence(forward);
-              if (forward.outcome === 'failed') return { kind: 'unknown', text: `${resolver}: ${forward.detail ?? 'forward lookup failed'}` };
+              if (forward.outcome === 'failed')
+                return { kind: 'unknown', text: `${resolver}: ${forward.detail ?? 'forward lookup failed'}` };
               if (!forward.addresses.includes(ip)) {
-                const got = forward.outcome === 'resolved' ? forward.addresses.join(', ') : forward.outcome === 'nxdomain' ? 'NXDOMAIN' : forward.outcome;
+                const got =
+                  forward.outcome === 'resolved'
+                    ? forward.addresses.join(', ')
+                    : forward.outcome === 'nxdomain'
+                      ? 'NXDOMAIN'
+                      : forward.outcome;
                 return { kind: 'not-confirmed', text: `${resolver}: ${fqdn} gives ${got}` };
               }
               return { kind: 'ok', text: resolver };
@@ -66,9 +85,20 @@ export default defineCheck<Message>({
         );
         const evidence = { fqdn, ip, ptrName, resolvers: perResolver.map((entry) => entry.evidence) };
         const worst = ORDER.find((kind) => perResolver.some((entry) => entry.kind === kind)) ?? 'ok';
-        const problems = perResolver.filter((entry) => entry.kind !== 'ok').map((entry) => entry.text).join('; ');
-        if (worst === 'ok') return { target: fqdn, status: 'pass', messageId: 'reverseOk', args: { fqdn, ip }, evidence };
-        if (worst === 'unknown') return { target: fqdn, status: 'inconclusive', messageId: 'reverseFailed', args: { fqdn, ip, reason: problems }, evidence };
+        const problems = perResolver
+          .filter((entry) => entry.kind !== 'ok')
+          .map((entry) => entry.text)
+          .join('; ');
+        if (worst === 'ok')
+          return { target: fqdn, status: 'pass', messageId: 'reverseOk', args: { fqdn, ip }, evidence };
+        if (worst === 'unknown')
+          return {
+            target: fqdn,
+            status: 'inconclusive',
+            messageId: 'reverseFailed',
+            args: { fqdn, ip, reason: problems },
+            evidence,
+          };
         return { target: fqdn, status: 'fail', messageId: MESSAGE[worst], args: { fqdn, ip, problems }, evidence };
       }),
     );

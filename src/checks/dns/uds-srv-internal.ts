@@ -16,14 +16,20 @@ export default defineCheck<SrvMessage>({
     srvMissing: '{name} has no SRV answer on internal resolver {resolver}: {answer}.',
     srvInvalid: '{name} on {resolver} is wrong: {problems}.',
     queryFailed: 'Could not get {name} SRV from internal resolver {resolver}: {reason}.',
-    targetLookupFailed: '{name} on {resolver} has SRV records, but their targets could not be resolved there: {reason}.',
+    targetLookupFailed:
+      '{name} on {resolver} has SRV records, but their targets could not be resolved there: {reason}.',
   },
   async run(ctx) {
     const cucm = fqdnSet(ctx.inventory.nodes.filter((node) => CUCM_ROLES.includes(node.role)).map((node) => node.fqdn));
-    const expectation = { isExpectedTarget: (fqdn: string) => cucm.has(fqdn), expected: 'a CUCM node of the inventory (role cucm-publisher/cucm-subscriber)' };
+    const expectation = {
+      isExpectedTarget: (fqdn: string) => cucm.has(fqdn),
+      expected: 'a CUCM node of the inventory (role cucm-publisher/cucm-subscriber)',
+    };
     const resolvers = resolverLabels(ctx.inventory.dns.internal);
     return Promise.all(
-      ctx.inventory.domains.flatMap((domain) => resolvers.map((resolver) => assessSrv(ctx, resolver, `${UDS_SERVICE}.${domain}`, expectation))),
+      ctx.inventory.domains.flatMap((domain) =>
+        resolvers.map((resolver) => assessSrv(ctx, resolver, `${UDS_SERVICE}.${domain}`, expectation)),
+      ),
     );
   },
 });

@@ -20,17 +20,34 @@ export default defineCheck<Message>({
   },
   async run(ctx) {
     const resolvers = resolverLabels(ctx.inventory.dns.external);
-    const names = ctx.inventory.domains.flatMap((domain) => [`${UDS_SERVICE}.${domain}`, `${CUPLOGIN_SERVICE}.${domain}`]);
+    const names = ctx.inventory.domains.flatMap((domain) => [
+      `${UDS_SERVICE}.${domain}`,
+      `${CUPLOGIN_SERVICE}.${domain}`,
+    ]);
     return Promise.all(
       names.flatMap((name) =>
         resolvers.map(async (resolver): Promise<CheckFinding<Message>> => {
           const result = await ctx.services.dns.query(resolver, name, 'SRV', ctx.signal);
-          const base = { target: recordTarget(name, resolver), evidence: queryEvidence(result), durationMs: result.durationMs };
+          const base = {
+            target: recordTarget(name, resolver),
+            evidence: queryEvidence(result),
+            durationMs: result.durationMs,
+          };
           if (!isAnswered(result.outcome)) {
-            return { ...base, status: 'inconclusive', messageId: 'queryFailed', args: { name, resolver, reason: describeFailure(result) } };
+            return {
+              ...base,
+              status: 'inconclusive',
+              messageId: 'queryFailed',
+              args: { name, resolver, reason: describeFailure(result) },
+            };
           }
           if (result.outcome === 'answer') {
-            return { ...base, status: 'fail', messageId: 'leaked', args: { name, resolver, records: result.answers.map(formatRecord).join('; ') } };
+            return {
+              ...base,
+              status: 'fail',
+              messageId: 'leaked',
+              args: { name, resolver, records: result.answers.map(formatRecord).join('; ') },
+            };
           }
           const answer = result.outcome === 'nxdomain' ? 'NXDOMAIN' : 'NODATA';
           return { ...base, status: 'pass', messageId: 'notPublished', args: { name, resolver, answer } };

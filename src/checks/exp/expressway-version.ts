@@ -27,16 +27,25 @@ type FailureMessageId = (typeof FAILURE_MESSAGE_IDS)[StatusFailure['kind']];
 const statusFailed = 'Could not read the version of {role} {node} from {url}: {reason}.';
 
 const messages: Record<
-  'versionAtLeastMinimum' | 'versionBelowMinimum' | 'versionUnparseable' | 'minimumUnparseable' | 'versionUnknown' | 'tlsVerificationOff' | FailureMessageId,
+  | 'versionAtLeastMinimum'
+  | 'versionBelowMinimum'
+  | 'versionUnparseable'
+  | 'minimumUnparseable'
+  | 'versionUnknown'
+  | 'tlsVerificationOff'
+  | FailureMessageId,
   string
 > = {
   versionAtLeastMinimum: '{role} {node} runs {version} ({source}), at or above the minimum {minimum}.',
   versionBelowMinimum:
     '{role} {node} runs {version} ({source}), older than the minimum {minimum} that the MRA access policy for Cisco Jabber requires.',
-  versionUnparseable: '{role} {node} reports the version "{raw}" ({source}), which is not an Expressway release number; it cannot be compared with {minimum}.',
-  minimumUnparseable: 'policy.minExpresswayVersion "{minimum}" is not an Expressway release number; {role} {node} cannot be judged.',
+  versionUnparseable:
+    '{role} {node} reports the version "{raw}" ({source}), which is not an Expressway release number; it cannot be compared with {minimum}.',
+  minimumUnparseable:
+    'policy.minExpresswayVersion "{minimum}" is not an Expressway release number; {role} {node} cannot be judged.',
   versionUnknown: 'Skipped {role} {node}: {reason}.',
-  tlsVerificationOff: 'TLS certificate verification is off for {url} ({reason}): the version of {node} comes from a server whose identity was not checked.',
+  tlsVerificationOff:
+    'TLS certificate verification is off for {url} ({reason}): the version of {node} comes from a server whose identity was not checked.',
   statusAuthRejected: statusFailed,
   statusHttpError: statusFailed,
   statusTimeout: statusFailed,
@@ -95,11 +104,22 @@ export default defineCheck<MessageId>({
       const role = ROLE_LABEL[result.role];
       const target = result.fqdn;
       const evidence = versionEvidence(result);
-      const durationMs = result.kind === 'version' || result.kind === 'failure' ? (result.source === 'status.xml' ? result.exchange.durationMs : 0) : 0;
+      const durationMs =
+        result.kind === 'version' || result.kind === 'failure'
+          ? result.source === 'status.xml'
+            ? result.exchange.durationMs
+            : 0
+          : 0;
       const args = { role, node: result.fqdn, minimum: minimumRaw };
 
       if (result.kind === 'unknown') {
-        findings.push({ target, status: 'skipped', messageId: 'versionUnknown', args: { ...args, reason: result.reason }, evidence });
+        findings.push({
+          target,
+          status: 'skipped',
+          messageId: 'versionUnknown',
+          args: { ...args, reason: result.reason },
+          evidence,
+        });
       } else if (result.kind === 'failure') {
         findings.push({
           target,
@@ -110,7 +130,14 @@ export default defineCheck<MessageId>({
           durationMs,
         });
       } else if (!minimum.ok) {
-        findings.push({ target, status: 'inconclusive', messageId: 'minimumUnparseable', args, evidence: { ...evidence, minimum: minimumRaw }, durationMs });
+        findings.push({
+          target,
+          status: 'inconclusive',
+          messageId: 'minimumUnparseable',
+          args,
+          evidence: { ...evidence, minimum: minimumRaw },
+          durationMs,
+        });
       } else {
         const parsed = ExpresswayVersion.tryParse(result.raw);
         const source = result.source === 'status.xml' ? `from ${result.exchange.url}` : 'from the inventory';
@@ -137,14 +164,23 @@ export default defineCheck<MessageId>({
       }
 
       // SPEC 7: turning verification off is allowed only explicitly, and always reported.
-      if ((result.kind === 'version' || result.kind === 'failure') && result.source === 'status.xml' && result.exchange.tlsVerification !== 'on') {
-        const reason = result.exchange.tlsVerification === 'off' ? 'insecure: true in the inventory' : 'plain HTTP, no TLS at all';
+      if (
+        (result.kind === 'version' || result.kind === 'failure') &&
+        result.source === 'status.xml' &&
+        result.exchange.tlsVerification !== 'on'
+      ) {
+        const reason =
+          result.exchange.tlsVerification === 'off' ? 'insecure: true in the inventory' : 'plain HTTP, no TLS at all';
         findings.push({
           target: `${result.fqdn} status.xml TLS`,
           status: 'fail',
           messageId: 'tlsVerificationOff',
           args: { url: result.exchange.url, node: result.fqdn, reason },
-          evidence: { node: result.fqdn, statusUrl: result.exchange.url, tlsVerification: result.exchange.tlsVerification },
+          evidence: {
+            node: result.fqdn,
+            statusUrl: result.exchange.url,
+            tlsVerification: result.exchange.tlsVerification,
+          },
         });
       }
     }

@@ -25,7 +25,8 @@ export default defineCheck<Message>({
   messages: {
     offsetWithinPolicy:
       '{server} is {offsetMs} ms from this host and {deviationMs} ms from the median of {servers} server(s); spread {spreadMs} ms (policy: at most {maxOffsetMs} ms).',
-    hostOffsetTooLarge: "This host's clock is {offsetMs} ms off {server}, more than the policy maximum of {maxOffsetMs} ms.",
+    hostOffsetTooLarge:
+      "This host's clock is {offsetMs} ms off {server}, more than the policy maximum of {maxOffsetMs} ms.",
     spreadTooLarge:
       'The NTP servers disagree by {spreadMs} ms (policy: at most {maxOffsetMs} ms); {server} is {deviationMs} ms from their median.',
     prerequisiteFailed: PREREQUISITE_MESSAGE,
@@ -33,7 +34,9 @@ export default defineCheck<Message>({
   async run(ctx) {
     const limit = ctx.policy.maxClockOffsetMs;
     const assessments = await assessServers(ctx);
-    const offsets = assessments.flatMap(({ reachability }) => (reachability.status === 'pass' ? [reachability.reply.offsetMs] : []));
+    const offsets = assessments.flatMap(({ reachability }) =>
+      reachability.status === 'pass' ? [reachability.reply.offsetMs] : [],
+    );
     const medianOffset = offsets.length > 0 ? median(offsets) : 0;
     const spread = offsets.length > 0 ? Math.max(...offsets) - Math.min(...offsets) : 0;
     return assessments.map(({ target, result, reachability }): CheckFinding<Message> => {

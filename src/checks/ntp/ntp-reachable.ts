@@ -10,12 +10,15 @@ export default defineCheck<ReachabilityMessage | 'reachable'>({
   id: 'MRA-NTP-001',
   needs: ['ntp'],
   messages: {
-    reachable: '{server} answers SNTP: stratum {stratum}, reference {referenceId}, offset {offsetMs} ms, round trip {delayMs} ms.',
+    reachable:
+      '{server} answers SNTP: stratum {stratum}, reference {referenceId}, offset {offsetMs} ms, round trip {delayMs} ms.',
     kissOfDeath: '{server} answered with a kiss-of-death ({code}: {meaning}); it gives this client no time.',
-    unsynchronised: '{server} answers but is not synchronised (leap indicator 3, stratum {stratum}); clients will not use its time.',
+    unsynchronised:
+      '{server} answers but is not synchronised (leap indicator 3, stratum {stratum}); clients will not use its time.',
     stratumOutOfRange: '{server} reports stratum {stratum}, outside 1–15: it is not synchronised to any reference.',
     noAnswer: '{server} did not answer {attempts} SNTP requests within {waitedMs} ms.',
-    refused: '{server} answered the SNTP request with ICMP port unreachable: nothing reachable from this host serves NTP on UDP port {port} (a firewall on the path can send this too).',
+    refused:
+      '{server} answered the SNTP request with ICMP port unreachable: nothing reachable from this host serves NTP on UDP port {port} (a firewall on the path can send this too).',
     rejectedReply: '{server} sent only replies that were rejected as {kind}: {detail}.',
     unresolved: '{server} could not be queried: {detail}.',
     probeFailed: '{server} could not be queried: {detail}.',
@@ -26,7 +29,14 @@ export default defineCheck<ReachabilityMessage | 'reachable'>({
       const evidence = exchangeEvidence(result);
       const durationMs = result.ok ? result.reply.durationMs : result.failure.waitedMs;
       if (reachability.status !== 'pass') {
-        return { target, status: reachability.status, messageId: reachability.messageId, args: reachability.args, evidence, durationMs };
+        return {
+          target,
+          status: reachability.status,
+          messageId: reachability.messageId,
+          args: reachability.args,
+          evidence,
+          durationMs,
+        };
       }
       const { reply } = reachability;
       return {

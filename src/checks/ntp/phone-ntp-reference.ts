@@ -4,7 +4,8 @@ import { mraPools, poolTarget, snapshotFor, SNAPSHOT_MESSAGES } from '../cucm/sn
 const messages = {
   ...SNAPSHOT_MESSAGES,
   hasReference: 'Date/time group {dateTimeGroup} of device pool {pool} holds phone NTP reference(s) {references}.',
-  noReference: 'Date/time group {dateTimeGroup} of device pool {pool} holds no phone NTP reference; MRA requires one for its SIP endpoints.',
+  noReference:
+    'Date/time group {dateTimeGroup} of device pool {pool} holds no phone NTP reference; MRA requires one for its SIP endpoints.',
   groupNotInSnapshot: 'Date/time group {dateTimeGroup} of device pool {pool} is not in the CUCM configuration read.',
   prerequisite: 'Skipped: device pool {pool} {problem}; MRA-CUCM-007 reports it.',
 };
@@ -28,15 +29,33 @@ export default defineCheck({
       const target = poolTarget(name);
       const pool = pools.get(name);
       if (!pool || !pool.dateTimeGroup?.trim()) {
-        return { target, status: 'skipped', messageId: 'prerequisite', args: { pool: name, problem: pool ? 'has no date/time group' : 'does not exist' } };
+        return {
+          target,
+          status: 'skipped',
+          messageId: 'prerequisite',
+          args: { pool: name, problem: pool ? 'has no date/time group' : 'does not exist' },
+        };
       }
       const group = groups.get(pool.dateTimeGroup);
       const args = { pool: name, dateTimeGroup: pool.dateTimeGroup };
-      if (!group) return { target, status: 'inconclusive', messageId: 'groupNotInSnapshot', args, evidence: { devicePool: name, dateTimeGroup: pool.dateTimeGroup } };
+      if (!group)
+        return {
+          target,
+          status: 'inconclusive',
+          messageId: 'groupNotInSnapshot',
+          args,
+          evidence: { devicePool: name, dateTimeGroup: pool.dateTimeGroup },
+        };
       const references = group.phoneNtpReferences.filter((reference) => reference.trim() !== '');
       const evidence = { devicePool: name, dateTimeGroup: group.name, phoneNtpReferences: references };
       return references.length > 0
-        ? { target, status: 'pass', messageId: 'hasReference', args: { ...args, references: references.join(', ') }, evidence }
+        ? {
+            target,
+            status: 'pass',
+            messageId: 'hasReference',
+            args: { ...args, references: references.join(', ') },
+            evidence,
+          }
         : { target, status: 'fail', messageId: 'noReference', args, evidence };
     });
   },

@@ -101,7 +101,12 @@ export function judgeReachability(result: NtpResult): Reachability {
   }
   if (reply.offsetMs === undefined || reply.delayMs === undefined) {
     // validateReply guarantees both timestamps for stratum 1–15; kept as a typed guard.
-    return { status: 'inconclusive', messageId: 'probeFailed', args: { server, detail: 'reply without timestamps' }, reason: 'no timestamps' };
+    return {
+      status: 'inconclusive',
+      messageId: 'probeFailed',
+      args: { server, detail: 'reply without timestamps' },
+      reason: 'no timestamps',
+    };
   }
   return { status: 'pass', reply: { ...reply, offsetMs: reply.offsetMs, delayMs: reply.delayMs } };
 }
@@ -134,11 +139,21 @@ function judgeFailure(failure: NtpFailure): Reachability {
         reason: `${failure.kind} reply`,
       };
     case 'unresolved':
-      return { status: 'inconclusive', messageId: 'unresolved', args: { server, detail: failure.detail }, reason: 'name does not resolve' };
+      return {
+        status: 'inconclusive',
+        messageId: 'unresolved',
+        args: { server, detail: failure.detail },
+        reason: 'name does not resolve',
+      };
     case 'invalid-address':
     case 'network':
     case 'aborted':
-      return { status: 'inconclusive', messageId: 'probeFailed', args: { server, detail: failure.detail }, reason: failure.detail };
+      return {
+        status: 'inconclusive',
+        messageId: 'probeFailed',
+        args: { server, detail: failure.detail },
+        reason: failure.detail,
+      };
   }
 }
 
@@ -163,7 +178,16 @@ export function prerequisiteSkip(target: string, reason: string): CheckFinding<'
 export function exchangeEvidence(result: NtpResult): Evidence {
   if (!result.ok) {
     const { kind, server, address, port, detail, attempts, waitedMs, timeoutMs } = result.failure;
-    return { server, ...(address ? { address } : {}), ...(port ? { port } : {}), failure: kind, detail, requests: attempts, waitedMs, timeoutMs };
+    return {
+      server,
+      ...(address ? { address } : {}),
+      ...(port ? { port } : {}),
+      failure: kind,
+      detail,
+      requests: attempts,
+      waitedMs,
+      timeoutMs,
+    };
   }
   const r = result.reply;
   const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
@@ -185,7 +209,11 @@ export function exchangeEvidence(result: NtpResult): Evidence {
     ...(r.delayMs !== undefined ? { delayMs: round(r.delayMs) } : {}),
     // A kiss-of-death's timestamps are whatever the server echoed, not times.
     ...(r.stratum !== 0
-      ? { referenceTime: iso(r.referenceTimeMs), receiveTime: iso(r.receiveTimeMs), transmitTime: iso(r.transmitTimeMs) }
+      ? {
+          referenceTime: iso(r.referenceTimeMs),
+          receiveTime: iso(r.receiveTimeMs),
+          transmitTime: iso(r.transmitTimeMs),
+        }
       : {}),
     requests: r.attempts,
     replyBytes: r.length,

@@ -14,7 +14,14 @@ function single(endpoint: string, dir: string): Record<string, unknown> {
   const caFile = writePem(dir, 'root-a.pem', testPki().rootA);
   return {
     domains: ['example.com'],
-    nodes: [{ fqdn: 'expc.example.com', role: 'expressway-c', tls: { server: endpoint }, status: { url: 'https://127.0.0.1/status.xml', caFile } }],
+    nodes: [
+      {
+        fqdn: 'expc.example.com',
+        role: 'expressway-c',
+        tls: { server: endpoint },
+        status: { url: 'https://127.0.0.1/status.xml', caFile },
+      },
+    ],
   };
 }
 
@@ -36,13 +43,24 @@ describe('MRA-CERT-001 chain-valid', () => {
   };
 
   it('passes every live endpoint whose chain builds to a root held in a trust store', async () => {
-    const findings = await testCheck(RULE, { inventory: deployment.inventory, inventoryFile: deployment.inventoryFile });
+    const findings = await testCheck(RULE, {
+      inventory: deployment.inventory,
+      inventoryFile: deployment.inventoryFile,
+    });
     expect(findings).toHaveLength(5);
     for (const finding of findings) expect(finding.status, finding.message).toBe('pass');
     const expc = findingFor(findings, deployment.targets.expc);
-    expect(expc.message).toMatch(/builds to CN=Test Root CA A, O=mra-preflight lab, trusted by cucm-pub.example.com tomcat-trust/);
+    expect(expc.message).toMatch(
+      /builds to CN=Test Root CA A, O=mra-preflight lab, trusted by cucm-pub.example.com tomcat-trust/,
+    );
     expect(expc.evidence.chain).toHaveLength(3);
-    expect((expc.evidence.chain as Array<Record<string, unknown>>)[0]).toMatchObject({ serial: expect.any(String), sha256: expect.any(String), key: 'RSA 2048', signatureAlgorithm: 'sha256WithRSAEncryption', extendedKeyUsage: ['serverAuth', 'clientAuth'] });
+    expect((expc.evidence.chain as Array<Record<string, unknown>>)[0]).toMatchObject({
+      serial: expect.any(String),
+      sha256: expect.any(String),
+      key: 'RSA 2048',
+      signatureAlgorithm: 'sha256WithRSAEncryption',
+      extendedKeyUsage: ['serverAuth', 'clientAuth'],
+    });
   });
 
   it('fails a chain that ends in a self-signed root nobody trusts', async () => {
@@ -70,17 +88,30 @@ describe('MRA-CERT-001 chain-valid', () => {
 
   it('judges validity dates at --as-of', async () => {
     const { intermediateA } = testPki();
-    const server = await serve(serveChain(leafFor('expc.example.com', intermediateA, { notAfter: new Date(Date.now() + 20 * DAY) }), intermediateA));
+    const server = await serve(
+      serveChain(
+        leafFor('expc.example.com', intermediateA, { notAfter: new Date(Date.now() + 20 * DAY) }),
+        intermediateA,
+      ),
+    );
     const now = await testCheck(RULE, { inventory: single(server.endpoint, dir) });
     expect(now[0]?.status).toBe('pass');
-    const later = await testCheck(RULE, { inventory: single(server.endpoint, dir), asOf: new Date(Date.now() + 30 * DAY) });
+    const later = await testCheck(RULE, {
+      inventory: single(server.endpoint, dir),
+      asOf: new Date(Date.now() + 30 * DAY),
+    });
     expect(later[0]).toMatchObject({ status: 'fail', messageId: 'outsideValidity' });
     expect(later[0]?.message).toMatch(/CN=expc.example.com, O=mra-preflight lab expired on/);
   });
 
   it('reads an ECDSA leaf (node:crypto) and judges it like any other', async () => {
     const { intermediateA } = testPki();
-    const server = await serve(serveChain(issueEcCertificate({ commonName: 'expc.example.com', sans: ['expc.example.com'] }, intermediateA), intermediateA));
+    const server = await serve(
+      serveChain(
+        issueEcCertificate({ commonName: 'expc.example.com', sans: ['expc.example.com'] }, intermediateA),
+        intermediateA,
+      ),
+    );
     const [finding] = await testCheck(RULE, { inventory: single(server.endpoint, dir) });
     expect(finding).toMatchObject({ status: 'pass', messageId: 'trusted' });
     expect((finding?.evidence.chain as Array<Record<string, unknown>>)[0]?.key).toBe('EC prime256v1');

@@ -13,7 +13,10 @@ describe('MRA-CERT-007 client-auth-eku', () => {
     healthy = await startDeployment();
     faulty = await startDeployment({
       presented: {
-        expc: { leaf: leafFor('expc.example.com', intermediateA, { extendedKeyUsage: ['serverAuth'] }), chain: [intermediateA] },
+        expc: {
+          leaf: leafFor('expc.example.com', intermediateA, { extendedKeyUsage: ['serverAuth'] }),
+          chain: [intermediateA],
+        },
         expe: { leaf: leafFor('expe.example.com', intermediateA, { extendedKeyUsage: [] }), chain: [intermediateA] },
       },
     });

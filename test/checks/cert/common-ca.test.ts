@@ -13,7 +13,10 @@ describe('MRA-CERT-002 common-ca', () => {
 
   it('passes when CUCM, IM&P and Expressway leaves all chain to one root', async () => {
     deployment = await startDeployment();
-    const findings = await testCheck(RULE, { inventory: deployment.inventory, inventoryFile: deployment.inventoryFile });
+    const findings = await testCheck(RULE, {
+      inventory: deployment.inventory,
+      inventoryFile: deployment.inventoryFile,
+    });
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({ target: 'deployment', status: 'pass', messageId: 'sameRoot' });
     expect(findings[0]?.message).toContain('All 5');
@@ -29,16 +32,25 @@ describe('MRA-CERT-002 common-ca', () => {
       },
       trust: [['expc.example.com', 'trusted-ca', [testPki().rootA, rootB]]],
     });
-    const [finding] = await testCheck(RULE, { inventory: deployment.inventory, inventoryFile: deployment.inventoryFile });
+    const [finding] = await testCheck(RULE, {
+      inventory: deployment.inventory,
+      inventoryFile: deployment.inventoryFile,
+    });
     expect(finding).toMatchObject({ status: 'fail', severity: 'warning', messageId: 'differentRoots' });
     expect(finding?.message).toContain('2 different roots');
-    expect(finding?.message).toContain('CN=Test Root CA B, O=mra-preflight lab (expc.example.com server, expe.example.com server)');
-    expect(finding?.message).toContain('CN=Test Root CA A, O=mra-preflight lab (cucm-pub.example.com tomcat, cucm-pub.example.com callmanager, imp-pub.example.com tomcat)');
+    expect(finding?.message).toContain(
+      'CN=Test Root CA B, O=mra-preflight lab (expc.example.com server, expe.example.com server)',
+    );
+    expect(finding?.message).toContain(
+      'CN=Test Root CA A, O=mra-preflight lab (cucm-pub.example.com tomcat, cucm-pub.example.com callmanager, imp-pub.example.com tomcat)',
+    );
   });
 
   it('is inconclusive when a leaf cannot be read and the others agree', async () => {
     deployment = await startDeployment();
-    const inventory = structuredClone(deployment.inventory) as { nodes: Array<{ fqdn: string; tls?: Record<string, string> }> };
+    const inventory = structuredClone(deployment.inventory) as {
+      nodes: Array<{ fqdn: string; tls?: Record<string, string> }>;
+    };
     inventory.nodes.find((node) => node.fqdn === 'expe.example.com')!.tls = { server: '127.0.0.1:9' };
     const [finding] = await testCheck(RULE, { inventory, inventoryFile: deployment.inventoryFile, timeoutMs: 500 });
     expect(finding).toMatchObject({ status: 'inconclusive', messageId: 'undetermined' });

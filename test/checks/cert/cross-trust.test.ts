@@ -14,7 +14,10 @@ describe('MRA-CERT-003 cross-trust', () => {
 
   it('passes every store that holds the root of its peers', async () => {
     deployment = await startDeployment();
-    const findings = await testCheck(RULE, { inventory: deployment.inventory, inventoryFile: deployment.inventoryFile });
+    const findings = await testCheck(RULE, {
+      inventory: deployment.inventory,
+      inventoryFile: deployment.inventoryFile,
+    });
     expect(findings.map((finding) => `${finding.target}=${finding.status}`).sort()).toEqual([
       'cucm-pub.example.com callmanager-trust=pass',
       'cucm-pub.example.com tomcat-trust=pass',
@@ -24,7 +27,7 @@ describe('MRA-CERT-003 cross-trust', () => {
     ]);
   });
 
-  it('fails the store that lacks Expressway-C\'s root, naming the store and the root; a store not given is skipped', async () => {
+  it("fails the store that lacks Expressway-C's root, naming the store and the root; a store not given is skipped", async () => {
     const { rootA, rootB } = testPki();
     deployment = await startDeployment({
       presented: { expc: { leaf: leafFor('expc.example.com', rootB), chain: [rootB] } },
@@ -35,10 +38,15 @@ describe('MRA-CERT-003 cross-trust', () => {
         ['expc.example.com', 'trusted-ca', [rootA]],
       ],
     });
-    const findings = await testCheck(RULE, { inventory: deployment.inventory, inventoryFile: deployment.inventoryFile });
+    const findings = await testCheck(RULE, {
+      inventory: deployment.inventory,
+      inventoryFile: deployment.inventoryFile,
+    });
     const tomcat = findingFor(findings, 'cucm-pub.example.com tomcat-trust');
     expect(tomcat).toMatchObject({ status: 'fail', messageId: 'missingRoots', severity: 'error' });
-    expect(tomcat.message).toMatch(/^tomcat-trust of cucm-pub.example.com lacks the root CN=Test Root CA B, O=mra-preflight lab \(SHA-256 [0-9A-F:]+\), needed to trust expc.example.com server\.$/);
+    expect(tomcat.message).toMatch(
+      /^tomcat-trust of cucm-pub.example.com lacks the root CN=Test Root CA B, O=mra-preflight lab \(SHA-256 [0-9A-F:]+\), needed to trust expc.example.com server\.$/,
+    );
     expect(findingFor(findings, 'cucm-pub.example.com callmanager-trust').status).toBe('pass');
     expect(findingFor(findings, 'imp-pub.example.com tomcat-trust').status).toBe('pass');
     const xmpp = findingFor(findings, 'imp-pub.example.com cup-xmpp-trust');
@@ -54,7 +62,10 @@ describe('MRA-CERT-003 cross-trust', () => {
       presented: { cucmTomcat: { leaf: tomcat }, cucmCallManager: { leaf: callmanager } },
       trust: [['expc.example.com', 'trusted-ca', [rootA, tomcat]]],
     });
-    const findings = await testCheck(RULE, { inventory: deployment.inventory, inventoryFile: deployment.inventoryFile });
+    const findings = await testCheck(RULE, {
+      inventory: deployment.inventory,
+      inventoryFile: deployment.inventoryFile,
+    });
     const expc = findingFor(findings, 'expc.example.com trusted-ca');
     expect(expc.status).toBe('fail');
     expect(expc.message).toContain('lacks the self-signed certificate CN=cucm-pub.example.com-ms');
@@ -64,8 +75,14 @@ describe('MRA-CERT-003 cross-trust', () => {
 
   it('is inconclusive for a store whose export cannot be read', async () => {
     deployment = await startDeployment({ trust: [['expc.example.com', 'trusted-ca', []]] });
-    const findings = await testCheck(RULE, { inventory: deployment.inventory, inventoryFile: deployment.inventoryFile });
-    expect(findingFor(findings, 'expc.example.com trusted-ca')).toMatchObject({ status: 'inconclusive', messageId: 'storeUnreadable' });
+    const findings = await testCheck(RULE, {
+      inventory: deployment.inventory,
+      inventoryFile: deployment.inventoryFile,
+    });
+    expect(findingFor(findings, 'expc.example.com trusted-ca')).toMatchObject({
+      status: 'inconclusive',
+      messageId: 'storeUnreadable',
+    });
   });
 
   it('offline: checks subscribers only when their stores are given, is inconclusive when a peer cannot be read, skipped without peers', async () => {
@@ -87,7 +104,11 @@ describe('MRA-CERT-003 cross-trust', () => {
         { node: 'cucm-sub2.example.com', store: 'tomcat-trust', path: 'root-a.pem' },
       ],
     };
-    const findings = await testCheck(RULE, { offline: true, inventory: base, inventoryFile: join(dir, 'inventory.yaml') });
+    const findings = await testCheck(RULE, {
+      offline: true,
+      inventory: base,
+      inventoryFile: join(dir, 'inventory.yaml'),
+    });
     expect(findings.map((finding) => `${finding.target}=${finding.status}`).sort()).toEqual([
       'cucm-pub.example.com callmanager-trust=skipped',
       'cucm-pub.example.com tomcat-trust=pass',
@@ -98,8 +119,18 @@ describe('MRA-CERT-003 cross-trust', () => {
     ]);
     expect(findingFor(findings, 'expc.example.com trusted-ca').messageId).toBe('noPeers');
 
-    const unreadable = { ...base, certificates: [{ node: 'expc.example.com', service: 'server', file: 'missing.pem' }] };
-    const unread = await testCheck(RULE, { offline: true, inventory: unreadable, inventoryFile: join(dir, 'inventory.yaml') });
-    expect(findingFor(unread, 'cucm-pub.example.com tomcat-trust')).toMatchObject({ status: 'inconclusive', messageId: 'peersUnread' });
+    const unreadable = {
+      ...base,
+      certificates: [{ node: 'expc.example.com', service: 'server', file: 'missing.pem' }],
+    };
+    const unread = await testCheck(RULE, {
+      offline: true,
+      inventory: unreadable,
+      inventoryFile: join(dir, 'inventory.yaml'),
+    });
+    expect(findingFor(unread, 'cucm-pub.example.com tomcat-trust')).toMatchObject({
+      status: 'inconclusive',
+      messageId: 'peersUnread',
+    });
   });
 });

@@ -9,8 +9,21 @@ import { startDeployment, type Deployment } from '../../helpers/pki-deployment.j
 
 const RULE = 'MRA-CERT-005';
 
-const profile = (name: string, deviceSecurityMode: string) => ({ name, phoneType: 'Cisco 8845', protocol: 'SIP', deviceSecurityMode, transportType: 'TLS', tftpEncryptedConfig: false });
-const phone = (name: string, devicePool: string, securityProfile: string) => ({ name, model: 'Cisco 8845', protocol: 'SIP', devicePool, securityProfile });
+const profile = (name: string, deviceSecurityMode: string) => ({
+  name,
+  phoneType: 'Cisco 8845',
+  protocol: 'SIP',
+  deviceSecurityMode,
+  transportType: 'TLS',
+  tftpEncryptedConfig: false,
+});
+const phone = (name: string, devicePool: string, securityProfile: string) => ({
+  name,
+  model: 'Cisco 8845',
+  protocol: 'SIP',
+  devicePool,
+  securityProfile,
+});
 
 const snapshot: CucmSnapshot = emptySnapshot({
   version: '15.0.1.11900(31)',
@@ -30,16 +43,27 @@ const snapshot: CucmSnapshot = emptySnapshot({
   ],
 });
 
-const fakeCucm = (result: Awaited<ReturnType<CucmSource['snapshot']>>): CucmSource => ({ snapshot: async () => result });
+const fakeCucm = (result: Awaited<ReturnType<CucmSource['snapshot']>>): CucmSource => ({
+  snapshot: async () => result,
+});
 
 describe('MRA-CERT-005 expc-san-security-profiles', () => {
   let complete: Deployment;
   let missing: Deployment;
   beforeAll(async () => {
     const { intermediateA } = testPki();
-    const expc = (sans: string[]) => ({ leaf: leafFor('expc.example.com', intermediateA, { sans }), chain: [intermediateA] });
-    complete = await startDeployment({ presented: { expc: expc(['expc.example.com', 'ip8845-mra.example.com', 'CSF-MRA.example.com', 'tct-mra.example.com']) } });
-    missing = await startDeployment({ presented: { expc: expc(['expc.example.com', 'ip8845-mra.example.com', 'csf-mra.example.com']) } });
+    const expc = (sans: string[]) => ({
+      leaf: leafFor('expc.example.com', intermediateA, { sans }),
+      chain: [intermediateA],
+    });
+    complete = await startDeployment({
+      presented: {
+        expc: expc(['expc.example.com', 'ip8845-mra.example.com', 'CSF-MRA.example.com', 'tct-mra.example.com']),
+      },
+    });
+    missing = await startDeployment({
+      presented: { expc: expc(['expc.example.com', 'ip8845-mra.example.com', 'csf-mra.example.com']) },
+    });
     for (const deployment of [complete, missing]) {
       writeFileSync(join(deployment.dir, 'snapshot.json'), JSON.stringify(snapshot));
       (deployment.inventory.cucm as Record<string, unknown>).snapshot = 'snapshot.json';
@@ -84,7 +108,11 @@ describe('MRA-CERT-005 expc-san-security-profiles', () => {
 
   it('is skipped without MRA device pools, and without a CUCM source', async () => {
     const noPools = { ...missing.inventory, cucm: { snapshot: 'snapshot.json', mraDevicePools: [] } };
-    const [finding] = await testCheck(RULE, { inventory: noPools, inventoryFile: missing.inventoryFile, services: { cucm: fakeCucm({ ok: true, snapshot, origin: 'test' }) } });
+    const [finding] = await testCheck(RULE, {
+      inventory: noPools,
+      inventoryFile: missing.inventoryFile,
+      services: { cucm: fakeCucm({ ok: true, snapshot, origin: 'test' }) },
+    });
     expect(finding).toMatchObject({ status: 'skipped', target: 'deployment' });
     const noCucm = { ...missing.inventory, cucm: { mraDevicePools: ['MRA_DP'] } };
     const [skipped] = await testCheck(RULE, { inventory: noCucm, inventoryFile: missing.inventoryFile });

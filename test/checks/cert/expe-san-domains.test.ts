@@ -10,7 +10,12 @@ describe('MRA-CERT-006 expe-san-domains', () => {
   beforeAll(async () => {
     const { intermediateA } = testPki();
     deployment = await startDeployment({
-      presented: { expe: { leaf: leafFor('expe.example.com', intermediateA, { sans: ['*.example.com', 'example.org'] }), chain: [intermediateA] } },
+      presented: {
+        expe: {
+          leaf: leafFor('expe.example.com', intermediateA, { sans: ['*.example.com', 'example.org'] }),
+          chain: [intermediateA],
+        },
+      },
     });
   });
   afterAll(async () => {
@@ -27,7 +32,9 @@ describe('MRA-CERT-006 expe-san-domains', () => {
     const inventory = { ...deployment.inventory, domains: ['example.com', 'example.org', 'example.net'] };
     const [finding] = await testCheck(RULE, { inventory, inventoryFile: deployment.inventoryFile });
     expect(finding).toMatchObject({ status: 'fail', messageId: 'missingNames' });
-    expect(finding?.message).toContain('do not cover domain example.net (neither example.net nor collab-edge.example.net).');
+    expect(finding?.message).toContain(
+      'do not cover domain example.net (neither example.net nor collab-edge.example.net).',
+    );
   });
 
   it('fails when the FQDN of the Expressway-E itself is not covered', async () => {

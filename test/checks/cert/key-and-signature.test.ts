@@ -15,7 +15,10 @@ describe('MRA-CERT-008 key-and-signature', () => {
       presented: {
         cucmTomcat: { leaf: leafFor('cucm-pub.example.com', intermediateA, { keyBits: 1024 }), chain: [intermediateA] },
         impTomcat: { leaf: leafFor('imp-pub.example.com', intermediateA, { digest: 'sha1' }), chain: [intermediateA] },
-        expe: { leaf: issueEcCertificate({ commonName: 'expe.example.com', sans: ['expe.example.com'] }, intermediateA), chain: [intermediateA] },
+        expe: {
+          leaf: issueEcCertificate({ commonName: 'expe.example.com', sans: ['expe.example.com'] }, intermediateA),
+          chain: [intermediateA],
+        },
       },
     });
   });
@@ -24,12 +27,17 @@ describe('MRA-CERT-008 key-and-signature', () => {
   });
 
   it('passes sound RSA and EC chains; fails a 1024-bit key and a SHA-1 signature', async () => {
-    const findings = await testCheck(RULE, { inventory: deployment.inventory, inventoryFile: deployment.inventoryFile });
+    const findings = await testCheck(RULE, {
+      inventory: deployment.inventory,
+      inventoryFile: deployment.inventoryFile,
+    });
     expect(findingFor(findings, deployment.targets.expc)).toMatchObject({ status: 'pass', messageId: 'sound' });
     expect(findingFor(findings, deployment.targets.expe).message).toContain('EC prime256v1');
     const small = findingFor(findings, deployment.targets.cucmTomcat);
     expect(small).toMatchObject({ status: 'fail', messageId: 'weak', severity: 'error' });
-    expect(small.message).toContain('CN=cucm-pub.example.com, O=mra-preflight lab has an RSA 1024-bit key (minimum 2048)');
+    expect(small.message).toContain(
+      'CN=cucm-pub.example.com, O=mra-preflight lab has an RSA 1024-bit key (minimum 2048)',
+    );
     const sha1 = findingFor(findings, deployment.targets.impTomcat);
     expect(sha1.message).toContain('CN=imp-pub.example.com, O=mra-preflight lab is signed with sha1WithRSAEncryption');
   });
@@ -39,7 +47,11 @@ describe('MRA-CERT-008 key-and-signature', () => {
     const md5Root = createCa('MD5 Root', { digest: 'md5' });
     writePem(dir, 'root.pem', md5Root);
     writePem(dir, 'ok.pem', leafFor('cucm-pub.example.com', md5Root), md5Root);
-    writePem(dir, 'large.pem', leafFor('cucm-pub.example.com', md5Root, { keyBits: 4160, commonName: 'cucm-pub.example.com-ms' }));
+    writePem(
+      dir,
+      'large.pem',
+      leafFor('cucm-pub.example.com', md5Root, { keyBits: 4160, commonName: 'cucm-pub.example.com-ms' }),
+    );
     const findings = await testCheck(RULE, {
       offline: true,
       inventoryFile: join(dir, 'inventory.yaml'),
@@ -54,6 +66,10 @@ describe('MRA-CERT-008 key-and-signature', () => {
       },
     });
     expect(findingFor(findings, 'ok.pem').status).toBe('pass');
-    expect(findingFor(findings, 'large.pem')).toMatchObject({ status: 'fail', messageId: 'keyTooLarge', severity: 'warning' });
+    expect(findingFor(findings, 'large.pem')).toMatchObject({
+      status: 'fail',
+      messageId: 'keyTooLarge',
+      severity: 'warning',
+    });
   });
 });

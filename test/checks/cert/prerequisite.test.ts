@@ -22,12 +22,22 @@ describe('certificate rules on an unreadable chain', () => {
   };
 
   it('MRA-CERT-001 carries the failure as inconclusive', async () => {
-    expect(findingFor(await testCheck('MRA-CERT-001', fixture), 'broken.pem')).toMatchObject({ status: 'inconclusive', messageId: 'notObtained' });
+    expect(findingFor(await testCheck('MRA-CERT-001', fixture), 'broken.pem')).toMatchObject({
+      status: 'inconclusive',
+      messageId: 'notObtained',
+    });
   });
 
-  it.each(['MRA-CERT-004', 'MRA-CERT-006', 'MRA-CERT-007', 'MRA-CERT-008', 'MRA-CERT-009'])('%s skips it, naming MRA-CERT-001', async (rule) => {
-    const finding = findingFor(await testCheck(rule, fixture), 'broken.pem');
-    expect(finding).toMatchObject({ status: 'skipped', messageId: 'chainUnreadable', evidence: { prerequisite: 'MRA-CERT-001' } });
-    expect(finding.message).toContain('MRA-CERT-001 reports that');
-  });
+  it.each(['MRA-CERT-004', 'MRA-CERT-006', 'MRA-CERT-007', 'MRA-CERT-008', 'MRA-CERT-009'])(
+    '%s skips it, naming MRA-CERT-001',
+    async (rule) => {
+      const finding = findingFor(await testCheck(rule, fixture), 'broken.pem');
+      expect(finding).toMatchObject({
+        status: 'skipped',
+        messageId: 'chainUnreadable',
+        evidence: { prerequisite: 'MRA-CERT-001' },
+      });
+      expect(finding.message).toContain('MRA-CERT-001 reports that');
+    },
+  );
 });

@@ -16,29 +16,49 @@ describe('MRA-CERT-010 self-signed-distinct-cn', () => {
     deployment = await startDeployment({
       presented: {
         cucmTomcat: { leaf: leafFor('cucm-pub.example.com', undefined) },
-        cucmCallManager: { leaf: leafFor('cucm-pub.example.com', undefined, { commonName: 'cucm-pub.example.com-ms' }) },
+        cucmCallManager: {
+          leaf: leafFor('cucm-pub.example.com', undefined, { commonName: 'cucm-pub.example.com-ms' }),
+        },
       },
     });
-    const [finding] = await testCheck(RULE, { inventory: deployment.inventory, inventoryFile: deployment.inventoryFile });
+    const [finding] = await testCheck(RULE, {
+      inventory: deployment.inventory,
+      inventoryFile: deployment.inventoryFile,
+    });
     expect(finding).toMatchObject({ target: TARGET, status: 'pass', messageId: 'distinct' });
   });
 
   it('fails self-signed tomcat and CallManager certificates that share a CN', async () => {
     deployment = await startDeployment({
-      presented: { cucmTomcat: { leaf: leafFor('cucm-pub.example.com', undefined) }, cucmCallManager: { leaf: leafFor('cucm-pub.example.com', undefined) } },
+      presented: {
+        cucmTomcat: { leaf: leafFor('cucm-pub.example.com', undefined) },
+        cucmCallManager: { leaf: leafFor('cucm-pub.example.com', undefined) },
+      },
     });
-    const [finding] = await testCheck(RULE, { inventory: deployment.inventory, inventoryFile: deployment.inventoryFile });
+    const [finding] = await testCheck(RULE, {
+      inventory: deployment.inventory,
+      inventoryFile: deployment.inventoryFile,
+    });
     expect(finding).toMatchObject({ target: TARGET, status: 'fail', messageId: 'sameCn' });
     expect(finding?.message).toContain('share the CN cucm-pub.example.com');
   });
 
   it('is skipped for CA-signed certificates, and skipped naming MRA-CERT-001 when one cannot be read', async () => {
     deployment = await startDeployment();
-    const [finding] = await testCheck(RULE, { inventory: deployment.inventory, inventoryFile: deployment.inventoryFile });
+    const [finding] = await testCheck(RULE, {
+      inventory: deployment.inventory,
+      inventoryFile: deployment.inventoryFile,
+    });
     expect(finding).toMatchObject({ status: 'skipped', messageId: 'notSelfSigned' });
-    const inventory = structuredClone(deployment.inventory) as { nodes: Array<{ fqdn: string; tls?: Record<string, string> }> };
+    const inventory = structuredClone(deployment.inventory) as {
+      nodes: Array<{ fqdn: string; tls?: Record<string, string> }>;
+    };
     inventory.nodes[0]!.tls!.callmanager = '127.0.0.1:9';
     const [unread] = await testCheck(RULE, { inventory, inventoryFile: deployment.inventoryFile, timeoutMs: 500 });
-    expect(unread).toMatchObject({ status: 'skipped', messageId: 'notObtained', evidence: { prerequisite: 'MRA-CERT-001' } });
+    expect(unread).toMatchObject({
+      status: 'skipped',
+      messageId: 'notObtained',
+      evidence: { prerequisite: 'MRA-CERT-001' },
+    });
   });
 });

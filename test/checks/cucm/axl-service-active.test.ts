@@ -27,7 +27,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 async function live(serverOptions: Partial<AxlServerOptions> = {}, axlExtra: Record<string, unknown> = {}) {
   axl = await startTestAxl(sampleCluster(), serverOptions);
   return testScan(RULE, {
-    inventory: { domains: ['example.com'], nodes: NODES, cucm: { axl: { ...axl.axl, ...axlExtra }, mraDevicePools: ['MRA_DP'] } },
+    inventory: {
+      domains: ['example.com'],
+      nodes: NODES,
+      cucm: { axl: { ...axl.axl, ...axlExtra }, mraDevicePools: ['MRA_DP'] },
+    },
     env: AXL_ENV,
     timeoutMs: 500,
   });
@@ -42,7 +46,10 @@ function snapshotFile(name: string, edit: (snapshot: CucmSnapshot) => void): str
 }
 
 const offline = (cucm: Record<string, unknown>, nodes: unknown[] = NODES) =>
-  testCheck(RULE, { inventory: { domains: ['example.com'], nodes, cucm: { mraDevicePools: ['MRA_DP'], ...cucm } }, offline: true });
+  testCheck(RULE, {
+    inventory: { domains: ['example.com'], nodes, cucm: { mraDevicePools: ['MRA_DP'], ...cucm } },
+    offline: true,
+  });
 
 describe('MRA-CUCM-001 axl-service-active, live against the local HTTPS AXL server', () => {
   it('passes when an authenticated getCCMVersion answers; evidence: version, URL, HTTP status', async () => {
@@ -50,7 +57,13 @@ describe('MRA-CUCM-001 axl-service-active, live against the local HTTPS AXL serv
     const finding = findingFor(report.findings, TARGET);
     expect(finding.status).toBe('pass');
     expect(finding.message).toContain('CUCM 15.0.1.11900(31)');
-    expect(finding.evidence).toMatchObject({ url: axl!.url, httpStatus: 200, version: '15.0.1.11900(31)', request: 'getCCMVersion', tlsVerified: true });
+    expect(finding.evidence).toMatchObject({
+      url: axl!.url,
+      httpStatus: 200,
+      version: '15.0.1.11900(31)',
+      request: 'getCCMVersion',
+      tlsVerified: true,
+    });
     expect(report.findings).toHaveLength(1);
   });
 
@@ -63,7 +76,10 @@ describe('MRA-CUCM-001 axl-service-active, live against the local HTTPS AXL serv
   });
 
   it('fails when /axl/ keeps answering 503, after two retries', async () => {
-    const finding = findingFor((await live({ intercept: () => ({ status: 503, body: '', contentType: 'text/html' }) })).findings, TARGET);
+    const finding = findingFor(
+      (await live({ intercept: () => ({ status: 503, body: '', contentType: 'text/html' }) })).findings,
+      TARGET,
+    );
     expect(finding).toMatchObject({ status: 'fail', messageId: 'notActivated', evidence: { httpStatus: 503 } });
     expect(axl!.server.requests.filter((request) => request.operation === 'getCCMVersion')).toHaveLength(3);
   });
@@ -87,7 +103,10 @@ describe('MRA-CUCM-001 axl-service-active, live against the local HTTPS AXL serv
     expect(slow.evidence).toMatchObject({ failure: 'timeout' });
     await axl!.stop();
     axl = undefined;
-    const fault = findingFor((await live({ intercept: () => ({ fault: { axlcode: 5000, message: 'Unknown error' } }) })).findings, TARGET);
+    const fault = findingFor(
+      (await live({ intercept: () => ({ fault: { axlcode: 5000, message: 'Unknown error' } }) })).findings,
+      TARGET,
+    );
     expect(fault.status).toBe('inconclusive');
     expect(fault.evidence).toMatchObject({ failure: 'fault', axlcode: '5000' });
     expect(fault.message).toContain('axlcode 5000');
@@ -117,13 +136,21 @@ describe('MRA-CUCM-001 axl-service-active, offline from the snapshot', () => {
 
   it('fails when the snapshot lists it deactivated, or lists the publisher without it', async () => {
     const deactivated = snapshotFile('deactivated.json', (snapshot) => {
-      snapshot.services = snapshot.services.map((service) => (service.name === 'Cisco AXL Web Service' ? { ...service, activated: false } : service));
+      snapshot.services = snapshot.services.map((service) =>
+        service.name === 'Cisco AXL Web Service' ? { ...service, activated: false } : service,
+      );
     });
-    expect(findingFor(await offline({ snapshot: deactivated }), TARGET)).toMatchObject({ status: 'fail', messageId: 'deactivatedInSnapshot' });
+    expect(findingFor(await offline({ snapshot: deactivated }), TARGET)).toMatchObject({
+      status: 'fail',
+      messageId: 'deactivatedInSnapshot',
+    });
     const missing = snapshotFile('missing.json', (snapshot) => {
       snapshot.services = snapshot.services.filter((service) => service.name !== 'Cisco AXL Web Service');
     });
-    expect(findingFor(await offline({ snapshot: missing }), TARGET)).toMatchObject({ status: 'fail', messageId: 'missingInSnapshot' });
+    expect(findingFor(await offline({ snapshot: missing }), TARGET)).toMatchObject({
+      status: 'fail',
+      messageId: 'missingInSnapshot',
+    });
   });
 
   it('matches the publisher by host name or IP as CUCM names its servers', async () => {
@@ -137,9 +164,15 @@ describe('MRA-CUCM-001 axl-service-active, offline from the snapshot', () => {
     const other = snapshotFile('other-node.json', (snapshot) => {
       snapshot.services = snapshot.services.map((service) => ({ ...service, node: 'cucm-sub1.example.com' }));
     });
-    expect(findingFor(await offline({ snapshot: other }), TARGET)).toMatchObject({ status: 'inconclusive', messageId: 'publisherNotInSnapshot' });
+    expect(findingFor(await offline({ snapshot: other }), TARGET)).toMatchObject({
+      status: 'inconclusive',
+      messageId: 'publisherNotInSnapshot',
+    });
     const noPublisher = await offline({ snapshot: join(PACKAGE_ROOT, 'fixtures/cucm/compliant.json') }, [NODES[1]]);
-    expect(findingFor(noPublisher, 'Cisco AXL Web Service on the publisher')).toMatchObject({ status: 'inconclusive', messageId: 'noPublisher' });
+    expect(findingFor(noPublisher, 'Cisco AXL Web Service on the publisher')).toMatchObject({
+      status: 'inconclusive',
+      messageId: 'noPublisher',
+    });
   });
 
   it('is skipped for a BAT phone export, which has no service list', async () => {
@@ -149,7 +182,11 @@ describe('MRA-CUCM-001 axl-service-active, offline from the snapshot', () => {
 
   it('is skipped offline with only cucm.axl configured', async () => {
     axl = await startTestAxl(sampleCluster());
-    const findings = await testCheck(RULE, { inventory: { domains: ['example.com'], nodes: NODES, cucm: { axl: axl.axl, mraDevicePools: [] } }, offline: true, env: AXL_ENV });
+    const findings = await testCheck(RULE, {
+      inventory: { domains: ['example.com'], nodes: NODES, cucm: { axl: axl.axl, mraDevicePools: [] } },
+      offline: true,
+      env: AXL_ENV,
+    });
     expect(findingFor(findings, 'deployment')).toMatchObject({ status: 'skipped' });
     expect(axl.server.requests).toHaveLength(0);
   });

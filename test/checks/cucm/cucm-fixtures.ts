@@ -12,7 +12,11 @@ export function snapshotFixture(name: string): string {
 }
 
 /** A user-style inventory whose CUCM source is a snapshot fixture; MRA pool MRA_DP. */
-export function cucmInventory(fixture: string, extra: Record<string, unknown> = {}, pools: string[] = ['MRA_DP']): Record<string, unknown> {
+export function cucmInventory(
+  fixture: string,
+  extra: Record<string, unknown> = {},
+  pools: string[] = ['MRA_DP'],
+): Record<string, unknown> {
   return {
     domains: ['example.com'],
     cucm: { snapshot: snapshotFixture(fixture), mraDevicePools: pools },

@@ -5,7 +5,9 @@ import { cucmInventory } from './cucm-fixtures.js';
 describe('MRA-CUCM-012 ils-multicluster', () => {
   it('passes with two clusters and ILS configured', async () => {
     const findings = await testCheck('MRA-CUCM-012', { inventory: cucmInventory('compliant') });
-    expect(findings).toMatchObject([{ target: 'ils', status: 'pass', evidence: { clusters: 2, ils: { configured: true, role: 'Hub' } } }]);
+    expect(findings).toMatchObject([
+      { target: 'ils', status: 'pass', evidence: { clusters: 2, ils: { configured: true, role: 'Hub' } } },
+    ]);
   });
 
   it('fails with two clusters and no ILS', async () => {

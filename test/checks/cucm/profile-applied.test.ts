@@ -16,7 +16,9 @@ describe('MRA-CUCM-006 profile-applied', () => {
     const bad = findingFor(findings, 'phone SEP00AA11BB22DD');
     expect(bad.status).toBe('fail');
     expect(bad.message).toContain('Cisco 7841 - Standard SIP Non-Secure Profile');
-    expect(bad.evidence).toMatchObject({ shortfalls: expect.arrayContaining(['device security mode is Non Secure, not Encrypted']) });
+    expect(bad.evidence).toMatchObject({
+      shortfalls: expect.arrayContaining(['device security mode is Non Secure, not Encrypted']),
+    });
     expect(findings.some((f) => f.target === 'phone SEP0011223344AA')).toBe(false);
     expect(findingFor(findings, 'MRA endpoints').message).toMatch(/: 4\.$/);
   });
@@ -31,7 +33,10 @@ describe('MRA-CUCM-006 profile-applied', () => {
       securityProfile: 'csf-mra.example.com',
     }));
     snapshot.phones = [...snapshot.phones, ...phones];
-    const findings = await testCheck('MRA-CUCM-006', { inventory: cucmInventory('compliant'), services: fakeCucm(snapshot) });
+    const findings = await testCheck('MRA-CUCM-006', {
+      inventory: cucmInventory('compliant'),
+      services: fakeCucm(snapshot),
+    });
     expect(findings).toHaveLength(1);
     expect(findings[0]!.evidence).toMatchObject({ compliantEndpoints: { count: 10_005, more: 9_985 } });
   });
@@ -39,7 +44,10 @@ describe('MRA-CUCM-006 profile-applied', () => {
   it('judges a BAT-only source by profile name, inconclusive where only the settings could decide', async () => {
     const snapshot = readFixture('cucm-004-name-not-fqdn');
     snapshot.securityProfiles = [];
-    const findings = await testCheck('MRA-CUCM-006', { inventory: cucmInventory('compliant'), services: fakeCucm(snapshot) });
+    const findings = await testCheck('MRA-CUCM-006', {
+      inventory: cucmInventory('compliant'),
+      services: fakeCucm(snapshot),
+    });
     expect(findingFor(findings, 'phone SEP00AA11BB22DD').status).toBe('fail');
     expect(findingFor(findings, 'security profile csf-mra.example.com').status).toBe('inconclusive');
   });
@@ -47,9 +55,15 @@ describe('MRA-CUCM-006 profile-applied', () => {
   it('fails an MRA endpoint with no security profile; the profile rules leave it to this one', async () => {
     const snapshot = readFixture('compliant');
     snapshot.phones[4] = { ...snapshot.phones[4]!, securityProfile: '' };
-    const findings = await testCheck('MRA-CUCM-006', { inventory: cucmInventory('compliant'), services: fakeCucm(snapshot) });
+    const findings = await testCheck('MRA-CUCM-006', {
+      inventory: cucmInventory('compliant'),
+      services: fakeCucm(snapshot),
+    });
     expect(findingFor(findings, 'phone SEP00AA11BB22DD')).toMatchObject({ status: 'fail', messageId: 'noProfile' });
-    const encrypted = await testCheck('MRA-CUCM-002', { inventory: cucmInventory('compliant'), services: fakeCucm(snapshot) });
+    const encrypted = await testCheck('MRA-CUCM-002', {
+      inventory: cucmInventory('compliant'),
+      services: fakeCucm(snapshot),
+    });
     expect(encrypted.map((f) => f.target)).not.toContain('security profile ');
   });
 });

@@ -14,7 +14,10 @@ describe('MRA-CUCM-002 secprofile-encrypted', () => {
     ]);
     expect(findings.every((f) => f.status === 'pass')).toBe(true);
     const csf = findingFor(findings, 'security profile csf-mra.example.com');
-    expect(csf.evidence).toMatchObject({ profile: { deviceSecurityMode: 'Encrypted' }, mraEndpoints: { names: ['CSFJDOE'], count: 1 } });
+    expect(csf.evidence).toMatchObject({
+      profile: { deviceSecurityMode: 'Encrypted' },
+      mraEndpoints: { names: ['CSFJDOE'], count: 1 },
+    });
   });
 
   it('fails an Authenticated profile and does not report the non-secure profile of phones outside the MRA pools', async () => {
@@ -31,9 +34,15 @@ describe('MRA-CUCM-002 secprofile-encrypted', () => {
   it('is inconclusive for a profile the snapshot does not hold, and when the source failed', async () => {
     const snapshot = readFixture('compliant');
     snapshot.securityProfiles = snapshot.securityProfiles.filter((p) => p.name !== 'csf-mra.example.com');
-    const missing = await testCheck('MRA-CUCM-002', { inventory: cucmInventory('compliant'), services: fakeCucm(snapshot) });
+    const missing = await testCheck('MRA-CUCM-002', {
+      inventory: cucmInventory('compliant'),
+      services: fakeCucm(snapshot),
+    });
     expect(findingFor(missing, 'security profile csf-mra.example.com').status).toBe('inconclusive');
-    const failed = await testCheck('MRA-CUCM-002', { inventory: cucmInventory('compliant'), services: failingCucm('AXL answered HTTP 401') });
+    const failed = await testCheck('MRA-CUCM-002', {
+      inventory: cucmInventory('compliant'),
+      services: failingCucm('AXL answered HTTP 401'),
+    });
     expect(failed).toHaveLength(1);
     expect(failed[0]).toMatchObject({ status: 'inconclusive', target: 'deployment' });
     expect(failed[0]!.message).toContain('HTTP 401');

@@ -17,7 +17,9 @@ describe('MRA-CUCM-004 secprofile-name-fqdn', () => {
   });
 
   it('fails an FQDN in a domain that is not the enterprise domain', async () => {
-    const findings = await testCheck('MRA-CUCM-004', { inventory: { ...cucmInventory('compliant'), domains: ['example.org'] } });
+    const findings = await testCheck('MRA-CUCM-004', {
+      inventory: { ...cucmInventory('compliant'), domains: ['example.org'] },
+    });
     expect(findings.every((f) => f.status === 'fail')).toBe(true);
     expect(findings[0]!.message).toContain('does not end in an enterprise domain (example.org)');
   });

@@ -7,7 +7,9 @@ describe('MRA-CUCM-003 secprofile-tls', () => {
     const findings = await testCheck('MRA-CUCM-003', { inventory: cucmInventory('compliant') });
     expect(findings).toHaveLength(5);
     expect(findings.every((f) => f.status === 'pass')).toBe(true);
-    expect(findingFor(findings, 'security profile ip8845-mra.example.com').evidence).toMatchObject({ profile: { transportType: 'TLS' } });
+    expect(findingFor(findings, 'security profile ip8845-mra.example.com').evidence).toMatchObject({
+      profile: { transportType: 'TLS' },
+    });
   });
 
   it('fails a profile with transport TCP', async () => {

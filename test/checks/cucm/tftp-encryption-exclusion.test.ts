@@ -9,7 +9,9 @@ describe('MRA-CUCM-005 tftp-encryption-exclusion', () => {
       ['security profile ip7841-mra.example.com', 'pass'],
       ['security profile ip8845-mra.example.com', 'pass'],
     ]);
-    expect(findingFor(findings, 'security profile ip7841-mra.example.com').evidence).toMatchObject({ matchedPatterns: ['Cisco 78*'] });
+    expect(findingFor(findings, 'security profile ip7841-mra.example.com').evidence).toMatchObject({
+      matchedPatterns: ['Cisco 78*'],
+    });
   });
 
   it('fails the 8845 profile with TFTP Encrypted Config checked', async () => {

@@ -22,10 +22,28 @@ describe('MRA-CUCM-010 user-profile-mra', () => {
     const snapshot = readFixture('compliant');
     snapshot.userProfiles[0]!.enableMra = false;
     snapshot.users.push({ userid: 'noprof', jabber: true });
-    snapshot.phones.push({ name: 'CSFGHOST', model: 'Cisco Unified Client Services Framework', protocol: 'SIP', devicePool: 'MRA_DP', securityProfile: 'csf-mra.example.com', owner: 'ghost' });
-    const findings = await testCheck('MRA-CUCM-010', { inventory: cucmInventory('compliant'), services: fakeCucm(snapshot) });
-    expect(findingFor(findings, 'user profile MRA Jabber Users').message).toContain('Enable Mobile and Remote Access unchecked');
-    expect(findingFor(findings, 'user profile (none)')).toMatchObject({ status: 'fail', evidence: { jabberUsers: { names: ['noprof'] } } });
-    expect(findingFor(findings, 'user profile (unknown)')).toMatchObject({ status: 'inconclusive', evidence: { owners: { names: ['ghost'] } } });
+    snapshot.phones.push({
+      name: 'CSFGHOST',
+      model: 'Cisco Unified Client Services Framework',
+      protocol: 'SIP',
+      devicePool: 'MRA_DP',
+      securityProfile: 'csf-mra.example.com',
+      owner: 'ghost',
+    });
+    const findings = await testCheck('MRA-CUCM-010', {
+      inventory: cucmInventory('compliant'),
+      services: fakeCucm(snapshot),
+    });
+    expect(findingFor(findings, 'user profile MRA Jabber Users').message).toContain(
+      'Enable Mobile and Remote Access unchecked',
+    );
+    expect(findingFor(findings, 'user profile (none)')).toMatchObject({
+      status: 'fail',
+      evidence: { jabberUsers: { names: ['noprof'] } },
+    });
+    expect(findingFor(findings, 'user profile (unknown)')).toMatchObject({
+      status: 'inconclusive',
+      evidence: { owners: { names: ['ghost'] } },
+    });
   });
 });

@@ -15,11 +15,16 @@ describe('MRA-CUCM-008 video-bitrate', () => {
     const pool = findingFor(findings, 'device pool MRA_DP');
     expect(pool.status).toBe('fail');
     expect(pool.message).toContain('HQ_Region (384 kbps)');
-    expect(pool.evidence).toMatchObject({ region: 'MRA_Region', belowMinimum: [{ region: 'HQ_Region', videoKbps: 384 }] });
+    expect(pool.evidence).toMatchObject({
+      region: 'MRA_Region',
+      belowMinimum: [{ region: 'HQ_Region', videoKbps: 384 }],
+    });
   });
 
   it('uses policy.minVideoKbps, and skips a pool MRA-CUCM-007 already fails', async () => {
-    const strict = await testCheck('MRA-CUCM-008', { inventory: cucmInventory('compliant', { policy: { minVideoKbps: 2000 } }) });
+    const strict = await testCheck('MRA-CUCM-008', {
+      inventory: cucmInventory('compliant', { policy: { minVideoKbps: 2000 } }),
+    });
     expect(findingFor(strict, 'device pool MRA_DP').status).toBe('fail');
     const none = await testCheck('MRA-CUCM-008', { inventory: cucmInventory('compliant', {}, ['GONE_DP']) });
     expect(findingFor(none, 'device pool GONE_DP')).toMatchObject({ status: 'skipped' });

@@ -13,7 +13,12 @@ describe('MRA-DNS-003 collab-edge-srv-external', () => {
     expect(finding).toMatchObject({ status: 'pass', messageId: 'srvValid', target: `${NAME}@${named.good.ipv4}` });
     expect(finding?.message).toContain('expe.example.com:8443');
     expect(finding?.evidence.targets).toEqual([
-      expect.objectContaining({ target: 'expe.example.com', port: 8443, expectedRole: true, lookup: expect.objectContaining({ addresses: ['203.0.113.30'] }) }),
+      expect.objectContaining({
+        target: 'expe.example.com',
+        port: 8443,
+        expectedRole: true,
+        lookup: expect.objectContaining({ addresses: ['203.0.113.30'] }),
+      }),
     ]);
   });
 
@@ -35,7 +40,14 @@ describe('MRA-DNS-003 collab-edge-srv-external', () => {
   });
 
   it.each(['servfail', 'refused', 'timeout', 'malformed'] as const)('is inconclusive on %s', async (outcome) => {
-    const [finding] = await testCheck('MRA-DNS-003', { inventory: inventory({ external: ['198.51.100.53:5353'] }), services: { dns: failingDns(outcome) } });
-    expect(finding).toMatchObject({ status: 'inconclusive', messageId: 'queryFailed', target: `${NAME}@198.51.100.53:5353` });
+    const [finding] = await testCheck('MRA-DNS-003', {
+      inventory: inventory({ external: ['198.51.100.53:5353'] }),
+      services: { dns: failingDns(outcome) },
+    });
+    expect(finding).toMatchObject({
+      status: 'inconclusive',
+      messageId: 'queryFailed',
+      target: `${NAME}@198.51.100.53:5353`,
+    });
   });
 });

@@ -13,7 +13,10 @@ export const NODES = [
   { fqdn: 'expe.example.com', ip: '203.0.113.30', role: 'expressway-e' },
 ];
 
-export function inventory(dns: { internal?: string[]; external?: string[]; timeoutMs?: number }, nodes: object[] = NODES): Record<string, unknown> {
+export function inventory(
+  dns: { internal?: string[]; external?: string[]; timeoutMs?: number },
+  nodes: object[] = NODES,
+): Record<string, unknown> {
   return { domains: ['example.com'], dns, nodes };
 }
 
@@ -30,20 +33,22 @@ export async function silentResolver(): Promise<{ address: string; close(): Prom
 
 /** A probe whose every query ends the same way (SERVFAIL, REFUSED, malformed...). */
 export function failingDns(outcome: DnsOutcome, detail?: string) {
-  const rcode: Partial<Record<DnsOutcome, string>> = { servfail: 'SERVFAIL', refused: 'REFUSED', 'error-rcode': 'NOTIMP' };
-  return createDnsProbeFrom(
-    (resolver: string, name: string, type: DnsQueryType): DnsResult => ({
-      resolver,
-      name,
-      type,
-      outcome,
-      ...(rcode[outcome] ? { rcode: rcode[outcome] } : {}),
-      answers: [],
-      tcp: false,
-      ...(detail ? { detail } : {}),
-      durationMs: 0,
-    }),
-  );
+  const rcode: Partial<Record<DnsOutcome, string>> = {
+    servfail: 'SERVFAIL',
+    refused: 'REFUSED',
+    'error-rcode': 'NOTIMP',
+  };
+  return createDnsProbeFrom((resolver: string, name: string, type: DnsQueryType): DnsResult => ({
+    resolver,
+    name,
+    type,
+    outcome,
+    ...(rcode[outcome] ? { rcode: rcode[outcome] } : {}),
+    answers: [],
+    tcp: false,
+    ...(detail ? { detail } : {}),
+    durationMs: 0,
+  }));
 }
 
 /**

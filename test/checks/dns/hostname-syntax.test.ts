@@ -37,7 +37,9 @@ describe('MRA-DNS-007 hostname-syntax', () => {
       { fqdn: 'cucmpub', role: 'cucm-publisher' },
     ]);
     expect(findingFor(findings, `cucm-${long}.example.com`).message).toContain('is 69 characters, more than 63');
-    expect(findingFor(findings, 'expc.-dmz.example.com').message).toContain('label "-dmz" starts or ends with a hyphen');
+    expect(findingFor(findings, 'expc.-dmz.example.com').message).toContain(
+      'label "-dmz" starts or ends with a hyphen',
+    );
     expect(findingFor(findings, 'expe-.example.com').status).toBe('fail');
     expect(findingFor(findings, 'cucmpub').message).toContain('not a fully qualified domain name');
   });
@@ -48,7 +50,9 @@ describe('MRA-DNS-007 hostname-syntax', () => {
     const [finding] = await check([{ fqdn, role: 'cucm-publisher' }]);
     expect(finding?.status).toBe('pass');
     // The inventory schema caps names at 253 as well, so the longer one is checked directly.
-    expect(hostnameProblems({ fqdn: `${fqdn}e`, role: 'cucm-publisher' })).toEqual(['the name is 254 characters, more than 253']);
+    expect(hostnameProblems({ fqdn: `${fqdn}e`, role: 'cucm-publisher' })).toEqual([
+      'the name is 254 characters, more than 253',
+    ]);
   });
 
   it('is skipped when the inventory has no nodes', async () => {

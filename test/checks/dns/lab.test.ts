@@ -48,7 +48,9 @@ describe('demo lab DNS part', () => {
   it('shows exactly the deliberate faults', () => {
     const notPassing = report.findings
       .filter((finding) => finding.status !== 'pass')
-      .map((finding) => `${finding.ruleId} ${finding.target.replace(/@.*/, '')} ${finding.status} ${finding.messageId}`);
+      .map(
+        (finding) => `${finding.ruleId} ${finding.target.replace(/@.*/, '')} ${finding.status} ${finding.messageId}`,
+      );
     expect(notPassing.sort()).toEqual(
       [
         'MRA-DNS-002 _cuplogin._tcp.example.com fail leaked',
@@ -57,6 +59,14 @@ describe('demo lab DNS part', () => {
       ].sort(),
     );
     const ruleIds = new Set(report.findings.map((finding) => finding.ruleId));
-    expect([...ruleIds].sort()).toEqual(['MRA-DNS-001', 'MRA-DNS-002', 'MRA-DNS-003', 'MRA-DNS-004', 'MRA-DNS-005', 'MRA-DNS-006', 'MRA-DNS-007']);
+    expect([...ruleIds].sort()).toEqual([
+      'MRA-DNS-001',
+      'MRA-DNS-002',
+      'MRA-DNS-003',
+      'MRA-DNS-004',
+      'MRA-DNS-005',
+      'MRA-DNS-006',
+      'MRA-DNS-007',
+    ]);
   });
 });

@@ -8,7 +8,11 @@ describe('MRA-DNS-006 resolver-agreement', () => {
   let goodTwin: NamedInstance;
   let faulty: NamedInstance;
   beforeAll(async () => {
-    [good, goodTwin, faulty] = await Promise.all([startNamed('internal', ['good']), startNamed('internal', ['good']), startNamed('internal', ['faulty'])]);
+    [good, goodTwin, faulty] = await Promise.all([
+      startNamed('internal', ['good']),
+      startNamed('internal', ['good']),
+      startNamed('internal', ['faulty']),
+    ]);
   });
   afterAll(async () => {
     await Promise.all([good, goodTwin, faulty].map((named) => named?.stop()));
@@ -36,7 +40,9 @@ describe('MRA-DNS-006 resolver-agreement', () => {
     );
     const srv = findingFor(findings, '_cisco-uds._tcp.example.com SRV');
     expect(srv.severity).toBe('warning');
-    expect(srv.message).toContain(`from ${faulty.ipv4}: _cisco-uds._tcp.example.com SRV 10 10 8080 cucm-sub1.example.com |`);
+    expect(srv.message).toContain(
+      `from ${faulty.ipv4}: _cisco-uds._tcp.example.com SRV 10 10 8080 cucm-sub1.example.com |`,
+    );
     expect(findingFor(findings, 'cucm-pub.example.com A/AAAA').status).toBe('pass');
   });
 

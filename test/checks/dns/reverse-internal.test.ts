@@ -6,10 +6,17 @@ describe('MRA-DNS-005 reverse-internal', () => {
   const named = goodAndFaultyNamed('internal');
 
   it('passes when every address has a PTR naming the node, confirmed forward (real BIND, IPv4 and IPv6)', async () => {
-    const findings = await testCheck('MRA-DNS-005', { inventory: inventory({ internal: [named.good.ipv4, named.good.ipv6] }) });
-    expect(findings.map((finding) => [finding.target, finding.status])).toEqual(NODES.map((node) => [node.fqdn, 'pass']));
+    const findings = await testCheck('MRA-DNS-005', {
+      inventory: inventory({ internal: [named.good.ipv4, named.good.ipv6] }),
+    });
+    expect(findings.map((finding) => [finding.target, finding.status])).toEqual(
+      NODES.map((node) => [node.fqdn, 'pass']),
+    );
     const impSub = findingFor(findings, 'imp-sub.example.com');
-    expect(impSub.evidence).toMatchObject({ ip: '2001:db8::20', ptrName: '0.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa' });
+    expect(impSub.evidence).toMatchObject({
+      ip: '2001:db8::20',
+      ptrName: '0.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa',
+    });
   });
 
   it('fails on a missing PTR, a PTR naming another host and a PTR not confirmed forward', async () => {
@@ -29,7 +36,9 @@ describe('MRA-DNS-005 reverse-internal', () => {
   });
 
   it('skips a node without an inventory address', async () => {
-    const [finding] = await testCheck('MRA-DNS-005', { inventory: inventory({ internal: [named.good.ipv4] }, [{ fqdn: 'cucm-pub.example.com', role: 'cucm-publisher' }]) });
+    const [finding] = await testCheck('MRA-DNS-005', {
+      inventory: inventory({ internal: [named.good.ipv4] }, [{ fqdn: 'cucm-pub.example.com', role: 'cucm-publisher' }]),
+    });
     expect(finding).toMatchObject({ status: 'skipped', messageId: 'noAddress', target: 'cucm-pub.example.com' });
   });
 
@@ -39,7 +48,10 @@ describe('MRA-DNS-005 reverse-internal', () => {
   });
 
   it.each(['servfail', 'refused', 'timeout', 'malformed'] as const)('is inconclusive on %s', async (outcome) => {
-    const findings = await testCheck('MRA-DNS-005', { inventory: inventory({ internal: ['10.1.1.53'] }), services: { dns: failingDns(outcome) } });
+    const findings = await testCheck('MRA-DNS-005', {
+      inventory: inventory({ internal: ['10.1.1.53'] }),
+      services: { dns: failingDns(outcome) },
+    });
     expect(findings.map((finding) => finding.messageId)).toEqual(NODES.map(() => 'reverseFailed'));
   });
 });

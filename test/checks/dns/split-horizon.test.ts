@@ -19,9 +19,19 @@ describe('DNS rules against a faulty BIND split-horizon lab', () => {
   let report: Report;
 
   beforeAll(async () => {
-    [internal, external, silent] = await Promise.all([startNamed('internal', ['faulty']), startNamed('external', ['faulty']), silentResolver()]);
+    [internal, external, silent] = await Promise.all([
+      startNamed('internal', ['faulty']),
+      startNamed('external', ['faulty']),
+      silentResolver(),
+    ]);
     report = await runScan({
-      inventory: fixtureInventory({ inventory: inventory({ internal: [internal.ipv4, internal.ipv6], external: [external.ipv4, silent.address], timeoutMs: 400 }) }),
+      inventory: fixtureInventory({
+        inventory: inventory({
+          internal: [internal.ipv4, internal.ipv6],
+          external: [external.ipv4, silent.address],
+          timeoutMs: 400,
+        }),
+      }),
       catalog: loadCatalog(),
       checks: dnsChecks,
       only: ['dns'],
@@ -33,7 +43,12 @@ describe('DNS rules against a faulty BIND split-horizon lab', () => {
   });
 
   it('gives every verdict right', () => {
-    const verdicts = Object.fromEntries(report.findings.map((finding) => [`${finding.ruleId} ${finding.target}`, `${finding.status} ${finding.messageId}`]));
+    const verdicts = Object.fromEntries(
+      report.findings.map((finding) => [
+        `${finding.ruleId} ${finding.target}`,
+        `${finding.status} ${finding.messageId}`,
+      ]),
+    );
     const int4 = internal.ipv4;
     const int6 = `[::1]:${internal.port}`;
     const ext = external.ipv4;
@@ -84,7 +99,9 @@ describe('DNS rules against a faulty BIND split-horizon lab', () => {
   it('shows the leaked record, the missing PTR and the other host in the messages', () => {
     const message = (ruleId: string, target: string): string =>
       report.findings.find((finding) => finding.ruleId === ruleId && finding.target === target)?.message ?? '';
-    expect(message('MRA-DNS-002', `_cuplogin._tcp.example.com@${external.ipv4}`)).toContain('IN SRV 10 10 8443 imp-pub.example.com.');
+    expect(message('MRA-DNS-002', `_cuplogin._tcp.example.com@${external.ipv4}`)).toContain(
+      'IN SRV 10 10 8443 imp-pub.example.com.',
+    );
     expect(message('MRA-DNS-005', 'cucm-sub1.example.com')).toContain('NXDOMAIN for 11.1.1.10.in-addr.arpa');
     expect(message('MRA-DNS-005', 'imp-pub.example.com')).toContain('says expc.example.com');
   });
@@ -92,6 +109,7 @@ describe('DNS rules against a faulty BIND split-horizon lab', () => {
   it('reports the silent resolver as a timeout of the configured 400 ms, not a check deadline', () => {
     const muted = report.findings.filter((finding) => finding.target.endsWith(`@${silent.address}`));
     expect(muted).toHaveLength(3);
-    for (const finding of muted) expect(finding.evidence).toMatchObject({ outcome: 'timeout', detail: 'no reply within 400 ms' });
+    for (const finding of muted)
+      expect(finding.evidence).toMatchObject({ outcome: 'timeout', detail: 'no reply within 400 ms' });
   });
 });

@@ -10,7 +10,11 @@ describe('MRA-DNS-001 uds-srv-internal', () => {
   let faulty: NamedInstance;
   let large: NamedInstance;
   beforeAll(async () => {
-    [good, faulty, large] = await Promise.all([startNamed('internal', ['good']), startNamed('internal', ['faulty']), startNamed('internal', ['good', 'large'])]);
+    [good, faulty, large] = await Promise.all([
+      startNamed('internal', ['good']),
+      startNamed('internal', ['faulty']),
+      startNamed('internal', ['good', 'large']),
+    ]);
   });
   afterAll(async () => {
     await Promise.all([good, faulty, large].map((named) => named?.stop()));
@@ -23,7 +27,9 @@ describe('MRA-DNS-001 uds-srv-internal', () => {
     expect(finding.status).toBe('pass');
     expect(finding.message).toContain('cucm-pub.example.com:8443');
     expect(finding.evidence).toMatchObject({ rcode: 'NOERROR', tcp: false, resolver: good.ipv4 });
-    expect(finding.evidence.answers).toContain('_cisco-uds._tcp.example.com. 300 IN SRV 10 10 8443 cucm-sub1.example.com.');
+    expect(finding.evidence.answers).toContain(
+      '_cisco-uds._tcp.example.com. 300 IN SRV 10 10 8443 cucm-sub1.example.com.',
+    );
     expect(findingFor(findings, `${NAME}@[::1]:${good.port}`).status).toBe('pass');
   });
 
@@ -37,9 +43,14 @@ describe('MRA-DNS-001 uds-srv-internal', () => {
   it('fails on the resolver that lacks the record, even when another has it', async () => {
     const external = await startNamed('external', ['good']);
     try {
-      const findings = await testCheck('MRA-DNS-001', { inventory: inventory({ internal: [good.ipv4, external.ipv4] }) });
+      const findings = await testCheck('MRA-DNS-001', {
+        inventory: inventory({ internal: [good.ipv4, external.ipv4] }),
+      });
       expect(findingFor(findings, `${NAME}@${good.ipv4}`).status).toBe('pass');
-      expect(findingFor(findings, `${NAME}@${external.ipv4}`)).toMatchObject({ status: 'fail', messageId: 'srvMissing' });
+      expect(findingFor(findings, `${NAME}@${external.ipv4}`)).toMatchObject({
+        status: 'fail',
+        messageId: 'srvMissing',
+      });
     } finally {
       await external.stop();
     }
@@ -82,7 +93,10 @@ describe('MRA-DNS-001 uds-srv-internal', () => {
   it('is inconclusive, within the timeout, when the resolver never answers', async () => {
     const silent = await silentResolver();
     try {
-      const [finding] = await testCheck('MRA-DNS-001', { inventory: inventory({ internal: [silent.address], timeoutMs: 300 }), checkTimeoutMs: 60_000 });
+      const [finding] = await testCheck('MRA-DNS-001', {
+        inventory: inventory({ internal: [silent.address], timeoutMs: 300 }),
+        checkTimeoutMs: 60_000,
+      });
       expect(finding).toMatchObject({ status: 'inconclusive', messageId: 'queryFailed' });
       expect(finding?.evidence).toMatchObject({ outcome: 'timeout', detail: 'no reply within 300 ms' });
     } finally {
@@ -91,7 +105,10 @@ describe('MRA-DNS-001 uds-srv-internal', () => {
   });
 
   it.each(['servfail', 'refused', 'malformed'] as const)('is inconclusive on %s', async (outcome) => {
-    const [finding] = await testCheck('MRA-DNS-001', { inventory: inventory({ internal: ['10.9.9.9'] }), services: { dns: failingDns(outcome, 'bad reply') } });
+    const [finding] = await testCheck('MRA-DNS-001', {
+      inventory: inventory({ internal: ['10.9.9.9'] }),
+      services: { dns: failingDns(outcome, 'bad reply') },
+    });
     expect(finding).toMatchObject({ status: 'inconclusive', messageId: 'queryFailed', target: `${NAME}@10.9.9.9:53` });
   });
 

@@ -12,9 +12,18 @@ describe('MRA-DNS-002 uds-srv-not-external', () => {
   it('passes on NODATA and NXDOMAIN from the public view (real BIND)', async () => {
     const findings = await testCheck('MRA-DNS-002', { inventory: inventory({ external: [named.good.ipv4] }) });
     expect(findings).toHaveLength(2);
-    expect(findingFor(findings, `${UDS}@${named.good.ipv4}`)).toMatchObject({ status: 'pass', messageId: 'notPublished' });
-    expect(findingFor(findings, `${UDS}@${named.good.ipv4}`).evidence).toMatchObject({ outcome: 'nodata', rcode: 'NOERROR' });
-    expect(findingFor(findings, `${CUPLOGIN}@${named.good.ipv4}`).evidence).toMatchObject({ outcome: 'nxdomain', rcode: 'NXDOMAIN' });
+    expect(findingFor(findings, `${UDS}@${named.good.ipv4}`)).toMatchObject({
+      status: 'pass',
+      messageId: 'notPublished',
+    });
+    expect(findingFor(findings, `${UDS}@${named.good.ipv4}`).evidence).toMatchObject({
+      outcome: 'nodata',
+      rcode: 'NOERROR',
+    });
+    expect(findingFor(findings, `${CUPLOGIN}@${named.good.ipv4}`).evidence).toMatchObject({
+      outcome: 'nxdomain',
+      rcode: 'NXDOMAIN',
+    });
   });
 
   it('fails on a leaked _cuplogin record and shows it', async () => {
@@ -38,7 +47,10 @@ describe('MRA-DNS-002 uds-srv-not-external', () => {
   it('is inconclusive, never pass, when the resolver does not answer', async () => {
     const silent = await silentResolver();
     try {
-      const findings = await testCheck('MRA-DNS-002', { inventory: inventory({ external: [silent.address], timeoutMs: 250 }), checkTimeoutMs: 60_000 });
+      const findings = await testCheck('MRA-DNS-002', {
+        inventory: inventory({ external: [silent.address], timeoutMs: 250 }),
+        checkTimeoutMs: 60_000,
+      });
       expect(findings.map((finding) => [finding.status, finding.messageId, finding.evidence.outcome])).toEqual([
         ['inconclusive', 'queryFailed', 'timeout'],
         ['inconclusive', 'queryFailed', 'timeout'],
@@ -50,7 +62,10 @@ describe('MRA-DNS-002 uds-srv-not-external', () => {
   });
 
   it.each(['servfail', 'refused', 'malformed', 'network-error'] as const)('is inconclusive on %s', async (outcome) => {
-    const findings = await testCheck('MRA-DNS-002', { inventory: inventory({ external: ['198.51.100.53'] }), services: { dns: failingDns(outcome, 'reply id 1 does not match query id 2') } });
+    const findings = await testCheck('MRA-DNS-002', {
+      inventory: inventory({ external: ['198.51.100.53'] }),
+      services: { dns: failingDns(outcome, 'reply id 1 does not match query id 2') },
+    });
     expect(findings.every((finding) => finding.status === 'inconclusive')).toBe(true);
   });
 });

@@ -48,7 +48,10 @@ describe('MRA-EXP-002 expressway-version-match', () => {
       { fqdn: 'expc.example.com', role: 'expressway-c', version: 'X8.10' },
       { fqdn: 'expe.example.com', role: 'expressway-e', version: 'x8.10.0' },
     ]);
-    expect(findingFor(findings, 'expc.example.com <-> expe.example.com')).toMatchObject({ status: 'pass', messageId: 'versionsMatch' });
+    expect(findingFor(findings, 'expc.example.com <-> expe.example.com')).toMatchObject({
+      status: 'pass',
+      messageId: 'versionsMatch',
+    });
   });
 
   it('treats a release candidate as a different release', async () => {
@@ -87,7 +90,10 @@ describe('MRA-EXP-002 expressway-version-match', () => {
       { fqdn: 'expe1.example.com', role: 'expressway-e' },
       { fqdn: 'expe2.example.com', role: 'expressway-e', version: 'n/a' },
     ]);
-    expect(findingFor(findings, 'expc.example.com <-> expe1.example.com')).toMatchObject({ status: 'skipped', messageId: 'versionUnavailable' });
+    expect(findingFor(findings, 'expc.example.com <-> expe1.example.com')).toMatchObject({
+      status: 'skipped',
+      messageId: 'versionUnavailable',
+    });
     const unparseable = findingFor(findings, 'expc.example.com <-> expe2.example.com');
     expect(unparseable).toMatchObject({ status: 'skipped' });
     expect(unparseable.message).toContain('MRA-EXP-001');
@@ -100,7 +106,9 @@ describe('MRA-EXP-002 expressway-version-match', () => {
     ]);
     const finding = findingFor(findings, 'expc.example.com <-> expe.example.com');
     expect(finding).toMatchObject({ status: 'fail', severity: 'warning' });
-    expect(finding.evidence).toMatchObject({ expresswayC: { version: 'X14.0.11', source: `status.xml ${fixture.url('x14-0-11')}` } });
+    expect(finding.evidence).toMatchObject({
+      expresswayC: { version: 'X14.0.11', source: `status.xml ${fixture.url('x14-0-11')}` },
+    });
   });
 
   it('passes two live status.xml documents at the same release', async () => {

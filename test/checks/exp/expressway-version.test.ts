@@ -15,7 +15,10 @@ afterAll(async () => {
   await fixture?.close();
 });
 
-const inventoryWith = (nodes: Array<Record<string, unknown>>, policy: Record<string, unknown> = {}): Record<string, unknown> => ({
+const inventoryWith = (
+  nodes: Array<Record<string, unknown>>,
+  policy: Record<string, unknown> = {},
+): Record<string, unknown> => ({
   domains: ['example.com'],
   nodes: [{ fqdn: 'cucm-pub.example.com', role: 'cucm-publisher' }, ...nodes],
   policy,
@@ -29,7 +32,10 @@ const status = (name: string, extra: Record<string, unknown> = {}): Record<strin
   ...extra,
 });
 
-async function run(nodes: Array<Record<string, unknown>>, options: { policy?: Record<string, unknown>; offline?: boolean; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<Finding[]> {
+async function run(
+  nodes: Array<Record<string, unknown>>,
+  options: { policy?: Record<string, unknown>; offline?: boolean; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<Finding[]> {
   const findings = await testCheck(RULE, {
     inventory: inventoryWith(nodes, options.policy),
     env: options.env ?? STATUS_ENV,
@@ -57,8 +63,14 @@ describe('MRA-EXP-001 expressway-version (inventory versions)', () => {
       { fqdn: 'expe.example.com', role: 'expressway-e', version: 'X15.2.4.' },
     ]);
     expect(findings).toHaveLength(2);
-    expect(findingFor(findings, 'expc.example.com')).toMatchObject({ status: 'pass', messageId: 'versionAtLeastMinimum' });
-    expect(findingFor(findings, 'expe.example.com')).toMatchObject({ status: 'pass', evidence: { normalized: 'X15.2.4' } });
+    expect(findingFor(findings, 'expc.example.com')).toMatchObject({
+      status: 'pass',
+      messageId: 'versionAtLeastMinimum',
+    });
+    expect(findingFor(findings, 'expe.example.com')).toMatchObject({
+      status: 'pass',
+      evidence: { normalized: 'X15.2.4' },
+    });
   });
 
   it('compares by number against an overridden minimum (X14.0.2 < X14.0.11)', async () => {
@@ -98,11 +110,20 @@ describe('MRA-EXP-001 expressway-version (inventory versions)', () => {
 
 describe('MRA-EXP-001 against the local HTTPS status.xml server', () => {
   it('passes a good status.xml, which wins over the inventory version', async () => {
-    const findings = await run([{ fqdn: 'expc.example.com', role: 'expressway-c', version: 'X8.9', status: status('good') }]);
+    const findings = await run([
+      { fqdn: 'expc.example.com', role: 'expressway-c', version: 'X8.9', status: status('good') },
+    ]);
     const finding = findingFor(findings, 'expc.example.com');
     expect(finding).toMatchObject({
       status: 'pass',
-      evidence: { version: 'X14.3.1', source: 'status.xml', inventoryVersion: 'X8.9', tlsVerification: 'on', httpStatus: 200, product: 'TANDBERG VCS' },
+      evidence: {
+        version: 'X14.3.1',
+        source: 'status.xml',
+        inventoryVersion: 'X8.9',
+        tlsVerification: 'on',
+        httpStatus: 200,
+        product: 'TANDBERG VCS',
+      },
     });
     expect(finding.message).toContain(fixture.url('good'));
     expect(findings).toHaveLength(1);
@@ -129,40 +150,68 @@ describe('MRA-EXP-001 against the local HTTPS status.xml server', () => {
 
   it('is inconclusive for a wrong password, and the password appears nowhere', async () => {
     const env = { EXP_USER: 'mra-admin', EXP_PASS: 'hunter2-not-it' };
-    const findings = await testCheck(RULE, { inventory: inventoryWith([{ fqdn: 'expc.example.com', role: 'expressway-c', status: status('good') }]), env });
+    const findings = await testCheck(RULE, {
+      inventory: inventoryWith([{ fqdn: 'expc.example.com', role: 'expressway-c', status: status('good') }]),
+      env,
+    });
     const finding = findingFor(findings, 'expc.example.com');
-    expect(finding).toMatchObject({ status: 'inconclusive', messageId: 'statusAuthRejected', evidence: { httpStatus: 401, credentialsFrom: 'EXP_USER/EXP_PASS' } });
+    expect(finding).toMatchObject({
+      status: 'inconclusive',
+      messageId: 'statusAuthRejected',
+      evidence: { httpStatus: 401, credentialsFrom: 'EXP_USER/EXP_PASS' },
+    });
     const serialized = JSON.stringify(findings);
     expect(serialized).not.toContain('hunter2-not-it');
     expect(serialized).not.toContain(STATUS_PASSWORD);
   });
 
   it('is inconclusive within the timeout for a slow-loris server', async () => {
-    const findings = await run([{ fqdn: 'expc.example.com', role: 'expressway-c', status: status('slow') }], { timeoutMs: 500 });
-    expect(findingFor(findings, 'expc.example.com')).toMatchObject({ status: 'inconclusive', messageId: 'statusTimeout' });
+    const findings = await run([{ fqdn: 'expc.example.com', role: 'expressway-c', status: status('slow') }], {
+      timeoutMs: 500,
+    });
+    expect(findingFor(findings, 'expc.example.com')).toMatchObject({
+      status: 'inconclusive',
+      messageId: 'statusTimeout',
+    });
   });
 
   it('is inconclusive when TLS verification fails (unrelated caFile)', async () => {
-    const findings = await run([{ fqdn: 'expc.example.com', role: 'expressway-c', status: status('good', { caFile: fixture.otherCaFile }) }]);
-    expect(findingFor(findings, 'expc.example.com')).toMatchObject({ status: 'inconclusive', messageId: 'statusTlsFailed' });
+    const findings = await run([
+      { fqdn: 'expc.example.com', role: 'expressway-c', status: status('good', { caFile: fixture.otherCaFile }) },
+    ]);
+    expect(findingFor(findings, 'expc.example.com')).toMatchObject({
+      status: 'inconclusive',
+      messageId: 'statusTlsFailed',
+    });
   });
 
   it('with insecure: true also reports, at warning, that TLS verification is off', async () => {
-    const findings = await run([{ fqdn: 'expc.example.com', role: 'expressway-c', status: status('good', { caFile: undefined, insecure: true }) }]);
-    expect(findingFor(findings, 'expc.example.com')).toMatchObject({ status: 'pass', severity: 'error', evidence: { tlsVerification: 'off' } });
+    const findings = await run([
+      { fqdn: 'expc.example.com', role: 'expressway-c', status: status('good', { caFile: undefined, insecure: true }) },
+    ]);
+    expect(findingFor(findings, 'expc.example.com')).toMatchObject({
+      status: 'pass',
+      severity: 'error',
+      evidence: { tlsVerification: 'off' },
+    });
     const warning = findingFor(findings, 'expc.example.com status.xml TLS');
     expect(warning).toMatchObject({ status: 'fail', severity: 'warning', messageId: 'tlsVerificationOff' });
     expect(warning.message).toContain('insecure: true');
   });
 
   it('reports a plain http:// status URL as TLS verification off (no credentials are sent over it)', async () => {
-    const server = createHttpServer((_request, response) => response.writeHead(200, { 'content-type': 'text/xml' }).end(statusDocument({ version: 'X14.3.1' })));
+    const server = createHttpServer((_request, response) =>
+      response.writeHead(200, { 'content-type': 'text/xml' }).end(statusDocument({ version: 'X14.3.1' })),
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const address = server.address();
       const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/status.xml`;
       const findings = await run([{ fqdn: 'expc.example.com', role: 'expressway-c', status: { url } }]);
-      expect(findingFor(findings, 'expc.example.com')).toMatchObject({ status: 'pass', evidence: { tlsVerification: 'none' } });
+      expect(findingFor(findings, 'expc.example.com')).toMatchObject({
+        status: 'pass',
+        evidence: { tlsVerification: 'none' },
+      });
       const warning = findingFor(findings, 'expc.example.com status.xml TLS');
       expect(warning).toMatchObject({ status: 'fail', severity: 'warning' });
       expect(warning.message).toContain('plain HTTP');
@@ -179,7 +228,10 @@ describe('MRA-EXP-001 against the local HTTPS status.xml server', () => {
       ],
       { offline: true },
     );
-    expect(findingFor(findings, 'expc.example.com')).toMatchObject({ status: 'fail', evidence: { source: 'inventory' } });
+    expect(findingFor(findings, 'expc.example.com')).toMatchObject({
+      status: 'fail',
+      evidence: { source: 'inventory' },
+    });
     expect(findingFor(findings, 'expe.example.com')).toMatchObject({ status: 'skipped' });
   });
 });

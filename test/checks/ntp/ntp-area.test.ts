@@ -25,7 +25,14 @@ async function scanNtp(inventory: Record<string, unknown>, timeoutMs = 1000): Pr
     env: {},
   });
   try {
-    return await runScan({ inventory: normalized, catalog: loadCatalog(), checks: ntpChecks, only: LIVE_NTP_RULES, timeoutMs, services });
+    return await runScan({
+      inventory: normalized,
+      catalog: loadCatalog(),
+      checks: ntpChecks,
+      only: LIVE_NTP_RULES,
+      timeoutMs,
+      services,
+    });
   } finally {
     await services.close();
   }

@@ -4,13 +4,17 @@ import { findingFor, testCheck } from '../../helpers/check.js';
 import { ntpInventory, realChrony, scriptedResponders } from '../../helpers/ntp-fixtures.js';
 
 const responder = scriptedResponders();
-const offsetServer = (clockOffsetMs: number): Promise<SntpServer> => responder({ kind: 'serve', stratum: 2, clockOffsetMs });
+const offsetServer = (clockOffsetMs: number): Promise<SntpServer> =>
+  responder({ kind: 'serve', stratum: 2, clockOffsetMs });
 
 describe('MRA-NTP-003 ntp-offset against chronyd', () => {
   const chrony = realChrony();
 
   it('passes chronyd serving this host’s own clock, with offset, delay and spread as evidence', async () => {
-    const finding = findingFor(await testCheck('MRA-NTP-003', { inventory: ntpInventory([chrony().address]) }), chrony().address);
+    const finding = findingFor(
+      await testCheck('MRA-NTP-003', { inventory: ntpInventory([chrony().address]) }),
+      chrony().address,
+    );
     expect(finding.status).toBe('pass');
     expect(finding.messageId).toBe('offsetWithinPolicy');
     expect(Math.abs(finding.evidence.offsetMs as number)).toBeLessThan(1000);
@@ -33,7 +37,9 @@ describe('MRA-NTP-003 ntp-offset spread between servers', () => {
     const low = await offsetServer(-700);
     const middle = await offsetServer(0);
     const high = await offsetServer(700);
-    const findings = await testCheck('MRA-NTP-003', { inventory: ntpInventory([low.address, middle.address, high.address]) });
+    const findings = await testCheck('MRA-NTP-003', {
+      inventory: ntpInventory([low.address, middle.address, high.address]),
+    });
     // Spread 1400 ms > 1000 ms; median 0: ±700 ms deviates more than half the limit.
     expect(findingFor(findings, middle.address).status).toBe('pass');
     for (const outlier of [low, high]) {
@@ -63,7 +69,9 @@ describe('MRA-NTP-003 ntp-offset spread between servers', () => {
     );
     expect(finding.status).toBe('fail');
     const escaped = server.address.replace(/\./g, '\\.');
-    expect(finding.message).toMatch(new RegExp(`^This host's clock is \\d+(\\.\\d)? ms off ${escaped}, more than the policy maximum of 100 ms\\.$`));
+    expect(finding.message).toMatch(
+      new RegExp(`^This host's clock is \\d+(\\.\\d)? ms off ${escaped}, more than the policy maximum of 100 ms\\.$`),
+    );
     expect(finding.evidence.offsetMs).toBeGreaterThan(250);
   });
 

@@ -14,7 +14,14 @@ describe('MRA-NTP-001 ntp-reachable against chronyd', () => {
     expect(finding.status).toBe('pass');
     expect(finding.severity).toBe('error');
     expect(finding.message).toMatch(/answers SNTP: stratum 3, reference 127\.127\.1\.1, offset -?\d+(\.\d+)? ms/);
-    expect(finding.evidence).toMatchObject({ server: chrony().address, address: '127.0.0.1', stratum: 3, mode: 4, version: 4, requests: 1 });
+    expect(finding.evidence).toMatchObject({
+      server: chrony().address,
+      address: '127.0.0.1',
+      stratum: 3,
+      mode: 4,
+      version: 4,
+      requests: 1,
+    });
     expect(Math.abs(finding.evidence.offsetMs as number)).toBeLessThan(1000);
   });
 
@@ -39,7 +46,10 @@ describe('MRA-NTP-001 ntp-reachable against scripted servers', () => {
 
   it('fails a server announcing leap indicator 3 (unsynchronised)', async () => {
     const server = await responder({ kind: 'serve', stratum: 4, leap: 3 });
-    const finding = findingFor(await testCheck('MRA-NTP-001', { inventory: ntpInventory([server.address]) }), server.address);
+    const finding = findingFor(
+      await testCheck('MRA-NTP-001', { inventory: ntpInventory([server.address]) }),
+      server.address,
+    );
     expect(finding.status).toBe('fail');
     expect(finding.messageId).toBe('unsynchronised');
     expect(finding.evidence).toMatchObject({ leapIndicator: 3, stratum: 4 });
@@ -47,7 +57,10 @@ describe('MRA-NTP-001 ntp-reachable against scripted servers', () => {
 
   it('fails stratum 16', async () => {
     const server = await responder({ kind: 'serve', stratum: 16 });
-    const finding = findingFor(await testCheck('MRA-NTP-001', { inventory: ntpInventory([server.address]) }), server.address);
+    const finding = findingFor(
+      await testCheck('MRA-NTP-001', { inventory: ntpInventory([server.address]) }),
+      server.address,
+    );
     expect(finding.status).toBe('fail');
     expect(finding.messageId).toBe('stratumOutOfRange');
     expect(finding.message).toContain('stratum 16, outside 1–15');
@@ -81,7 +94,10 @@ describe('MRA-NTP-001 ntp-reachable against scripted servers', () => {
 
   it('is inconclusive on garbage', async () => {
     const server = await responder({ kind: 'garbage' });
-    const finding = findingFor(await testCheck('MRA-NTP-001', { inventory: ntpInventory([server.address]), timeoutMs: 300 }), server.address);
+    const finding = findingFor(
+      await testCheck('MRA-NTP-001', { inventory: ntpInventory([server.address]), timeoutMs: 300 }),
+      server.address,
+    );
     expect(finding.status).toBe('inconclusive');
     expect(finding.message).toContain('rejected as malformed');
   });

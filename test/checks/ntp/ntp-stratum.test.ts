@@ -8,7 +8,10 @@ describe('MRA-NTP-002 ntp-stratum', () => {
   const chrony = realChrony();
 
   it('passes chronyd at stratum 3 under the default policy (3)', async () => {
-    const finding = findingFor(await testCheck('MRA-NTP-002', { inventory: ntpInventory([chrony().address]) }), chrony().address);
+    const finding = findingFor(
+      await testCheck('MRA-NTP-002', { inventory: ntpInventory([chrony().address]) }),
+      chrony().address,
+    );
     expect(finding.status).toBe('pass');
     expect(finding.message).toBe(`${chrony().address} is at stratum 3 (policy: at most 3).`);
     expect(finding.evidence).toMatchObject({ stratum: 3, maxNtpStratum: 3 });
@@ -25,7 +28,10 @@ describe('MRA-NTP-002 ntp-stratum', () => {
 
   it('fails a stratum-5 server and passes it when the policy allows 5', async () => {
     const server = await responder({ kind: 'serve', stratum: 5 });
-    const strict = findingFor(await testCheck('MRA-NTP-002', { inventory: ntpInventory([server.address]) }), server.address);
+    const strict = findingFor(
+      await testCheck('MRA-NTP-002', { inventory: ntpInventory([server.address]) }),
+      server.address,
+    );
     expect(strict.status).toBe('fail');
     expect(strict.message).toBe(`${server.address} is at stratum 5, above the policy maximum of 3.`);
     const relaxed = findingFor(

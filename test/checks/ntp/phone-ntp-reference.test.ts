@@ -6,7 +6,10 @@ describe('MRA-NTP-004 phone-ntp-reference', () => {
   it('passes an MRA pool whose date/time group holds a phone NTP reference; the HQ pool is not examined', async () => {
     const findings = await testCheck('MRA-NTP-004', { inventory: cucmInventory('compliant') });
     expect(findings).toHaveLength(1);
-    expect(findingFor(findings, 'device pool MRA_DP')).toMatchObject({ status: 'pass', evidence: { dateTimeGroup: 'CMLocal-MRA', phoneNtpReferences: ['ntp.example.com'] } });
+    expect(findingFor(findings, 'device pool MRA_DP')).toMatchObject({
+      status: 'pass',
+      evidence: { dateTimeGroup: 'CMLocal-MRA', phoneNtpReferences: ['ntp.example.com'] },
+    });
   });
 
   it('fails a date/time group without phone NTP reference', async () => {
@@ -23,14 +26,20 @@ describe('MRA-NTP-004 phone-ntp-reference', () => {
     expect(skipped[0]!.message).toContain('MRA-CUCM-007');
     const snapshot = readFixture('compliant');
     snapshot.dateTimeGroups = [];
-    const missing = await testCheck('MRA-NTP-004', { inventory: cucmInventory('compliant'), services: fakeCucm(snapshot) });
+    const missing = await testCheck('MRA-NTP-004', {
+      inventory: cucmInventory('compliant'),
+      services: fakeCucm(snapshot),
+    });
     expect(findingFor(missing, 'device pool MRA_DP').status).toBe('inconclusive');
   });
 
   it('is skipped when the source is a BAT export without date/time groups', async () => {
     const snapshot = readFixture('compliant');
     snapshot.absentSections = ['devicePools', 'dateTimeGroups'];
-    const findings = await testCheck('MRA-NTP-004', { inventory: cucmInventory('compliant'), services: fakeCucm(snapshot, 'bat phones.csv') });
+    const findings = await testCheck('MRA-NTP-004', {
+      inventory: cucmInventory('compliant'),
+      services: fakeCucm(snapshot, 'bat phones.csv'),
+    });
     expect(findings).toMatchObject([{ status: 'skipped', messageId: 'sectionAbsent' }]);
     expect(findings[0]!.message).toContain('devicePools, dateTimeGroups');
   });

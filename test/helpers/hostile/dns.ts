@@ -140,7 +140,10 @@ export const ANSWER_FLOOD_RECORDS = 1500;
 
 /** A host name in wire format (uncompressed labels). */
 function wireName(name: string): Buffer {
-  return Buffer.concat([...name.split('.').map((label) => Buffer.concat([Buffer.from([label.length]), Buffer.from(label, 'ascii')])), Buffer.from([0])]);
+  return Buffer.concat([
+    ...name.split('.').map((label) => Buffer.concat([Buffer.from([label.length]), Buffer.from(label, 'ascii')])),
+    Buffer.from([0]),
+  ]);
 }
 
 /** Encoded once: the records are the same for every question, only the header and question differ. */

@@ -5,7 +5,8 @@ import { HOSTILE_HTTP_BEHAVIOURS, startHostileHttp, type HostileHttp, type Hosti
 export function hostileHttpPeers(flavour: 'Status' | 'soap'): Map<HostileHttpBehaviour, HostileHttp> {
   const peers = new Map<HostileHttpBehaviour, HostileHttp>();
   beforeAll(async () => {
-    for (const behaviour of HOSTILE_HTTP_BEHAVIOURS) peers.set(behaviour, await startHostileHttp(behaviour, { flavour }));
+    for (const behaviour of HOSTILE_HTTP_BEHAVIOURS)
+      peers.set(behaviour, await startHostileHttp(behaviour, { flavour }));
   });
   afterAll(async () => {
     await Promise.all([...peers.values()].map((peer) => peer.stop()));

@@ -62,8 +62,10 @@ export function billionLaughs(root: 'Status' | 'soap'): string {
   return `<?xml version="1.0"?>\n<!DOCTYPE ${root === 'Status' ? 'Status' : 'soapenv:Envelope'} [\n${entities.join('\n')}\n]>\n${body}\n`;
 }
 
-const INVALID_XML = '<?xml version="1.0"?><Status><SystemUnit><Software><Version>X14.3.1</Software></Version><<<&&&\u0000';
-const LOGIN_PAGE = '<!DOCTYPE html><html><head><title>Login</title></head><body><form action="/login"><input name="username"></form></body></html>';
+const INVALID_XML =
+  '<?xml version="1.0"?><Status><SystemUnit><Software><Version>X14.3.1</Software></Version><<<&&&\u0000';
+const LOGIN_PAGE =
+  '<!DOCTYPE html><html><head><title>Login</title></head><body><form action="/login"><input name="username"></form></body></html>';
 
 let gzipBomb: Buffer | undefined;
 
@@ -73,9 +75,16 @@ function head(status: string, headers: Record<string, string | number>): string 
     .join('')}\r\n`;
 }
 
-async function respond(behaviour: HostileHttpBehaviour, flavour: 'Status' | 'soap', connection: ConnectionContext, path: string): Promise<void> {
+async function respond(
+  behaviour: HostileHttpBehaviour,
+  flavour: 'Status' | 'soap',
+  connection: ConnectionContext,
+  path: string,
+): Promise<void> {
   const simple = async (status: string, type: string, body: string): Promise<void> => {
-    await connection.write(head(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), Connection: 'close' }) + body);
+    await connection.write(
+      head(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), Connection: 'close' }) + body,
+    );
     connection.socket.end();
   };
   switch (behaviour) {
@@ -89,13 +98,22 @@ async function respond(behaviour: HostileHttpBehaviour, flavour: 'Status' | 'soa
     case 'billion-laughs':
       return simple('200 OK', 'text/xml; charset=utf-8', billionLaughs(flavour));
     case 'unavailable-forever':
-      await connection.write(head('503 Service Unavailable', { 'Retry-After': 86_400, 'Content-Length': 0, Connection: 'close' }));
+      await connection.write(
+        head('503 Service Unavailable', { 'Retry-After': 86_400, 'Content-Length': 0, Connection: 'close' }),
+      );
       connection.socket.end();
       return;
     case 'deep-xml': {
       const depth = 200_000;
-      const inner = flavour === 'Status' ? '<Status><SystemUnit><Software><Version>' : '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>';
-      return simple('200 OK', 'text/xml', `<?xml version="1.0"?>${inner}${'<a>'.repeat(depth)}X14.3.1${'</a>'.repeat(depth)}`);
+      const inner =
+        flavour === 'Status'
+          ? '<Status><SystemUnit><Software><Version>'
+          : '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>';
+      return simple(
+        '200 OK',
+        'text/xml',
+        `<?xml version="1.0"?>${inner}${'<a>'.repeat(depth)}X14.3.1${'</a>'.repeat(depth)}`,
+      );
     }
     case 'wrong-content-type':
       return simple('200 OK', 'text/html; charset=utf-8', LOGIN_PAGE);
@@ -115,8 +133,17 @@ async function respond(behaviour: HostileHttpBehaviour, flavour: 'Status' | 'soa
     }
     case 'gzip-bomb': {
       // Concatenated gzip members (valid per RFC 1952), so the bomb is built without 200 MB in memory.
-      gzipBomb ??= Buffer.concat(Array<Buffer>(HUGE_BODY_BYTES / 65_536).fill(gzipSync(Buffer.alloc(65_536), { level: 9 })));
-      await connection.write(head('200 OK', { 'Content-Type': 'text/xml', 'Content-Encoding': 'gzip', 'Content-Length': gzipBomb.length, Connection: 'close' }));
+      gzipBomb ??= Buffer.concat(
+        Array<Buffer>(HUGE_BODY_BYTES / 65_536).fill(gzipSync(Buffer.alloc(65_536), { level: 9 })),
+      );
+      await connection.write(
+        head('200 OK', {
+          'Content-Type': 'text/xml',
+          'Content-Encoding': 'gzip',
+          'Content-Length': gzipBomb.length,
+          Connection: 'close',
+        }),
+      );
       await connection.write(gzipBomb);
       connection.socket.end();
       return;
@@ -128,7 +155,8 @@ async function respond(behaviour: HostileHttpBehaviour, flavour: 'Status' | 'soa
       }
       return;
     case 'drip-body': {
-      if (!(await connection.write(head('200 OK', { 'Content-Type': 'text/xml', 'Content-Length': 1_000_000 })))) return;
+      if (!(await connection.write(head('200 OK', { 'Content-Type': 'text/xml', 'Content-Length': 1_000_000 }))))
+        return;
       for (let i = 0; i < 1_000_000; i++) {
         if (!(await connection.write('<'))) return;
         if (!(await connection.pause(1000))) return;
@@ -138,10 +166,14 @@ async function respond(behaviour: HostileHttpBehaviour, flavour: 'Status' | 'soa
     case 'huge-chunked':
     case 'huge-declared': {
       const chunked = behaviour === 'huge-chunked';
-      const headers: Record<string, string | number> = chunked ? { 'Content-Type': 'text/xml', 'Transfer-Encoding': 'chunked' } : { 'Content-Type': 'text/xml', 'Content-Length': HUGE_BODY_BYTES };
+      const headers: Record<string, string | number> = chunked
+        ? { 'Content-Type': 'text/xml', 'Transfer-Encoding': 'chunked' }
+        : { 'Content-Type': 'text/xml', 'Content-Length': HUGE_BODY_BYTES };
       if (!(await connection.write(head('200 OK', headers)))) return;
       const piece = Buffer.from(`<${flavour}>${'<a>lol</a>'.repeat(6550)}`.slice(0, 65_536));
-      const framed = chunked ? Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from('\r\n')]) : piece;
+      const framed = chunked
+        ? Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from('\r\n')])
+        : piece;
       for (let sent = 0; sent + piece.length <= HUGE_BODY_BYTES; sent += piece.length) {
         if (!(await connection.write(framed))) return;
       }
@@ -215,4 +247,3 @@ export const HOSTILE_HTTP_BEHAVIOURS: readonly HostileHttpBehaviour[] = [
   'deep-xml',
   'unavailable-forever',
 ];
-

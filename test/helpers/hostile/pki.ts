@@ -23,7 +23,10 @@ let shared: { ca: Issued; leaf: Issued } | undefined;
 export function hostilePki(): HostilePki {
   shared ??= (() => {
     const ca = createCa('mra-preflight hostile test CA');
-    const leaf = issueCertificate({ commonName: '127.0.0.1', sans: ['127.0.0.1', 'localhost'], extendedKeyUsage: ['serverAuth', 'clientAuth'] }, ca);
+    const leaf = issueCertificate(
+      { commonName: '127.0.0.1', sans: ['127.0.0.1', 'localhost'], extendedKeyUsage: ['serverAuth', 'clientAuth'] },
+      ca,
+    );
     return { ca, leaf };
   })();
   const dir = mkdtempSync(join(tmpdir(), 'mra-preflight-hostile-'));
@@ -71,7 +74,14 @@ export function certificateMaze(perName: number): { leafPem: string; intermediat
     intermediatePems.push(issue(nameA, nameB, keyA.publicKey, keyB.privateKey, true, 2 * i));
     intermediatePems.push(issue(nameB, nameA, keyB.publicKey, keyA.privateKey, true, 2 * i + 1));
   }
-  const leafPem = issue([{ name: 'commonName', value: 'cucm-pub.example.com' }], nameA, leafKey.publicKey, keyA.privateKey, false, 9999);
+  const leafPem = issue(
+    [{ name: 'commonName', value: 'cucm-pub.example.com' }],
+    nameA,
+    leafKey.publicKey,
+    keyA.privateKey,
+    false,
+    9999,
+  );
   return { leafPem, intermediatePems, leafKeyPem: leafKey.keyPem };
 }
 

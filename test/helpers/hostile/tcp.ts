@@ -22,7 +22,10 @@ export interface ConnectionContext {
   readonly closed: boolean;
 }
 
-export async function startTcpPeer(onConnection: (context: ConnectionContext) => void | Promise<void>, server: Server = createServer()): Promise<TcpPeer> {
+export async function startTcpPeer(
+  onConnection: (context: ConnectionContext) => void | Promise<void>,
+  server: Server = createServer(),
+): Promise<TcpPeer> {
   const sockets = new Set<Socket>();
   let stopped = false;
   const peer: TcpPeer = {

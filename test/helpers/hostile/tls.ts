@@ -67,7 +67,9 @@ export async function startHostileTls(behaviour: HostileTlsBehaviour): Promise<T
         return;
       case 'stall-mid-handshake':
         // Record header: handshake (22), TLS 1.2, 16,384 octets; then a ServerHello start and 100 octets.
-        await connection.write(Buffer.concat([Buffer.from([22, 3, 3, 0x40, 0x00, 2, 0, 0x3f, 0xfc]), randomBytes(100)]));
+        await connection.write(
+          Buffer.concat([Buffer.from([22, 3, 3, 0x40, 0x00, 2, 0, 0x3f, 0xfc]), randomBytes(100)]),
+        );
         return;
       case 'drip': {
         const record = Buffer.concat([Buffer.from([22, 3, 3, 0x40, 0x00, 2, 0, 0x3f, 0xfc]), randomBytes(16_380)]);
