@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { AxlClient } from '../src/axl/client.js';
-import { collectSnapshot } from '../src/axl/collect.js';
-import { startAxlServer } from '../src/axl/lab-server.js';
+import { AxlClient } from '../src/probes/axl/client.js';
+import { collectSnapshot } from '../src/cucm/collect.js';
+import { startAxlServer } from '../lab/axl-server.js';
 import type { CucmSnapshot } from '../src/cucm/snapshot.js';
-import { createCa, issueCertificate } from '../src/lab/pki.js';
+import { createCa, issueCertificate } from '../lab/pki.js';
 
 /**
  * Benchmark: collect a generated cluster of N phones (default 50,000) from the local AXL server,

@@ -5,7 +5,7 @@ import { loadCatalog, type RuleEntry } from '../engine/catalog.js';
 import { gateExitCode, runScan } from '../engine/run.js';
 import { AREAS, type Severity } from '../engine/types.js';
 import { loadInventory } from '../inventory/load.js';
-import { loadCucmFiles } from '../probes/axl.js';
+import { loadCucmFiles } from '../cucm/source.js';
 import { InputError } from '../inventory/problems.js';
 import { renderJson } from '../report/json.js';
 import { exitWithError, UsageError } from './errors.js';

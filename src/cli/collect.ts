@@ -1,9 +1,9 @@
 import { MAX_TIMEOUT_MS, positiveInteger } from './flags.js';
 import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { AxlClient, axlOptionsFromInventory } from '../axl/client.js';
-import { collectSnapshot } from '../axl/collect.js';
-import { AxlError, redact } from '../axl/errors.js';
+import { AxlClient, axlOptionsFromInventory } from '../probes/axl/client.js';
+import { collectSnapshot } from '../cucm/collect.js';
+import { AxlError, redact } from '../probes/axl/errors.js';
 import { loadCatalog } from '../engine/catalog.js';
 import { loadInventory } from '../inventory/load.js';
 import { InputError } from '../inventory/problems.js';

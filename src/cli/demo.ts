@@ -4,7 +4,7 @@ import { ALL_CHECKS } from '../checks/index.js';
 import { loadCatalog } from '../engine/catalog.js';
 import { runScan } from '../engine/run.js';
 import { loadInventory } from '../inventory/load.js';
-import { startLab } from '../lab/index.js';
+import { startLab } from '../../lab/index.js';
 import { RENDERERS, REPORT_FILE_NAMES, type ReportFormat } from '../report/index.js';
 import { knownRuleNames } from './check.js';
 import { exitWithError } from './errors.js';

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import type { Inventory } from '../inventory/types.js';
 import type { RuleEntry } from './catalog.js';
-import { Limiter } from './limiter.js';
+import { Limiter } from '../probes/limiter.js';
 import { renderMessage } from './message.js';
 import { TOOL_VERSION } from './package-root.js';
 import { createServices, unavailableReason, type ScanInputs, type Services } from './services.js';

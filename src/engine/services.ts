@@ -4,9 +4,9 @@ import { EXPRESSWAY_ROLES } from '../inventory/types.js';
 import { createDnsProbe, type DnsProbe } from '../probes/dns.js';
 import { createNtpProbe, type NtpProbe } from '../probes/ntp.js';
 import { createCertificateSource, type CertificateSource } from '../probes/tls.js';
-import { createCucmSource, type CucmSource } from '../probes/axl.js';
+import { createCucmSource, type CucmSource } from '../cucm/source.js';
 import { createExpresswaySource, type ExpresswaySource } from '../probes/expressway.js';
-import type { Limiter } from './limiter.js';
+import type { Limiter } from '../probes/limiter.js';
 import type { Capability } from './types.js';
 
 /** Everything a probe needs to know about the run it serves. */

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { AxlClient, axlOptionsFromInventory } from '../../src/axl/client.js';
-import { collectSnapshot, getCcmVersion } from '../../src/axl/collect.js';
-import { AxlError } from '../../src/axl/errors.js';
+import { AxlClient, axlOptionsFromInventory } from '../../src/probes/axl/client.js';
+import { collectSnapshot, getCcmVersion } from '../../src/cucm/collect.js';
+import { AxlError } from '../../src/probes/axl/errors.js';
 import { AXL_PASSWORD, sampleCluster, startTestAxl, type TestAxl } from '../helpers/axl-server.js';
 
 let axl: TestAxl | undefined;

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { collectSnapshot, PHONE_TAGS } from '../../src/axl/collect.js';
+import { collectSnapshot, PHONE_TAGS } from '../../src/cucm/collect.js';
 import type { CucmSnapshot } from '../../src/cucm/snapshot.js';
 import { PACKAGE_ROOT } from '../../src/engine/package-root.js';
 import { generatedCluster, sampleCluster, startTestAxl, type TestAxl } from '../helpers/axl-server.js';

@@ -5,8 +5,8 @@ import { knownRuleNames } from '../../src/cli/check.js';
 import { loadCatalog } from '../../src/engine/catalog.js';
 import { runScan } from '../../src/engine/run.js';
 import { loadInventory } from '../../src/inventory/load.js';
-import { axlLabPart, LAB_AXL_PASSWORD_ENV } from '../../src/lab/axl.js';
-import { startLab } from '../../src/lab/index.js';
+import { axlLabPart, LAB_AXL_PASSWORD_ENV } from '../../lab/axl.js';
+import { startLab } from '../../lab/index.js';
 
 describe('the lab AXL part', () => {
   it('serves the lab cluster over verified HTTPS; the CUCM rules read it live and the password stays out', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AxlError } from '../../src/axl/errors.js';
-import { fetchAllPages } from '../../src/axl/paging.js';
+import { AxlError } from '../../src/probes/axl/errors.js';
+import { fetchAllPages } from '../../src/probes/axl/paging.js';
 
 const rows = Array.from({ length: 57 }, (_, index) => index);
 

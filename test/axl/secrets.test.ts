@@ -2,10 +2,10 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
-import type { AxlServerReply } from '../../src/axl/lab-server.js';
+import type { AxlServerReply } from '../../lab/axl-server.js';
 import { runCollectCommand } from '../../src/cli/collect.js';
-import { createCucmSource } from '../../src/probes/axl.js';
-import { Limiter } from '../../src/engine/limiter.js';
+import { createCucmSource } from '../../src/cucm/source.js';
+import { Limiter } from '../../src/probes/limiter.js';
 import { testScan, fixtureInventory } from '../helpers/check.js';
 import { AXL_ENV, AXL_PASSWORD, AXL_USER, sampleCluster, startTestAxl, type TestAxl } from '../helpers/axl-server.js';
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseBundle, parseCertificate, splitSubjectAltName } from '../../src/cert/certificate.js';
-import { issueEcCertificate } from '../../src/lab/pki.js';
+import { issueEcCertificate } from '../../lab/pki.js';
 import { DAY, leafFor, pemOf, testPki } from '../helpers/pki.js';
 
 const der = (pem: string): Buffer => Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64');

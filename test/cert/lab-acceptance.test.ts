@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptySnapshot, type CucmSnapshot } from '../../src/cucm/snapshot.js';
 import type { Finding } from '../../src/engine/types.js';
-import { newLabDraft, type LabDraft } from '../../src/lab/index.js';
-import { tlsLabPart } from '../../src/lab/tls.js';
-import { LAB_ENCRYPTED_PROFILES } from '../../src/lab/topology.js';
+import { newLabDraft, type LabDraft } from '../../lab/index.js';
+import { tlsLabPart } from '../../lab/tls.js';
+import { LAB_ENCRYPTED_PROFILES } from '../../lab/topology.js';
 import { testCheck } from '../helpers/check.js';
 import { tempDir } from '../helpers/pki.js';
 import { join } from 'node:path';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCertificate, type Certificate } from '../../src/cert/certificate.js';
 import { AnchorSet, buildPath, judgeDates } from '../../src/cert/path.js';
-import { createCa, issueEcCertificate, type Issued, type IssuedEc } from '../../src/lab/pki.js';
+import { createCa, issueEcCertificate, type Issued, type IssuedEc } from '../../lab/pki.js';
 import { DAY, leafFor, testPki } from '../helpers/pki.js';
 
 const cert = (issued: Issued | IssuedEc): Certificate =>

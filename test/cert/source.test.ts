@@ -3,8 +3,8 @@ import { createServer } from 'node:net';
 import tls from 'node:tls';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Limiter } from '../../src/engine/limiter.js';
-import { createCa, type Issued } from '../../src/lab/pki.js';
+import { Limiter } from '../../src/probes/limiter.js';
+import { createCa, type Issued } from '../../lab/pki.js';
 import {
   createCertificateSource,
   fetchPresentedChain,

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
-import type { AxlServerOptions } from '../../src/axl/lab-server.js';
+import type { AxlServerOptions } from '../../lab/axl-server.js';
 import { runCollectCommand } from '../../src/cli/collect.js';
 import { AXL_PASSWORD, AXL_USER, sampleCluster, startTestAxl, type TestAxl } from '../helpers/axl-server.js';
 

@@ -7,7 +7,7 @@ import { importBatPhones } from '../../src/cucm/bat.js';
 import { loadSnapshotFile } from '../../src/cucm/snapshot-file.js';
 import type { CucmSnapshot, EndUser, Phone } from '../../src/cucm/snapshot.js';
 import { loadCatalog } from '../../src/engine/catalog.js';
-import { Limiter } from '../../src/engine/limiter.js';
+import { Limiter } from '../../src/probes/limiter.js';
 import { runScan } from '../../src/engine/run.js';
 import { createServices, type Services } from '../../src/engine/services.js';
 import { fixtureInventory } from '../helpers/check.js';

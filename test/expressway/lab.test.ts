@@ -4,8 +4,8 @@ import { expChecks } from '../../src/checks/exp/index.js';
 import { loadCatalog } from '../../src/engine/catalog.js';
 import { runScan } from '../../src/engine/run.js';
 import { loadInventory } from '../../src/inventory/load.js';
-import { LAB_EXPC_VERSION, LAB_EXPE_VERSION, expresswayLabPart } from '../../src/lab/expressway.js';
-import { startLab, type Lab } from '../../src/lab/index.js';
+import { LAB_EXPC_VERSION, LAB_EXPE_VERSION, expresswayLabPart } from '../../lab/expressway.js';
+import { startLab, type Lab } from '../../lab/index.js';
 import { findingFor } from '../helpers/check.js';
 
 let lab: Lab;

@@ -1,7 +1,7 @@
 import { createServer, type Socket } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Limiter } from '../../src/engine/limiter.js';
+import { Limiter } from '../../src/probes/limiter.js';
 import type { InventoryNode } from '../../src/inventory/types.js';
 import {
   createExpresswaySource,

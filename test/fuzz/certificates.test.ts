@@ -10,7 +10,7 @@ import { loadCatalog } from '../../src/engine/catalog.js';
 import { runScan } from '../../src/engine/run.js';
 import { STATUSES } from '../../src/engine/types.js';
 import { normalizeInventory } from '../../src/inventory/load.js';
-import { createCa, issueCertificate, type Issued } from '../../src/lab/pki.js';
+import { createCa, issueCertificate, type Issued } from '../../lab/pki.js';
 
 /**
  * Certificate exports committed to a repository are linted offline (SPEC section 1, job 3). A

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sntpServerReply, startSntpServer, type SntpServer } from '../../src/lab/ntp.js';
+import { sntpServerReply, startSntpServer, type SntpServer } from '../../lab/ntp.js';
 import { startHostileDns, type HostileDns } from '../helpers/hostile/dns.js';
 import type { UdpPeer } from '../helpers/hostile/udp.js';
 import { startCountingResolver } from '../helpers/hostile/zone-dns.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sntpServerReply, startSntpServer, type SntpServer } from '../../src/lab/ntp.js';
+import { sntpServerReply, startSntpServer, type SntpServer } from '../../lab/ntp.js';
 import { startHostileNtp, type HostileNtpBehaviour } from '../helpers/hostile/ntp.js';
 import type { UdpPeer } from '../helpers/hostile/udp.js';
 import { expectNoEngineFallbacks, expectTypedInconclusive, findingsFor, hostileScan } from './scan.js';

@@ -8,7 +8,7 @@ import { loadCatalog } from '../../src/engine/catalog.js';
 import { runScan } from '../../src/engine/run.js';
 import type { Report } from '../../src/engine/types.js';
 import { normalizeInventory } from '../../src/inventory/load.js';
-import { startLab, type Lab } from '../../src/lab/index.js';
+import { startLab, type Lab } from '../../lab/index.js';
 import { RENDERERS } from '../../src/report/index.js';
 import { startHostileHttp } from '../helpers/hostile/http.js';
 import { hostileScan } from './scan.js';

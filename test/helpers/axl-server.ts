@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AxlClient, type AxlClientOptions } from '../../src/axl/client.js';
-import { startAxlServer, type AxlServer, type AxlServerOptions } from '../../src/axl/lab-server.js';
+import { AxlClient, type AxlClientOptions } from '../../src/probes/axl/client.js';
+import { startAxlServer, type AxlServer, type AxlServerOptions } from '../../lab/axl-server.js';
 import type { CucmSnapshot } from '../../src/cucm/snapshot.js';
-import { createCa, issueCertificate, type Issued } from '../../src/lab/pki.js';
+import { createCa, issueCertificate, type Issued } from '../../lab/pki.js';
 
 /**
  * The tests' CUCM publisher: the AXL server of src/axl/lab-server.ts on 127.0.0.1 with a

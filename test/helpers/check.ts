@@ -1,6 +1,6 @@
 import { ALL_CHECKS } from '../../src/checks/index.js';
 import { loadCatalog } from '../../src/engine/catalog.js';
-import { Limiter } from '../../src/engine/limiter.js';
+import { Limiter } from '../../src/probes/limiter.js';
 import { runScan } from '../../src/engine/run.js';
 import { createServices, type Services } from '../../src/engine/services.js';
 import type { Check, Finding, Report } from '../../src/engine/types.js';

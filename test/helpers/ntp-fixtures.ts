@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import type { SntpServer } from '../../src/lab/ntp.js';
+import type { SntpServer } from '../../lab/ntp.js';
 import { startChrony, type Chrony } from './chrony.js';
 import { startSntpResponder, type SntpScript } from './sntp-responder.js';
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Issued, IssuedEc } from '../../src/lab/pki.js';
+import type { Issued, IssuedEc } from '../../lab/pki.js';
 import { leafFor, tempDir, testPki, writePem } from './pki.js';
 import { serveChain, type RunningServer } from './tls-server.js';
 

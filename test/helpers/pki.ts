@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCa, issueCertificate, type CertOptions, type Issued, type IssuedEc } from '../../src/lab/pki.js';
+import { createCa, issueCertificate, type CertOptions, type Issued, type IssuedEc } from '../../lab/pki.js';
 
 /**
  * The certificate tests' PKI, generated at run time: two unrelated roots, an issuing intermediate

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sntpServerReply, startSntpServer, type SntpServer, type SntpServerProfile } from '../../src/lab/ntp.js';
+import { sntpServerReply, startSntpServer, type SntpServer, type SntpServerProfile } from '../../lab/ntp.js';
 
 /** How a scripted responder answers each request: the hostile and odd cases of an NTP peer. */
 export type SntpScript =

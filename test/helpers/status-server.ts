@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCa, issueCertificate } from '../../src/lab/pki.js';
-import { startStatusServer, statusDocument, type StatusRoute, type StatusServer } from '../../src/lab/status-server.js';
+import { createCa, issueCertificate } from '../../lab/pki.js';
+import { startStatusServer, statusDocument, type StatusRoute, type StatusServer } from '../../lab/status-server.js';
 
 /**
  * One local HTTPS status.xml server for the Expressway tests, with a path per behaviour:

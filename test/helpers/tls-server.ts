@@ -1,6 +1,6 @@
 import { createServer, type Socket } from 'node:net';
-import { serveTls, serveXmppStartTls, type RunningServer, type ServedCertificate } from '../../src/lab/tls.js';
-import type { Issued, IssuedEc } from '../../src/lab/pki.js';
+import { serveTls, serveXmppStartTls, type RunningServer, type ServedCertificate } from '../../lab/tls.js';
+import type { Issued, IssuedEc } from '../../lab/pki.js';
 
 export { serveTls, serveXmppStartTls, type RunningServer };
 

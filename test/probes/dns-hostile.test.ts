@@ -2,7 +2,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { createServer, type Server } from 'node:net';
 import { Packet } from 'dns2';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Limiter } from '../../src/engine/limiter.js';
+import { Limiter } from '../../src/probes/limiter.js';
 import { createDnsProbe, sendQuery, type DnsProbe } from '../../src/probes/dns.js';
 import { normalizeInventory } from '../../src/inventory/load.js';
 

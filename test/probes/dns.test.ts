@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Limiter } from '../../src/engine/limiter.js';
+import { Limiter } from '../../src/probes/limiter.js';
 import { createDnsProbe, formatRecord, reverseName, type DnsProbe } from '../../src/probes/dns.js';
 import { startNamed, type NamedInstance } from '../helpers/bind.js';
 import { normalizeInventory } from '../../src/inventory/load.js';

@@ -4,7 +4,7 @@ import DNS, { Packet, TCPClient, UDPClient } from 'dns2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_ROOT } from '../../src/engine/package-root.js';
 import { parseAddress } from '../../src/inventory/address.js';
-import { startLabDnsServer, type LabDnsServer } from '../../src/lab/dns.js';
+import { startLabDnsServer, type LabDnsServer } from '../../lab/dns.js';
 import { sendQuery } from '../../src/probes/dns.js';
 
 const readJson = (path: string): Record<string, unknown> =>

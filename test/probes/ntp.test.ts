@@ -1,8 +1,8 @@
 import { createSocket } from 'node:dgram';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Limiter } from '../../src/engine/limiter.js';
-import { sntpServerReply, type SntpServer } from '../../src/lab/ntp.js';
+import { Limiter } from '../../src/probes/limiter.js';
+import { sntpServerReply, type SntpServer } from '../../lab/ntp.js';
 import {
   buildClientRequest,
   createNtpProbe,

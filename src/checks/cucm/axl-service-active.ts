@@ -1,7 +1,7 @@
 import type { CucmSnapshot } from '../../cucm/snapshot.js';
 import { defineCheck, type CheckFinding } from '../../engine/types.js';
 import type { Inventory } from '../../inventory/types.js';
-import type { AxlVersionResult } from '../../probes/axl.js';
+import type { AxlVersionResult } from '../../cucm/source.js';
 import { snapshotFor, SNAPSHOT_MESSAGES } from './snapshot-access.js';
 
 /** The name Cisco Unified Serviceability gives the service (Tools > Service Activation). */

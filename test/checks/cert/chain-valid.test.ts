@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueEcCertificate } from '../../../src/lab/pki.js';
+import { issueEcCertificate } from '../../../lab/pki.js';
 import { findingFor, testCheck } from '../../helpers/check.js';
 import { DAY, leafFor, pemOf, tempDir, testPki, writePem } from '../../helpers/pki.js';
 import { startDeployment, type Deployment } from '../../helpers/pki-deployment.js';

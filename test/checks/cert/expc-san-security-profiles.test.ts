@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptySnapshot, type CucmSnapshot } from '../../../src/cucm/snapshot.js';
-import type { CucmSource } from '../../../src/probes/axl.js';
+import type { CucmSource } from '../../../src/cucm/source.js';
 import { testCheck } from '../../helpers/check.js';
 import { leafFor, testPki } from '../../helpers/pki.js';
 import { startDeployment, type Deployment } from '../../helpers/pki-deployment.js';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCa, issueEcCertificate } from '../../../src/lab/pki.js';
+import { createCa, issueEcCertificate } from '../../../lab/pki.js';
 import { findingFor, testCheck } from '../../helpers/check.js';
 import { leafFor, tempDir, testPki, writePem } from '../../helpers/pki.js';
 import { startDeployment, type Deployment } from '../../helpers/pki-deployment.js';

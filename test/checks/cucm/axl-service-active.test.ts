@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { AxlServerOptions } from '../../../src/axl/lab-server.js';
+import type { AxlServerOptions } from '../../../lab/axl-server.js';
 import type { CucmSnapshot } from '../../../src/cucm/snapshot.js';
 import { PACKAGE_ROOT } from '../../../src/engine/package-root.js';
 import { findingFor, testCheck, testScan } from '../../helpers/check.js';

@@ -3,9 +3,9 @@ import { dnsChecks } from '../../../src/checks/dns/index.js';
 import { loadCatalog } from '../../../src/engine/catalog.js';
 import { runScan } from '../../../src/engine/run.js';
 import type { Report } from '../../../src/engine/types.js';
-import { dnsLabPart } from '../../../src/lab/dns.js';
-import type { LabDraft } from '../../../src/lab/index.js';
-import { LAB_DOMAIN, LAB_NODES } from '../../../src/lab/topology.js';
+import { dnsLabPart } from '../../../lab/dns.js';
+import type { LabDraft } from '../../../lab/index.js';
+import { LAB_DOMAIN, LAB_NODES } from '../../../lab/topology.js';
 import { fixtureInventory } from '../../helpers/check.js';
 
 /** The demo lab's DNS part (dns2 servers) with its deliberate faults, scanned by every DNS rule. */

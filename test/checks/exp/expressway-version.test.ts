@@ -1,7 +1,7 @@
 import { createServer as createHttpServer } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding } from '../../../src/engine/types.js';
-import { statusDocument } from '../../../src/lab/status-server.js';
+import { statusDocument } from '../../../lab/status-server.js';
 import { findingFor, testCheck } from '../../helpers/check.js';
 import { STATUS_ENV, STATUS_PASSWORD, startStatusFixture, type StatusFixture } from '../../helpers/status-server.js';
 

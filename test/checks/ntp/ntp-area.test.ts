@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ntpChecks } from '../../../src/checks/ntp/index.js';
 import { loadCatalog } from '../../../src/engine/catalog.js';
-import { Limiter } from '../../../src/engine/limiter.js';
+import { Limiter } from '../../../src/probes/limiter.js';
 import { runScan } from '../../../src/engine/run.js';
 import { createServices } from '../../../src/engine/services.js';
 import type { Report } from '../../../src/engine/types.js';
-import type { LabDraft } from '../../../src/lab/index.js';
-import { ntpLabPart, type SntpServer } from '../../../src/lab/ntp.js';
+import type { LabDraft } from '../../../lab/index.js';
+import { ntpLabPart, type SntpServer } from '../../../lab/ntp.js';
 import { fixtureInventory } from '../../helpers/check.js';
 import { startSntpResponder } from '../../helpers/sntp-responder.js';
 

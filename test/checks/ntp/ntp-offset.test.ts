@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SntpServer } from '../../../src/lab/ntp.js';
+import type { SntpServer } from '../../../lab/ntp.js';
 import { findingFor, testCheck } from '../../helpers/check.js';
 import { ntpInventory, realChrony, scriptedResponders } from '../../helpers/ntp-fixtures.js';
 

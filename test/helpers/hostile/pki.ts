@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import forge from 'node-forge';
-import { createCa, issueCertificate, type Issued } from '../../../src/lab/pki.js';
+import { createCa, issueCertificate, type Issued } from '../../../lab/pki.js';
 
 /**
  * One CA and a leaf for 127.0.0.1/localhost, for the hostile HTTPS and TLS peers: the probe must

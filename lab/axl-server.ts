@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { CucmSnapshot, IceSettings } from '../cucm/snapshot.js';
-import { ICE_VENDOR_ELEMENTS } from './collect.js';
-import { axlNamespace, child, children, escapeXml, parseSoapBody, text, type XmlNode } from './xml.js';
+import type { CucmSnapshot, IceSettings } from '../src/cucm/snapshot.js';
+import { ICE_VENDOR_ELEMENTS } from '../src/cucm/collect.js';
+import { axlNamespace, child, children, escapeXml, parseSoapBody, text, type XmlNode } from '../src/probes/axl/xml.js';
 
 /**
  * A local HTTPS server that answers AXL SOAP requests (schema 15.0 element names) from a

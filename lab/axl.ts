@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startAxlServer } from '../axl/lab-server.js';
+import { startAxlServer } from './axl-server.js';
 import { LAB_CLUSTER } from './cluster.js';
 import type { LabPart } from './index.js';
 import { createCa, issueCertificate } from './pki.js';

@@ -1,4 +1,4 @@
-import type { CucmSnapshot } from '../cucm/snapshot.js';
+import type { CucmSnapshot } from '../src/cucm/snapshot.js';
 import { LAB_ENCRYPTED_PROFILES } from './topology.js';
 
 const [CSF_PROFILE, IP8845_PROFILE, TCT_PROFILE] = LAB_ENCRYPTED_PROFILES as [string, string, string];

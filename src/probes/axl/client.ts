@@ -1,9 +1,9 @@
-import { deadline, DeadlinePassed } from '../probes/deadline.js';
+import { deadline, DeadlinePassed } from '../deadline.js';
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { Agent, request } from 'undici';
-import { Limiter } from '../engine/limiter.js';
-import type { HttpsClientConfig } from '../inventory/types.js';
+import { Limiter } from '../limiter.js';
+import type { HttpsClientConfig } from '../../inventory/types.js';
 import { AxlError, redact, type AxlFaultDetail } from './errors.js';
 import { axlNamespace, child, escapeXml, parseSoapBody, text, XmlShapeError, type XmlNode } from './xml.js';
 

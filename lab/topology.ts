@@ -1,4 +1,4 @@
-import type { NodeRole } from '../inventory/types.js';
+import type { NodeRole } from '../src/inventory/types.js';
 
 /**
  * The embedded lab's deployment: one domain, a CUCM pair, IM&P, an Expressway pair. Addresses are

@@ -1,6 +1,6 @@
 import { createSocket, type RemoteInfo } from 'node:dgram';
-import { NTP_HEADER_LENGTH, writeNtpTimestamp, type LeapIndicator } from '../probes/ntp.js';
-import { formatAddress } from '../inventory/address.js';
+import { NTP_HEADER_LENGTH, writeNtpTimestamp, type LeapIndicator } from '../src/probes/ntp.js';
+import { formatAddress } from '../src/inventory/address.js';
 import type { LabPart } from './index.js';
 
 /** What an in-process SNTP server claims about itself. */

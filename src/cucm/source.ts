@@ -1,10 +1,10 @@
-import { AxlClient, axlOptionsFromInventory } from '../axl/client.js';
-import { collectSnapshot, getCcmVersion } from '../axl/collect.js';
-import { AxlError, redact, type AxlFailureKind } from '../axl/errors.js';
-import { importBatPhones, mergeBatPhones } from '../cucm/bat.js';
-import { loadSnapshotFile } from '../cucm/snapshot-file.js';
+import { AxlClient, axlOptionsFromInventory } from '../probes/axl/client.js';
+import { collectSnapshot, getCcmVersion } from './collect.js';
+import { AxlError, redact, type AxlFailureKind } from '../probes/axl/errors.js';
+import { importBatPhones, mergeBatPhones } from './bat.js';
+import { loadSnapshotFile } from './snapshot-file.js';
 import type { Inventory } from '../inventory/types.js';
-import type { CucmSnapshot } from '../cucm/snapshot.js';
+import type { CucmSnapshot } from './snapshot.js';
 import type { ServiceOptions } from '../engine/services.js';
 
 /** The snapshot, or why there is none (the checks turn a failure into inconclusive findings). */

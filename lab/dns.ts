@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { createTCPServer, createUDPServer, Packet } from 'dns2';
-import { canonicalName, reverseName } from '../probes/dns.js';
+import { canonicalName, reverseName } from '../src/probes/dns.js';
 import type { LabPart } from './index.js';
 import { LAB_DOMAIN, LAB_NODES } from './topology.js';
 

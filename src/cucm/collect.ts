@@ -10,10 +10,10 @@ import type {
   SecurityProfile,
   ServiceState,
   UserProfile,
-} from '../cucm/snapshot.js';
-import type { AxlClient } from './client.js';
-import { fetchAllPages, type PagingOptions } from './paging.js';
-import { child, children, escapeXml, text, type XmlNode } from './xml.js';
+} from './snapshot.js';
+import type { AxlClient } from '../probes/axl/client.js';
+import { fetchAllPages, type PagingOptions } from '../probes/axl/paging.js';
+import { child, children, escapeXml, text, type XmlNode } from '../probes/axl/xml.js';
 
 /**
  * What `collect` asks AXL for, and nothing more: `returnedTags` name only the fields the snapshot
