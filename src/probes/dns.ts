@@ -3,7 +3,7 @@ import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { connect, isIP, type Socket as TcpSocket } from 'node:net';
 import { Packet } from 'dns2';
-import type { ServiceOptions } from '../engine/services.js';
+import type { ProbeOptions } from './options.js';
 import { formatAddress, parseAddress, type Address } from '../inventory/address.js';
 
 /**
@@ -593,7 +593,7 @@ function cancelled(
   };
 }
 
-export function createDnsProbe(options: ServiceOptions): DnsProbe {
+export function createDnsProbe(options: ProbeOptions): DnsProbe {
   const timeoutMs = options.inventory.dns.timeoutMs ?? options.timeoutMs;
   const cache = new Map<string, Promise<DnsResult>>();
   const query: DnsProbe['query'] = async (resolverText, name, type, signal) => {

@@ -6,7 +6,7 @@ import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import tls, { type DetailedPeerCertificate } from 'node:tls';
 import { parseBundle, parseCertificate, type Certificate } from '../cert/certificate.js';
 import { AnchorSet } from '../cert/path.js';
-import type { ServiceOptions } from '../engine/services.js';
+import type { ProbeOptions } from './options.js';
 import { parseAddress, formatAddress } from '../inventory/address.js';
 import type { NodeRole, TlsService, TrustStoreName } from '../inventory/types.js';
 
@@ -527,7 +527,7 @@ function xmppDomainFor(fqdn: string, domains: readonly string[]): string {
   return domains.find((domain) => fqdn === domain || fqdn.endsWith(`.${domain}`)) ?? domains[0] ?? fqdn;
 }
 
-export function createCertificateSource(options: ServiceOptions): CertificateSource {
+export function createCertificateSource(options: ProbeOptions): CertificateSource {
   const { inventory } = options;
   const chains = new Map<string, Promise<ChainResult>>();
   const stores = new Map<string, Promise<TrustStoreResult>>();
