@@ -1,16 +1,19 @@
 /**
- * mra-preflight as a library: load an inventory, run the checks, render reports.
+ * mra-preflight as a library: load the catalog and an inventory, run the rules, render reports.
  *
- *   const catalog = loadCatalog();
- *   const inventory = loadInventory('mra-preflight.yaml', new Set(catalog.flatMap((r) => [r.id, r.slug])));
- *   const report = await runScan({ inventory, catalog, checks: ALL_CHECKS });
+ *   const catalog = await loadCatalog();
+ *   const inventory = loadInventory('mra-preflight.yaml', new Set(ruleNames(catalog.entries)));
+ *   const report = await runScan({ inventory, catalog, vantage: 'internal' });
+ *   process.stdout.write(RENDERERS.text(report, { color: false }));
  */
-export { ALL_CHECKS } from './checks/index.js';
-export { applyBaseline, baselineFingerprints } from './engine/baseline.js';
-export { findRule, loadCatalog, type RuleEntry } from './engine/catalog.js';
-export { fingerprint, gateExitCode, runScan, type ScanOptions, type ProgressEvent } from './engine/run.js';
-export { createServices, type Services, type ServiceOptions } from './checks/services.js';
+export { applyBaseline, baselineFindings, type Baseline } from './engine/baseline.js';
+export { findRule, loadCatalog, matchRule, ruleNames, type Catalog, type CatalogEntry } from './engine/catalog.js';
+export { mergeReports } from './engine/merge.js';
+export { fingerprint, runScan, type ProgressEvent, type ScanOptions } from './engine/run.js';
+export { failsGate, gateExitCode, summarize, type FailOn } from './engine/summary.js';
 export * from './engine/types.js';
+export { createServices, type ServiceOptions } from './checks/services.js';
+export { defineRule, type CheckContext, type CheckFinding, type Rule, type RuleMeta, type Services } from './checks/rule.js';
 export { loadInventory, normalizeInventory, parseStructuredText } from './inventory/load.js';
 export { InputError, type Problem } from './inventory/problems.js';
 export type { Inventory, InventoryNode, Policy } from './inventory/types.js';

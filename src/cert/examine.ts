@@ -1,4 +1,3 @@
-import type { CheckFinding, Evidence } from '../engine/types.js';
 import type { NodeRole, TlsService } from '../inventory/types.js';
 import type { CertificateEndpoint, CertificateSource, ChainResult } from './source.js';
 import { certificateEvidence, type Certificate } from './certificate.js';
@@ -29,59 +28,21 @@ export async function examineEndpoints(
   );
 }
 
-export const ENDPOINT_MESSAGES = {
-  notObtained: 'Could not read the certificate chain of {target}: {failure}, {detail}.',
-  chainUnreadable:
-    'Skipped: the certificate chain of {target} could not be read ({failure}); MRA-CERT-001 reports that.',
-  noEndpoints: 'Skipped: {reason}.',
-} as const;
+/** Facts about a certificate or chain, for a finding's evidence. */
+export type Facts = Record<string, unknown>;
 
-export function endpointEvidence(endpoint: CertificateEndpoint): Evidence {
-  return { node: endpoint.node, service: endpoint.service, origin: endpoint.origin, location: endpoint.location };
-}
-
-/** The `inconclusive` finding of an endpoint whose chain could not be read. */
-export function notObtained(examined: Examined): CheckFinding<'notObtained'> {
-  const { endpoint, result } = examined;
-  if (result.ok) throw new Error('notObtained called for a chain that was read');
+/** Where a certificate came from, and which one it is when its chain was read (the fix groups key on sha256). */
+export function endpointEvidence(endpoint: CertificateEndpoint, leaf?: Certificate): Facts {
   return {
-    target: endpoint.target,
-    status: 'inconclusive',
-    messageId: 'notObtained',
-    args: { target: endpoint.target, failure: result.failure, detail: result.detail },
-    evidence: { ...endpointEvidence(endpoint), failure: result.failure, detail: result.detail },
-    durationMs: result.durationMs,
+    node: endpoint.node,
+    service: endpoint.service,
+    origin: endpoint.origin,
+    location: endpoint.location,
+    ...(leaf ? { leaf: { subject: leaf.subject, sha256: leaf.sha256 } } : {}),
   };
 }
 
-/**
- * What every certificate rule but MRA-CERT-001 says of an endpoint whose chain could not be read:
- * skipped, naming MRA-CERT-001, which carries the failure (SPEC section 4: reported once).
- */
-export function chainPrerequisite(examined: Examined): CheckFinding<'chainUnreadable'> {
-  const { endpoint, result } = examined;
-  if (result.ok) throw new Error('chainPrerequisite called for a chain that was read');
-  return {
-    target: endpoint.target,
-    status: 'skipped',
-    messageId: 'chainUnreadable',
-    args: { target: endpoint.target, failure: result.failure },
-    evidence: {
-      ...endpointEvidence(endpoint),
-      prerequisite: 'MRA-CERT-001',
-      failure: result.failure,
-      detail: result.detail,
-    },
-    durationMs: result.durationMs,
-  };
-}
-
-/** Nothing of the kind in scope: one `skipped` finding for the deployment. */
-export function nothingInScope(reason: string): CheckFinding<'noEndpoints'> {
-  return { target: 'deployment', status: 'skipped', messageId: 'noEndpoints', args: { reason } };
-}
-
-export function pathEvidence(path: ChainPath): Evidence {
+export function pathEvidence(path: ChainPath): Facts {
   return {
     chain: path.certificates.map(certificateEvidence),
     trustedBy: path.anchor ? path.anchor.sources : null,

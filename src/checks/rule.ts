@@ -33,7 +33,15 @@ export type RuleVantage = 'internal' | 'external' | 'any';
  * skips (nothing configured, --offline) or marks inconclusive (a CUCM section that could not be
  * read) with the reason, so no rule tests for these itself.
  */
-export type Need = 'dns.internal' | 'dns.external' | 'ntp' | 'certificates' | 'expressway' | `cucm.${SnapshotSection}`;
+export type Need =
+  | 'dns.internal'
+  | 'dns.external'
+  | 'ntp'
+  | 'certificates'
+  | 'expressway'
+  /** A CUCM source is configured (live AXL, a snapshot or a BAT export), whatever it carries. */
+  | 'cucm'
+  | `cucm.${SnapshotSection}`;
 
 export interface MessageSpec {
   text: string;
@@ -67,11 +75,16 @@ export interface RuleMeta<M extends string = string> {
   /** What one finding is about, for "nothing in scope": "NTP servers (ntp.servers)". */
   scope: string;
   /**
+   * Whether the inventory makes the rule apply at all (ILS only with several clusters); the reason
+   * when it does not. A rule that does not apply is skipped and its needs are not gathered.
+   */
+  appliesTo?: (inventory: Inventory) => string | undefined;
+  /**
    * What the engineer changes to fix a failing finding (one security profile, one certificate,
    * one zone, one device pool): findings with the same key are one item of the report's "fix
    * first" list. Derived from what the finding already carries.
    */
-  fixGroup?: (finding: CheckFinding<M>) => FixGroup | undefined;
+  fixGroup?: (finding: CheckFinding<NoInfer<M>>) => FixGroup | undefined;
 }
 
 export interface FixGroup {
@@ -84,7 +97,7 @@ export interface FixGroup {
 /** JSON-serialisable facts a person can re-check (records, rcode, chain subjects...). Never secrets. */
 export type Evidence = Record<string, unknown>;
 
-export type MessageArgs = Record<string, string | number | boolean>;
+export type MessageArgs = Record<string, string | number | boolean | undefined>;
 
 /** What a rule returns for one target: data, not prose. */
 export interface CheckFinding<M extends string = string> {
@@ -148,7 +161,7 @@ export interface CheckContext {
 
 export interface Rule<M extends string = string> {
   meta: RuleMeta<M>;
-  run(ctx: CheckContext): Promise<RuleResult<M>>;
+  run(ctx: CheckContext): Promise<RuleResult<NoInfer<M>>>;
 }
 
 /** One module per rule: `export default defineRule({ meta: {...}, run })`. */
@@ -165,3 +178,5 @@ export const blocked = (target: string, dependsOn?: readonly string[]): Blocked 
 export const notInScope = (reason: string): NotInScope => ({ notInScope: reason });
 
 export const isBlocked = (item: CheckFinding | Blocked): item is Blocked => 'blocked' in item;
+
+export const isNotInScope = (value: object): value is NotInScope => 'notInScope' in value;

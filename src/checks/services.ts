@@ -1,13 +1,13 @@
-import type { CucmSnapshot } from '../cucm/snapshot.js';
+import { createCertificateSource } from '../cert/source.js';
+import type { CucmSnapshot, SnapshotSection } from '../cucm/snapshot.js';
+import { createCucmSource, type CucmSource } from '../cucm/source.js';
+import { createExpresswaySource } from '../expressway/source.js';
 import type { Inventory } from '../inventory/types.js';
 import { EXPRESSWAY_ROLES } from '../inventory/types.js';
-import { createDnsProbe, type DnsProbe } from '../probes/dns.js';
-import { createNtpProbe, type NtpProbe } from '../probes/ntp.js';
+import { createDnsProbe } from '../probes/dns.js';
+import { createNtpProbe } from '../probes/ntp.js';
 import type { ProbeOptions } from '../probes/options.js';
-import { createCertificateSource, type CertificateSource } from '../cert/source.js';
-import { createCucmSource, type CucmSource } from '../cucm/source.js';
-import { createExpresswaySource, type ExpresswaySource } from '../expressway/source.js';
-import type { Capability } from '../engine/types.js';
+import type { Need, Services, Unavailable } from './rule.js';
 
 /** The probes' options plus the offline inputs already read and validated by the caller. */
 export interface ServiceOptions extends ProbeOptions {
@@ -18,67 +18,116 @@ export interface ScanInputs {
   cucmFiles?: { snapshot: CucmSnapshot; origin: string };
 }
 
-/**
- * The probes and sources of one run. Each caches its results, so checks that look at the same
- * peer (MRA-NTP-001..003 on one server, MRA-CERT-* on one endpoint) share one exchange.
- */
-export interface Services {
-  dns: DnsProbe;
-  ntp: NtpProbe;
-  certificates: CertificateSource;
-  cucm: CucmSource;
-  expressway: ExpresswaySource;
-  close(): Promise<void>;
+const OFFLINE = 'offline run (--offline): no network I/O';
+
+const skipped = (reason: string): Unavailable => ({ status: 'skipped', reason });
+
+/** Whether the inventory configures what a need asks for (before any I/O). */
+function configured(need: Need, inventory: Inventory, offline: boolean): Unavailable | undefined {
+  switch (need) {
+    case 'dns.internal':
+      if (offline) return skipped(OFFLINE);
+      return inventory.dns.internal.length === 0
+        ? skipped('no internal resolvers in the inventory (dns.internal)')
+        : undefined;
+    case 'dns.external':
+      if (offline) return skipped(OFFLINE);
+      return inventory.dns.external.length === 0
+        ? skipped('no external resolvers in the inventory (dns.external)')
+        : undefined;
+    case 'ntp':
+      if (offline) return skipped(OFFLINE);
+      return inventory.ntp.servers.length === 0 ? skipped('no NTP servers in the inventory (ntp.servers)') : undefined;
+    case 'certificates': {
+      const live = !offline && inventory.nodes.some((node) => node.tls && Object.keys(node.tls).length > 0);
+      if (live || inventory.certificates.length > 0) return undefined;
+      return skipped(
+        offline
+          ? `${OFFLINE}, and no certificate files in the inventory (certificates)`
+          : 'no TLS endpoints (nodes[].tls) and no certificate files (certificates) in the inventory',
+      );
+    }
+    case 'expressway':
+      return inventory.nodes.some((node) => EXPRESSWAY_ROLES.includes(node.role))
+        ? undefined
+        : skipped('no Expressway nodes in the inventory (nodes[].role expressway-c / expressway-e)');
+    default: {
+      const { axl, snapshot, batPhones } = inventory.cucm;
+      if (snapshot || batPhones) return undefined;
+      if (!axl) return skipped('no CUCM source in the inventory (cucm.axl, cucm.snapshot or cucm.batPhones)');
+      return offline ? skipped(`${OFFLINE}, and no snapshot or BAT export (cucm.snapshot, cucm.batPhones)`) : undefined;
+    }
+  }
 }
 
+const sectionOf = (need: Need): SnapshotSection | undefined =>
+  need.startsWith('cucm.') ? (need.slice('cucm.'.length) as SnapshotSection) : undefined;
+
+/** Whether the CUCM configuration read has a section: a BAT export lacks most; a failed request leaves it unavailable. */
+async function sectionAvailability(
+  cucm: CucmSource,
+  sections: ReadonlySet<SnapshotSection>,
+  section: SnapshotSection,
+): Promise<Unavailable | undefined> {
+  const result = await cucm.snapshot(sections);
+  if (!result.ok)
+    return { status: 'inconclusive', reason: `the CUCM configuration could not be read: ${result.reason}` };
+  const unavailable = result.snapshot.unavailable?.[section];
+  if (unavailable !== undefined) {
+    return { status: 'inconclusive', reason: `the CUCM ${section} could not be read (${unavailable})` };
+  }
+  if (result.snapshot.absentSections?.includes(section)) {
+    return skipped(
+      `the CUCM source (${result.origin}) has no ${section}; a BAT phone export carries phones only, so add cucm.snapshot or cucm.axl`,
+    );
+  }
+  return undefined;
+}
+
+/**
+ * The probes and sources of one run. Each caches its results, so rules that look at the same
+ * peer (MRA-NTP-001..003 on one server, MRA-CERT-* on one endpoint) share one exchange, and the
+ * CUCM source collects only the sections the selected rules declared.
+ */
 export function createServices(options: ServiceOptions): Services {
   const dns = createDnsProbe(options);
   const ntp = createNtpProbe(options);
   const certificates = createCertificateSource(options);
   const cucm = createCucmSource(options);
   const expressway = createExpresswaySource(options);
-  return {
+  let sections = new Set<SnapshotSection>();
+  // Methods read the sources through `services`, so a test that swaps one (a fake CUCM source)
+  // swaps it for availability too.
+  const services: Services = {
     dns,
     ntp,
     certificates,
     cucm,
     expressway,
+    prepare(needs) {
+      sections = new Set([...needs].map(sectionOf).filter((section) => section !== undefined));
+    },
+    async availability(need) {
+      const missing = configured(need, options.inventory, options.offline);
+      if (missing) return missing;
+      const section = sectionOf(need);
+      return section ? sectionAvailability(services.cucm, sections, section) : undefined;
+    },
     async close() {
-      await Promise.allSettled([dns, ntp, certificates, cucm, expressway].map((service) => service.close?.()));
+      const sources = [services.dns, services.ntp, services.certificates, services.cucm, services.expressway];
+      await Promise.allSettled(sources.map((service) => service.close?.()));
     },
   };
+  return services;
 }
 
-const OFFLINE = 'offline run (--offline): no network I/O';
+/** The CUCM configuration of the run and where it came from, for a rule whose needs the engine has met. */
+export async function loadedSnapshot(services: Services): Promise<{ snapshot: CucmSnapshot; origin: string }> {
+  const result = await services.cucm.snapshot(new Set());
+  if (!result.ok) throw new Error(`the CUCM snapshot is unavailable: ${result.reason}`);
+  return result;
+}
 
-/** Why a capability is missing for this run, or undefined when it is there. */
-export function unavailableReason(capability: Capability, inventory: Inventory, offline: boolean): string | undefined {
-  switch (capability) {
-    case 'dns-internal':
-      if (offline) return OFFLINE;
-      return inventory.dns.internal.length === 0 ? 'no internal resolvers in the inventory (dns.internal)' : undefined;
-    case 'dns-external':
-      if (offline) return OFFLINE;
-      return inventory.dns.external.length === 0 ? 'no external resolvers in the inventory (dns.external)' : undefined;
-    case 'ntp':
-      if (offline) return OFFLINE;
-      return inventory.ntp.servers.length === 0 ? 'no NTP servers in the inventory (ntp.servers)' : undefined;
-    case 'certificates': {
-      const live = !offline && inventory.nodes.some((node) => node.tls && Object.keys(node.tls).length > 0);
-      if (live || inventory.certificates.length > 0) return undefined;
-      return offline
-        ? `${OFFLINE}, and no certificate files in the inventory (certificates)`
-        : 'no TLS endpoints (nodes[].tls) and no certificate files (certificates) in the inventory';
-    }
-    case 'cucm': {
-      const { axl, snapshot, batPhones } = inventory.cucm;
-      if (snapshot || batPhones) return undefined;
-      if (axl) return offline ? `${OFFLINE}, and no snapshot or BAT export (cucm.snapshot, cucm.batPhones)` : undefined;
-      return 'no CUCM source in the inventory (cucm.axl, cucm.snapshot or cucm.batPhones)';
-    }
-    case 'expressway':
-      return inventory.nodes.some((node) => EXPRESSWAY_ROLES.includes(node.role))
-        ? undefined
-        : 'no Expressway nodes in the inventory (nodes[].role expressway-c / expressway-e)';
-  }
+export async function snapshotOf(services: Services): Promise<CucmSnapshot> {
+  return (await loadedSnapshot(services)).snapshot;
 }

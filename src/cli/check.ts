@@ -1,12 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { ALL_CHECKS } from '../checks/index.js';
-import { applyBaseline, baselineFingerprints } from '../engine/baseline.js';
-import { loadCatalog, type RuleEntry } from '../engine/catalog.js';
-import { gateExitCode, runScan } from '../engine/run.js';
-import { AREAS, type Severity } from '../engine/types.js';
-import { loadInventory } from '../inventory/load.js';
+import { applyBaseline, baselineFindings, type Baseline } from '../engine/baseline.js';
+import { loadCatalog, ruleNames, type Catalog } from '../engine/catalog.js';
+import { runScan } from '../engine/run.js';
+import { gateExitCode, type FailOn } from '../engine/summary.js';
+import type { Vantage } from '../engine/types.js';
 import { loadCucmFiles } from '../cucm/source.js';
+import { loadInventory } from '../inventory/load.js';
 import { InputError } from '../inventory/problems.js';
+import { didYouMean } from '../inventory/suggest.js';
 import { renderJson } from '../report/json.js';
 import { exitWithError, UsageError } from './errors.js';
 import { MAX_TIMEOUT_MS, positiveInteger } from './flags.js';
@@ -16,10 +17,11 @@ import { createProgress } from './progress.js';
 export interface CheckCommandOptions {
   inventory: string;
   offline?: boolean;
+  vantage: Vantage;
   only?: string[];
   skip?: string[];
   report?: string[];
-  failOn: Severity;
+  failOn: FailOn;
   baseline?: string;
   writeBaseline?: string;
   concurrency: string;
@@ -30,17 +32,16 @@ export interface CheckCommandOptions {
   debug?: boolean;
 }
 
-export function knownRuleNames(catalog: readonly RuleEntry[]): Set<string> {
-  return new Set(catalog.flatMap((rule) => [rule.id, rule.slug]));
-}
+/** Every name `--only`, `--skip` and the inventory's `rules:` accept: ids, slugs and areas. */
+export const knownRuleNames = (catalog: Catalog): Set<string> => new Set(ruleNames(catalog.entries));
 
-function validateRuleNames(flag: string, names: readonly string[] | undefined, known: ReadonlySet<string>): void {
+export function validateRuleNames(flag: string, names: readonly string[] | undefined, catalog: Catalog): void {
+  const known = ruleNames(catalog.entries);
+  const lower = new Set(known.map((name) => name.toLowerCase()));
   for (const name of names ?? []) {
-    const ok =
-      known.has(name.toUpperCase()) ||
-      known.has(name.toLowerCase()) ||
-      (AREAS as readonly string[]).includes(name.toLowerCase());
-    if (!ok) throw new UsageError(`${flag} ${name}: unknown rule (see \`mra-preflight rules\`)`);
+    if (!lower.has(name.trim().toLowerCase())) {
+      throw new UsageError(`${flag} ${name}: unknown rule${didYouMean(name, known)} (see \`mra-preflight rules\`)`);
+    }
   }
 }
 
@@ -53,17 +54,17 @@ export function parseAsOf(value: string | undefined): Date | undefined {
   return date;
 }
 
-function readBaseline(file: string): Set<string> {
+/** A previous JSON report whose non-pass findings are accepted (exit 2 naming the file when it is not one). */
+export function readBaseline(file: string): Baseline {
   let data: unknown;
   try {
     data = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new InputError([
-      { file, path: '$', message: `cannot be read as a JSON report (${(error as Error).message.split('\n')[0]})` },
-    ]);
+    const reason = (error as Error).message.split('\n')[0];
+    throw new InputError([{ file, path: '$', message: `cannot be read as a JSON report (${reason})` }]);
   }
   try {
-    return baselineFingerprints(data);
+    return { file, findings: baselineFindings(data) };
   } catch (error) {
     throw new InputError([{ file, path: '$.findings', message: (error as Error).message }]);
   }
@@ -71,18 +72,15 @@ function readBaseline(file: string): Set<string> {
 
 export async function runCheckCommand(options: CheckCommandOptions): Promise<number> {
   try {
-    const catalog = loadCatalog();
-    const known = knownRuleNames(catalog);
-    validateRuleNames('--only', options.only, known);
-    validateRuleNames('--skip', options.skip, known);
+    const catalog = await loadCatalog();
+    validateRuleNames('--only', options.only, catalog);
+    validateRuleNames('--skip', options.skip, catalog);
     const targets = parseReportTargets(options.report);
     const concurrency = positiveInteger('--concurrency', options.concurrency);
     const timeoutMs = positiveInteger('--timeout', options.timeout, MAX_TIMEOUT_MS);
     const asOf = parseAsOf(options.asOf);
-    const baseline = options.baseline
-      ? { file: options.baseline, fingerprints: readBaseline(options.baseline) }
-      : undefined;
-    const inventory = loadInventory(options.inventory, known);
+    const baseline = options.baseline ? readBaseline(options.baseline) : undefined;
+    const inventory = loadInventory(options.inventory, knownRuleNames(catalog));
     // A bad snapshot or BAT export is bad input too: exit 2 naming the file and path, before scanning.
     const cucmFiles = loadCucmFiles(inventory);
 
@@ -90,8 +88,8 @@ export async function runCheckCommand(options: CheckCommandOptions): Promise<num
     let report = await runScan({
       inventory,
       catalog,
-      checks: ALL_CHECKS,
       offline: options.offline ?? false,
+      vantage: options.vantage,
       only: options.only ?? [],
       skip: options.skip ?? [],
       concurrency,

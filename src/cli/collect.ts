@@ -32,7 +32,7 @@ export async function runCollectCommand(options: CollectCommandOptions): Promise
   let secrets: string[] = [];
   try {
     const timeoutMs = positiveInteger('--timeout', options.timeout, MAX_TIMEOUT_MS);
-    const inventory = loadInventory(options.inventory, knownRuleNames(loadCatalog()));
+    const inventory = loadInventory(options.inventory, knownRuleNames(await loadCatalog()));
     const axl = inventory.cucm.axl;
     if (!axl) {
       throw new InputError([

@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
 import { copyFileSync } from 'node:fs';
-import { ALL_CHECKS } from '../checks/index.js';
 import { loadCatalog } from '../engine/catalog.js';
 import { runScan } from '../engine/run.js';
 import { loadInventory } from '../inventory/load.js';
@@ -23,13 +22,14 @@ export async function runDemoCommand(options: { out: string; debug?: boolean }):
     ensureFolder(out); // before the lab starts: a bad --out fails fast
     process.stderr.write('Starting the embedded lab on loopback...\n');
     lab = await startLab();
-    const catalog = loadCatalog();
+    const catalog = await loadCatalog();
     const inventory = loadInventory(lab.inventoryPath, knownRuleNames(catalog));
     const progress = createProgress(process.stderr, true);
     const report = await runScan({
       inventory,
       catalog,
-      checks: ALL_CHECKS,
+      // The lab serves both views on loopback, so one run sees the inside and the edge.
+      vantage: 'both',
       timeoutMs: 1500,
       env: { ...process.env, ...lab.env },
       ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),

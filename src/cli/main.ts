@@ -22,6 +22,8 @@ Examples:
   mra-preflight check --offline --report sarif=out.sarif --fail-on warning
   mra-preflight check --only dns,MRA-NTP-001 --report json=report.json --report html=report.html
   mra-preflight check --baseline last-night.json      alert only on findings that are new
+  mra-preflight check --vantage external --report json=outside.json   from a host outside (the edge)
+  mra-preflight merge inside.json outside.json --report html=go-live.html
   mra-preflight collect -i inventory.yaml -o snapshot.json
   mra-preflight explain MRA-CUCM-005
 
@@ -44,6 +46,11 @@ program
   .description('Run the checks and report (gates CI with the exit code).')
   .option('-i, --inventory <file>', 'inventory YAML or JSON', './mra-preflight.yaml')
   .option('--offline', 'no network I/O: lint snapshots, exports and certificate files only')
+  .addOption(
+    new Option('--vantage <where>', 'where this host looks from: inside the network, outside it (the edge), or both')
+      .choices(['internal', 'external', 'both'])
+      .default('internal'),
+  )
   .option(
     '--only <ids>',
     'run only these rules (ids, slugs or areas: dns, ntp, cert, cucm, exp; comma-separated)',
@@ -56,8 +63,8 @@ program
     collectRepeat,
   )
   .addOption(
-    new Option('--fail-on <severity>', 'lowest severity of a fail that fails the gate')
-      .choices(['error', 'warning', 'info'])
+    new Option('--fail-on <level>', 'lowest severity of a fail that fails the gate; incomplete: also any verdict but ready')
+      .choices(['error', 'warning', 'info', 'incomplete'])
       .default('error'),
   )
   .option('--baseline <file>', 'previous JSON report: its findings are "unchanged" and do not fail the gate')
@@ -78,6 +85,23 @@ program
   });
 
 program
+  .command('merge')
+  .description('Combine reports of one inventory from different vantages (inside and outside) into one.')
+  .argument('<reports...>', 'JSON reports written by check --report json=FILE')
+  .option('--report <format[=path]>', 'text|json|html|sarif|junit, to a file or stdout; repeatable (default: text)', collectRepeat)
+  .addOption(
+    new Option('--fail-on <level>', 'lowest severity of a fail that fails the gate; incomplete: also any verdict but ready')
+      .choices(['error', 'warning', 'info', 'incomplete'])
+      .default('error'),
+  )
+  .option('--allow-inconclusive', 'inconclusive findings do not fail the gate')
+  .option('--debug', 'print stack traces of internal errors')
+  .action(async (files: string[], options) => {
+    const { runMergeCommand } = await import('./merge.js');
+    process.exitCode = runMergeCommand(files, options);
+  });
+
+program
   .command('collect')
   .description('Pull the CUCM configuration over AXL into a snapshot JSON for offline checks.')
   .requiredOption('-i, --inventory <file>', 'inventory with cucm.axl')
@@ -95,7 +119,7 @@ program
   .option('--json', 'machine-readable')
   .action(async (options: { json?: boolean }) => {
     const { runRulesCommand } = await import('./rules.js');
-    process.exitCode = runRulesCommand(options);
+    process.exitCode = await runRulesCommand(options);
   });
 
 program
@@ -104,7 +128,7 @@ program
   .argument('<rule>', 'rule id or slug, e.g. MRA-DNS-002 or uds-srv-not-external')
   .action(async (rule: string) => {
     const { runExplainCommand } = await import('./rules.js');
-    process.exitCode = runExplainCommand(rule);
+    process.exitCode = await runExplainCommand(rule);
   });
 
 program

@@ -1,46 +1,67 @@
-import { findRule, loadCatalog } from '../engine/catalog.js';
-import { ALL_CHECKS } from '../checks/index.js';
+import { findRule, loadCatalog, ruleNames, type CatalogEntry } from '../engine/catalog.js';
+import { didYouMean } from '../inventory/suggest.js';
 
-export function runRulesCommand(options: { json?: boolean }): number {
-  const catalog = loadCatalog();
+/** The chapter every `source` refers to, named once where people read it. */
+export const CHAPTER = 'Unified CM "Mobile and Remote Access configuration" (Korean edition, 모바일 및 원격 액세스 구성)';
+
+const severityText = (entry: CatalogEntry): string => {
+  const exceptions = Object.entries(entry.messages).filter(([, spec]) => spec.severity && spec.severity !== entry.severity);
+  return exceptions.length === 0
+    ? entry.severity
+    : `${entry.severity} (${exceptions.map(([id, spec]) => `${id}: ${spec.severity}`).join(', ')})`;
+};
+
+export async function runRulesCommand(options: { json?: boolean }): Promise<number> {
+  const { entries } = await loadCatalog();
   if (options.json) {
-    process.stdout.write(`${JSON.stringify(catalog, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
     return 0;
   }
-  const implemented = new Set(ALL_CHECKS.map((check) => check.id));
-  for (const rule of catalog) {
-    const state = implemented.has(rule.id) ? '' : ' (planned)';
-    process.stdout.write(
-      `${rule.id.padEnd(13)} ${rule.slug.padEnd(28)} ${rule.severity.padEnd(8)} ${rule.title}${state}\n`,
-    );
+  for (const rule of entries) {
+    process.stdout.write(`${rule.id.padEnd(13)} ${rule.slug.padEnd(28)} ${rule.severity.padEnd(8)} ${rule.title}\n`);
   }
   return 0;
 }
 
-export function runExplainCommand(name: string): number {
-  const rule = findRule(loadCatalog(), name);
-  if (!rule) {
-    process.stderr.write(`mra-preflight: unknown rule "${name}" (see \`mra-preflight rules\`)\n`);
-    return 2;
-  }
+export function explainText(rule: CatalogEntry): string {
   const lines = [
-    `${rule.id}  ${rule.slug}  (${rule.area}, ${rule.severity})`,
+    `${rule.id}  ${rule.slug}  (${rule.area}, ${severityText(rule)}, vantage ${rule.vantage})`,
     rule.title,
     '',
     'Why:',
     `  ${rule.rationale}`,
   ];
-  if (rule.procedure.length > 0)
+  if (rule.procedure.length > 0) {
     lines.push('', 'How it is checked:', ...rule.procedure.map((step, i) => `  ${i + 1}. ${step}`));
-  lines.push('', 'How to fix:', `  ${rule.remediation}`, '', `Source: ${rule.source}`);
-  if (rule.messageSeverity) {
-    lines.push(
-      '',
-      `Severity by outcome: ${Object.entries(rule.messageSeverity)
-        .map(([id, severity]) => `${id} → ${severity}`)
-        .join(', ')}`,
-    );
   }
-  process.stdout.write(`${lines.join('\n')}\n`);
+  if (rule.requires.length > 0) {
+    const prerequisites = rule.requires.map((prerequisite) =>
+      prerequisite.messages ? `${prerequisite.rule} (when it reports ${prerequisite.messages.join(', ')})` : prerequisite.rule,
+    );
+    lines.push('', `Defers to: ${prerequisites.join('; ')}: a target they already report is skipped here.`);
+  }
+  lines.push(
+    '',
+    'How to fix:',
+    `  ${rule.remediation}`,
+    '',
+    `Source: ${rule.source}`,
+    `  in ${CHAPTER}`,
+    `More: ${rule.helpUri}`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+export async function runExplainCommand(name: string): Promise<number> {
+  const { entries } = await loadCatalog();
+  const rule = findRule(entries, name);
+  if (!rule) {
+    const names = entries.flatMap((entry) => [entry.id, entry.slug]);
+    process.stderr.write(`mra-preflight: unknown rule "${name}"${didYouMean(name, names)} (see \`mra-preflight rules\`)\n`);
+    return 2;
+  }
+  process.stdout.write(explainText(rule));
   return 0;
 }
+
+export { ruleNames };

@@ -26,6 +26,8 @@ export interface CucmSnapshot {
    * rules that need them are skipped with that reason instead of judging empty lists.
    */
   absentSections?: SnapshotSection[];
+  /** SPEC 8.2: sections whose requests failed, with the reason (AXL fault, HTTP 403, timeout, malformed). */
+  unavailable?: Partial<Record<SnapshotSection, string>>;
 }
 
 /** The sections of a snapshot, as named in SPEC section 6. */

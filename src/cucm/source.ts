@@ -5,7 +5,7 @@ import { redact } from '../probes/https.js';
 import { importBatPhones, mergeBatPhones } from './bat.js';
 import { loadSnapshotFile } from './snapshot-file.js';
 import type { Inventory } from '../inventory/types.js';
-import type { CucmSnapshot } from './snapshot.js';
+import type { CucmSnapshot, SnapshotSection } from './snapshot.js';
 import type { ProbeOptions } from '../probes/options.js';
 
 /** The snapshot, or why there is none (the checks turn a failure into inconclusive findings). */
@@ -37,7 +37,8 @@ export type AxlVersionResult =
  */
 export interface CucmSource {
   /** Loaded (or collected) once per run; every CUCM check shares the result. */
-  snapshot(): Promise<SnapshotResult>;
+  /** The sections the run needs; a source without sections of its own (files) ignores them. */
+  snapshot(sections?: ReadonlySet<SnapshotSection>): Promise<SnapshotResult>;
   /** Live liveness probe of AXL (cached per run); undefined when there is no live AXL. */
   axlVersion?(): Promise<AxlVersionResult | undefined>;
   close?(): Promise<void>;

@@ -6,5 +6,6 @@ import { regenerateReadme } from './readme.js';
 
 // `npm run docs`: rewrites the README's generated sections (rule list, inventory reference).
 const file = join(PACKAGE_ROOT, 'README.md');
-writeFileSync(file, regenerateReadme(readFileSync(file, 'utf8'), loadCatalog()));
+const { entries } = await loadCatalog();
+writeFileSync(file, regenerateReadme(readFileSync(file, 'utf8'), entries));
 console.log(`updated ${file}`);

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { RuleEntry } from '../engine/catalog.js';
+import type { CatalogEntry } from '../engine/catalog.js';
 import { schemaPath } from '../inventory/validate.js';
 
 /**
@@ -23,17 +23,18 @@ interface SchemaNode {
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();
 
-export function renderRuleTable(catalog: readonly RuleEntry[]): string {
-  const lines = ['| id | slug | severity | what must hold | source (seed chapter) |', '|---|---|---|---|---|'];
+export function renderRuleTable(catalog: readonly CatalogEntry[]): string {
+  const lines = [
+    '| id | slug | severity | vantage | what must hold | source (chapter section > step) |',
+    '|---|---|---|---|---|---|',
+  ];
   for (const rule of catalog) {
-    const severity = rule.messageSeverity
-      ? `${rule.severity} (${Object.entries(rule.messageSeverity)
-          .map(([id, level]) => `${id}: ${level}`)
-          .join(', ')})`
-      : rule.severity;
-    const planned = rule.state === 'planned' ? ' *(planned)*' : '';
+    const exceptions = Object.entries(rule.messages).filter(([, spec]) => spec.severity && spec.severity !== rule.severity);
+    const severity =
+      exceptions.length > 0 ? `${rule.severity} (${exceptions.map(([id, spec]) => `${id}: ${spec.severity}`).join(', ')})` : rule.severity;
+    const requires = rule.requires.length > 0 ? ` (after ${rule.requires.map((item) => item.rule).join(', ')})` : '';
     lines.push(
-      `| ${rule.id} | \`${rule.slug}\` | ${severity} | ${cell(rule.title)}${planned} | ${cell(rule.source)} |`,
+      `| ${rule.id} | \`${rule.slug}\` | ${severity} | ${rule.vantage} | ${cell(rule.title)}${requires} | ${cell(rule.source)} |`,
     );
   }
   return lines.join('\n');
@@ -87,7 +88,7 @@ const section = (name: string): RegExp =>
   new RegExp(`(<!-- generated:${name} -->\\n)[\\s\\S]*?(<!-- /generated:${name} -->)`);
 
 /** README text with its generated sections replaced by fresh ones. */
-export function regenerateReadme(readme: string, catalog: readonly RuleEntry[]): string {
+export function regenerateReadme(readme: string, catalog: readonly CatalogEntry[]): string {
   return readme
     .replace(section('rules'), (_, open: string, close: string) => `${open}${renderRuleTable(catalog)}\n${close}`)
     .replace(

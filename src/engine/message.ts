@@ -1,4 +1,4 @@
-import type { MessageArgs } from './types.js';
+import type { MessageArgs } from '../checks/rule.js';
 
 /**
  * Longest an argument may run inside a message. Arguments can come from hostile peers (a resolver

@@ -1,63 +1,14 @@
-import type { Inventory, Policy } from '../inventory/types.js';
-import type { Services } from '../checks/services.js';
+import type { Area, Evidence, FixGroup, RuleVantage, Severity, Status } from '../checks/rule.js';
 
-export type Status = 'pass' | 'fail' | 'inconclusive' | 'skipped';
-export type Severity = 'error' | 'warning' | 'info';
-export type Area = 'dns' | 'ntp' | 'cert' | 'cucm' | 'exp';
+export type { Area, Evidence, FixGroup, Severity, Status };
+export { AREAS, SEVERITIES, STATUSES } from '../checks/rule.js';
 
-export const STATUSES: readonly Status[] = ['pass', 'fail', 'inconclusive', 'skipped'];
-export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
-export const AREAS: readonly Area[] = ['dns', 'ntp', 'cert', 'cucm', 'exp'];
-
-/**
- * What a check may need. The engine skips the check, with the reason, when a capability is
- * missing (offline run, nothing configured), so no check tests for it itself.
- */
-export type Capability = 'dns-internal' | 'dns-external' | 'ntp' | 'certificates' | 'cucm' | 'expressway';
-
-/** JSON-serialisable facts a person can re-check (records, rcode, chain subjects...). Never secrets. */
-export type Evidence = Record<string, unknown>;
-
-export type MessageArgs = Record<string, string | number | boolean>;
-
-/** What a check returns for one target: data, not prose. The engine renders the message. */
-export interface CheckFinding<M extends string = string> {
-  target: string;
-  status: Status;
-  messageId: M;
-  args?: MessageArgs;
-  evidence?: Evidence;
-  /** Time the probe behind this finding took, when the check knows it. */
-  durationMs?: number;
-}
-
-export interface CheckContext {
-  inventory: Inventory;
-  policy: Policy;
-  /** The instant certificate dates are judged at (--as-of, default: the start of the run). */
-  now: Date;
-  /** Aborted when the check's own deadline passes or the run is cancelled. */
-  signal: AbortSignal;
-  services: Services;
-}
-
-export interface Check<M extends string = string> {
-  /** Permanent rule id; the catalog entry in rules/<id>.yaml carries slug, title, severity, prose. */
-  id: string;
-  needs: readonly Capability[];
-  /** Message templates by id; `{name}` is replaced by args.name. */
-  messages: Record<M, string>;
-  run(ctx: CheckContext): Promise<CheckFinding<M>[]>;
-}
-
-/** ESLint-style: one module per rule, `export default defineCheck({...})`. */
-export function defineCheck<M extends string>(check: Check<M>): Check<M> {
-  return check;
-}
+/** Where the scan looked from (SPEC 8.7); a merged report says `merged`. */
+export type Vantage = 'internal' | 'external' | 'both';
 
 export type BaselineState = 'new' | 'unchanged';
 
-/** One finding as reported (JSON report `findings[]`). */
+/** One finding as reported (JSON report `findings[]`); the rule's prose is in `report.rules[]`, once. */
 export interface Finding {
   ruleId: string;
   rule: string;
@@ -68,36 +19,63 @@ export interface Finding {
   messageId: string;
   message: string;
   evidence: Evidence;
-  remediation: string;
-  source: string;
   fingerprint: string;
   durationMs: number;
+  /** What the engineer changes to fix it (the "fix first" list groups failures by this). */
+  group?: FixGroup;
   baselineState?: BaselineState;
 }
 
 export type StatusCounts = Record<Status, number>;
 
+/** A rule as the report carries it: its metadata and its prose, once per report. */
 export interface ReportRule {
   id: string;
   slug: string;
   area: Area;
   severity: Severity;
   title: string;
+  vantage: RuleVantage;
+  rationale: string;
+  remediation: string;
+  source: string;
+  helpUri: string;
+  /** Rules this one defers to when they already report a target's problem. */
+  requires?: string[];
+}
+
+/** SPEC 8.9: one readiness verdict that every format shows. */
+export type Verdict = 'ready' | 'not-ready' | 'incomplete';
+
+export interface NotJudged {
+  area: Area;
+  /** Why nothing in the area was judged (the distinct reasons of its skipped/inconclusive findings). */
+  reasons: string[];
+}
+
+export interface Summary extends StatusCounts {
+  bySeverity: Record<Severity, StatusCounts>;
+  verdict: Verdict;
+  /** One sentence: why the verdict is what it is. */
+  verdictReason: string;
+  /** Areas in scope that no finding judged (pass or fail), and why. */
+  notJudged: NotJudged[];
+  baseline?: { file: string; new: number; unchanged: number; fixed: number };
 }
 
 export interface Report {
-  schemaVersion: 1;
+  schemaVersion: 2;
   tool: { name: string; version: string };
   startedAt: string;
   finishedAt: string;
   durationMs: number;
   asOf: string;
   offline: boolean;
+  vantage: Vantage | 'merged';
+  /** The reports a `merge` combined, in order. */
+  merged?: Array<{ file: string; vantage: Vantage | 'merged'; startedAt: string }>;
   inventory: { source: string; domains: string[]; nodes: number };
-  summary: StatusCounts & {
-    bySeverity: Record<Severity, StatusCounts>;
-    baseline?: { file: string; new: number; unchanged: number };
-  };
+  summary: Summary;
   rules: ReportRule[];
   findings: Finding[];
 }

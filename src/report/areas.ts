@@ -7,4 +7,5 @@ export const AREA_LABELS: Record<Area, string> = {
   cert: 'Certificates',
   cucm: 'CUCM',
   exp: 'Expressway',
+  edge: 'Edge (outside view)',
 };

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Area, Finding, Report, Severity, Status } from '../engine/types.js';
+import type { Area, Finding, Report, ReportRule, Severity, Status } from '../engine/types.js';
 import { AREAS, SEVERITIES, STATUSES } from '../engine/types.js';
 import { AREA_LABELS } from './areas.js';
 
@@ -23,30 +23,11 @@ const STATUS_LABELS: Record<Status, { label: string; icon: string }> = {
   pass: { label: 'PASS', icon: '✔' },
 };
 
-/**
- * Readiness at a glance. An error-severity fail means MRA will not work as configured, whether or
- * not a baseline accepted it (the baseline changes what alerts, not what is true). Without one,
- * an inconclusive finding means the scan could not decide, which is never READY.
- */
+const VERDICT_LABELS = { ready: 'READY', 'not-ready': 'NOT READY', incomplete: 'INCOMPLETE' } as const;
+
+/** The engine's verdict (SPEC 8.9), as the page shows it. */
 export function verdictOf(report: Report): { verdict: Verdict; reason: string } {
-  const errors = report.findings.filter((finding) => finding.status === 'fail' && finding.severity === 'error').length;
-  if (errors > 0) return { verdict: 'NOT READY', reason: `${plural(errors, 'error-severity failure')}` };
-  const inconclusive = report.summary.inconclusive;
-  if (inconclusive > 0)
-    return {
-      verdict: 'INCOMPLETE',
-      reason: `${plural(inconclusive, 'inconclusive finding')}: the scan could not decide`,
-    };
-  if (report.findings.length === 0) return { verdict: 'INCOMPLETE', reason: 'no rule produced a finding' };
-  // Only skips (an offline run with nothing to lint, say): nothing was verified, so nothing is ready.
-  if (!report.findings.some((finding) => finding.status === 'pass' || finding.status === 'fail')) {
-    return { verdict: 'INCOMPLETE', reason: 'every rule was skipped: nothing was verified' };
-  }
-  const warnings = report.findings.filter((finding) => finding.status === 'fail').length;
-  return {
-    verdict: 'READY',
-    reason: warnings > 0 ? `no error-severity failure; ${plural(warnings, 'lower-severity failure')}` : 'no failures',
-  };
+  return { verdict: VERDICT_LABELS[report.summary.verdict], reason: report.summary.verdictReason };
 }
 
 function plural(count: number, noun: string): string {
@@ -112,7 +93,7 @@ function badge(status: Status): string {
   return `<span class="badge st-${status}"><span aria-hidden="true">${icon}</span> ${label}</span>`;
 }
 
-function renderFinding(finding: Finding): string {
+function renderFinding(finding: Finding, rule: ReportRule | undefined): string {
   const baseline =
     finding.baselineState === 'new'
       ? '<span class="chip bl-new" title="Not in the baseline">NEW</span>'
@@ -126,8 +107,8 @@ function renderFinding(finding: Finding): string {
 <dl>
 <dt>Rule</dt><dd><code>${escapeHtml(finding.ruleId)}</code> ${escapeHtml(finding.rule)}</dd>
 <dt>Target</dt><dd><code class="target">${escapeHtml(finding.target)}</code></dd>
-<dt>Remediation</dt><dd>${prose(finding.remediation)}</dd>
-<dt>Source</dt><dd lang="ko">${escapeHtml(finding.source)}</dd>
+<dt>Remediation</dt><dd>${prose(rule?.remediation ?? '')}</dd>
+<dt>Source</dt><dd lang="ko">${escapeHtml(rule?.source ?? '')}</dd>
 </dl>
 <details><summary>Evidence${hasEvidence ? '' : ' (none recorded)'} · ${escapeHtml(duration(finding.durationMs))}</summary><pre>${escapeHtml(evidenceText(finding.evidence))}</pre></details>
 </article>`;
@@ -339,6 +320,7 @@ export const CONTENT_SECURITY_POLICY = [
 /** One self-contained HTML page (inline CSS and JS, strict CSP); a pure function of the report. */
 export function renderHtml(report: Report, _options: HtmlOptions = {}): string {
   const { verdict, reason } = verdictOf(report);
+  const rules = new Map(report.rules.map((rule) => [rule.id, rule]));
   const areas = AREAS.filter((area) => report.findings.some((finding) => finding.area === area));
   const sections = areas
     .map((area) => {
@@ -348,7 +330,7 @@ export function renderHtml(report: Report, _options: HtmlOptions = {}): string {
         .join(', ');
       return `<section class="area" id="area-${area}" data-area="${area}" aria-labelledby="h-${area}">
 <h2 id="h-${area}">${AREA_LABELS[area]}<span class="counts">${counts}</span></h2>
-${findings.map(renderFinding).join('\n')}
+${findings.map((finding) => renderFinding(finding, rules.get(finding.ruleId))).join('\n')}
 </section>`;
     })
     .join('\n');

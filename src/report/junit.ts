@@ -1,4 +1,4 @@
-import type { Area, Finding, Report } from '../engine/types.js';
+import type { Area, Finding, Report, ReportRule } from '../engine/types.js';
 import { AREAS } from '../engine/types.js';
 import { AREA_LABELS } from './areas.js';
 
@@ -30,7 +30,7 @@ export function xmlAttr(value: unknown): string {
 
 const seconds = (ms: number): string => (Math.max(0, ms) / 1000).toFixed(3);
 
-function details(finding: Finding): string {
+function details(finding: Finding, rule: ReportRule | undefined): string {
   const lines = [
     finding.message,
     `rule: ${finding.ruleId} ${finding.rule}`,
@@ -38,25 +38,25 @@ function details(finding: Finding): string {
     `target: ${finding.target}`,
   ];
   if (finding.baselineState) lines.push(`baseline: ${finding.baselineState}`);
-  lines.push(`remediation: ${finding.remediation}`, `source: ${finding.source}`);
+  if (rule) lines.push(`remediation: ${rule.remediation}`, `source: ${rule.source}`);
   lines.push(`evidence: ${JSON.stringify(finding.evidence, null, 2)}`);
   return lines.join('\n');
 }
 
-function testcase(finding: Finding): string {
+function testcase(finding: Finding, rule: ReportRule | undefined): string {
   const open = `<testcase name="${xmlAttr(`${finding.ruleId} ${finding.rule}: ${finding.target}`)}" classname="${xmlAttr(`mra-preflight.${finding.area}.${finding.ruleId}`)}" time="${seconds(finding.durationMs)}">`;
   // A finding accepted by the baseline does not fail the gate; the message says so, since JUnit
   // itself has no notion of a suppressed failure.
   const accepted = finding.baselineState === 'unchanged' ? ' (unchanged since baseline)' : '';
   switch (finding.status) {
     case 'fail':
-      return `${open}<failure message="${xmlAttr(finding.message + accepted)}" type="${finding.severity}">${xmlText(details(finding))}</failure></testcase>`;
+      return `${open}<failure message="${xmlAttr(finding.message + accepted)}" type="${finding.severity}">${xmlText(details(finding, rule))}</failure></testcase>`;
     case 'inconclusive':
-      return `${open}<error message="${xmlAttr(finding.message + accepted)}" type="inconclusive">${xmlText(details(finding))}</error></testcase>`;
+      return `${open}<error message="${xmlAttr(finding.message + accepted)}" type="inconclusive">${xmlText(details(finding, rule))}</error></testcase>`;
     case 'skipped':
       return `${open}<skipped message="${xmlAttr(finding.message)}"/></testcase>`;
     case 'pass':
-      return `${open}<system-out>${xmlText(details(finding))}</system-out></testcase>`;
+      return `${open}<system-out>${xmlText(details(finding, rule))}</system-out></testcase>`;
   }
 }
 
@@ -108,13 +108,14 @@ export function renderJunit(report: Report, _options: JunitOptions = {}): string
     .map(([name, value]) => `      <property name="${xmlAttr(name)}" value="${xmlAttr(value)}"/>`)
     .join('\n');
   const propertiesBlock = `    <properties>\n${properties}\n    </properties>`;
+  const rules = new Map(report.rules.map((rule) => [rule.id, rule]));
   const suites = areas.map((area, id) => {
     const findings = report.findings.filter((finding) => finding.area === area);
     const counts = count(findings);
     return [
       `  <testsuite id="${id}" name="${xmlAttr(AREA_LABELS[area])}" package="mra-preflight.${area}" ${countAttrs(counts)} time="${seconds(counts.ms)}" timestamp="${xmlAttr(timestamp)}">`,
       propertiesBlock,
-      ...findings.map((finding) => `    ${testcase(finding)}`),
+      ...findings.map((finding) => `    ${testcase(finding, rules.get(finding.ruleId))}`),
       '  </testsuite>',
     ].join('\n');
   });

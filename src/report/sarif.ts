@@ -51,12 +51,6 @@ export function inventoryUri(source: string): string {
 /** SARIF 2.1.0 log of one run; validated in the tests against the vendored OASIS schema. */
 export function renderSarif(report: Report, _options: SarifOptions = {}): string {
   const ruleIndex = new Map(report.rules.map((rule, index) => [rule.id, index]));
-  // The report's rules carry no remediation; every finding of a rule repeats the catalog's, so the
-  // first one found gives the rule's help text.
-  const remediation = new Map<string, string>();
-  for (const finding of report.findings)
-    if (!remediation.has(finding.ruleId)) remediation.set(finding.ruleId, finding.remediation);
-  const source = new Map(report.findings.map((finding) => [finding.ruleId, finding.source]));
   const hasBaseline = report.summary.baseline !== undefined;
   const artifactUri = inventoryUri(report.inventory.source);
 
@@ -65,13 +59,14 @@ export function renderSarif(report: Report, _options: SarifOptions = {}): string
     name: rule.slug,
     shortDescription: { text: rule.title },
     // Catalog remediation is written with Markdown `code` spans; viewers that render Markdown use it.
-    help: { text: remediation.get(rule.id) ?? rule.title, markdown: remediation.get(rule.id) ?? rule.title },
+    help: { text: rule.remediation, markdown: rule.remediation },
+    helpUri: rule.helpUri,
     defaultConfiguration: { enabled: true, level: LEVELS[rule.severity] },
     properties: {
       area: rule.area,
       severity: rule.severity,
       tags: ['mra', rule.area],
-      ...(source.has(rule.id) ? { source: source.get(rule.id) } : {}),
+      source: rule.source,
     },
   }));
 

@@ -1,5 +1,6 @@
 import pc from 'picocolors';
-import { AREAS, STATUSES, type Area, type Finding, type Report, type Status } from '../engine/types.js';
+import { AREAS, STATUSES, type Finding, type Report, type Status } from '../engine/types.js';
+import { AREA_LABELS } from './areas.js';
 
 export interface TextOptions {
   color: boolean;
@@ -41,18 +42,12 @@ export function renderText(report: Report, options: TextOptions): string {
   );
   if (s.baseline)
     lines.push(
-      `          ${s.baseline.new} new since baseline, ${s.baseline.unchanged} unchanged (${s.baseline.file})`,
+      `          ${s.baseline.new} new since baseline, ${s.baseline.unchanged} unchanged, ${s.baseline.fixed} fixed (${s.baseline.file})`,
     );
+  const verdict = { ready: 'READY', 'not-ready': 'NOT READY', incomplete: 'INCOMPLETE' }[s.verdict];
+  lines.push(`${c.bold(verdict)}: ${s.verdictReason}`);
   return `${lines.join('\n')}\n`;
 }
-
-const AREA_NAMES: Record<Area, string> = {
-  dns: 'DNS',
-  ntp: 'NTP',
-  cert: 'Certificates',
-  cucm: 'CUCM',
-  exp: 'Expressway',
-};
 
 /** Counts per area and status, so a long run still reads at a glance. */
 function areaTable(report: Report, paint: Record<Status, (text: string) => string>): string[] {
@@ -63,7 +58,7 @@ function areaTable(report: Report, paint: Record<Status, (text: string) => strin
       const text = String(count).padStart(14);
       return count > 0 ? paint[status](text) : text;
     });
-    return `${AREA_NAMES[area].padEnd(14)}${cells.join('')}`;
+    return `${AREA_LABELS[area].padEnd(14)}${cells.join('')}`;
   });
   return rows.length > 0 ? [header, ...rows, ''] : [];
 }

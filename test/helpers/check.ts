@@ -1,11 +1,11 @@
-import { ALL_CHECKS } from '../../src/checks/index.js';
-import { loadCatalog } from '../../src/engine/catalog.js';
-import { Limiter } from '../../src/probes/limiter.js';
+import type { Rule, Services } from '../../src/checks/rule.js';
+import { createServices } from '../../src/checks/services.js';
+import { entryOf, loadCatalog, ruleNames, type Catalog } from '../../src/engine/catalog.js';
 import { runScan } from '../../src/engine/run.js';
-import { createServices, type Services } from '../../src/checks/services.js';
-import type { Check, Finding, Report } from '../../src/engine/types.js';
+import type { Finding, Report, Vantage } from '../../src/engine/types.js';
 import { normalizeInventory } from '../../src/inventory/load.js';
 import type { Inventory } from '../../src/inventory/types.js';
+import { Limiter } from '../../src/probes/limiter.js';
 
 export interface CheckFixture {
   /** Inventory as a user would write it (validated like a real one). */
@@ -13,32 +13,46 @@ export interface CheckFixture {
   /** Folder relative paths resolve against (fixture files). */
   inventoryFile?: string;
   offline?: boolean;
+  vantage?: Vantage;
   asOf?: Date;
   timeoutMs?: number;
   checkTimeoutMs?: number;
   env?: NodeJS.ProcessEnv;
   /** Replace some real probes with fakes (edge cases: SERVFAIL, truncation, malformed packets). */
-  services?: Partial<Omit<Services, 'close'>>;
+  services?: Partial<Pick<Services, 'dns' | 'ntp' | 'certificates' | 'cucm' | 'expressway'>>;
 }
 
-export function fixtureInventory(fixture: CheckFixture): Inventory {
-  const catalog = loadCatalog();
-  const known = new Set(catalog.flatMap((rule) => [rule.id, rule.slug]));
-  return normalizeInventory(fixture.inventory, fixture.inventoryFile ?? '<embedded>', known);
+const catalog = await loadCatalog();
+
+/** Every name the inventory's `rules:` accepts, from the registry (never a literal list). */
+export const KNOWN_RULE_NAMES: ReadonlySet<string> = new Set(ruleNames(catalog.entries));
+
+export function fixtureInventory(fixture: Pick<CheckFixture, 'inventory' | 'inventoryFile'>): Inventory {
+  return normalizeInventory(fixture.inventory, fixture.inventoryFile ?? '<embedded>', KNOWN_RULE_NAMES);
 }
 
-/** Runs one rule (by id, or a check object) through the real engine; returns its findings. */
-export async function testCheck(rule: string | Check, fixture: CheckFixture): Promise<Finding[]> {
+/** The real catalog, or a private one holding a test's own rule (with placeholder prose). */
+function catalogFor(rule: string | Rule): { catalog: Catalog; id: string } {
+  if (typeof rule === 'string') return { catalog, id: rule };
+  const prose = { rationale: 'test rule', procedure: [], remediation: 'fix it', source: 'test', helpUri: 'https://example.com/' };
+  return {
+    catalog: { entries: [entryOf(rule, prose)], modules: new Map([[rule.meta.id, rule]]) },
+    id: rule.meta.id,
+  };
+}
+
+/** Runs one rule (by id, or a rule object) through the real engine; returns its findings. */
+export async function testCheck(rule: string | Rule, fixture: CheckFixture): Promise<Finding[]> {
   return (await testScan(rule, fixture)).findings;
 }
 
-export async function testScan(rule: string | Check, fixture: CheckFixture): Promise<Report> {
-  const check = typeof rule === 'string' ? ALL_CHECKS.find((candidate) => candidate.id === rule) : rule;
-  if (!check) throw new Error(`no check for ${String(rule)}`);
+export async function testScan(rule: string | Rule, fixture: CheckFixture): Promise<Report> {
+  const { catalog: rules, id } = catalogFor(rule);
+  if (!rules.modules.has(id)) throw new Error(`no rule ${id}`);
   const inventory = fixtureInventory(fixture);
   const offline = fixture.offline ?? false;
   const timeoutMs = fixture.timeoutMs ?? 2000;
-  const real = createServices({
+  const services = createServices({
     inventory,
     offline,
     timeoutMs,
@@ -46,15 +60,15 @@ export async function testScan(rule: string | Check, fixture: CheckFixture): Pro
     signal: new AbortController().signal,
     env: fixture.env ?? process.env,
   });
-  const services: Services = { ...real, ...fixture.services, close: () => real.close() };
+  Object.assign(services, fixture.services);
   try {
     return await runScan({
       inventory,
-      catalog: loadCatalog(),
-      checks: [check],
-      only: [check.id],
+      catalog: rules,
+      only: [id],
       offline,
       timeoutMs,
+      vantage: fixture.vantage ?? 'both',
       ...(fixture.checkTimeoutMs ? { checkTimeoutMs: fixture.checkTimeoutMs } : {}),
       ...(fixture.asOf ? { asOf: fixture.asOf } : {}),
       services,
@@ -68,9 +82,8 @@ export async function testScan(rule: string | Check, fixture: CheckFixture): Pro
 export function findingFor(findings: readonly Finding[], target: string): Finding {
   const matching = findings.filter((finding) => finding.target === target);
   if (matching.length !== 1) {
-    throw new Error(
-      `expected one finding for ${target}, got ${matching.length}: ${findings.map((f) => `${f.target}=${f.status}`).join(', ')}`,
-    );
+    const seen = findings.map((finding) => `${finding.target}=${finding.status}`).join(', ');
+    throw new Error(`expected one finding for ${target}, got ${matching.length}: ${seen}`);
   }
   return matching[0]!;
 }

@@ -1,38 +1,38 @@
-import {
-  ENDPOINT_MESSAGES,
-  endpointEvidence,
-  examineEndpoints,
-  chainPrerequisite,
-  nothingInScope,
-} from '../../cert/examine.js';
-import { defineCheck, type CheckFinding } from '../../engine/types.js';
-
-const messages = {
-  ...ENDPOINT_MESSAGES,
-  valid:
-    'No certificate in the chain of {target} expires within {days} days of {asOf}; the first to expire is {subject} on {notAfter} ({remaining} days left).',
-  expired: 'The chain of {target} holds an expired certificate at {asOf}: {expired}.',
-  expiresSoon:
-    '{subject} in the chain of {target} expires on {notAfter}, {remaining} days after {asOf} (warning window {days} days).',
-} as const;
-
-type MessageId = keyof typeof messages;
+import { endpointEvidence, examineEndpoints } from '../../cert/examine.js';
+import { defineRule } from '../rule.js';
+import { CHAIN_READ, certificateFixGroup, ENDPOINTS_SCOPE, perEndpoint } from './endpoints.js';
 
 const DAY = 86_400_000;
 
 /** MRA-CERT-004: no certificate of any chain expired at --as-of; warn within certExpiryWarnDays. */
-export default defineCheck({
-  id: 'MRA-CERT-004',
-  needs: ['certificates'],
-  messages,
+export default defineRule({
+  meta: {
+    id: 'MRA-CERT-004',
+    slug: 'cert-expiry',
+    area: 'cert',
+    severity: 'error',
+    title: 'No certificate of any chain has expired or expires soon',
+    vantage: 'internal',
+    needs: ['certificates'],
+    requires: [CHAIN_READ],
+    scope: ENDPOINTS_SCOPE,
+    messages: {
+      valid:
+        'No certificate in the chain of {target} expires within {days} days of {asOf}; the first to expire is {subject} on {notAfter} ({remaining} days left).',
+      expired: 'The chain of {target} holds an expired certificate at {asOf}: {expired}.',
+      expiresSoon: {
+        text: '{subject} in the chain of {target} expires on {notAfter}, {remaining} days after {asOf} (warning window {days} days).',
+        severity: 'warning',
+      },
+    },
+    fixGroup: certificateFixGroup,
+  },
   async run(ctx) {
     const examined = await examineEndpoints(ctx.services.certificates);
-    if (examined.length === 0) return [nothingInScope('no certificate endpoints or files to examine')];
     const days = ctx.policy.certExpiryWarnDays;
     const asOf = ctx.now.toISOString();
     const now = ctx.now.getTime();
-    return examined.map((item): CheckFinding<MessageId> => {
-      if (!item.path) return chainPrerequisite(item);
+    return perEndpoint(examined, (item) => {
       const target = item.endpoint.target;
       const chain = item.path.certificates;
       const dates = chain.map((certificate) => ({
@@ -40,7 +40,7 @@ export default defineCheck({
         notAfter: certificate.notAfter.toISOString(),
         remainingDays: Math.round((certificate.notAfter.getTime() - now) / DAY),
       }));
-      const evidence = { ...endpointEvidence(item.endpoint), asOf, warnDays: days, certificates: dates };
+      const evidence = { ...endpointEvidence(item.endpoint, item.leaf), asOf, warnDays: days, certificates: dates };
       const base = { target, evidence, durationMs: item.result.durationMs };
       const expired = chain.filter((certificate) => certificate.notAfter.getTime() < now);
       if (expired.length > 0) {

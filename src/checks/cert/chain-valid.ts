@@ -1,38 +1,52 @@
-import {
-  ENDPOINT_MESSAGES,
-  examineEndpoints,
-  endpointEvidence,
-  notObtained,
-  nothingInScope,
-  pathEvidence,
-} from '../../cert/examine.js';
+import { examineEndpoints, endpointEvidence, pathEvidence, type Examined } from '../../cert/examine.js';
 import { judgeDates } from '../../cert/path.js';
-import { defineCheck, type CheckFinding } from '../../engine/types.js';
+import { defineRule, type CheckFinding } from '../rule.js';
+import { certificateFixGroup, ENDPOINTS_SCOPE } from './endpoints.js';
 
-const messages = {
-  ...ENDPOINT_MESSAGES,
-  trusted:
-    'The chain of {target} builds to {root}, trusted by {trustedBy}; every signature verifies and every certificate is valid at {asOf}.',
-  untrustedRoot:
-    'The chain of {target} ends in the self-signed {root}, which no trust store, caFile or Node root store holds.',
-  issuerNotFound:
-    'The chain of {target} stops at {subject}: its issuer {issuer} was neither presented nor found in any trust store.',
-  badSignature:
-    'The signature of {subject} in the chain of {target} does not verify with the key of any certificate named {issuer}.',
-  tooLong: 'The chain of {target} is longer than 10 certificates without reaching a trusted root.',
-  outsideValidity: 'The chain of {target} builds to {root}, but at {asOf} {problems}.',
-} as const;
+type MessageId =
+  'notObtained' | 'trusted' | 'untrustedRoot' | 'issuerNotFound' | 'badSignature' | 'tooLong' | 'outsideValidity';
 
-type MessageId = keyof typeof messages;
+/** The `inconclusive` finding of an endpoint whose chain could not be read (the other rules defer to it). */
+function notObtained({ endpoint, result }: Examined): CheckFinding<MessageId> {
+  if (result.ok) throw new Error('notObtained called for a chain that was read');
+  return {
+    target: endpoint.target,
+    status: 'inconclusive',
+    messageId: 'notObtained',
+    args: { target: endpoint.target, failure: result.failure, detail: result.detail },
+    evidence: { ...endpointEvidence(endpoint), failure: result.failure, detail: result.detail },
+    durationMs: result.durationMs,
+  };
+}
 
 /** MRA-CERT-001: each presented or exported chain builds to a trusted root; signatures and dates hold. */
-export default defineCheck({
-  id: 'MRA-CERT-001',
-  needs: ['certificates'],
-  messages,
+export default defineRule({
+  meta: {
+    id: 'MRA-CERT-001',
+    slug: 'chain-valid',
+    area: 'cert',
+    severity: 'error',
+    title: 'Certificate chains build to a trusted root, with valid signatures and dates',
+    vantage: 'internal',
+    needs: ['certificates'],
+    scope: ENDPOINTS_SCOPE,
+    messages: {
+      notObtained: 'Could not read the certificate chain of {target}: {failure}, {detail}.',
+      trusted:
+        'The chain of {target} builds to {root}, trusted by {trustedBy}; every signature verifies and every certificate is valid at {asOf}.',
+      untrustedRoot:
+        'The chain of {target} ends in the self-signed {root}, which no trust store, caFile or Node root store holds.',
+      issuerNotFound:
+        'The chain of {target} stops at {subject}: its issuer {issuer} was neither presented nor found in any trust store.',
+      badSignature:
+        'The signature of {subject} in the chain of {target} does not verify with the key of any certificate named {issuer}.',
+      tooLong: 'The chain of {target} is longer than 10 certificates without reaching a trusted root.',
+      outsideValidity: 'The chain of {target} builds to {root}, but at {asOf} {problems}.',
+    },
+    fixGroup: certificateFixGroup,
+  },
   async run(ctx) {
     const examined = await examineEndpoints(ctx.services.certificates);
-    if (examined.length === 0) return [nothingInScope('no certificate endpoints or files to examine')];
     const asOf = ctx.now.toISOString();
     return examined.map((item): CheckFinding<MessageId> => {
       if (!item.path) return notObtained(item);
@@ -40,7 +54,7 @@ export default defineCheck({
       const target = endpoint.target;
       const dates = judgeDates(path.certificates, ctx.now);
       const evidence = {
-        ...endpointEvidence(endpoint),
+        ...endpointEvidence(endpoint, item.leaf),
         ...pathEvidence(path),
         ...(item.result.ok && item.result.protocol ? { protocol: item.result.protocol } : {}),
         ...(item.result.ok && item.result.problems.length > 0 ? { handshake: item.result.problems } : {}),
@@ -92,12 +106,8 @@ export default defineCheck({
           args: { target, root: top.subject, asOf, problems },
         };
       }
-      return {
-        ...base,
-        status: 'pass',
-        messageId: 'trusted',
-        args: { target, root: top.subject, trustedBy: path.anchor?.sources.join(', ') ?? 'nothing', asOf },
-      };
+      const trustedBy = path.anchor?.sources.join(', ') ?? 'nothing';
+      return { ...base, status: 'pass', messageId: 'trusted', args: { target, root: top.subject, trustedBy, asOf } };
     });
   },
 });

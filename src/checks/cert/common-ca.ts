@@ -1,20 +1,30 @@
 import { certificateEvidence, type Certificate } from '../../cert/certificate.js';
-import { ENDPOINT_MESSAGES, examineEndpoints, roleIs, serviceCertificate, type Examined } from '../../cert/examine.js';
-import { defineCheck } from '../../engine/types.js';
+import { examineEndpoints, roleIs, serviceCertificate, type Examined } from '../../cert/examine.js';
+import { defineRule, DEPLOYMENT, notInScope } from '../rule.js';
 
-const messages = {
-  ...ENDPOINT_MESSAGES,
-  sameRoot: 'All {count} CUCM, IM&P and Expressway leaf certificates chain to the same root {root}.',
-  differentRoots:
-    "The CUCM, IM&P and Expressway leaf certificates chain to {count} different roots: {groups}; each system must then hold the others' roots (MRA-CERT-003).",
-  undetermined: 'The leaf certificates read so far chain to {root}, but the root of {unknown} could not be determined.',
-} as const;
-
-/** MRA-CERT-002: CUCM, IM&P and Expressway-C/E leaves chain to one root CA (the seed's recommended setup). */
-export default defineCheck({
-  id: 'MRA-CERT-002',
-  needs: ['certificates'],
-  messages,
+/** MRA-CERT-002: CUCM, IM&P and Expressway-C/E leaves chain to one root CA (the chapter's recommended setup). */
+export default defineRule({
+  meta: {
+    id: 'MRA-CERT-002',
+    slug: 'common-ca',
+    area: 'cert',
+    severity: 'warning',
+    title: 'CUCM, IM&P and Expressway certificates come from the same CA',
+    vantage: 'internal',
+    needs: ['certificates'],
+    scope: 'CUCM, IM&P or Expressway certificates in the inventory',
+    messages: {
+      sameRoot: 'All {count} CUCM, IM&P and Expressway leaf certificates chain to the same root {root}.',
+      differentRoots:
+        "The CUCM, IM&P and Expressway leaf certificates chain to {count} different roots: {groups}; each system must then hold the others' roots (MRA-CERT-003).",
+      undetermined:
+        'The leaf certificates read so far chain to {root}, but the root of {unknown} could not be determined.',
+    },
+    fixGroup: () => ({
+      key: 'certificate-authority',
+      label: 'the certificate authority that signs the MRA certificates',
+    }),
+  },
   async run(ctx) {
     const examined = await examineEndpoints(
       ctx.services.certificates,
@@ -25,16 +35,7 @@ export default defineCheck({
       const key = `${item.endpoint.node} ${item.endpoint.service}`;
       if (!chosen.has(key)) chosen.set(key, serviceCertificate(examined, item.endpoint.node, item.endpoint.service)!);
     }
-    if (chosen.size === 0) {
-      return [
-        {
-          target: 'deployment',
-          status: 'skipped',
-          messageId: 'noEndpoints',
-          args: { reason: 'no CUCM, IM&P or Expressway certificates in the inventory' },
-        },
-      ];
-    }
+    if (chosen.size === 0) return notInScope('no CUCM, IM&P or Expressway certificates in the inventory');
     const groups = new Map<string, { root: Certificate; members: string[] }>();
     const unknown: string[] = [];
     for (const [label, item] of chosen) {
@@ -65,7 +66,7 @@ export default defineCheck({
         .join('; ');
       return [
         {
-          target: 'deployment',
+          target: DEPLOYMENT,
           status: 'fail',
           messageId: 'differentRoots',
           args: { count: groups.size, groups: text },
@@ -77,7 +78,7 @@ export default defineCheck({
     if (unknown.length > 0 || !only) {
       return [
         {
-          target: 'deployment',
+          target: DEPLOYMENT,
           status: 'inconclusive',
           messageId: 'undetermined',
           args: { root: only?.root.subject ?? 'no root', unknown: unknown.join(', ') },
@@ -87,7 +88,7 @@ export default defineCheck({
     }
     return [
       {
-        target: 'deployment',
+        target: DEPLOYMENT,
         status: 'pass',
         messageId: 'sameRoot',
         args: { count: only.members.length, root: only.root.subject },

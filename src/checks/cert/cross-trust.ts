@@ -1,7 +1,7 @@
 import { certificateEvidence } from '../../cert/certificate.js';
 import { examineEndpoints, serviceCertificate, type Examined } from '../../cert/examine.js';
 import { AnchorSet, buildPath } from '../../cert/path.js';
-import { defineCheck, type CheckFinding } from '../../engine/types.js';
+import { defineRule, notInScope, type CheckFinding } from '../rule.js';
 import {
   CUCM_ROLES,
   IMP_ROLES,
@@ -11,18 +11,7 @@ import {
   type TrustStoreName,
 } from '../../inventory/types.js';
 
-const messages = {
-  holdsRoots: '{store} of {node} holds what it needs to trust {peers}.',
-  missingRoots: '{store} of {node} lacks {missing}.',
-  storeNotProvided:
-    'Skipped: the inventory does not give {store} of {node} (trust[]), so whether it trusts {peers} is unknown.',
-  storeUnreadable: 'Could not read {store} of {node}: {reason}.',
-  peersUnread: '{store} of {node} holds the roots checked so far, but the certificates of {unread} could not be read.',
-  noPeers: 'Skipped: no certificate of {peerKinds} in the inventory to check {store} of {node} against.',
-  nothingInScope: 'Skipped: {reason}.',
-} as const;
-
-type MessageId = keyof typeof messages;
+type MessageId = 'holdsRoots' | 'missingRoots' | 'storeNotProvided' | 'storeUnreadable' | 'peersUnread' | 'noPeers';
 
 interface Requirement {
   node: InventoryNode;
@@ -71,23 +60,32 @@ function requirements(inventory: Inventory): Requirement[] {
 }
 
 /** MRA-CERT-003: each system trusts the roots of its peers (or the peers' self-signed certificates). */
-export default defineCheck({
-  id: 'MRA-CERT-003',
-  needs: ['certificates'],
-  messages,
+export default defineRule({
+  meta: {
+    id: 'MRA-CERT-003',
+    slug: 'cross-trust',
+    area: 'cert',
+    severity: 'error',
+    title: 'Each system trusts the roots of its MRA peers',
+    vantage: 'internal',
+    needs: ['certificates'],
+    scope: 'CUCM publisher, IM&P publisher or Expressway-C in the inventory',
+    messages: {
+      holdsRoots: '{store} of {node} holds what it needs to trust {peers}.',
+      missingRoots: '{store} of {node} lacks {missing}.',
+      storeNotProvided:
+        'The inventory does not give {store} of {node} (trust[]), so whether it trusts {peers} is unknown.',
+      storeUnreadable: 'Could not read {store} of {node}: {reason}.',
+      peersUnread:
+        '{store} of {node} holds the roots checked so far, but the certificates of {unread} could not be read.',
+      noPeers: 'No certificate of {peerKinds} in the inventory to check {store} of {node} against.',
+    },
+    fixGroup: (finding) => ({ key: `trust-store:${finding.target}`, label: `trust store ${finding.target}` }),
+  },
   async run(ctx) {
     const source = ctx.services.certificates;
     const required = requirements(ctx.inventory);
-    if (required.length === 0) {
-      return [
-        {
-          target: 'deployment',
-          status: 'skipped',
-          messageId: 'nothingInScope',
-          args: { reason: 'no CUCM publisher, IM&P publisher or Expressway-C in the inventory' },
-        },
-      ];
-    }
+    if (required.length === 0) return notInScope('no CUCM publisher, IM&P publisher or Expressway-C in the inventory');
     const examined = await examineEndpoints(source);
     const findings: Array<CheckFinding<MessageId>> = [];
     for (const requirement of required) {

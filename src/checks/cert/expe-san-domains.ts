@@ -1,55 +1,69 @@
-import {
-  ENDPOINT_MESSAGES,
-  endpointEvidence,
-  examineEndpoints,
-  chainPrerequisite,
-  nothingInScope,
-  roleIs,
-} from '../../cert/examine.js';
+import { endpointEvidence, examineEndpoints, roleIs } from '../../cert/examine.js';
 import { matchesDnsId } from '../../cert/hostname.js';
-import { defineCheck, type CheckFinding } from '../../engine/types.js';
-
-const messages = {
-  ...ENDPOINT_MESSAGES,
-  covered: 'The SANs of {target} cover its FQDN {fqdn} and every domain ({domains}).',
-  missingNames: 'The SANs of {target} do not cover {missing}.',
-} as const;
-
-type MessageId = keyof typeof messages;
+import { defineRule } from '../rule.js';
+import { CHAIN_READ, certificateFixGroup, perEndpoint } from './endpoints.js';
 
 /**
  * MRA-CERT-006: Jabber and phones reach Expressway-E by `_collab-edge._tls.<domain>` and check its
- * certificate against the domain (`<domain>` or `collab-edge.<domain>`) as well as its FQDN.
+ * certificate against the domain (`<domain>` or `collab-edge.<domain>`) as well as its FQDN. A
+ * wildcard SAN satisfies none of these (SPEC 8.6: Expressway does not support wildcard server
+ * certificates), so only exact names count and the message says why a wildcard was not taken.
  */
-export default defineCheck({
-  id: 'MRA-CERT-006',
-  needs: ['certificates'],
-  messages,
+export default defineRule({
+  meta: {
+    id: 'MRA-CERT-006',
+    slug: 'expe-san-domains',
+    area: 'cert',
+    severity: 'error',
+    title: 'Expressway-E SANs cover each MRA domain and its own FQDN',
+    vantage: 'internal',
+    needs: ['certificates'],
+    requires: [CHAIN_READ],
+    scope: 'Expressway-E certificate in the inventory',
+    messages: {
+      covered: 'The SANs of {target} cover its FQDN {fqdn} and every domain ({domains}).',
+      missingNames: 'The SANs of {target} do not cover {missing}.',
+      wildcardOnly:
+        'The SANs of {target} do not cover {missing}; the wildcard {wildcards} does not count: Expressway does not support wildcard certificates.',
+    },
+    fixGroup: certificateFixGroup,
+  },
   async run(ctx) {
     const examined = await examineEndpoints(ctx.services.certificates, roleIs('expressway-e'));
-    if (examined.length === 0) return [nothingInScope('no Expressway-E certificate in the inventory')];
     const domains = ctx.inventory.domains;
-    return examined.map((item): CheckFinding<MessageId> => {
-      if (!item.leaf) return chainPrerequisite(item);
+    return perEndpoint(examined, (item) => {
       const target = item.endpoint.target;
       const sans = item.leaf.dnsNames;
-      const covers = (name: string): boolean => sans.some((san) => matchesDnsId(name, san));
+      const exact = sans.filter((san) => !san.includes('*'));
+      const covers = (name: string): boolean => exact.some((san) => matchesDnsId(name, san));
+      const wildcardsFor = (name: string): string[] =>
+        sans.filter((san) => san.includes('*') && matchesDnsId(name, san));
       const missing: string[] = [];
-      if (!covers(item.endpoint.node)) missing.push(`its FQDN ${item.endpoint.node}`);
+      const wildcards = new Set<string>();
+      if (!covers(item.endpoint.node)) {
+        missing.push(`its FQDN ${item.endpoint.node}`);
+        wildcardsFor(item.endpoint.node).forEach((san) => wildcards.add(san));
+      }
       const perDomain = domains.map((domain) => {
         const forms = [domain, `collab-edge.${domain}`];
         const coveredBy = forms.filter(covers);
-        if (coveredBy.length === 0) missing.push(`domain ${domain} (neither ${forms.join(' nor ')})`);
+        if (coveredBy.length === 0) {
+          missing.push(`domain ${domain} (neither ${forms.join(' nor ')})`);
+          forms.flatMap(wildcardsFor).forEach((san) => wildcards.add(san));
+        }
         return { domain, coveredBy };
       });
       const evidence = {
-        ...endpointEvidence(item.endpoint),
+        ...endpointEvidence(item.endpoint, item.leaf),
         subject: item.leaf.subject,
-        sha256: item.leaf.sha256,
         sans,
         domains: perDomain,
       };
       const base = { target, evidence, durationMs: item.result.durationMs };
+      if (missing.length > 0 && wildcards.size > 0) {
+        const args = { target, missing: missing.join('; '), wildcards: [...wildcards].join(', ') };
+        return { ...base, status: 'fail', messageId: 'wildcardOnly', args };
+      }
       if (missing.length > 0)
         return { ...base, status: 'fail', messageId: 'missingNames', args: { target, missing: missing.join('; ') } };
       return {

@@ -1,42 +1,39 @@
-import {
-  ENDPOINT_MESSAGES,
-  endpointEvidence,
-  examineEndpoints,
-  chainPrerequisite,
-  nothingInScope,
-} from '../../cert/examine.js';
+import { endpointEvidence, examineEndpoints } from '../../cert/examine.js';
 import { matchesDnsId, presentedNames } from '../../cert/hostname.js';
-import { defineCheck, type CheckFinding } from '../../engine/types.js';
-
-const messages = {
-  ...ENDPOINT_MESSAGES,
-  matches: 'The certificate of {target} matches {fqdn} ({from} {name}).',
-  mismatch: 'The certificate of {target} does not match {fqdn}: its {from} names are {names}.',
-  noNames: 'The certificate of {target} has neither a DNS SAN nor a CN, so it cannot match {fqdn}.',
-} as const;
-
-type MessageId = keyof typeof messages;
+import { defineRule } from '../rule.js';
+import { CHAIN_READ, certificateFixGroup, ENDPOINTS_SCOPE, perEndpoint } from './endpoints.js';
 
 /**
  * MRA-CERT-009: peers connect by FQDN (UDS/SRV targets, Expressway server addresses), so the leaf
  * must name the node: DNS SANs, or the CN only when there is no DNS SAN; wildcards per RFC 6125.
  */
-export default defineCheck({
-  id: 'MRA-CERT-009',
-  needs: ['certificates'],
-  messages,
+export default defineRule({
+  meta: {
+    id: 'MRA-CERT-009',
+    slug: 'hostname-match',
+    area: 'cert',
+    severity: 'error',
+    title: 'Certificates name the node FQDN they are served from',
+    vantage: 'internal',
+    needs: ['certificates'],
+    requires: [CHAIN_READ],
+    scope: ENDPOINTS_SCOPE,
+    messages: {
+      matches: 'The certificate of {target} matches {fqdn} ({from} {name}).',
+      mismatch: 'The certificate of {target} does not match {fqdn}: its {from} names are {names}.',
+      noNames: 'The certificate of {target} has neither a DNS SAN nor a CN, so it cannot match {fqdn}.',
+    },
+    fixGroup: certificateFixGroup,
+  },
   async run(ctx) {
     const examined = await examineEndpoints(ctx.services.certificates);
-    if (examined.length === 0) return [nothingInScope('no certificate endpoints or files to examine')];
-    return examined.map((item): CheckFinding<MessageId> => {
-      if (!item.leaf) return chainPrerequisite(item);
+    return perEndpoint(examined, (item) => {
       const target = item.endpoint.target;
       const fqdn = item.endpoint.node;
       const { names, from } = presentedNames(item.leaf);
       const evidence = {
-        ...endpointEvidence(item.endpoint),
+        ...endpointEvidence(item.endpoint, item.leaf),
         subject: item.leaf.subject,
-        sha256: item.leaf.sha256,
         sans: item.leaf.dnsNames,
         matchedAgainst: from,
         fqdn,

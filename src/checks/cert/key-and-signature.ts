@@ -1,21 +1,6 @@
-import {
-  ENDPOINT_MESSAGES,
-  endpointEvidence,
-  examineEndpoints,
-  chainPrerequisite,
-  nothingInScope,
-} from '../../cert/examine.js';
-import { defineCheck, type CheckFinding } from '../../engine/types.js';
-
-const messages = {
-  ...ENDPOINT_MESSAGES,
-  sound: 'Every certificate below the root in the chain of {target} has an acceptable key and signature ({summary}).',
-  weak: 'The chain of {target} has weak keys or signatures: {problems}.',
-  keyTooLarge:
-    'The chain of {target} has RSA keys above 4096 bits, which CUCM and Expressway are known to reject at 8192: {problems}.',
-} as const;
-
-type MessageId = keyof typeof messages;
+import { endpointEvidence, examineEndpoints } from '../../cert/examine.js';
+import { defineRule } from '../rule.js';
+import { CHAIN_READ, certificateFixGroup, ENDPOINTS_SCOPE, perEndpoint } from './endpoints.js';
 
 const MIN_RSA_BITS = 2048;
 const MAX_RSA_BITS = 4096;
@@ -25,15 +10,31 @@ const WEAK_HASHES = new Set(['md2', 'md5', 'sha1']);
  * MRA-CERT-008: RSA keys of at least 2048 bits (and not over 4096), and no SHA-1/MD5 signatures
  * below the root (a root's self-signature is never checked, so its digest does not matter).
  */
-export default defineCheck({
-  id: 'MRA-CERT-008',
-  needs: ['certificates'],
-  messages,
+export default defineRule({
+  meta: {
+    id: 'MRA-CERT-008',
+    slug: 'key-and-signature',
+    area: 'cert',
+    severity: 'error',
+    title: 'RSA keys of 2048 to 4096 bits, no SHA-1 or MD5 signatures',
+    vantage: 'internal',
+    needs: ['certificates'],
+    requires: [CHAIN_READ],
+    scope: ENDPOINTS_SCOPE,
+    messages: {
+      sound:
+        'Every certificate below the root in the chain of {target} has an acceptable key and signature ({summary}).',
+      weak: 'The chain of {target} has weak keys or signatures: {problems}.',
+      keyTooLarge: {
+        text: 'The chain of {target} has RSA keys above 4096 bits, which CUCM and Expressway are known to reject at 8192: {problems}.',
+        severity: 'warning',
+      },
+    },
+    fixGroup: certificateFixGroup,
+  },
   async run(ctx) {
     const examined = await examineEndpoints(ctx.services.certificates);
-    if (examined.length === 0) return [nothingInScope('no certificate endpoints or files to examine')];
-    return examined.map((item): CheckFinding<MessageId> => {
-      if (!item.path) return chainPrerequisite(item);
+    return perEndpoint(examined, (item) => {
       const target = item.endpoint.target;
       const below = item.path.certificates.filter((certificate, index) => index === 0 || !certificate.selfIssued);
       const weak: string[] = [];
@@ -48,7 +49,7 @@ export default defineCheck({
           weak.push(`${certificate.subject} is signed with ${certificate.signatureAlgorithm}`);
       }
       const evidence = {
-        ...endpointEvidence(item.endpoint),
+        ...endpointEvidence(item.endpoint, item.leaf),
         certificates: item.path.certificates.map((certificate) => ({
           subject: certificate.subject,
           key: certificate.key,

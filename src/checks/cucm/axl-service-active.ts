@@ -1,14 +1,13 @@
 import type { CucmSnapshot } from '../../cucm/snapshot.js';
-import { defineCheck, type CheckFinding } from '../../engine/types.js';
+import { DEPLOYMENT, defineRule, type CheckFinding } from '../rule.js';
 import type { Inventory } from '../../inventory/types.js';
 import type { AxlVersionResult } from '../../cucm/source.js';
-import { snapshotFor, SNAPSHOT_MESSAGES } from './snapshot-access.js';
+import { loadedSnapshot } from '../services.js';
 
 /** The name Cisco Unified Serviceability gives the service (Tools > Service Activation). */
 export const AXL_SERVICE = 'Cisco AXL Web Service';
 
 const messages = {
-  ...SNAPSHOT_MESSAGES,
   answered: 'AXL on {url} answered an authenticated getCCMVersion (HTTP {status}): CUCM {version}.',
   notActivated: 'AXL on {url} is not available (HTTP {status}): activate the Cisco AXL Web Service on the publisher.',
   notAuthenticated:
@@ -23,7 +22,8 @@ const messages = {
     'The snapshot ({origin}) lists no services of the publisher {publisher} (it lists nodes {nodes}).',
   noPublisher:
     "The inventory names no cucm-publisher node, so the snapshot's service list ({origin}) cannot be read for the publisher.",
-  noServiceList: 'Skipped: the CUCM source ({origin}) carries no service list.',
+  noServiceList: 'The CUCM source ({origin}) carries no service list, so the service state is unknown.',
+  servicesUnreadable: 'The service list of the CUCM source ({origin}) could not be read: {reason}.',
   tlsVerificationOff:
     'TLS verification of AXL on {url} is off (cucm.axl.insecure: true): the AXL password goes to whoever answers; set caFile to the CA of the CUCM tomcat certificate instead.',
 } as const;
@@ -115,9 +115,13 @@ function snapshotFinding(
   snapshot: CucmSnapshot,
   origin: string,
 ): CheckFinding<MessageId> {
+  const unreadable = snapshot.unavailable?.services;
+  if (unreadable !== undefined) {
+    return { target, status: 'inconclusive', messageId: 'servicesUnreadable', args: { origin, reason: unreadable } };
+  }
   if (snapshot.services.length === 0)
     return {
-      target: 'deployment',
+      target: DEPLOYMENT,
       status: 'skipped',
       messageId: 'noServiceList',
       args: { origin },
@@ -171,10 +175,27 @@ function snapshotFinding(
  * Expressway-C discovers the CUCM cluster over AXL. Live, an authenticated getCCMVersion proves it;
  * offline, the snapshot's service list says so.
  */
-export default defineCheck({
-  id: 'MRA-CUCM-001',
-  needs: ['cucm'],
-  messages,
+export default defineRule({
+  meta: {
+    id: 'MRA-CUCM-001',
+    slug: 'axl-service-active',
+    area: 'cucm',
+    severity: 'error',
+    title: 'Cisco AXL Web Service active on the publisher',
+    vantage: 'internal',
+    // Live, getCCMVersion answers it; offline, the snapshot's service list (a section only this
+    // branch reads, so it is checked here rather than declared).
+    needs: ['cucm'],
+    scope: 'CUCM publisher',
+    fixGroup: () => ({
+      key: 'axl-service',
+      label: 'Cisco AXL Web Service on the publisher (Serviceability > Service Activation)',
+    }),
+    messages: {
+      ...messages,
+      tlsVerificationOff: { text: messages.tlsVerificationOff, severity: 'warning' },
+    },
+  },
   async run(ctx) {
     const target = targetFor(ctx.inventory);
     const axl = ctx.inventory.cucm.axl;
@@ -190,8 +211,7 @@ export default defineCheck({
     }
     const live = await ctx.services.cucm.axlVersion?.();
     if (live) return [liveFinding(target, live), ...findings];
-    const access = await snapshotFor(ctx, ['services']);
-    if (!access.ok) return [...access.findings, ...findings];
-    return [snapshotFinding(target, ctx.inventory, access.snapshot, access.origin), ...findings];
+    const { snapshot, origin } = await loadedSnapshot(ctx.services);
+    return [snapshotFinding(target, ctx.inventory, snapshot, origin), ...findings];
   },
 });

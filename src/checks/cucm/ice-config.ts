@@ -1,14 +1,11 @@
 import type { IceSettings } from '../../cucm/snapshot.js';
-import { defineCheck, type CheckFinding } from '../../engine/types.js';
-import { endpointScope, phoneTarget, snapshotFor, SNAPSHOT_MESSAGES } from './snapshot-access.js';
+import { defineRule, isNotInScope, notInScope, type CheckFinding } from '../rule.js';
+import { MRA_ENDPOINTS_SCOPE, mraEndpointScope, phoneTarget } from './snapshot-access.js';
 
 const messages = {
-  ...SNAPSHOT_MESSAGES,
   iceComplete:
     'ICE on {where} has a primary TURN server ({turn}), transport {transport}, TURN credentials, and a consistent default candidate.',
   iceIncomplete: 'ICE is enabled on {where} but {shortfalls}.',
-  iceNowhere:
-    'Skipped: ICE is not enabled on any common phone profile or phone of the MRA endpoints (ICE is optional).',
 };
 
 const TRANSPORTS = ['auto', 'udp', 'tcp', 'tls'];
@@ -42,20 +39,27 @@ function iceEvidence(ice: IceSettings): Record<string, unknown> {
   };
 }
 
-export default defineCheck({
-  id: 'MRA-CUCM-009',
-  needs: ['cucm'],
-  messages,
+export default defineRule({
+  meta: {
+    id: 'MRA-CUCM-009',
+    slug: 'ice-config',
+    area: 'cucm',
+    severity: 'error',
+    title: 'Where ICE is enabled for MRA endpoints, TURN and server reflexive settings are complete',
+    vantage: 'internal',
+    needs: ['cucm.phones', 'cucm.commonPhoneProfiles'],
+    scope: MRA_ENDPOINTS_SCOPE,
+    fixGroup: (finding) => ({ key: `ice:${finding.target}`, label: `ICE settings of ${finding.target}` }),
+    messages,
+  },
   async run(ctx) {
-    const access = await snapshotFor(ctx, ['phones', 'commonPhoneProfiles']);
-    if (!access.ok) return access.findings;
-    const scope = endpointScope(access.snapshot, ctx.inventory);
-    if (!scope.ok) return scope.findings;
+    const scope = await mraEndpointScope(ctx);
+    if (isNotInScope(scope)) return scope;
     const usage = new Map<string, number>();
     for (const phone of scope.endpoints)
       if (phone.commonPhoneProfile) usage.set(phone.commonPhoneProfile, (usage.get(phone.commonPhoneProfile) ?? 0) + 1);
     const places: Array<{ target: string; where: string; ice: IceSettings; usedBy?: number }> = [];
-    for (const profile of access.snapshot.commonPhoneProfiles) {
+    for (const profile of scope.snapshot.commonPhoneProfiles) {
       const usedBy = usage.get(profile.name);
       if (usedBy && profile.ice?.enabled)
         places.push({
@@ -69,7 +73,11 @@ export default defineCheck({
       if (phone.ice?.enabled)
         places.push({ target: phoneTarget(phone.name), where: `phone ${phone.name}`, ice: phone.ice });
     }
-    if (places.length === 0) return [{ target: 'deployment', status: 'skipped', messageId: 'iceNowhere' }];
+    if (places.length === 0) {
+      return notInScope(
+        'ICE is not enabled on any common phone profile or phone of the MRA endpoints (ICE is optional)',
+      );
+    }
     places.sort((a, b) => a.target.localeCompare(b.target));
     return places.map(({ target, where, ice, usedBy }): CheckFinding<keyof typeof messages> => {
       const reasons = shortfalls(ice);

@@ -1,18 +1,17 @@
 import { fqdnProfileName, profileShortfalls, sample } from '../../cucm/mra-scope.js';
 import type { Phone } from '../../cucm/snapshot.js';
-import { defineCheck, type CheckFinding } from '../../engine/types.js';
+import { defineRule, isNotInScope, type CheckFinding } from '../rule.js';
 import {
-  endpointScope,
-  endpointsByProfile,
-  phoneTarget,
-  profileTarget,
-  snapshotFor,
-  SNAPSHOT_MESSAGES,
   countOf,
+  endpointsByProfile,
+  MRA_ENDPOINTS_SCOPE,
+  mraEndpointScope,
+  phoneTarget,
+  profileFixGroup,
+  profileTarget,
 } from './snapshot-access.js';
 
 const messages = {
-  ...SNAPSHOT_MESSAGES,
   compliant:
     'MRA endpoints with an MRA-compliant phone security profile (Encrypted, TLS, FQDN name in an enterprise domain): {count}.',
   notCompliant:
@@ -29,17 +28,30 @@ type MessageId = keyof typeof messages;
  * endpoint. One finding per failing endpoint, one pass summarising the rest, so a cluster of
  * 10,000 compliant phones reads as one line.
  */
-export default defineCheck({
-  id: 'MRA-CUCM-006',
-  needs: ['cucm'],
-  messages,
+export default defineRule({
+  meta: {
+    id: 'MRA-CUCM-006',
+    slug: 'profile-applied',
+    area: 'cucm',
+    severity: 'error',
+    title: 'Every MRA endpoint has an MRA-compliant phone security profile',
+    vantage: 'internal',
+    needs: ['cucm.phones', 'cucm.securityProfiles'],
+    scope: MRA_ENDPOINTS_SCOPE,
+    // An endpoint is fixed by fixing (or replacing) the profile it uses, so it joins that profile's group.
+    fixGroup: (finding) => {
+      const profile = (finding.evidence?.phone as { securityProfile?: string } | undefined)?.securityProfile;
+      return profile
+        ? profileFixGroup(profile)
+        : { key: `phone:${finding.target}`, label: `${finding.target} (assign an MRA phone security profile)` };
+    },
+    messages,
+  },
   async run(ctx) {
-    const access = await snapshotFor(ctx, ['phones', 'securityProfiles']);
-    if (!access.ok) return access.findings;
-    const scope = endpointScope(access.snapshot, ctx.inventory);
-    if (!scope.ok) return scope.findings;
+    const scope = await mraEndpointScope(ctx);
+    if (isNotInScope(scope)) return scope;
     const domains = ctx.inventory.domains;
-    const profiles = new Map(access.snapshot.securityProfiles.map((profile) => [profile.name, profile]));
+    const profiles = new Map(scope.snapshot.securityProfiles.map((profile) => [profile.name, profile]));
     const failures: CheckFinding<MessageId>[] = [];
     const unknown: CheckFinding<MessageId>[] = [];
     const compliant: Phone[] = [];

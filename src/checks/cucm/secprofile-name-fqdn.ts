@@ -1,9 +1,8 @@
 import { fqdnProfileName } from '../../cucm/mra-scope.js';
-import { defineCheck, type CheckFinding } from '../../engine/types.js';
-import { mraProfileGroups, profileFindingBase, SNAPSHOT_MESSAGES } from './snapshot-access.js';
+import { defineRule, isNotInScope, type CheckFinding } from '../rule.js';
+import { MRA_ENDPOINTS_SCOPE, mraProfileGroups, profileFindingBase, profileGroupOf } from './snapshot-access.js';
 
 const messages = {
-  ...SNAPSHOT_MESSAGES,
   fqdn: 'Phone security profile {profile} (used by {endpoints}) is FQDN-format in the enterprise domain {domain}.',
   notFqdn: 'Phone security profile {profile}, used by {endpoints}, {reason}.',
 };
@@ -12,13 +11,22 @@ const messages = {
  * Seed: phone security profile step 5 — the name is FQDN-format with the enterprise domain. The
  * name alone decides, so this rule also works on a BAT export that has no profile settings.
  */
-export default defineCheck({
-  id: 'MRA-CUCM-004',
-  needs: ['cucm'],
-  messages,
+export default defineRule({
+  meta: {
+    id: 'MRA-CUCM-004',
+    slug: 'secprofile-name-fqdn',
+    area: 'cucm',
+    severity: 'error',
+    title: 'Phone security profile names of MRA endpoints are FQDNs in an enterprise domain',
+    vantage: 'internal',
+    needs: ['cucm.phones'],
+    scope: MRA_ENDPOINTS_SCOPE,
+    fixGroup: profileGroupOf,
+    messages,
+  },
   async run(ctx) {
-    const scope = await mraProfileGroups(ctx, ['phones']);
-    if (!scope.ok) return scope.findings;
+    const scope = await mraProfileGroups(ctx);
+    if (isNotInScope(scope)) return scope;
     return scope.groups.map((group): CheckFinding<keyof typeof messages> => {
       const verdict = fqdnProfileName(group.name, ctx.inventory.domains);
       const { args, target, evidence } = profileFindingBase(group);

@@ -1,31 +1,39 @@
 import { sample } from '../../cucm/mra-scope.js';
-import { defineCheck, type CheckFinding } from '../../engine/types.js';
-import { countOf, jabberProfileGroups, snapshotFor, SNAPSHOT_MESSAGES, userProfileTarget } from './snapshot-access.js';
+import { defineRule, notInScope, type CheckFinding } from '../rule.js';
+import { snapshotOf } from '../services.js';
+import { countOf, jabberProfileGroups, userProfileGroupOf, userProfileTarget } from './snapshot-access.js';
 
 const messages = {
-  ...SNAPSHOT_MESSAGES,
   withinLimit: 'User profile {profile} allows self-provisioning of up to {limit} phones (1..{max}).',
   outOfRange:
     'User profile {profile} allows self-provisioning with a limit of {limit} phones; the limit must be 1..{max}.',
   limitUnknown:
     'User profile {profile} allows self-provisioning, but the CUCM configuration read has no provisioning limit for it.',
-  notAllowed: 'Skipped: user profile {profile} does not allow self-provisioning.',
+  notAllowed: 'User profile {profile} does not allow self-provisioning, so no limit applies.',
   profileNotInSnapshot: 'User profile {profile}, assigned to {jabberUsers}, is not in the CUCM configuration read.',
-  noJabberProfiles: 'Skipped: no Jabber user is assigned a user profile in the CUCM configuration read.',
 };
 
 /** Seed: user profile step 6b — the provisioning limit's maximum is 20 (policy.maxSelfProvisionLimit). */
-export default defineCheck({
-  id: 'MRA-CUCM-011',
-  needs: ['cucm'],
-  messages,
+export default defineRule({
+  meta: {
+    id: 'MRA-CUCM-011',
+    slug: 'self-provision-limit',
+    area: 'cucm',
+    severity: 'warning',
+    title: 'Where self-provisioning is allowed, the provisioning limit is 1 to maxSelfProvisionLimit',
+    vantage: 'internal',
+    needs: ['cucm.phones', 'cucm.users', 'cucm.userProfiles'],
+    scope: 'user profiles of Jabber users (IM and Presence-enabled end users or owners of CSF/BOT/TCT/TAB devices)',
+    fixGroup: userProfileGroupOf,
+    messages,
+  },
   async run(ctx) {
-    const access = await snapshotFor(ctx, ['phones', 'users', 'userProfiles']);
-    if (!access.ok) return access.findings;
-    const { groups } = jabberProfileGroups(access.snapshot);
-    if (groups.length === 0) return [{ target: 'deployment', status: 'skipped', messageId: 'noJabberProfiles' }];
+    const snapshot = await snapshotOf(ctx.services);
+    const { groups } = jabberProfileGroups(snapshot);
+    if (groups.length === 0)
+      return notInScope('no Jabber user is assigned a user profile in the CUCM configuration read');
     const max = ctx.policy.maxSelfProvisionLimit;
-    const profiles = new Map(access.snapshot.userProfiles.map((profile) => [profile.name, profile]));
+    const profiles = new Map(snapshot.userProfiles.map((profile) => [profile.name, profile]));
     return groups.map(([name, users]): CheckFinding<keyof typeof messages> => {
       const profile = profiles.get(name);
       const target = userProfileTarget(name);

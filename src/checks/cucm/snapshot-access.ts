@@ -1,83 +1,48 @@
 import { jabberUsers, mraEndpoints, sample } from '../../cucm/mra-scope.js';
-import type { CucmSnapshot, EndUser, Phone, SecurityProfile, SnapshotSection } from '../../cucm/snapshot.js';
-import type { CheckContext, CheckFinding, Evidence } from '../../engine/types.js';
+import type { CucmSnapshot, EndUser, Phone, SecurityProfile } from '../../cucm/snapshot.js';
 import type { Inventory } from '../../inventory/types.js';
-
-/** Messages every snapshot-reading rule may report before it gets to its own targets. */
-export const SNAPSHOT_MESSAGES = {
-  snapshotUnavailable: 'The CUCM configuration could not be read: {reason}.',
-  sectionAbsent:
-    'Skipped: the CUCM source ({origin}) has no {sections}; a BAT phone export carries phones only, so add cucm.snapshot or cucm.axl.',
-  noMraPools: 'Skipped: no MRA device pools in the inventory (cucm.mraDevicePools), so no phone is an MRA endpoint.',
-  noMraEndpoints: 'Skipped: no phone of the snapshot is in an MRA device pool ({pools}).',
-} as const;
-
-export type SnapshotMessageId = keyof typeof SNAPSHOT_MESSAGES;
-
-export type SnapshotAccess =
-  { ok: true; snapshot: CucmSnapshot; origin: string } | { ok: false; findings: CheckFinding<SnapshotMessageId>[] };
+import {
+  notInScope,
+  type CheckContext,
+  type Evidence,
+  type FixGroup,
+  type CheckFinding,
+  type NotInScope,
+} from '../rule.js';
+import { snapshotOf } from '../services.js';
 
 /**
- * The run's snapshot, or the one finding that says why the rule cannot look at it: inconclusive
- * when the source failed (AXL fault, unreadable file), skipped when the source simply does not
- * carry a section the rule needs (BAT export without a snapshot).
+ * What the CUCM rules share: the run's snapshot (the engine has already checked that the sections
+ * a rule declares in `needs` were read), the MRA endpoints (phones in cucm.mraDevicePools), and
+ * the per-profile, per-pool and per-user-profile scopes SPEC section 4 asks findings to follow.
  */
-export async function snapshotFor(ctx: CheckContext, sections: readonly SnapshotSection[]): Promise<SnapshotAccess> {
-  const result = await ctx.services.cucm.snapshot();
-  if (!result.ok) {
-    return {
-      ok: false,
-      findings: [
-        {
-          target: 'deployment',
-          status: 'inconclusive',
-          messageId: 'snapshotUnavailable',
-          args: { reason: result.reason },
-        },
-      ],
-    };
-  }
-  const absent = sections.filter((section) => result.snapshot.absentSections?.includes(section));
-  if (absent.length > 0) {
-    return {
-      ok: false,
-      findings: [
-        {
-          target: 'deployment',
-          status: 'skipped',
-          messageId: 'sectionAbsent',
-          args: { origin: result.origin, sections: absent.join(', ') },
-          evidence: { source: result.origin, absentSections: absent },
-        },
-      ],
-    };
-  }
-  return { ok: true, snapshot: result.snapshot, origin: result.origin };
+
+export interface EndpointScope {
+  snapshot: CucmSnapshot;
+  endpoints: Phone[];
 }
 
-export type ScopeAccess = { ok: true; endpoints: Phone[] } | { ok: false; findings: CheckFinding<SnapshotMessageId>[] };
-
-/** The MRA endpoints, or the one skipped finding saying why there are none. */
-export function endpointScope(snapshot: CucmSnapshot, inventory: Inventory): ScopeAccess {
-  const pools = inventory.cucm.mraDevicePools;
-  if (pools.length === 0)
-    return { ok: false, findings: [{ target: 'deployment', status: 'skipped', messageId: 'noMraPools' }] };
-  const endpoints = mraEndpoints(snapshot, inventory);
-  if (endpoints.length === 0) {
-    return {
-      ok: false,
-      findings: [
-        {
-          target: 'deployment',
-          status: 'skipped',
-          messageId: 'noMraEndpoints',
-          args: { pools: pools.join(', ') },
-          evidence: { mraDevicePools: pools, phones: snapshot.phones.length },
-        },
-      ],
-    };
+/** The MRA endpoints, or why there are none (no MRA pools in the inventory, no phone in them). */
+export async function mraEndpointScope(ctx: CheckContext): Promise<EndpointScope | NotInScope> {
+  const pools = ctx.inventory.cucm.mraDevicePools;
+  if (pools.length === 0) {
+    return notInScope('no MRA device pools in the inventory (cucm.mraDevicePools), so no phone is an MRA endpoint');
   }
-  return { ok: true, endpoints };
+  const snapshot = await snapshotOf(ctx.services);
+  const endpoints = mraEndpoints(snapshot, ctx.inventory);
+  if (endpoints.length === 0) {
+    return notInScope(`no phone of the CUCM configuration is in an MRA device pool (${pools.join(', ')})`);
+  }
+  return { snapshot, endpoints };
+}
+
+/** The inventory's MRA device pools (cucm.mraDevicePools) with the snapshot, or why there are none. */
+export async function mraPoolScope(
+  ctx: CheckContext,
+): Promise<{ snapshot: CucmSnapshot; pools: string[] } | NotInScope> {
+  const pools = [...new Set(ctx.inventory.cucm.mraDevicePools)];
+  if (pools.length === 0) return notInScope('no MRA device pools in the inventory (cucm.mraDevicePools)');
+  return { snapshot: await snapshotOf(ctx.services), pools };
 }
 
 /**
@@ -103,26 +68,22 @@ export interface ProfileGroup {
   profile: SecurityProfile | undefined;
 }
 
-export type ProfileScope =
-  | { ok: true; snapshot: CucmSnapshot; groups: ProfileGroup[] }
-  | { ok: false; findings: CheckFinding<SnapshotMessageId>[] };
-
 /**
  * The phone security profiles MRA endpoints use, each with its endpoints (MRA-CUCM-002..005 judge
- * one finding per profile), or the one finding saying why there is nothing to judge.
+ * one finding per profile), or why there is nothing to judge.
  */
-export async function mraProfileGroups(ctx: CheckContext, sections: readonly SnapshotSection[]): Promise<ProfileScope> {
-  const access = await snapshotFor(ctx, sections);
-  if (!access.ok) return access;
-  const scope = endpointScope(access.snapshot, ctx.inventory);
-  if (!scope.ok) return scope;
-  const profiles = new Map(access.snapshot.securityProfiles.map((profile) => [profile.name, profile]));
+export async function mraProfileGroups(
+  ctx: CheckContext,
+): Promise<{ snapshot: CucmSnapshot; groups: ProfileGroup[] } | NotInScope> {
+  const scope = await mraEndpointScope(ctx);
+  if ('notInScope' in scope) return scope;
+  const profiles = new Map(scope.snapshot.securityProfiles.map((profile) => [profile.name, profile]));
   const groups = endpointsByProfile(scope.endpoints).map(([name, phones]) => ({
     name,
     phones,
     profile: profiles.get(name),
   }));
-  return { ok: true, snapshot: access.snapshot, groups };
+  return { snapshot: scope.snapshot, groups };
 }
 
 /** Target, evidence and args every per-profile finding carries. */
@@ -163,16 +124,6 @@ export function profileEvidence(profile: SecurityProfile | undefined, phones: re
   };
 }
 
-/** The inventory's MRA device pools (cucm.mraDevicePools), or the skipped finding when none. */
-export function mraPools(
-  inventory: Inventory,
-): { ok: true; pools: string[] } | { ok: false; findings: CheckFinding<SnapshotMessageId>[] } {
-  const pools = [...new Set(inventory.cucm.mraDevicePools)];
-  return pools.length > 0
-    ? { ok: true, pools }
-    : { ok: false, findings: [{ target: 'deployment', status: 'skipped', messageId: 'noMraPools' }] };
-}
-
 export interface JabberProfileGroups {
   /** User profile name → the Jabber users assigned to it, in name order. */
   groups: Array<[string, EndUser[]]>;
@@ -204,3 +155,26 @@ export const userProfileTarget = (name: string): string => `user profile ${name}
 
 /** "1 MRA endpoint", "2 MRA endpoints": counts in messages read as English. */
 export const countOf = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
+/** A phone security profile is fixed once, whichever of MRA-CUCM-002..006 it fails. */
+export const profileFixGroup = (name: string): FixGroup => ({
+  key: `security-profile:${name}`,
+  label: `phone security profile ${name}`,
+});
+
+/** The fix group of a per-profile finding (target `security profile <name>`). */
+export const profileGroupOf = (finding: CheckFinding): FixGroup =>
+  profileFixGroup(finding.target.replace(/^security profile /, ''));
+
+/** A device pool (or the user profile) is changed once, whichever rules report it. */
+export const poolGroupOf = (finding: CheckFinding): FixGroup => ({
+  key: `device-pool:${finding.target.replace(/^device pool /, '')}`,
+  label: finding.target,
+});
+
+export const userProfileGroupOf = (finding: CheckFinding): FixGroup => ({
+  key: `user-profile:${finding.target.replace(/^user profile /, '')}`,
+  label: finding.target,
+});
+
+export const MRA_ENDPOINTS_SCOPE = 'MRA endpoints (phones in cucm.mraDevicePools)';

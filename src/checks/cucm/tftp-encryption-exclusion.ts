@@ -1,14 +1,18 @@
 import { modelMatcher } from '../../cucm/mra-scope.js';
-import { defineCheck, type CheckFinding } from '../../engine/types.js';
-import { mraProfileGroups, profileEvidence, profileTarget, SNAPSHOT_MESSAGES } from './snapshot-access.js';
+import { defineRule, isNotInScope, notInScope, type CheckFinding } from '../rule.js';
+import {
+  MRA_ENDPOINTS_SCOPE,
+  mraProfileGroups,
+  profileEvidence,
+  profileGroupOf,
+  profileTarget,
+} from './snapshot-access.js';
 
 const messages = {
-  ...SNAPSHOT_MESSAGES,
   tftpUnchecked: 'Phone security profile {profile} (used by {models}) has TFTP Encrypted Config unchecked.',
   tftpEncrypted:
     'Phone security profile {profile} has TFTP Encrypted Config checked but is used by {models}, on which MRA does not work with encrypted TFTP configuration.',
   profileNotInSnapshot: 'Phone security profile {profile}, used by {models}, is not in the CUCM configuration read.',
-  noExcludedModels: 'Skipped: no MRA endpoint is a model that needs TFTP Encrypted Config unchecked ({patterns}).',
 };
 
 /**
@@ -16,13 +20,22 @@ const messages = {
  * 8811/8841/8845/8861/8865, since MRA does not work on them otherwise. Models come from
  * policy.tftpEncryptionExcludedModels (wildcards, case-insensitive).
  */
-export default defineCheck({
-  id: 'MRA-CUCM-005',
-  needs: ['cucm'],
-  messages,
+export default defineRule({
+  meta: {
+    id: 'MRA-CUCM-005',
+    slug: 'tftp-encryption-exclusion',
+    area: 'cucm',
+    severity: 'error',
+    title: 'Profiles used by DX, 7800 and 8811/8841/8845/8861/8865 MRA endpoints have TFTP Encrypted Config unchecked',
+    vantage: 'internal',
+    needs: ['cucm.phones', 'cucm.securityProfiles'],
+    scope: MRA_ENDPOINTS_SCOPE,
+    fixGroup: profileGroupOf,
+    messages,
+  },
   async run(ctx) {
-    const scope = await mraProfileGroups(ctx, ['phones', 'securityProfiles']);
-    if (!scope.ok) return scope.findings;
+    const scope = await mraProfileGroups(ctx);
+    if (isNotInScope(scope)) return scope;
     const patterns = ctx.policy.tftpEncryptionExcludedModels;
     const excluded = modelMatcher(patterns);
     const findings: CheckFinding<keyof typeof messages>[] = [];
@@ -45,17 +58,7 @@ export default defineCheck({
         findings.push({ target, status: 'fail', messageId: 'tftpEncrypted', args, evidence });
       else findings.push({ target, status: 'pass', messageId: 'tftpUnchecked', args, evidence });
     }
-    if (findings.length === 0) {
-      return [
-        {
-          target: 'deployment',
-          status: 'skipped',
-          messageId: 'noExcludedModels',
-          args: { patterns: patterns.join(', ') },
-          evidence: { tftpEncryptionExcludedModels: patterns },
-        },
-      ];
-    }
-    return findings;
+    if (findings.length > 0) return findings;
+    return notInScope(`no MRA endpoint is a model that needs TFTP Encrypted Config unchecked (${patterns.join(', ')})`);
   },
 });

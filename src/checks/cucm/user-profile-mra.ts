@@ -1,18 +1,16 @@
 import { sample } from '../../cucm/mra-scope.js';
 import type { UserProfile } from '../../cucm/snapshot.js';
-import { defineCheck, type CheckFinding } from '../../engine/types.js';
-import { countOf, jabberProfileGroups, snapshotFor, SNAPSHOT_MESSAGES, userProfileTarget } from './snapshot-access.js';
+import { defineRule, notInScope, type CheckFinding } from '../rule.js';
+import { snapshotOf } from '../services.js';
+import { countOf, jabberProfileGroups, userProfileGroupOf, userProfileTarget } from './snapshot-access.js';
 
 const messages = {
-  ...SNAPSHOT_MESSAGES,
   grantsMra:
     'User profile {profile} ({jabberUsers}) enables MRA with desktop policy {desktop} and mobile policy {mobile}.',
   deniesMra: 'User profile {profile}, assigned to {jabberUsers}, {shortfalls}.',
   profileNotInSnapshot: 'User profile {profile}, assigned to {jabberUsers}, is not in the CUCM configuration read.',
   withoutProfile: 'Jabber users without a user profile, so no MRA access policy applies to them: {count}.',
   unknownOwners: 'Owners of Jabber devices missing from the end users read, so their user profile is unknown: {count}.',
-  noJabberUsers:
-    'Skipped: no Jabber users (IM and Presence-enabled end users or owners of CSF/BOT/TCT/TAB devices) in the CUCM configuration read.',
 };
 
 /** Seed step 8: "서비스 없음" (No Service) disables every Jabber service, MRA included. */
@@ -36,18 +34,28 @@ function shortfalls(profile: UserProfile): string[] {
  * configuration section — Jabber users need a user profile with MRA enabled and client policies
  * that grant service; non-Jabber endpoints need no MRA policy, so they are out of scope.
  */
-export default defineCheck({
-  id: 'MRA-CUCM-010',
-  needs: ['cucm'],
-  messages,
+export default defineRule({
+  meta: {
+    id: 'MRA-CUCM-010',
+    slug: 'user-profile-mra',
+    area: 'cucm',
+    severity: 'warning',
+    title: 'User profiles of Jabber users enable MRA with client policies that grant service',
+    vantage: 'internal',
+    needs: ['cucm.phones', 'cucm.users', 'cucm.userProfiles'],
+    scope: 'user profiles of Jabber users (IM and Presence-enabled end users or owners of CSF/BOT/TCT/TAB devices)',
+    fixGroup: userProfileGroupOf,
+    messages,
+  },
   async run(ctx) {
-    const access = await snapshotFor(ctx, ['phones', 'users', 'userProfiles']);
-    if (!access.ok) return access.findings;
-    const { groups, withoutProfile, unknownOwners } = jabberProfileGroups(access.snapshot);
+    const snapshot = await snapshotOf(ctx.services);
+    const { groups, withoutProfile, unknownOwners } = jabberProfileGroups(snapshot);
     if (groups.length === 0 && withoutProfile.length === 0 && unknownOwners.length === 0) {
-      return [{ target: 'deployment', status: 'skipped', messageId: 'noJabberUsers' }];
+      return notInScope(
+        'no Jabber users (IM and Presence-enabled end users or owners of CSF/BOT/TCT/TAB devices) in the CUCM configuration read',
+      );
     }
-    const profiles = new Map(access.snapshot.userProfiles.map((profile) => [profile.name, profile]));
+    const profiles = new Map(snapshot.userProfiles.map((profile) => [profile.name, profile]));
     const findings: CheckFinding<keyof typeof messages>[] = groups.map(([name, users]) => {
       const profile = profiles.get(name);
       const target = userProfileTarget(name);

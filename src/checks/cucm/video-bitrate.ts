@@ -1,8 +1,7 @@
-import { defineCheck, type CheckFinding } from '../../engine/types.js';
-import { mraPools, poolTarget, snapshotFor, SNAPSHOT_MESSAGES } from './snapshot-access.js';
+import { blocked, defineRule, isNotInScope, type Blocked, type CheckFinding } from '../rule.js';
+import { mraPoolScope, poolTarget } from './snapshot-access.js';
 
 const messages = {
-  ...SNAPSHOT_MESSAGES,
   sufficient:
     'Region {region} of device pool {pool} allows at least {min} kbps for video to every related region ({lowest} kbps lowest).',
   tooLow:
@@ -10,33 +9,37 @@ const messages = {
   noRelations:
     'Region {region} of device pool {pool} lists no region relations, so the effective video bitrate is the system default, which the CUCM configuration read does not carry.',
   regionNotInSnapshot: 'Region {region} of device pool {pool} is not in the CUCM configuration read.',
-  prerequisite: 'Skipped: device pool {pool} {problem}; MRA-CUCM-007 reports it.',
 };
 
 /** Seed: "비디오에 대한 최대 세션 비트 레이트 구성" — the 384 kbps default is too low for video endpoints. */
-export default defineCheck({
-  id: 'MRA-CUCM-008',
-  needs: ['cucm'],
-  messages,
+export default defineRule({
+  meta: {
+    id: 'MRA-CUCM-008',
+    slug: 'video-bitrate',
+    area: 'cucm',
+    severity: 'warning',
+    title: 'The MRA region allows at least minVideoKbps for video to related regions',
+    vantage: 'internal',
+    needs: ['cucm.devicePools', 'cucm.regions'],
+    requires: [{ rule: 'MRA-CUCM-007', messages: ['poolMissing', 'noRegion', 'incomplete'] }],
+    scope: 'MRA device pools (cucm.mraDevicePools)',
+    fixGroup: (finding) => {
+      const region = String(finding.args?.region ?? '');
+      return { key: `region:${region}`, label: `region ${region} (System > Region Information > Region)` };
+    },
+    messages,
+  },
   async run(ctx) {
-    const access = await snapshotFor(ctx, ['devicePools', 'regions']);
-    if (!access.ok) return access.findings;
-    const scope = mraPools(ctx.inventory);
-    if (!scope.ok) return scope.findings;
+    const scope = await mraPoolScope(ctx);
+    if (isNotInScope(scope)) return scope;
     const min = ctx.policy.minVideoKbps;
-    const pools = new Map(access.snapshot.devicePools.map((pool) => [pool.name, pool]));
-    const regions = new Map(access.snapshot.regions.map((region) => [region.name, region]));
-    return scope.pools.map((name): CheckFinding<keyof typeof messages> => {
+    const pools = new Map(scope.snapshot.devicePools.map((pool) => [pool.name, pool]));
+    const regions = new Map(scope.snapshot.regions.map((region) => [region.name, region]));
+    return scope.pools.map((name): CheckFinding<keyof typeof messages> | Blocked => {
       const target = poolTarget(name);
       const pool = pools.get(name);
-      if (!pool || !pool.region?.trim()) {
-        return {
-          target,
-          status: 'skipped',
-          messageId: 'prerequisite',
-          args: { pool: name, problem: pool ? 'has no region' : 'does not exist' },
-        };
-      }
+      // MRA-CUCM-007 reports a missing pool or region; the engine names it here.
+      if (!pool || !pool.region?.trim()) return blocked(target);
       const region = regions.get(pool.region);
       const args = { pool: name, region: pool.region, min };
       if (!region)

@@ -1,11 +1,11 @@
 import { isIP } from 'node:net';
-import { DEPLOYMENT_TARGET } from '../../engine/run.js';
-import { defineCheck, type CheckFinding } from '../../engine/types.js';
+import { defineRule, type CheckFinding } from '../rule.js';
 import type { InventoryNode } from '../../inventory/types.js';
 import { canonicalIp, lookupEvidence, type AddressLookup } from '../../probes/dns.js';
 import { resolverLabels } from './names.js';
+import { forwardZoneGroup } from './zones.js';
 
-type Message = 'forwardOk' | 'forwardOkNoIp' | 'forwardMissing' | 'forwardWrong' | 'forwardFailed' | 'noNodes';
+type Message = 'forwardOk' | 'forwardOkNoIp' | 'forwardMissing' | 'forwardWrong' | 'forwardFailed';
 
 /** How one resolver's answer for a node's FQDN compares with the inventory address. */
 export function forwardVerdict(
@@ -32,20 +32,27 @@ export function forwardVerdict(
  * Expressway-C reaches each node by its FQDN. Every internal resolver is asked, since Expressway-C
  * may use any of them.
  */
-export default defineCheck<Message>({
-  id: 'MRA-DNS-004',
-  needs: ['dns-internal'],
-  messages: {
-    forwardOk: '{fqdn} resolves to its inventory address {ip} on every internal resolver ({resolvers}).',
-    forwardOkNoIp: '{fqdn} resolves on every internal resolver ({answers}); the inventory gives no ip to compare with.',
-    forwardMissing: '{fqdn} does not resolve internally: {problems}.',
-    forwardWrong: '{fqdn} does not resolve to its inventory address {ip} only: {problems}.',
-    forwardFailed: 'Could not resolve {fqdn} on every internal resolver: {reason}.',
-    noNodes: 'Skipped: the inventory lists no nodes (nodes[]).',
+export default defineRule({
+  meta: {
+    id: 'MRA-DNS-004',
+    slug: 'forward-internal',
+    area: 'dns',
+    severity: 'error',
+    title: "Every node's FQDN resolves internally to its inventory address",
+    vantage: 'internal',
+    needs: ['dns.internal'],
+    scope: 'nodes in the inventory (nodes[])',
+    fixGroup: forwardZoneGroup,
+    messages: {
+      forwardOk: '{fqdn} resolves to its inventory address {ip} on every internal resolver ({resolvers}).',
+      forwardOkNoIp:
+        '{fqdn} resolves on every internal resolver ({answers}); the inventory gives no ip to compare with.',
+      forwardMissing: '{fqdn} does not resolve internally: {problems}.',
+      forwardWrong: '{fqdn} does not resolve to its inventory address {ip} only: {problems}.',
+      forwardFailed: 'Could not resolve {fqdn} on every internal resolver: {reason}.',
+    },
   },
   async run(ctx) {
-    if (ctx.inventory.nodes.length === 0)
-      return [{ target: DEPLOYMENT_TARGET, status: 'skipped', messageId: 'noNodes' }];
     const resolvers = resolverLabels(ctx.inventory.dns.internal);
     return Promise.all(
       ctx.inventory.nodes.map(async (node: InventoryNode): Promise<CheckFinding<Message>> => {

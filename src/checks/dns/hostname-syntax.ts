@@ -1,8 +1,7 @@
-import { DEPLOYMENT_TARGET } from '../../engine/run.js';
-import { defineCheck, type CheckFinding } from '../../engine/types.js';
+import { defineRule, type CheckFinding } from '../rule.js';
 import { CUCM_ROLES, IMP_ROLES, type InventoryNode } from '../../inventory/types.js';
 
-type Message = 'valid' | 'invalid' | 'noNodes';
+type Message = 'valid' | 'invalid';
 
 const LDH = /^[a-z0-9-]+$/i;
 
@@ -34,17 +33,23 @@ export function hostnameProblems(node: Pick<InventoryNode, 'fqdn' | 'role'>): st
  * letters, digits and hyphens; CUCM host names must start with a letter; and any label outside
  * RFC 1035/1123 (1-63 LDH characters, no edge hyphen, 253 in total) breaks certificates and SRV.
  */
-export default defineCheck<Message>({
-  id: 'MRA-DNS-007',
-  needs: [],
-  messages: {
-    valid: '{fqdn} ({role}) is a valid host name for its role.',
-    invalid: '{fqdn} ({role}) is not a valid host name: {problems}.',
-    noNodes: 'Skipped: the inventory lists no nodes (nodes[]).',
+export default defineRule({
+  meta: {
+    id: 'MRA-DNS-007',
+    slug: 'hostname-syntax',
+    area: 'dns',
+    severity: 'error',
+    title: 'Node host names and FQDNs are valid for their role',
+    vantage: 'internal',
+    needs: [],
+    scope: 'nodes in the inventory (nodes[])',
+    fixGroup: (finding) => ({ key: `hostname:${finding.target}`, label: `host name of ${finding.target}` }),
+    messages: {
+      valid: '{fqdn} ({role}) is a valid host name for its role.',
+      invalid: '{fqdn} ({role}) is not a valid host name: {problems}.',
+    },
   },
   async run(ctx) {
-    if (ctx.inventory.nodes.length === 0)
-      return [{ target: DEPLOYMENT_TARGET, status: 'skipped', messageId: 'noNodes' }];
     return ctx.inventory.nodes.map((node): CheckFinding<Message> => {
       const problems = hostnameProblems(node);
       const evidence = {

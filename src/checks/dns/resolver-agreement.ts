@@ -1,5 +1,4 @@
-import { DEPLOYMENT_TARGET } from '../../engine/run.js';
-import { defineCheck, type CheckFinding } from '../../engine/types.js';
+import { defineRule, notInScope, type CheckFinding } from '../rule.js';
 import {
   describeFailure,
   isAnswered,
@@ -10,7 +9,7 @@ import {
 } from '../../probes/dns.js';
 import { resolverLabels, UDS_SERVICE } from './names.js';
 
-type Message = 'agree' | 'disagree' | 'compareFailed' | 'singleResolver';
+type Message = 'agree' | 'disagree' | 'compareFailed';
 
 interface Question {
   name: string;
@@ -40,26 +39,32 @@ function answerSet(results: readonly DnsResult[]): string {
  * not agree, MRA works or fails depending on which one was asked. One finding per name: all
  * resolvers that answered must give the same records.
  */
-export default defineCheck<Message>({
-  id: 'MRA-DNS-006',
-  needs: ['dns-internal'],
-  messages: {
-    agree: 'The {count} internal resolvers give the same answer for {question}: {answer}.',
-    disagree: 'Internal resolvers disagree on {question}: {differences}.',
-    compareFailed: 'Could not compare {question} across internal resolvers: {reason}.',
-    singleResolver: 'Skipped: only one internal resolver ({resolver}) in the inventory; there is nothing to compare.',
+export default defineRule({
+  meta: {
+    id: 'MRA-DNS-006',
+    slug: 'resolver-agreement',
+    area: 'dns',
+    severity: 'warning',
+    title: 'All internal resolvers give the same answers',
+    vantage: 'internal',
+    needs: ['dns.internal'],
+    scope: 'internal DNS names of the inventory',
+    fixGroup: (finding) => ({
+      key: `resolver-agreement:${finding.target}`,
+      label: `internal resolvers' answers for ${finding.target}`,
+    }),
+    messages: {
+      agree: 'The {count} internal resolvers give the same answer for {question}: {answer}.',
+      disagree: 'Internal resolvers disagree on {question}: {differences}.',
+      compareFailed: 'Could not compare {question} across internal resolvers: {reason}.',
+    },
   },
   async run(ctx) {
     const resolvers = resolverLabels(ctx.inventory.dns.internal);
     if (resolvers.length < 2) {
-      return [
-        {
-          target: DEPLOYMENT_TARGET,
-          status: 'skipped',
-          messageId: 'singleResolver',
-          args: { resolver: resolvers[0] ?? 'none' },
-        },
-      ];
+      return notInScope(
+        `only one internal resolver (${resolvers[0] ?? 'none'}) in the inventory; there is nothing to compare`,
+      );
     }
     return Promise.all(
       questions(ctx.inventory.domains, ctx.inventory.nodes).map(

@@ -1,5 +1,4 @@
-import { DEPLOYMENT_TARGET } from '../../engine/run.js';
-import { defineCheck, type CheckFinding } from '../../engine/types.js';
+import { defineRule, type CheckFinding } from '../rule.js';
 import type { InventoryNode } from '../../inventory/types.js';
 import {
   canonicalIp,
@@ -10,9 +9,9 @@ import {
   reverseName,
 } from '../../probes/dns.js';
 import { resolverLabels } from './names.js';
+import { reverseZoneGroup } from './zones.js';
 
-type Message =
-  'reverseOk' | 'ptrMissing' | 'ptrOtherHost' | 'ptrNotConfirmed' | 'reverseFailed' | 'noAddress' | 'noNodes';
+type Message = 'reverseOk' | 'ptrMissing' | 'ptrOtherHost' | 'ptrNotConfirmed' | 'reverseFailed' | 'noAddress';
 
 type Kind = 'ok' | 'missing' | 'other-host' | 'not-confirmed' | 'unknown';
 
@@ -29,21 +28,27 @@ const MESSAGE: Record<Exclude<Kind, 'ok' | 'unknown'>, Message> = {
  * the nodes when they are given by IP address or host name". The PTR must name the node itself
  * and be forward-confirmed (the name resolves back to the address), as Expressway-C relies on both.
  */
-export default defineCheck<Message>({
-  id: 'MRA-DNS-005',
-  needs: ['dns-internal'],
-  messages: {
-    reverseOk: '{ip} has a PTR naming {fqdn} on every internal resolver, and {fqdn} resolves back to {ip}.',
-    ptrMissing: '{ip} ({fqdn}) has no PTR record internally: {problems}.',
-    ptrOtherHost: 'The PTR of {ip} does not name {fqdn}: {problems}.',
-    ptrNotConfirmed: 'The PTR of {ip} names {fqdn}, but {fqdn} does not resolve back to {ip}: {problems}.',
-    reverseFailed: 'Could not check the reverse record of {ip} ({fqdn}): {reason}.',
-    noAddress: 'Skipped: the inventory gives {fqdn} no ip, so there is no address to look up in reverse.',
-    noNodes: 'Skipped: the inventory lists no nodes (nodes[]).',
+export default defineRule({
+  meta: {
+    id: 'MRA-DNS-005',
+    slug: 'reverse-internal',
+    area: 'dns',
+    severity: 'error',
+    title: "Every node's address has an internal PTR naming the node, confirmed forward",
+    vantage: 'internal',
+    needs: ['dns.internal'],
+    scope: 'nodes in the inventory (nodes[])',
+    fixGroup: reverseZoneGroup,
+    messages: {
+      reverseOk: '{ip} has a PTR naming {fqdn} on every internal resolver, and {fqdn} resolves back to {ip}.',
+      ptrMissing: '{ip} ({fqdn}) has no PTR record internally: {problems}.',
+      ptrOtherHost: 'The PTR of {ip} does not name {fqdn}: {problems}.',
+      ptrNotConfirmed: 'The PTR of {ip} names {fqdn}, but {fqdn} does not resolve back to {ip}: {problems}.',
+      reverseFailed: 'Could not check the reverse record of {ip} ({fqdn}): {reason}.',
+      noAddress: 'The inventory gives {fqdn} no ip, so there is no address to look up in reverse.',
+    },
   },
   async run(ctx) {
-    if (ctx.inventory.nodes.length === 0)
-      return [{ target: DEPLOYMENT_TARGET, status: 'skipped', messageId: 'noNodes' }];
     const resolvers = resolverLabels(ctx.inventory.dns.internal);
     return Promise.all(
       ctx.inventory.nodes.map(async (node: InventoryNode): Promise<CheckFinding<Message>> => {

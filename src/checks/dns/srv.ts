@@ -1,4 +1,4 @@
-import type { CheckContext, CheckFinding, Status } from '../../engine/types.js';
+import type { CheckContext, CheckFinding, Status } from '../rule.js';
 import {
   canonicalName,
   isAnswered,

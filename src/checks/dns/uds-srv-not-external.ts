@@ -1,6 +1,7 @@
-import { defineCheck, type CheckFinding } from '../../engine/types.js';
+import { defineRule, type CheckFinding } from '../rule.js';
 import { describeFailure, formatRecord, isAnswered, queryEvidence } from '../../probes/dns.js';
 import { CUPLOGIN_SERVICE, recordTarget, resolverLabels, UDS_SERVICE } from './names.js';
+import { srvZoneGroup } from './zones.js';
 
 type Message = 'notPublished' | 'leaked' | 'queryFailed';
 
@@ -10,13 +11,22 @@ type Message = 'notPublished' | 'leaked' | 'queryFailed';
  * against CUCM/IM&P instead of using `_collab-edge`, and MRA never starts. Only a definite
  * NXDOMAIN/NODATA proves the name is hidden; a resolver that did not answer proves nothing.
  */
-export default defineCheck<Message>({
-  id: 'MRA-DNS-002',
-  needs: ['dns-external'],
-  messages: {
-    notPublished: '{name} does not resolve on external resolver {resolver} ({answer}), as required.',
-    leaked: '{name} resolves on external resolver {resolver}, so clients outside would bypass Expressway: {records}',
-    queryFailed: 'Could not tell whether {name} is hidden on external resolver {resolver}: {reason}.',
+export default defineRule({
+  meta: {
+    id: 'MRA-DNS-002',
+    slug: 'uds-srv-not-external',
+    area: 'dns',
+    severity: 'error',
+    title: '_cisco-uds and _cuplogin SRV records are not visible externally',
+    vantage: 'any',
+    needs: ['dns.external'],
+    scope: 'domains with external resolvers',
+    fixGroup: srvZoneGroup('external'),
+    messages: {
+      notPublished: '{name} does not resolve on external resolver {resolver} ({answer}), as required.',
+      leaked: '{name} resolves on external resolver {resolver}, so clients outside would bypass Expressway: {records}',
+      queryFailed: 'Could not tell whether {name} is hidden on external resolver {resolver}: {reason}.',
+    },
   },
   async run(ctx) {
     const resolvers = resolverLabels(ctx.inventory.dns.external);

@@ -1,4 +1,4 @@
-import { defineCheck, type CheckFinding, type Evidence } from '../../engine/types.js';
+import { defineRule, type CheckFinding, type Evidence } from '../rule.js';
 import { ExpresswayVersion } from '../../expressway/version.js';
 import { EXPRESSWAY_ROLES } from '../../inventory/types.js';
 import type { ExpresswayVersionResult } from '../../expressway/source.js';
@@ -10,7 +10,7 @@ import { describeStatusFailure, type StatusFailure } from '../../probes/status.j
  * (C and E) is judged on its own, against policy.minExpresswayVersion, by number, not as text.
  */
 
-const FAILURE_MESSAGE_IDS = {
+export const STATUS_FAILURE_MESSAGE_IDS = {
   auth: 'statusAuthRejected',
   http: 'statusHttpError',
   timeout: 'statusTimeout',
@@ -23,7 +23,7 @@ const FAILURE_MESSAGE_IDS = {
   config: 'statusConfig',
 } as const satisfies Record<StatusFailure['kind'], string>;
 
-type FailureMessageId = (typeof FAILURE_MESSAGE_IDS)[StatusFailure['kind']];
+type FailureMessageId = (typeof STATUS_FAILURE_MESSAGE_IDS)[StatusFailure['kind']];
 
 const statusFailed = 'Could not read the version of {role} {node} from {url}: {reason}.';
 
@@ -44,7 +44,7 @@ const messages: Record<
     '{role} {node} reports the version "{raw}" ({source}), which is not an Expressway release number; it cannot be compared with {minimum}.',
   minimumUnparseable:
     'policy.minExpresswayVersion "{minimum}" is not an Expressway release number; {role} {node} cannot be judged.',
-  versionUnknown: 'Skipped {role} {node}: {reason}.',
+  versionUnknown: 'The version of {role} {node} is not known: {reason}.',
   tlsVerificationOff:
     'TLS certificate verification is off for {url} ({reason}): the version of {node} comes from a server whose identity was not checked.',
   statusAuthRejected: statusFailed,
@@ -91,10 +91,22 @@ export function versionEvidence(result: ExpresswayVersionResult): Evidence {
   return evidence;
 }
 
-export default defineCheck<MessageId>({
-  id: 'MRA-EXP-001',
-  needs: ['expressway'],
-  messages,
+export default defineRule({
+  meta: {
+    id: 'MRA-EXP-001',
+    slug: 'expressway-version',
+    area: 'exp',
+    severity: 'error',
+    title: 'Every Expressway runs at least minExpresswayVersion (X8.10)',
+    vantage: 'internal',
+    needs: ['expressway'],
+    scope: 'Expressway-C and Expressway-E nodes in the inventory',
+    messages: { ...messages, tlsVerificationOff: { text: messages.tlsVerificationOff, severity: 'warning' } },
+    fixGroup: (finding) => {
+      const node = finding.target.replace(/ status\.xml TLS$/, '');
+      return { key: `expressway:${node}`, label: `Expressway ${node}` };
+    },
+  },
   async run(ctx) {
     const minimumRaw = ctx.policy.minExpresswayVersion;
     const minimum = ExpresswayVersion.tryParse(minimumRaw);
@@ -125,7 +137,7 @@ export default defineCheck<MessageId>({
         findings.push({
           target,
           status: 'inconclusive',
-          messageId: FAILURE_MESSAGE_IDS[result.failure.kind],
+          messageId: STATUS_FAILURE_MESSAGE_IDS[result.failure.kind],
           args: { ...args, url: result.exchange.url, reason: describeStatusFailure(result.failure) },
           evidence,
           durationMs,

@@ -1,7 +1,7 @@
-import { defineCheck, type CheckFinding } from '../../engine/types.js';
-import { assessServers, exchangeEvidence, prerequisiteSkip, PREREQUISITE_MESSAGE, round } from './servers.js';
+import { blocked, defineRule, type Blocked, type CheckFinding } from '../rule.js';
+import { assessServers, exchangeEvidence, NTP_SCOPE, ntpServerGroup, round } from './servers.js';
 
-type Message = 'offsetWithinPolicy' | 'hostOffsetTooLarge' | 'spreadTooLarge' | 'prerequisiteFailed';
+type Message = 'offsetWithinPolicy' | 'hostOffsetTooLarge' | 'spreadTooLarge';
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -19,17 +19,26 @@ function median(values: readonly number[]): number {
  * fail (with three or more servers that isolates the outlier; with two, both fail, since neither
  * can be preferred). Whenever the spread is within the limit, no server fails on spread.
  */
-export default defineCheck<Message>({
-  id: 'MRA-NTP-003',
-  needs: ['ntp'],
-  messages: {
-    offsetWithinPolicy:
-      '{server} is {offsetMs} ms from this host and {deviationMs} ms from the median of {servers} server(s); spread {spreadMs} ms (policy: at most {maxOffsetMs} ms).',
-    hostOffsetTooLarge:
-      "This host's clock is {offsetMs} ms off {server}, more than the policy maximum of {maxOffsetMs} ms.",
-    spreadTooLarge:
-      'The NTP servers disagree by {spreadMs} ms (policy: at most {maxOffsetMs} ms); {server} is {deviationMs} ms from their median.',
-    prerequisiteFailed: PREREQUISITE_MESSAGE,
+export default defineRule({
+  meta: {
+    id: 'MRA-NTP-003',
+    slug: 'ntp-offset',
+    area: 'ntp',
+    severity: 'warning',
+    title: 'Clock offset to each NTP server and spread between servers within policy (maxClockOffsetMs)',
+    vantage: 'internal',
+    needs: ['ntp'],
+    requires: ['MRA-NTP-001'],
+    scope: NTP_SCOPE,
+    fixGroup: ntpServerGroup,
+    messages: {
+      offsetWithinPolicy:
+        '{server} is {offsetMs} ms from this host and {deviationMs} ms from the median of {servers} server(s); spread {spreadMs} ms (policy: at most {maxOffsetMs} ms).',
+      hostOffsetTooLarge:
+        "This host's clock is {offsetMs} ms off {server}, more than the policy maximum of {maxOffsetMs} ms.",
+      spreadTooLarge:
+        'The NTP servers disagree by {spreadMs} ms (policy: at most {maxOffsetMs} ms); {server} is {deviationMs} ms from their median.',
+    },
   },
   async run(ctx) {
     const limit = ctx.policy.maxClockOffsetMs;
@@ -39,8 +48,8 @@ export default defineCheck<Message>({
     );
     const medianOffset = offsets.length > 0 ? median(offsets) : 0;
     const spread = offsets.length > 0 ? Math.max(...offsets) - Math.min(...offsets) : 0;
-    return assessments.map(({ target, result, reachability }): CheckFinding<Message> => {
-      if (reachability.status !== 'pass') return prerequisiteSkip(target, reachability.reason);
+    return assessments.map(({ target, result, reachability }): CheckFinding<Message> | Blocked => {
+      if (reachability.status !== 'pass') return blocked(target);
       const { offsetMs, durationMs } = reachability.reply;
       const deviation = offsetMs - medianOffset;
       const hostOff = Math.abs(offsetMs) > limit;

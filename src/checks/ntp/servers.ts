@@ -1,9 +1,10 @@
-import type { CheckContext, CheckFinding, Evidence, MessageArgs, Status } from '../../engine/types.js';
+import type { CheckContext, Evidence, FixGroup, MessageArgs, Status, CheckFinding } from '../rule.js';
 import { ntpTarget, type NtpFailure, type NtpReply, type NtpResult } from '../../probes/ntp.js';
 
 /**
- * What MRA-NTP-001 concludes about one server. MRA-NTP-002/003 judge only servers that pass it;
- * for the others they report `skipped` naming MRA-NTP-001 (SPEC 4: a failure is reported once).
+ * What MRA-NTP-001 concludes about one server. MRA-NTP-002/003 judge only servers that pass it
+ * (they declare it in `requires`; the engine names it for the others: SPEC 4, a failure is
+ * reported once).
  */
 export type Reachability =
   | { status: 'pass'; reply: NtpReply & { offsetMs: number; delayMs: number } }
@@ -158,23 +159,6 @@ function judgeFailure(failure: NtpFailure): Reachability {
 }
 
 /** The facts of one exchange, for any NTP finding; recheck with `sntp`, `ntpdate -q` or `chronyd -Q`. */
-/**
- * MRA-NTP-002/003 for a server that did not pass MRA-NTP-001: skipped, naming that rule, so the
- * failure is reported once, where it belongs (SPEC section 4, prerequisites).
- */
-export const PREREQUISITE_MESSAGE = 'Skipped: {server} failed MRA-NTP-001 ({reason}); see that finding.';
-
-export function prerequisiteSkip(target: string, reason: string): CheckFinding<'prerequisiteFailed'> {
-  return {
-    target,
-    status: 'skipped',
-    messageId: 'prerequisiteFailed',
-    args: { server: target, reason },
-    evidence: { prerequisite: 'MRA-NTP-001', reason },
-    durationMs: 0,
-  };
-}
-
 export function exchangeEvidence(result: NtpResult): Evidence {
   if (!result.ok) {
     const { kind, server, address, port, detail, attempts, waitedMs, timeoutMs } = result.failure;
@@ -221,3 +205,11 @@ export function exchangeEvidence(result: NtpResult): Evidence {
 }
 
 export { round };
+
+export const NTP_SCOPE = 'NTP servers in the inventory (ntp.servers)';
+
+/** An NTP server is fixed (or replaced) once, whichever NTP rules it fails. */
+export const ntpServerGroup = (finding: CheckFinding): FixGroup => ({
+  key: `ntp-server:${finding.target}`,
+  label: `NTP server ${finding.target}`,
+});
