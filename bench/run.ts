@@ -5,11 +5,11 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml, stringify } from 'yaml';
-import { ALL_CHECKS } from '../src/checks/index.js';
-import { loadCatalog } from '../src/engine/catalog.js';
+import type { Services } from '../src/checks/rule.js';
+import { loadCatalog, ruleNames } from '../src/engine/catalog.js';
 import { Limiter } from '../src/probes/limiter.js';
 import { runScan } from '../src/engine/run.js';
-import { createServices, type Services } from '../src/checks/services.js';
+import { createServices } from '../src/checks/services.js';
 import type { Report } from '../src/engine/types.js';
 import { normalizeInventory } from '../src/inventory/load.js';
 import { startLab } from '../lab/index.js';
@@ -173,12 +173,8 @@ async function liveScan(): Promise<LiveFigures> {
     silentPeers++;
 
     writeFileSync(lab.inventoryPath, stringify(draft));
-    const catalog = loadCatalog();
-    const inventory = normalizeInventory(
-      draft,
-      lab.inventoryPath,
-      new Set(catalog.flatMap((rule) => [rule.id, rule.slug])),
-    );
+    const catalog = await loadCatalog();
+    const inventory = normalizeInventory(draft, lab.inventoryPath, new Set(ruleNames(catalog.entries)));
     const env = { ...process.env, ...lab.env };
 
     const scan = async (concurrency: number): Promise<ScanFigures> => {
@@ -193,13 +189,13 @@ async function liveScan(): Promise<LiveFigures> {
         asked.set(resolver, (asked.get(resolver) ?? 0) + 1);
         return real.dns.query(resolver, name, type);
       });
-      const services: Services = { ...real, dns, close: () => real.close() };
+      const services: Services = Object.assign(real, { dns });
       const receivedBefore = internal.received + external.received;
       const began = performance.now();
       const report = await runScan({
         inventory,
         catalog,
-        checks: ALL_CHECKS,
+        vantage: 'both',
         timeoutMs: SCAN_TIMEOUT_MS,
         concurrency,
         env,

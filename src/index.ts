@@ -13,7 +13,14 @@ export { fingerprint, runScan, type ProgressEvent, type ScanOptions } from './en
 export { failsGate, gateExitCode, summarize, type FailOn } from './engine/summary.js';
 export * from './engine/types.js';
 export { createServices, type ServiceOptions } from './checks/services.js';
-export { defineRule, type CheckContext, type CheckFinding, type Rule, type RuleMeta, type Services } from './checks/rule.js';
+export {
+  defineRule,
+  type CheckContext,
+  type CheckFinding,
+  type Rule,
+  type RuleMeta,
+  type Services,
+} from './checks/rule.js';
 export { loadInventory, normalizeInventory, parseStructuredText } from './inventory/load.js';
 export { InputError, type Problem } from './inventory/problems.js';
 export type { Inventory, InventoryNode, Policy } from './inventory/types.js';

@@ -84,7 +84,7 @@ export interface RuleMeta<M extends string = string> {
    * one zone, one device pool): findings with the same key are one item of the report's "fix
    * first" list. Derived from what the finding already carries.
    */
-  fixGroup?: (finding: CheckFinding<NoInfer<M>>) => FixGroup | undefined;
+  fixGroup?(finding: CheckFinding<NoInfer<M>>): FixGroup | undefined;
 }
 
 export interface FixGroup {
@@ -138,8 +138,12 @@ export interface Services {
   expressway: ExpresswaySource;
   /** Tells the sources what the selected rules need (which CUCM sections to collect). */
   prepare(needs: ReadonlySet<Need>): void;
-  /** Undefined when the need is met; otherwise whether the rule is skipped or inconclusive, and why. */
-  availability(need: Need): Promise<Unavailable | undefined>;
+  /**
+   * Undefined when every need is met; otherwise whether the rule is skipped (not configured,
+   * --offline, a section the source does not carry) or inconclusive (a section that could not be
+   * read), and why, in one clause.
+   */
+  availability(needs: readonly Need[]): Promise<Unavailable | undefined>;
   close(): Promise<void>;
 }
 

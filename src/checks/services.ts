@@ -63,24 +63,30 @@ function configured(need: Need, inventory: Inventory, offline: boolean): Unavail
 const sectionOf = (need: Need): SnapshotSection | undefined =>
   need.startsWith('cucm.') ? (need.slice('cucm.'.length) as SnapshotSection) : undefined;
 
-/** Whether the CUCM configuration read has a section: a BAT export lacks most; a failed request leaves it unavailable. */
+/**
+ * Whether the CUCM configuration read has the sections a rule needs: a BAT export lacks most
+ * (skipped); a section whose requests failed is unavailable (inconclusive, with the AXL reason).
+ */
 async function sectionAvailability(
   cucm: CucmSource,
-  sections: ReadonlySet<SnapshotSection>,
-  section: SnapshotSection,
+  prepared: ReadonlySet<SnapshotSection>,
+  wanted: readonly SnapshotSection[],
 ): Promise<Unavailable | undefined> {
-  const result = await cucm.snapshot(sections);
+  const result = await cucm.snapshot(prepared);
   if (!result.ok)
     return { status: 'inconclusive', reason: `the CUCM configuration could not be read: ${result.reason}` };
-  const unavailable = result.snapshot.unavailable?.[section];
-  if (unavailable !== undefined) {
-    return { status: 'inconclusive', reason: `the CUCM ${section} could not be read (${unavailable})` };
-  }
-  if (result.snapshot.absentSections?.includes(section)) {
+  const { snapshot, origin } = result;
+  const absent = wanted.filter((section) => snapshot.absentSections?.includes(section));
+  if (absent.length > 0) {
     return skipped(
-      `the CUCM source (${result.origin}) has no ${section}; a BAT phone export carries phones only, so add cucm.snapshot or cucm.axl`,
+      `the CUCM source (${origin}) has no ${absent.join(', ')}; a BAT phone export carries phones only, so add cucm.snapshot or cucm.axl`,
     );
   }
+  const unread = wanted.flatMap((section) => {
+    const reason = snapshot.unavailable?.[section];
+    return reason === undefined ? [] : [`${section} (${reason})`];
+  });
+  if (unread.length > 0) return { status: 'inconclusive', reason: `the CUCM ${unread.join(', ')} could not be read` };
   return undefined;
 }
 
@@ -107,11 +113,11 @@ export function createServices(options: ServiceOptions): Services {
     prepare(needs) {
       sections = new Set([...needs].map(sectionOf).filter((section) => section !== undefined));
     },
-    async availability(need) {
-      const missing = configured(need, options.inventory, options.offline);
+    async availability(needs) {
+      const missing = needs.map((need) => configured(need, options.inventory, options.offline)).find(Boolean);
       if (missing) return missing;
-      const section = sectionOf(need);
-      return section ? sectionAvailability(services.cucm, sections, section) : undefined;
+      const wanted = needs.map(sectionOf).filter((section) => section !== undefined);
+      return wanted.length > 0 ? sectionAvailability(services.cucm, sections, wanted) : undefined;
     },
     async close() {
       const sources = [services.dns, services.ntp, services.certificates, services.cucm, services.expressway];

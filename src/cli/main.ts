@@ -63,7 +63,10 @@ program
     collectRepeat,
   )
   .addOption(
-    new Option('--fail-on <level>', 'lowest severity of a fail that fails the gate; incomplete: also any verdict but ready')
+    new Option(
+      '--fail-on <level>',
+      'lowest severity of a fail that fails the gate; incomplete: also any verdict but ready',
+    )
       .choices(['error', 'warning', 'info', 'incomplete'])
       .default('error'),
   )
@@ -88,9 +91,16 @@ program
   .command('merge')
   .description('Combine reports of one inventory from different vantages (inside and outside) into one.')
   .argument('<reports...>', 'JSON reports written by check --report json=FILE')
-  .option('--report <format[=path]>', 'text|json|html|sarif|junit, to a file or stdout; repeatable (default: text)', collectRepeat)
+  .option(
+    '--report <format[=path]>',
+    'text|json|html|sarif|junit, to a file or stdout; repeatable (default: text)',
+    collectRepeat,
+  )
   .addOption(
-    new Option('--fail-on <level>', 'lowest severity of a fail that fails the gate; incomplete: also any verdict but ready')
+    new Option(
+      '--fail-on <level>',
+      'lowest severity of a fail that fails the gate; incomplete: also any verdict but ready',
+    )
       .choices(['error', 'warning', 'info', 'incomplete'])
       .default('error'),
   )

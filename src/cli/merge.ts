@@ -27,7 +27,8 @@ function readReport(file: string): Report {
   if (report.schemaVersion !== 2) {
     problems.push({ file, path: '$.schemaVersion', message: 'must be 2 (a report of this mra-preflight version)' });
   }
-  if (!Array.isArray(report.findings)) problems.push({ file, path: '$.findings', message: 'must be a list of findings' });
+  if (!Array.isArray(report.findings))
+    problems.push({ file, path: '$.findings', message: 'must be a list of findings' });
   if (!Array.isArray(report.rules)) problems.push({ file, path: '$.rules', message: 'must be a list of rules' });
   if (problems.length > 0) throw new InputError(problems);
   return report as Report;
@@ -40,7 +41,9 @@ export function runMergeCommand(files: readonly string[], options: MergeCommandO
     const reports = files.map((file) => ({ file, report: readReport(file) }));
     const sources = new Set(reports.map(({ report }) => report.inventory.source));
     if (sources.size > 1) {
-      throw new UsageError(`the reports come from different inventories (${[...sources].join(', ')}); merge reports of one inventory`);
+      throw new UsageError(
+        `the reports come from different inventories (${[...sources].join(', ')}); merge reports of one inventory`,
+      );
     }
     const merged = mergeReports(reports);
     for (const path of writeReports(merged, targets, false)) process.stderr.write(`wrote ${path}\n`);

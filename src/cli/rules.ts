@@ -2,10 +2,13 @@ import { findRule, loadCatalog, ruleNames, type CatalogEntry } from '../engine/c
 import { didYouMean } from '../inventory/suggest.js';
 
 /** The chapter every `source` refers to, named once where people read it. */
-export const CHAPTER = 'Unified CM "Mobile and Remote Access configuration" (Korean edition, 모바일 및 원격 액세스 구성)';
+export const CHAPTER =
+  'Unified CM "Mobile and Remote Access configuration" (Korean edition, 모바일 및 원격 액세스 구성)';
 
 const severityText = (entry: CatalogEntry): string => {
-  const exceptions = Object.entries(entry.messages).filter(([, spec]) => spec.severity && spec.severity !== entry.severity);
+  const exceptions = Object.entries(entry.messages).filter(
+    ([, spec]) => spec.severity && spec.severity !== entry.severity,
+  );
   return exceptions.length === 0
     ? entry.severity
     : `${entry.severity} (${exceptions.map(([id, spec]) => `${id}: ${spec.severity}`).join(', ')})`;
@@ -36,7 +39,9 @@ export function explainText(rule: CatalogEntry): string {
   }
   if (rule.requires.length > 0) {
     const prerequisites = rule.requires.map((prerequisite) =>
-      prerequisite.messages ? `${prerequisite.rule} (when it reports ${prerequisite.messages.join(', ')})` : prerequisite.rule,
+      prerequisite.messages
+        ? `${prerequisite.rule} (when it reports ${prerequisite.messages.join(', ')})`
+        : prerequisite.rule,
     );
     lines.push('', `Defers to: ${prerequisites.join('; ')}: a target they already report is skipped here.`);
   }
@@ -57,7 +62,9 @@ export async function runExplainCommand(name: string): Promise<number> {
   const rule = findRule(entries, name);
   if (!rule) {
     const names = entries.flatMap((entry) => [entry.id, entry.slug]);
-    process.stderr.write(`mra-preflight: unknown rule "${name}"${didYouMean(name, names)} (see \`mra-preflight rules\`)\n`);
+    process.stderr.write(
+      `mra-preflight: unknown rule "${name}"${didYouMean(name, names)} (see \`mra-preflight rules\`)\n`,
+    );
     return 2;
   }
   process.stdout.write(explainText(rule));

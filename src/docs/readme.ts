@@ -29,9 +29,13 @@ export function renderRuleTable(catalog: readonly CatalogEntry[]): string {
     '|---|---|---|---|---|---|',
   ];
   for (const rule of catalog) {
-    const exceptions = Object.entries(rule.messages).filter(([, spec]) => spec.severity && spec.severity !== rule.severity);
+    const exceptions = Object.entries(rule.messages).filter(
+      ([, spec]) => spec.severity && spec.severity !== rule.severity,
+    );
     const severity =
-      exceptions.length > 0 ? `${rule.severity} (${exceptions.map(([id, spec]) => `${id}: ${spec.severity}`).join(', ')})` : rule.severity;
+      exceptions.length > 0
+        ? `${rule.severity} (${exceptions.map(([id, spec]) => `${id}: ${spec.severity}`).join(', ')})`
+        : rule.severity;
     const requires = rule.requires.length > 0 ? ` (after ${rule.requires.map((item) => item.rule).join(', ')})` : '';
     lines.push(
       `| ${rule.id} | \`${rule.slug}\` | ${severity} | ${rule.vantage} | ${cell(rule.title)}${requires} | ${cell(rule.source)} |`,

@@ -22,14 +22,19 @@ export function mergeReports(reports: ReadonlyArray<{ file: string; report: Repo
   }
   // A rule that one vantage skipped for the whole deployment and another judged per target:
   // the deployment-level skip says nothing the judged findings do not.
-  const judgedRules = new Set([...findings.values()].filter((finding) => finding.status !== 'skipped').map((finding) => finding.ruleId));
+  const judgedRules = new Set(
+    [...findings.values()].filter((finding) => finding.status !== 'skipped').map((finding) => finding.ruleId),
+  );
   const merged = [...findings.values()].filter(
     (finding) => !(finding.status === 'skipped' && finding.target === 'deployment' && judgedRules.has(finding.ruleId)),
   );
   const order = [...rules.keys()];
   merged.sort((a, b) => order.indexOf(a.ruleId) - order.indexOf(b.ruleId));
   const startedAt = reports.map(({ report }) => report.startedAt).sort()[0]!;
-  const finishedAt = reports.map(({ report }) => report.finishedAt).sort().at(-1)!;
+  const finishedAt = reports
+    .map(({ report }) => report.finishedAt)
+    .sort()
+    .at(-1)!;
   return {
     ...first.report,
     startedAt,

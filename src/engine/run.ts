@@ -8,7 +8,6 @@ import {
   type Need,
   type Rule,
   type Services,
-  type Unavailable,
 } from '../checks/rule.js';
 import { createServices, type ScanInputs } from '../checks/services.js';
 import type { Inventory, RuleOverride } from '../inventory/types.js';
@@ -178,17 +177,8 @@ async function precondition(
   if (!reaches(entry, vantage)) return engineFinding('wrongVantage', 'skipped', { needed: entry.vantage, vantage });
   const notApplicable = rule.meta.appliesTo?.(inventory);
   if (notApplicable) return engineFinding('nothingInScope', 'skipped', { reason: notApplicable });
-  const unavailable = (await Promise.all(entry.needs.map((need) => services.availability(need)))).filter(
-    (item): item is Unavailable => item !== undefined,
-  );
-  const skip = unavailable.find((item) => item.status === 'skipped');
-  if (skip) return engineFinding('needUnavailable', 'skipped', { reason: skip.reason });
-  if (unavailable.length > 0) {
-    return engineFinding('needUnavailable', 'inconclusive', {
-      reason: unavailable.map((item) => item.reason).join('; '),
-    });
-  }
-  return undefined;
+  const unavailable = await services.availability(entry.needs);
+  return unavailable ? engineFinding('needUnavailable', unavailable.status, { reason: unavailable.reason }) : undefined;
 }
 
 /** A prerequisite's findings that stop dependents: fail or inconclusive (with a listed message when given). */

@@ -2,9 +2,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applyBaseline, baselineFingerprints } from '../../src/engine/baseline.js';
-import { gateExitCode } from '../../src/engine/run.js';
-import { defineCheck, type CheckFinding, type Report } from '../../src/engine/types.js';
+import { defineRule, type CheckFinding } from '../../src/checks/rule.js';
+import { applyBaseline, baselineFindings } from '../../src/engine/baseline.js';
+import { gateExitCode } from '../../src/engine/summary.js';
+import type { Report } from '../../src/engine/types.js';
 import { renderHtml } from '../../src/report/html.js';
 import { renderJson } from '../../src/report/json.js';
 import { renderSarif } from '../../src/report/sarif.js';
@@ -47,7 +48,7 @@ describe('baseline with the built CLI (check --baseline / --write-baseline)', ()
     );
     expect(second.code, second.stderr).toBe(0);
     const secondReport = JSON.parse(readFileSync(join(dir, 'second.json'), 'utf8')) as Report;
-    expect(secondReport.summary.baseline).toEqual({ file: join(dir, 'first.json'), new: 0, unchanged: 1 });
+    expect(secondReport.summary.baseline).toEqual({ file: join(dir, 'first.json'), new: 0, unchanged: 1, fixed: 0 });
     expect(readFileSync(join(dir, 'second.html'), 'utf8')).toContain('0 new since baseline');
 
     // A node added with a bad name: one new failure, exit 1, against the baseline --write-baseline wrote.
@@ -101,24 +102,33 @@ describe('baseline with the built CLI (check --baseline / --write-baseline)', ()
 
 describe('baseline with the engine API (runScan + applyBaseline + gateExitCode)', () => {
   // A stand-in check whose findings the test dictates, run under a real catalog id.
-  const scripted = (findings: CheckFinding[]) =>
-    defineCheck({
-      id: 'MRA-EXP-001',
-      needs: [],
-      messages: {
-        bad: 'Target {target} is bad.',
-        good: 'Target {target} is fine.',
-        unsure: 'Target {target} did not answer.',
+  type Id = 'bad' | 'good' | 'unsure';
+  const scripted = (findings: CheckFinding<Id>[]) =>
+    defineRule({
+      meta: {
+        id: 'MRA-EXP-001',
+        slug: 'scripted',
+        area: 'exp',
+        severity: 'error',
+        title: 'scripted findings',
+        vantage: 'internal',
+        needs: [],
+        scope: 'targets of the test',
+        messages: {
+          bad: 'Target {target} is bad.',
+          good: 'Target {target} is fine.',
+          unsure: 'Target {target} did not answer.',
+        },
       },
       run: async () => findings,
     });
-  const scan = (findings: CheckFinding[]): Promise<Report> =>
+  const scan = (findings: CheckFinding<Id>[]): Promise<Report> =>
     testScan(scripted(findings), { inventory: { domains: ['example.com'] }, offline: true });
-  const bad = (target: string): CheckFinding => ({ target, status: 'fail', messageId: 'bad', args: { target } });
-  const good = (target: string): CheckFinding => ({ target, status: 'pass', messageId: 'good', args: { target } });
+  const bad = (target: string): CheckFinding<Id> => ({ target, status: 'fail', messageId: 'bad', args: { target } });
+  const good = (target: string): CheckFinding<Id> => ({ target, status: 'pass', messageId: 'good', args: { target } });
   const asBaseline = (report: Report, file = 'last-night.json') => ({
     file,
-    fingerprints: baselineFingerprints(JSON.parse(renderJson(report))),
+    findings: baselineFindings(JSON.parse(renderJson(report))),
   });
 
   it('gates only on findings that are new since the baseline', async () => {
@@ -126,12 +136,12 @@ describe('baseline with the engine API (runScan + applyBaseline + gateExitCode)'
     expect(gateExitCode(first)).toBe(1);
 
     const same = applyBaseline(await scan([bad('a'), bad('b'), good('c')]), asBaseline(first));
-    expect(same.summary.baseline).toEqual({ file: 'last-night.json', new: 0, unchanged: 2 });
+    expect(same.summary.baseline).toEqual({ file: 'last-night.json', new: 0, unchanged: 2, fixed: 0 });
     expect(same.findings.map((finding) => finding.baselineState)).toEqual(['unchanged', 'unchanged', undefined]);
     expect(gateExitCode(same)).toBe(0);
 
     const worse = applyBaseline(await scan([bad('a'), bad('b'), bad('c')]), asBaseline(first));
-    expect(worse.summary.baseline).toMatchObject({ new: 1, unchanged: 2 });
+    expect(worse.summary.baseline).toMatchObject({ new: 1, unchanged: 2, fixed: 0 });
     expect(worse.findings.find((finding) => finding.baselineState === 'new')?.target).toBe('c');
     expect(gateExitCode(worse)).toBe(1);
     expect(renderHtml(worse)).toContain('1 new since baseline');
@@ -140,6 +150,12 @@ describe('baseline with the engine API (runScan + applyBaseline + gateExitCode)'
         (result: { suppressions: unknown[] }) => result.suppressions.length > 0,
       ),
     ).toHaveLength(2);
+  });
+
+  it('counts a baseline failure the run no longer reports as fixed', async () => {
+    const first = await scan([bad('a'), bad('b')]);
+    const better = applyBaseline(await scan([good('a'), bad('b')]), asBaseline(first));
+    expect(better.summary.baseline).toEqual({ file: 'last-night.json', new: 0, unchanged: 1, fixed: 1 });
   });
 
   it('treats a new inconclusive finding as new (it gates unless inconclusive is allowed)', async () => {

@@ -150,7 +150,7 @@ describe('mergeBatPhones', () => {
     const fqdn = await testCheck('MRA-CUCM-004', { inventory, services: fakeCucm(snapshot, `bat ${sample}`) });
     expect(fqdn.map((f) => f.status)).toEqual(['pass', 'pass', 'pass', 'pass', 'pass']);
     const encrypted = await testCheck('MRA-CUCM-002', { inventory, services: fakeCucm(snapshot, `bat ${sample}`) });
-    expect(encrypted).toMatchObject([{ status: 'skipped', messageId: 'sectionAbsent' }]);
+    expect(encrypted).toMatchObject([{ status: 'skipped', messageId: 'needUnavailable' }]);
   });
 
   it('with a snapshot takes the phone list from the export and keeps phone-level ICE', async () => {
@@ -184,7 +184,7 @@ describe("a BAT export as the run's CUCM source (cucm.batPhones)", () => {
       'pass',
     ]);
     const skipped = await testCheck('MRA-CUCM-005', { inventory: alone, offline: true });
-    expect(skipped).toMatchObject([{ status: 'skipped', messageId: 'sectionAbsent' }]);
+    expect(skipped).toMatchObject([{ status: 'skipped', messageId: 'needUnavailable' }]);
     expect(skipped[0]!.message).toContain(`bat ${sample}`);
     const merged = {
       ...alone,
@@ -203,7 +203,7 @@ describe("a BAT export as the run's CUCM source (cucm.batPhones)", () => {
       inventory: { domains: ['example.com'], cucm: { batPhones: bad, mraDevicePools: ['MRA_DP'] } },
       offline: true,
     });
-    expect(findings).toMatchObject([{ status: 'inconclusive', messageId: 'snapshotUnavailable' }]);
+    expect(findings).toMatchObject([{ status: 'inconclusive', messageId: 'needUnavailable' }]);
     expect(findings[0]!.message).toContain(`${bad}: line 2 (row 1), column "Device Pool": is empty`);
   });
 });

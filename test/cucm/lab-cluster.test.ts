@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectSnapshot } from '../../src/cucm/collect.js';
 import { loadSnapshotFile } from '../../src/cucm/snapshot-file.js';
-import { ALL_CHECKS } from '../../src/checks/index.js';
 import { loadCatalog } from '../../src/engine/catalog.js';
 import { Limiter } from '../../src/probes/limiter.js';
 import { runScan } from '../../src/engine/run.js';
-import { createServices, type Services } from '../../src/checks/services.js';
+import type { Services } from '../../src/checks/rule.js';
+import { createServices } from '../../src/checks/services.js';
 import type { Finding, Report } from '../../src/engine/types.js';
 import { LAB_CLUSTER } from '../../lab/cluster.js';
 import { LAB_ENCRYPTED_PROFILES } from '../../lab/topology.js';
@@ -75,12 +75,11 @@ async function scan(
     signal: new AbortController().signal,
     env,
   });
-  const services: Services = { ...real, ...fake, close: () => real.close() };
+  const services: Services = Object.assign(real, fake);
   try {
     return await runScan({
       inventory: resolved,
-      catalog: loadCatalog(),
-      checks: ALL_CHECKS,
+      catalog: await loadCatalog(),
       only: RULES,
       services,
       timeoutMs: 5000,

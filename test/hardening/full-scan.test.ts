@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { ALL_CHECKS } from '../../src/checks/index.js';
 import { loadCatalog } from '../../src/engine/catalog.js';
+import { KNOWN_RULE_NAMES } from '../helpers/check.js';
 import { runScan } from '../../src/engine/run.js';
 import type { Report } from '../../src/engine/types.js';
 import { normalizeInventory } from '../../src/inventory/load.js';
@@ -69,13 +69,9 @@ afterAll(async () => {
 });
 
 async function scan(inventoryData: Record<string, unknown>): Promise<Report> {
-  const catalog = loadCatalog();
-  const inventory = normalizeInventory(
-    inventoryData,
-    lab.inventoryPath,
-    new Set(catalog.flatMap((rule) => [rule.id, rule.slug])),
-  );
-  return runScan({ inventory, catalog, checks: ALL_CHECKS, timeoutMs: 2000, checkTimeoutMs: 40_000, env: lab.env });
+  const catalog = await loadCatalog();
+  const inventory = normalizeInventory(inventoryData, lab.inventoryPath, KNOWN_RULE_NAMES);
+  return runScan({ inventory, catalog, timeoutMs: 2000, checkTimeoutMs: 40_000, env: lab.env });
 }
 
 /** ruleId + target -> status, for comparing two scans of the lab. */

@@ -1,5 +1,4 @@
 import { expect } from 'vitest';
-import { ALL_CHECKS } from '../../src/checks/index.js';
 import { loadCatalog } from '../../src/engine/catalog.js';
 import { runScan } from '../../src/engine/run.js';
 import type { Finding, Report } from '../../src/engine/types.js';
@@ -19,8 +18,7 @@ export async function hostileScan(
       inventory,
       ...(options.inventoryFile ? { inventoryFile: options.inventoryFile } : {}),
     }),
-    catalog: loadCatalog(),
-    checks: ALL_CHECKS,
+    catalog: await loadCatalog(),
     only: options.only ?? [],
     timeoutMs: options.timeoutMs ?? 400,
     checkTimeoutMs: 25_000,

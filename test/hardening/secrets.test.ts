@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { ALL_CHECKS } from '../../src/checks/index.js';
 import { loadCatalog } from '../../src/engine/catalog.js';
+import { KNOWN_RULE_NAMES } from '../helpers/check.js';
 import { runScan } from '../../src/engine/run.js';
 import type { Report } from '../../src/engine/types.js';
 import { normalizeInventory } from '../../src/inventory/load.js';
@@ -156,16 +156,11 @@ describe('insecure: true', () => {
     };
     data.cucm.axl.insecure = true;
     for (const node of data.nodes) if (node.status) node.status.insecure = true;
-    const catalog = loadCatalog();
-    const inventory = normalizeInventory(
-      data,
-      lab.inventoryPath,
-      new Set(catalog.flatMap((rule) => [rule.id, rule.slug])),
-    );
+    const catalog = await loadCatalog();
+    const inventory = normalizeInventory(data, lab.inventoryPath, KNOWN_RULE_NAMES);
     const report = await runScan({
       inventory,
       catalog,
-      checks: ALL_CHECKS,
       only: ['MRA-CUCM-001', 'MRA-EXP-001'],
       timeoutMs: 2000,
       env: lab.env,

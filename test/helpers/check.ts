@@ -34,7 +34,13 @@ export function fixtureInventory(fixture: Pick<CheckFixture, 'inventory' | 'inve
 /** The real catalog, or a private one holding a test's own rule (with placeholder prose). */
 function catalogFor(rule: string | Rule): { catalog: Catalog; id: string } {
   if (typeof rule === 'string') return { catalog, id: rule };
-  const prose = { rationale: 'test rule', procedure: [], remediation: 'fix it', source: 'test', helpUri: 'https://example.com/' };
+  const prose = {
+    rationale: 'test rule',
+    procedure: [],
+    remediation: 'fix it',
+    source: 'test',
+    helpUri: 'https://example.com/',
+  };
   return {
     catalog: { entries: [entryOf(rule, prose)], modules: new Map([[rule.meta.id, rule]]) },
     id: rule.meta.id,

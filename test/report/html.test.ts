@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { summarize } from '../../src/engine/summary.js';
 import type { Finding, Report } from '../../src/engine/types.js';
 import { escapeHtml, renderHtml, verdictOf } from '../../src/report/html.js';
 import { launchChromium, openReport, type Browser } from './browser.js';
@@ -11,8 +12,9 @@ const sample = loadReport('sample');
 const clean = loadReport('clean');
 const RESULTS = join(import.meta.dirname, '..', '..', 'test-results');
 
+/** The report with other findings, summarised as the engine would. */
 function withFindings(report: Report, findings: Finding[]): Report {
-  return { ...report, findings };
+  return { ...report, findings, summary: summarize(findings) };
 }
 
 describe('renderHtml (markup)', () => {
@@ -48,12 +50,17 @@ describe('renderHtml (markup)', () => {
   });
 
   it('shows `code` spans of catalog remediation as code, still escaped', () => {
-    const finding = {
-      ...sample.findings[0]!,
-      remediation:
-        'Publish `_cisco-uds._tcp.<domain>` and `<img src=x onerror=alert(1)>` in Cisco Unified CM Administration > System > Server.',
-    };
-    const page = renderHtml(withFindings(sample, [finding]));
+    const [first] = sample.findings;
+    const rules = sample.rules.map((rule) =>
+      rule.id === first!.ruleId
+        ? {
+            ...rule,
+            remediation:
+              'Publish `_cisco-uds._tcp.<domain>` and `<img src=x onerror=alert(1)>` in Cisco Unified CM Administration > System > Server.',
+          }
+        : rule,
+    );
+    const page = renderHtml({ ...withFindings(sample, [first!]), rules });
     expect(page).toContain(
       'Publish <code>_cisco-uds._tcp.&lt;domain&gt;</code> and <code>&lt;img src=x onerror=alert(1)&gt;</code> in Cisco Unified CM Administration &gt; System &gt; Server.',
     );
@@ -64,20 +71,18 @@ describe('renderHtml (markup)', () => {
     expect(renderHtml(clean)).not.toContain('since baseline');
   });
 
-  it('derives the verdict: NOT READY on an error fail, INCOMPLETE on inconclusive or nothing verified, READY otherwise', () => {
+  it("shows the engine's verdict: NOT READY, INCOMPLETE or READY with its reason", () => {
     expect(verdictOf(sample).verdict).toBe('NOT READY');
     expect(verdictOf(clean)).toEqual({ verdict: 'READY', reason: 'no failures' });
     const inconclusive = sample.findings.find((finding) => finding.status === 'inconclusive')!;
     const warningFail = sample.findings.find((finding) => finding.status === 'fail' && finding.severity === 'warning')!;
-    const incomplete = withFindings(clean, [...clean.findings, inconclusive]);
-    incomplete.summary = { ...clean.summary, inconclusive: 1 };
-    expect(verdictOf(incomplete).verdict).toBe('INCOMPLETE');
+    expect(verdictOf(withFindings(clean, [...clean.findings, inconclusive])).verdict).toBe('INCOMPLETE');
     expect(verdictOf(withFindings(clean, [...clean.findings, warningFail])).verdict).toBe('READY');
     expect(verdictOf(withFindings(clean, [])).verdict).toBe('INCOMPLETE');
     const skipped = sample.findings.filter((finding) => finding.status === 'skipped');
     expect(verdictOf(withFindings(clean, skipped))).toEqual({
       verdict: 'INCOMPLETE',
-      reason: 'every rule was skipped: nothing was verified',
+      reason: 'nothing was judged in ntp, cucm',
     });
     expect(renderHtml(clean)).toContain('>READY</div>');
   });

@@ -1,7 +1,9 @@
 import { XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { fingerprint, summarize } from '../../src/engine/run.js';
-import { defineCheck, type CheckFinding, type Report } from '../../src/engine/types.js';
+import { defineRule, type CheckFinding } from '../../src/checks/rule.js';
+import { fingerprint } from '../../src/engine/run.js';
+import { summarize } from '../../src/engine/summary.js';
+import type { Report } from '../../src/engine/types.js';
 import { schemaProblems } from '../../src/inventory/validate.js';
 import { renderHtml } from '../../src/report/html.js';
 import { RENDERERS, type ReportFormat } from '../../src/report/index.js';
@@ -15,6 +17,7 @@ describe('sample reports (fixtures/reports)', () => {
       expect(schemaProblems('report.schema.json', report, `${name}.json`)).toEqual([]);
       const { baseline, ...counts } = report.summary;
       expect(counts).toEqual(summarize(report.findings));
+      expect(report.findings.every((finding) => !('remediation' in finding))).toBe(true);
       if (baseline) {
         expect(baseline.new).toBe(report.findings.filter((finding) => finding.baselineState === 'new').length);
         expect(baseline.unchanged).toBe(
@@ -55,7 +58,7 @@ describe('RENDERERS', () => {
 
   it('renders a report produced by the real engine, hostile strings and all', async () => {
     const payload = '<img src=x onerror=alert(1)>';
-    const findings: CheckFinding[] = [
+    const findings: CheckFinding<'answered' | 'timeout' | 'nothing' | 'ok'>[] = [
       {
         target: `srv ${payload}`,
         status: 'fail',
@@ -67,14 +70,22 @@ describe('RENDERERS', () => {
       { target: 'deployment', status: 'skipped', messageId: 'nothing' },
       { target: 'expc.example.com', status: 'pass', messageId: 'ok' },
     ];
-    const check = defineCheck({
-      id: 'MRA-DNS-002',
-      needs: [],
-      messages: {
-        answered: 'External answer names {target}.',
-        timeout: 'No answer within {ms} ms.',
-        nothing: 'Skipped: nothing in scope.',
-        ok: 'Fine.',
+    const check = defineRule({
+      meta: {
+        id: 'MRA-DNS-002',
+        slug: 'hostile-strings',
+        area: 'dns',
+        severity: 'error',
+        title: 'hostile strings',
+        vantage: 'any',
+        needs: [],
+        scope: 'test targets',
+        messages: {
+          answered: 'External answer names {target}.',
+          timeout: 'No answer within {ms} ms.',
+          nothing: 'Nothing of the kind here.',
+          ok: 'Fine.',
+        },
       },
       run: async () => findings,
     });

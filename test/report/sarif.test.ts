@@ -31,6 +31,7 @@ interface SarifLog {
           name: string;
           shortDescription: { text: string };
           help: { text: string };
+          helpUri?: string;
           defaultConfiguration: { level: string };
         }>;
       };
@@ -105,7 +106,8 @@ describe('renderSarif', () => {
       expect(descriptor.defaultConfiguration.level).toBe(
         { error: 'error', warning: 'warning', info: 'note' }[rule.severity],
       );
-      expect(descriptor.help.text).toBe(sample.findings.find((finding) => finding.ruleId === rule.id)?.remediation);
+      expect(descriptor.help.text).toBe(rule.remediation);
+      expect(descriptor.helpUri).toBe(rule.helpUri);
     }
     for (const result of sarifOf(sample).runs[0]!.results)
       expect(driver.rules[result.ruleIndex!]!.id).toBe(result.ruleId);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { summarize } from '../../src/engine/run.js';
+import { summarize } from '../../src/engine/summary.js';
 import type { Finding, Report } from '../../src/engine/types.js';
 import { renderText } from '../../src/report/text.js';
 
@@ -13,8 +13,6 @@ const finding = (over: Partial<Finding>): Finding => ({
   messageId: 'leaked',
   message: '_cuplogin._tcp.example.com answers on an external resolver.',
   evidence: {},
-  remediation: 'Remove it from the external zone.',
-  source: 'seed',
   fingerprint: '0'.repeat(32),
   durationMs: 3,
   ...over,
@@ -22,13 +20,14 @@ const finding = (over: Partial<Finding>): Finding => ({
 
 function report(findings: Finding[]): Report {
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     tool: { name: 'mra-preflight', version: '0.0.0' },
     startedAt: '2026-11-25T00:00:00.000Z',
     finishedAt: '2026-11-25T00:00:01.000Z',
     durationMs: 1000,
     asOf: '2026-11-25T00:00:00.000Z',
     offline: false,
+    vantage: 'internal',
     inventory: { source: 'inv.yaml', domains: ['example.com'], nodes: 1 },
     summary: summarize(findings),
     rules: [],

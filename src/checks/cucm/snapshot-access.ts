@@ -1,6 +1,5 @@
 import { jabberUsers, mraEndpoints, sample } from '../../cucm/mra-scope.js';
 import type { CucmSnapshot, EndUser, Phone, SecurityProfile } from '../../cucm/snapshot.js';
-import type { Inventory } from '../../inventory/types.js';
 import {
   notInScope,
   type CheckContext,

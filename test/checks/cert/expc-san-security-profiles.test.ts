@@ -102,7 +102,7 @@ describe('MRA-CERT-005 expc-san-security-profiles', () => {
       inventoryFile: missing.inventoryFile,
       services: { cucm: fakeCucm({ ok: false, reason: 'AXL answered 401' }) },
     });
-    expect(findings[0]).toMatchObject({ status: 'inconclusive', messageId: 'snapshotFailed' });
+    expect(findings[0]).toMatchObject({ status: 'inconclusive', messageId: 'needUnavailable' });
     expect(findings[0]?.message).toContain('AXL answered 401');
   });
 
@@ -116,6 +116,6 @@ describe('MRA-CERT-005 expc-san-security-profiles', () => {
     expect(finding).toMatchObject({ status: 'skipped', target: 'deployment' });
     const noCucm = { ...missing.inventory, cucm: { mraDevicePools: ['MRA_DP'] } };
     const [skipped] = await testCheck(RULE, { inventory: noCucm, inventoryFile: missing.inventoryFile });
-    expect(skipped).toMatchObject({ status: 'skipped', messageId: 'capabilityMissing' });
+    expect(skipped).toMatchObject({ status: 'skipped', messageId: 'needUnavailable' });
   });
 });

@@ -12,7 +12,9 @@ describe('MRA-CERT-006 expe-san-domains', () => {
     deployment = await startDeployment({
       presented: {
         expe: {
-          leaf: leafFor('expe.example.com', intermediateA, { sans: ['*.example.com', 'example.org'] }),
+          leaf: leafFor('expe.example.com', intermediateA, {
+            sans: ['expe.example.com', 'collab-edge.example.com', 'example.org', '*.example.net'],
+          }),
           chain: [intermediateA],
         },
       },
@@ -22,18 +24,28 @@ describe('MRA-CERT-006 expe-san-domains', () => {
     await deployment?.close();
   });
 
-  it('passes when the SANs cover the FQDN and each domain (collab-edge.<domain> through a wildcard, or <domain>)', async () => {
+  it('passes when the SANs cover the FQDN and each domain (collab-edge.<domain> or <domain>)', async () => {
     const inventory = { ...deployment.inventory, domains: ['example.com', 'example.org'] };
     const [finding] = await testCheck(RULE, { inventory, inventoryFile: deployment.inventoryFile });
     expect(finding).toMatchObject({ target: deployment.targets.expe, status: 'pass', messageId: 'covered' });
   });
 
   it('fails naming each domain that is not covered', async () => {
-    const inventory = { ...deployment.inventory, domains: ['example.com', 'example.org', 'example.net'] };
+    const inventory = { ...deployment.inventory, domains: ['example.com', 'example.org', 'example.info'] };
     const [finding] = await testCheck(RULE, { inventory, inventoryFile: deployment.inventoryFile });
     expect(finding).toMatchObject({ status: 'fail', messageId: 'missingNames' });
     expect(finding?.message).toContain(
-      'do not cover domain example.net (neither example.net nor collab-edge.example.net).',
+      'do not cover domain example.info (neither example.info nor collab-edge.example.info).',
+    );
+  });
+
+  it('does not take a wildcard SAN for a domain, and says why (SPEC 8.6)', async () => {
+    const inventory = { ...deployment.inventory, domains: ['example.com', 'example.net'] };
+    const [finding] = await testCheck(RULE, { inventory, inventoryFile: deployment.inventoryFile });
+    expect(finding).toMatchObject({ status: 'fail', messageId: 'wildcardOnly' });
+    expect(finding?.message).toContain('collab-edge.example.net');
+    expect(finding?.message).toContain(
+      'the wildcard *.example.net does not count: Expressway does not support wildcard certificates',
     );
   });
 

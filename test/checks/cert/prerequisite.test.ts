@@ -34,10 +34,12 @@ describe('certificate rules on an unreadable chain', () => {
       const finding = findingFor(await testCheck(rule, fixture), 'broken.pem');
       expect(finding).toMatchObject({
         status: 'skipped',
-        messageId: 'chainUnreadable',
-        evidence: { prerequisite: 'MRA-CERT-001' },
+        messageId: 'prerequisiteFailed',
+        evidence: { prerequisite: { ruleId: 'MRA-CERT-001', target: 'broken.pem', messageId: 'notObtained' } },
       });
-      expect(finding.message).toContain('MRA-CERT-001 reports that');
+      expect(finding.message).toMatch(
+        /^Not judged: MRA-CERT-001 reports broken\.pem as inconclusive \(Could not read the certificate chain/,
+      );
     },
   );
 });

@@ -4,7 +4,7 @@ import { leafFor } from '../../helpers/pki.js';
 import { startDeployment, type Deployment } from '../../helpers/pki-deployment.js';
 
 const RULE = 'MRA-CERT-010';
-const TARGET = 'cucm-pub.example.com tomcat/callmanager';
+const TARGET = 'cucm-pub.example.com tomcat/CallManager';
 
 describe('MRA-CERT-010 self-signed-distinct-cn', () => {
   let deployment: Deployment | undefined;
@@ -57,8 +57,8 @@ describe('MRA-CERT-010 self-signed-distinct-cn', () => {
     const [unread] = await testCheck(RULE, { inventory, inventoryFile: deployment.inventoryFile, timeoutMs: 500 });
     expect(unread).toMatchObject({
       status: 'skipped',
-      messageId: 'notObtained',
-      evidence: { prerequisite: 'MRA-CERT-001' },
+      messageId: 'prerequisiteFailed',
+      evidence: { prerequisite: { ruleId: 'MRA-CERT-001', messageId: 'notObtained' } },
     });
   });
 });

@@ -51,6 +51,6 @@ describe('MRA-CUCM-009 ice-config', () => {
       inventory: cucmInventory('compliant'),
       services: fakeCucm(snapshot),
     });
-    expect(none).toMatchObject([{ status: 'skipped', messageId: 'iceNowhere' }]);
+    expect(none).toMatchObject([{ status: 'skipped', messageId: 'nothingInScope' }]);
   });
 });

@@ -17,6 +17,6 @@ describe('MRA-CUCM-012 ils-multicluster', () => {
 
   it('is skipped with one cluster', async () => {
     const findings = await testCheck('MRA-CUCM-012', { inventory: cucmInventory('cucm-012-no-ils', { clusters: 1 }) });
-    expect(findings).toMatchObject([{ target: 'deployment', status: 'skipped', messageId: 'singleCluster' }]);
+    expect(findings).toMatchObject([{ target: 'deployment', status: 'skipped', messageId: 'nothingInScope' }]);
   });
 });

@@ -18,7 +18,7 @@ describe('MRA-CUCM-007 mra-device-pool', () => {
     const findings = await testCheck('MRA-CUCM-007', {
       inventory: cucmInventory('cucm-007-pool-incomplete', {}, ['MRA_DP', 'MRA_DP2']),
     });
-    expect(findingFor(findings, 'device pool MRA_DP')).toMatchObject({ status: 'fail', messageId: 'incomplete' });
+    expect(findingFor(findings, 'device pool MRA_DP')).toMatchObject({ status: 'fail', messageId: 'noDateTimeGroup' });
     expect(findingFor(findings, 'device pool MRA_DP').message).toContain('no date/time group');
     expect(findingFor(findings, 'device pool MRA_DP2')).toMatchObject({ status: 'fail', messageId: 'poolMissing' });
   });

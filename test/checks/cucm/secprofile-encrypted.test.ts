@@ -50,8 +50,8 @@ describe('MRA-CUCM-002 secprofile-encrypted', () => {
 
   it('is skipped without MRA device pools or when no phone is in them', async () => {
     const noPools = await testCheck('MRA-CUCM-002', { inventory: cucmInventory('compliant', {}, []) });
-    expect(noPools).toMatchObject([{ status: 'skipped', target: 'deployment', messageId: 'noMraPools' }]);
+    expect(noPools).toMatchObject([{ status: 'skipped', target: 'deployment', messageId: 'nothingInScope' }]);
     const empty = await testCheck('MRA-CUCM-002', { inventory: cucmInventory('compliant', {}, ['NOBODY_DP']) });
-    expect(empty).toMatchObject([{ status: 'skipped', messageId: 'noMraEndpoints' }]);
+    expect(empty).toMatchObject([{ status: 'skipped', messageId: 'nothingInScope' }]);
   });
 });

@@ -33,6 +33,6 @@ describe('MRA-CUCM-005 tftp-encryption-exclusion', () => {
       inventory: cucmInventory('compliant', { policy: { tftpEncryptionExcludedModels: ['Cisco DX*'] } }),
       services: fakeCucm(snapshot),
     });
-    expect(none).toMatchObject([{ status: 'skipped', target: 'deployment', messageId: 'noExcludedModels' }]);
+    expect(none).toMatchObject([{ status: 'skipped', target: 'deployment', messageId: 'nothingInScope' }]);
   });
 });

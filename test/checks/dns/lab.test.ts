@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dnsChecks } from '../../../src/checks/dns/index.js';
 import { loadCatalog } from '../../../src/engine/catalog.js';
 import { runScan } from '../../../src/engine/run.js';
 import type { Report } from '../../../src/engine/types.js';
@@ -29,8 +28,7 @@ describe('demo lab DNS part', () => {
     stop = await dnsLabPart({ dir: '/nonexistent', draft, env: {} });
     report = await runScan({
       inventory: fixtureInventory({ inventory: { domains: draft.domains, dns: draft.dns, nodes: draft.nodes } }),
-      catalog: loadCatalog(),
-      checks: dnsChecks,
+      catalog: await loadCatalog(),
       only: ['dns'],
       timeoutMs: 2000,
     });

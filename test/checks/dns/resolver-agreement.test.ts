@@ -65,6 +65,6 @@ describe('MRA-DNS-006 resolver-agreement', () => {
 
   it('is skipped with a single internal resolver', async () => {
     const [finding] = await testCheck('MRA-DNS-006', { inventory: inventory({ internal: [good.ipv4] }) });
-    expect(finding).toMatchObject({ status: 'skipped', messageId: 'singleResolver', target: 'deployment' });
+    expect(finding).toMatchObject({ status: 'skipped', messageId: 'nothingInScope', target: 'deployment' });
   });
 });

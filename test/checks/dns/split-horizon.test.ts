@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dnsChecks } from '../../../src/checks/dns/index.js';
 import { loadCatalog } from '../../../src/engine/catalog.js';
 import { runScan } from '../../../src/engine/run.js';
 import type { Report } from '../../../src/engine/types.js';
@@ -32,8 +31,7 @@ describe('DNS rules against a faulty BIND split-horizon lab', () => {
           timeoutMs: 400,
         }),
       }),
-      catalog: loadCatalog(),
-      checks: dnsChecks,
+      catalog: await loadCatalog(),
       only: ['dns'],
       timeoutMs: 5000,
     });

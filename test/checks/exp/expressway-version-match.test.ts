@@ -80,7 +80,7 @@ describe('MRA-EXP-002 expressway-version-match', () => {
   it('is skipped for the deployment when there is no Expressway-E', async () => {
     const findings = await run([{ fqdn: 'expc.example.com', role: 'expressway-c', version: 'X14.3.1' }]);
     const finding = findingFor(findings, 'deployment');
-    expect(finding).toMatchObject({ status: 'skipped', messageId: 'noPair' });
+    expect(finding).toMatchObject({ status: 'skipped', messageId: 'nothingInScope' });
     expect(finding.message).toContain('no Expressway-E');
   });
 
@@ -92,7 +92,7 @@ describe('MRA-EXP-002 expressway-version-match', () => {
     ]);
     expect(findingFor(findings, 'expc.example.com <-> expe1.example.com')).toMatchObject({
       status: 'skipped',
-      messageId: 'versionUnavailable',
+      messageId: 'prerequisiteFailed',
     });
     const unparseable = findingFor(findings, 'expc.example.com <-> expe2.example.com');
     expect(unparseable).toMatchObject({ status: 'skipped' });
@@ -125,7 +125,7 @@ describe('MRA-EXP-002 expressway-version-match', () => {
       { fqdn: 'expe.example.com', role: 'expressway-e', version: 'X14.0.2' },
     ]);
     const finding = findingFor(findings, 'expc.example.com <-> expe.example.com');
-    expect(finding).toMatchObject({ status: 'skipped', messageId: 'versionUnavailable' });
+    expect(finding).toMatchObject({ status: 'skipped', messageId: 'prerequisiteFailed' });
     expect(finding.message).toContain('MRA-EXP-001');
   });
 });

@@ -104,7 +104,7 @@ describe('MRA-EXP-001 expressway-version (inventory versions)', () => {
 
   it('is skipped for the deployment when the inventory has no Expressway', async () => {
     const findings = await run([]);
-    expect(findingFor(findings, 'deployment')).toMatchObject({ status: 'skipped', messageId: 'capabilityMissing' });
+    expect(findingFor(findings, 'deployment')).toMatchObject({ status: 'skipped', messageId: 'needUnavailable' });
   });
 });
 

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ntpChecks } from '../../../src/checks/ntp/index.js';
 import { loadCatalog } from '../../../src/engine/catalog.js';
 import { Limiter } from '../../../src/probes/limiter.js';
 import { runScan } from '../../../src/engine/run.js';
@@ -27,8 +26,7 @@ async function scanNtp(inventory: Record<string, unknown>, timeoutMs = 1000): Pr
   try {
     return await runScan({
       inventory: normalized,
-      catalog: loadCatalog(),
-      checks: ntpChecks,
+      catalog: await loadCatalog(),
       only: LIVE_NTP_RULES,
       timeoutMs,
       services,

@@ -45,7 +45,12 @@ describe('MRA-NTP-002 ntp-stratum', () => {
     const kod = await responder({ kind: 'kiss', code: 'RSTR' });
     const finding = findingFor(await testCheck('MRA-NTP-002', { inventory: ntpInventory([kod.address]) }), kod.address);
     expect(finding.status).toBe('skipped');
-    expect(finding.message).toBe(`Skipped: ${kod.address} failed MRA-NTP-001 (kiss-of-death RSTR); see that finding.`);
+    expect(finding.message).toBe(
+      `Not judged: MRA-NTP-001 reports ${kod.address} as fail (${kod.address} answered with a kiss-of-death (RSTR: access denied due to local policy); it gives this client no time.).`,
+    );
+    expect(finding.evidence).toMatchObject({
+      prerequisite: { ruleId: 'MRA-NTP-001', status: 'fail', messageId: 'kissOfDeath' },
+    });
   });
 
   it('is skipped for a silent server, naming MRA-NTP-001', async () => {
@@ -55,7 +60,9 @@ describe('MRA-NTP-002 ntp-stratum', () => {
       silent.address,
     );
     expect(finding.status).toBe('skipped');
-    expect(finding.message).toContain('failed MRA-NTP-001 (no answer within');
-    expect(finding.evidence).toMatchObject({ prerequisite: 'MRA-NTP-001' });
+    expect(finding.message).toMatch(
+      /^Not judged: MRA-NTP-001 reports \S+ as inconclusive \(\S+ did not answer 3 SNTP requests within/,
+    );
+    expect(finding.evidence).toMatchObject({ prerequisite: { ruleId: 'MRA-NTP-001', messageId: 'noAnswer' } });
   });
 });

@@ -40,7 +40,7 @@ describe('MRA-NTP-004 phone-ntp-reference', () => {
       inventory: cucmInventory('compliant'),
       services: fakeCucm(snapshot, 'bat phones.csv'),
     });
-    expect(findings).toMatchObject([{ status: 'skipped', messageId: 'sectionAbsent' }]);
+    expect(findings).toMatchObject([{ status: 'skipped', messageId: 'needUnavailable' }]);
     expect(findings[0]!.message).toContain('devicePools, dateTimeGroups');
   });
 });
