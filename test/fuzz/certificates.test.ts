@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import forge from 'node-forge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseBundle } from '../../src/cert/certificate.js';
 import { ALL_CHECKS } from '../../src/checks/index.js';
@@ -34,7 +33,7 @@ beforeAll(() => {
     },
     ca,
   );
-  leafDer = Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(leaf.cert)).getBytes(), 'binary');
+  leafDer = leaf.certDer;
 });
 
 afterAll(() => {
@@ -130,7 +129,7 @@ describe('certificate parsing and the certificate rules on damaged exports', () 
           const certificateFile = join(dir, `leaf-${n++}.${asPem ? 'pem' : 'der'}`);
           writeFileSync(certificateFile, asPem ? pem(damaged) : damaged);
           const trustFile = join(dir, `trust-${n++}.pem`);
-          const caDer = Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(ca.cert)).getBytes(), 'binary');
+          const caDer = ca.certDer;
           writeFileSync(trustFile, pem(damageTrust ? mutate(caDer, mutations) : caDer));
           await lint(certificateFile, trustFile);
         },
