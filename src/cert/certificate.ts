@@ -154,8 +154,8 @@ export function signatureHashOf(name: string): string {
   return 'unknown';
 }
 
-const foldName = (name: string): string => name.toLowerCase().replace(/\s+/g, ' ').trim();
-const rdnList = (name: string): string => name.split('\n').filter(Boolean).join(', ');
+const foldName = (name: string | undefined): string => (name ?? '').toLowerCase().replace(/\s+/g, ' ').trim();
+const rdnList = (name: string | undefined): string => (name ?? '').split('\n').filter(Boolean).join(', ');
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const leap = (year: number): boolean => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
@@ -358,7 +358,8 @@ export function parseCertificate(der: Buffer): Certificate {
   const curve = details.curveParameters === 'namedCurve' ? keyDetails.namedCurve : undefined;
   const bits = keyDetails.modulusLength ?? (curve ? CURVE_BITS[curve] : undefined);
   const signatureAlgorithm = SIGNATURE_ALGORITHMS[details.signatureAlgorithmOid] ?? details.signatureAlgorithmOid;
-  const commonName = x509.subject
+  // node:crypto leaves subject and issuer undefined when the Name is empty.
+  const commonName = (x509.subject ?? '')
     .split('\n')
     .filter((line) => line.startsWith('CN='))
     .map((line) => line.slice(3))
