@@ -506,10 +506,11 @@ export function validatePath(
     let extended = false;
     let sawBadSignature = false;
     for (const candidate of [...trusted.map((anchor) => anchor.certificate), ...untrusted]) {
-      if (++candidates > budget) {
+      if (candidates >= budget) {
         exhausted = true;
         return false;
       }
+      candidates++;
       if (!signedBy(top, candidate)) {
         sawBadSignature = true;
         continue;

@@ -295,12 +295,20 @@ export function tlv(tag: number, content: Buffer): Buffer {
  * Re-encodes a signed certificate with its TBSCertificate fields changed by `patch` and signs it
  * again with `signer`: for encodings no certificate library writes (a UTCTime without seconds).
  */
-export function resign(der: Buffer, patch: (tbsFields: Buffer[]) => Buffer[], signer: KeyObject): Buffer {
+export function resign(
+  der: Buffer,
+  patch: (tbsFields: Buffer[]) => Buffer[],
+  signer: KeyObject,
+  outerAlgorithm?: Buffer,
+): Buffer {
   const top = readTlv(der, 0);
   const [tbs, algorithm] = children(der, top);
   const fields = children(der, tbs!).map((field) => der.subarray(field.start, field.end));
   const newTbs = tlv(0x30, Buffer.concat(patch(fields)));
   const signature = sign('sha256', newTbs, signer);
   const bitString = tlv(0x03, Buffer.concat([Buffer.from([0]), signature]));
-  return tlv(0x30, Buffer.concat([newTbs, der.subarray(algorithm!.start, algorithm!.end), bitString]));
+  return tlv(
+    0x30,
+    Buffer.concat([newTbs, outerAlgorithm ?? der.subarray(algorithm!.start, algorithm!.end), bitString]),
+  );
 }
