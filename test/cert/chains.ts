@@ -148,6 +148,7 @@ export const ext = {
   ip: (address: string): GeneralName => new GeneralName({ iPAddress: address }),
   email: (address: string): GeneralName => new GeneralName({ rfc822Name: address }),
   directoryName: (name: Name): GeneralName => new GeneralName({ directoryName: name }),
+  uri: (value: string): GeneralName => new GeneralName({ uniformResourceIdentifier: value }),
   serverAuth: (): Extension => extension(id_ce_extKeyUsage, false, new ExtendedKeyUsage([id_kp_serverAuth])),
   nameConstraints: (permitted: GeneralName[], excluded: GeneralName[] = [], critical = true): Extension =>
     extension(

@@ -3,7 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseBundle } from '../../src/cert/certificate.js';
+import { parseBundle, parseCertificate } from '../../src/cert/certificate.js';
+import { AnchorSet } from '../../src/cert/path.js';
+import { validatePath } from '../../src/cert/validate.js';
 import { ALL_CHECKS } from '../../src/checks/index.js';
 import { loadCatalog } from '../../src/engine/catalog.js';
 import { runScan } from '../../src/engine/run.js';
@@ -116,6 +118,37 @@ describe('certificate parsing and the certificate rules on damaged exports', () 
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('validatePath gives a typed verdict, never an exception, for chains with damaged certificates', () => {
+    const intermediate = createCa('mra-preflight fuzz issuing CA', {}, ca);
+    const leaf = issueCertificate({ commonName: 'cucm-pub.example.com', sans: ['cucm-pub.example.com'] }, intermediate);
+    const anchors = new AnchorSet([{ certificate: parseCertificate(ca.certDer), source: 'fuzz store' }]);
+    expect(
+      validatePath(
+        [leaf.certDer, intermediate.certDer].map((der) => parseCertificate(der)),
+        anchors,
+        { at: new Date() },
+      ).valid,
+    ).toBe(true);
+    let judged = 0;
+    fc.assert(
+      fc.property(fc.array(mutation, { minLength: 1, maxLength: 3 }), fc.boolean(), (mutations, damageLeaf) => {
+        const ders = damageLeaf
+          ? [mutate(leaf.certDer, mutations), intermediate.certDer]
+          : [leaf.certDer, mutate(intermediate.certDer, mutations)];
+        const parsed = parseBundle(Buffer.concat(ders.map((der) => Buffer.from(pem(der)))));
+        if (parsed.certificates.length === 0) return;
+        const verdict = validatePath(parsed.certificates, anchors, { at: new Date() });
+        judged++;
+        if (!verdict.valid) {
+          expect(verdict.failure.message.length).toBeGreaterThan(0);
+          expect(verdict.path.certificates.length).toBeGreaterThan(0);
+        }
+      }),
+      { seed: 17, numRuns: 1500 },
+    );
+    expect(judged).toBeGreaterThan(100);
   });
 
   it('reports findings, never a crashed check, for damaged leaf and trust-store exports', async () => {
