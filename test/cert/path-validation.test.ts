@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCertificate, type Certificate } from '../../src/cert/certificate.js';
 import { AnchorSet } from '../../src/cert/path.js';
 import { validatePath } from '../../src/cert/validate.js';
+import { JUDGED_AT, buildChain, conformingChain, resign, tlv } from './chains.js';
 import { opensslVerify, opensslVersion } from './openssl.js';
 import { vectors, type Vector } from './vectors.js';
 
@@ -85,5 +86,26 @@ describe('validatePath against openssl verify -x509_strict', () => {
     expect(verdict.notes.map((note) => note.message)).toEqual([
       'CN=Issuing CA 1, O=mra-preflight test has no authority key identifier',
     ]);
+  });
+
+  it('reads a validity field that is no time at all as unreadable, where OpenSSL reports a format error', () => {
+    const chain = conformingChain();
+    const built = buildChain(chain);
+    const month13 = tlv(
+      0x30,
+      Buffer.concat([
+        tlv(0x17, Buffer.from('291301000000Z', 'latin1')),
+        tlv(0x17, Buffer.from('310101000000Z', 'latin1')),
+      ]),
+    );
+    const leaf = resign(
+      built.leafDer,
+      (fields) => fields.map((field, i) => (i === 4 ? month13 : field)),
+      chain.intermediates[0]!.keys.privateKey,
+    );
+    expect(() => parseCertificate(leaf)).toThrow(/validity dates cannot be read \(notBefore "291301000000Z"/);
+    expect(opensslVerify([built.rootDer], built.intermediateDers, leaf, JUDGED_AT).error).toMatch(
+      /format error in certificate's notBefore field/,
+    );
   });
 });
