@@ -43,6 +43,11 @@ export interface Vector {
   names?: string;
   /** Set when `openssl verify -x509_strict` decides the opposite, with the reason. */
   opensslDiffers?: string;
+  /**
+   * Set when a newer OpenSSL inside Node refuses to decode the certificate at all, so it is
+   * unreadable (MRA-CERT-001 inconclusive) there rather than judged: the reason.
+   */
+  nodeMayRefuse?: string;
 }
 
 const OID = {
@@ -371,6 +376,7 @@ export function vectors(): Vector[] {
       valid: false,
       condition: 'time-encoding',
       names: 'CN=a.example.com',
+      nodeMayRefuse: 'OpenSSL 3.5 (Node 22.23 and 24) refuses a UTCTime without seconds when decoding the certificate',
     });
   }
 
