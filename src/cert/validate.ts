@@ -24,7 +24,9 @@ import { MAX_DEPTH, rootAbove, signedBy, type Anchor, type AnchorSet, type Chain
  *   keyUsage on CAs, no pathLenConstraint without cA and keyCertSign, non-empty names, one
  *   signature algorithm in and outside the TBSCertificate, version 3 for extensions, no explicit
  *   curve parameters) fail the path too, except the presence of subject and authority key
- *   identifiers, which are notes: they help build paths and TLS clients do not require them.
+ *   identifiers, which are notes (they help build paths; TLS clients do not require them), and a
+ *   trust anchor's non-critical basicConstraints or missing keyUsage, also notes (they change
+ *   nothing about what the anchor may sign).
  * docs/path-validation.md lists every class where the verdict differs from OpenSSL's and why.
  */
 
@@ -72,6 +74,8 @@ export interface PathFailure {
 
 /** A profile defect that does not fail the path (see the module comment). */
 export interface PathNote {
+  /** key-identifier: an AKI or SKI is missing; anchor-profile: the trust anchor's basicConstraints or keyUsage. */
+  kind: 'key-identifier' | 'anchor-profile';
   certificate: Certificate;
   reference: string;
   message: string;
@@ -154,7 +158,12 @@ function encodingFailure(certificate: Certificate): PathFailure | undefined {
 }
 
 /** Checks that hold for every certificate of the path, issuer or not, after its encoding. */
-function certificateFailure(certificate: Certificate, at: Date, pathLength: number): PathFailure | undefined {
+function certificateFailure(
+  certificate: Certificate,
+  at: Date,
+  pathLength: number,
+  anchorNotes?: PathNote[],
+): PathFailure | undefined {
   const label = certificateLabel(certificate);
   const { details } = certificate;
   if (details.notBefore.nonconformity) return timeFailure(certificate, 'notBefore', details.notBefore);
@@ -214,16 +223,20 @@ function certificateFailure(certificate: Certificate, at: Date, pathLength: numb
       `${label} has pathLenConstraint ${constraints.pathLenConstraint} without ${constraints.cA ? 'keyCertSign in keyUsage' : 'cA in basicConstraints'}`,
     );
   }
+  // For the trust anchor these two are notes: they change nothing about what it may sign, and
+  // one root of Node's store (Chunghwa Telecom ePKI Root CA) has a non-critical basicConstraints.
+  const profile = (reference: string, message: string): PathFailure | undefined => {
+    if (!anchorNotes) return fail('ca-profile', certificate, reference, message);
+    anchorNotes.push({ kind: 'anchor-profile', certificate, reference, message });
+    return undefined;
+  };
   if (constraints?.cA && !constraints.critical) {
-    return fail(
-      'ca-profile',
-      certificate,
-      'RFC 5280 4.2.1.9',
-      `${label} is a CA whose basicConstraints is not critical`,
-    );
+    const failure = profile('RFC 5280 4.2.1.9', `${label} is a CA whose basicConstraints is not critical`);
+    if (failure) return failure;
   }
   if (constraints?.cA && !details.keyUsage) {
-    return fail('ca-profile', certificate, 'RFC 5280 4.2.1.3', `${label} is a CA without a keyUsage extension`);
+    const failure = profile('RFC 5280 4.2.1.3', `${label} is a CA without a keyUsage extension`);
+    if (failure) return failure;
   }
   if (!constraints?.cA && keyCertSign) {
     return fail('ca-profile', certificate, 'RFC 5280 4.2.1.3', `${label} asserts keyCertSign but is not a CA`);
@@ -305,12 +318,14 @@ export function judgePath(path: readonly Certificate[], at: Date): { failure?: P
       encodingFailure(certificate) ??
       (i === 0
         ? (certificateFailure(certificate, at, path.length) ?? leafFailure(certificate))
-        : (issuerFailure(certificate) ?? certificateFailure(certificate, at, path.length)));
+        : (issuerFailure(certificate) ??
+          certificateFailure(certificate, at, path.length, i === last ? notes : undefined)));
     if (failure) return { failure, notes };
     if (path.length > 1 && certificate.version === 3) {
       const { details } = certificate;
       if (i < last && !details.authorityKeyIdentifier) {
         notes.push({
+          kind: 'key-identifier',
           certificate,
           reference: 'RFC 5280 4.2.1.1',
           message: `${certificateLabel(certificate)} has no authority key identifier`,
@@ -318,6 +333,7 @@ export function judgePath(path: readonly Certificate[], at: Date): { failure?: P
       }
       if (details.basicConstraints?.cA && !details.subjectKeyIdentifier) {
         notes.push({
+          kind: 'key-identifier',
           certificate,
           reference: 'RFC 5280 4.2.1.2',
           message: `${certificateLabel(certificate)} is a CA without a subject key identifier`,

@@ -530,6 +530,21 @@ export function vectors(): Vector[] {
       { valid: false, condition: 'ca-profile', names: 'CN=a.example.com' },
     ),
     vector(
+      'a root whose basicConstraints is not critical',
+      chainWith((c) => setExtension(c.root, OID.basicConstraints, ext.basicConstraints(true, undefined, false))),
+      { valid: true },
+      {
+        opensslDiffers:
+          "RFC 5280 6.1 does not judge the profile of the trust anchor; one root of Node's store (Chunghwa Telecom ePKI Root CA) is like this. Reported as a note",
+      },
+    ),
+    vector(
+      'a root without keyUsage',
+      chainWith((c) => setExtension(c.root, OID.keyUsage, undefined)),
+      { valid: true },
+      { opensslDiffers: 'as for the non-critical basicConstraints of a root: a note' },
+    ),
+    vector(
       'an intermediate without an authority key identifier',
       chainWith((c) => setExtension(c.intermediates[0]!, OID.authorityKeyIdentifier, undefined)),
       { valid: true },
