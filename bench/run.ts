@@ -22,6 +22,7 @@ import { startHostileNtp } from '../test/helpers/hostile/ntp.js';
 import { hostilePki } from '../test/helpers/hostile/pki.js';
 import { startHostileTls } from '../test/helpers/hostile/tls.js';
 import { startCountingResolver, type ScriptedZone } from '../test/helpers/hostile/zone-dns.js';
+import { certPathFigures } from './cert-paths.js';
 import { generateSnapshot } from './snapshot.js';
 
 /**
@@ -406,6 +407,8 @@ async function main(): Promise<void> {
   const start = startup(21);
   out('4. CLI start-up, median of 21 runs');
   out(`   mra-preflight --version   ${ms(start.versionMs)} (target < 150 ms); bare \`node -e ""\` ${ms(start.nodeMs)}`);
+  out();
+  certPathFigures(out);
 }
 
 await main();

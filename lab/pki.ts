@@ -1,16 +1,63 @@
-import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
-import forge from 'node-forge';
+import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
+import { AsnConvert, OctetString } from '@peculiar/asn1-schema';
+import {
+  AlgorithmIdentifier,
+  AttributeTypeAndValue,
+  AttributeValue,
+  AuthorityKeyIdentifier,
+  BasicConstraints,
+  Certificate,
+  ExtendedKeyUsage,
+  Extension,
+  Extensions,
+  GeneralName,
+  KeyIdentifier,
+  KeyUsage,
+  KeyUsageFlags,
+  Name,
+  RelativeDistinguishedName,
+  SubjectAlternativeName,
+  SubjectKeyIdentifier,
+  SubjectPublicKeyInfo,
+  TBSCertificate,
+  Time,
+  Validity,
+  id_ce_authorityKeyIdentifier,
+  id_ce_basicConstraints,
+  id_ce_extKeyUsage,
+  id_ce_keyUsage,
+  id_ce_subjectAltName,
+  id_ce_subjectKeyIdentifier,
+  id_kp_clientAuth,
+  id_kp_serverAuth,
+} from '@peculiar/asn1-x509';
 
 /**
- * A small PKI for the lab and the tests: CAs and leaves with chosen names, SANs, EKUs, key sizes,
- * signature digests and dates. Keys come from node:crypto (fast, native); node-forge signs.
+ * A small PKI for the lab and the tests: CAs and leaves with chosen names, SANs, EKUs, keys,
+ * signature digests and dates. Keys are generated and certificates signed by node:crypto
+ * (native OpenSSL); @peculiar/asn1-x509 encodes the certificate structures. Keys are P-256 ECDSA
+ * unless RSA is asked for (keyBits or keyType), because no rule but MRA-CERT-008's key-size check
+ * needs RSA and native P-256 key generation costs a fraction of a millisecond.
+ *
+ * Every certificate follows the RFC 5280 profile that `openssl verify -x509_strict` enforces:
+ * basicConstraints critical on CAs, keyUsage with keyCertSign on CAs, subject and authority key
+ * identifiers, whole-second validity times.
  */
 export interface Issued {
   certPem: string;
   keyPem: string;
-  cert: forge.pki.Certificate;
-  key: forge.pki.rsa.PrivateKey;
+  certDer: Buffer;
+  privateKey: KeyObject;
+  /** The subject Name, copied byte for byte into the issuer field of what this certificate signs. */
+  name: Name;
+  /** Subject key identifier, the authority key identifier of what this certificate signs. */
+  keyIdentifier: Buffer;
 }
+
+/** An ECDSA certificate: the same shape as any other since node:crypto holds every key type. */
+export type IssuedEc = Issued;
+
+export type Digest = 'sha256' | 'sha384' | 'sha1' | 'md5';
 
 export interface CertOptions {
   commonName: string;
@@ -18,84 +65,219 @@ export interface CertOptions {
   sans?: string[];
   /** serverAuth / clientAuth. */
   extendedKeyUsage?: Array<'serverAuth' | 'clientAuth'>;
+  /** RSA modulus length; setting it makes the key RSA. */
   keyBits?: number;
-  digest?: 'sha256' | 'sha1' | 'md5';
+  /** Key algorithm; default EC (P-256), RSA when keyBits is set or a self-signed MD5 certificate is asked for. */
+  keyType?: 'rsa' | 'ec';
+  digest?: Digest;
   notBefore?: Date;
   notAfter?: Date;
   isCa?: boolean;
+  /** basicConstraints pathLenConstraint of a CA. */
+  pathLength?: number;
   organization?: string;
 }
 
 const DAY = 86_400_000;
+const IP = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:]+)$/i;
+const OID_COMMON_NAME = '2.5.4.3';
+const OID_ORGANIZATION = '2.5.4.10';
 
-function rsaKeys(bits: number): {
-  privateKey: forge.pki.rsa.PrivateKey;
-  publicKey: forge.pki.rsa.PublicKey;
-  keyPem: string;
-} {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: bits });
-  const keyPem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-  const forgeKey = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;
-  return { privateKey: forgeKey, publicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e), keyPem };
+/** Signature algorithm OIDs by issuer key type and digest (RFC 4055, RFC 5758, RFC 3279). */
+const SIGNATURE_OIDS: Record<'rsa' | 'ec', Partial<Record<Digest, string>>> = {
+  rsa: {
+    md5: '1.2.840.113549.1.1.4',
+    sha1: '1.2.840.113549.1.1.5',
+    sha256: '1.2.840.113549.1.1.11',
+    sha384: '1.2.840.113549.1.1.12',
+  },
+  ec: { sha1: '1.2.840.10045.4.1', sha256: '1.2.840.10045.4.3.2', sha384: '1.2.840.10045.4.3.3' },
+};
+
+const toArrayBuffer = (bytes: Uint8Array): ArrayBuffer =>
+  bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+
+export function pemOfDer(der: Uint8Array): string {
+  const body = Buffer.from(der)
+    .toString('base64')
+    .replace(/.{1,64}/g, '$&\n');
+  return `-----BEGIN CERTIFICATE-----\n${body}-----END CERTIFICATE-----\n`;
 }
 
-const IP = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:]+)$/i;
+export function nameOf(commonName: string, organization = 'mra-preflight lab'): Name {
+  const attribute = (type: string, value: string): RelativeDistinguishedName =>
+    new RelativeDistinguishedName([
+      new AttributeTypeAndValue({ type, value: new AttributeValue({ utf8String: value }) }),
+    ]);
+  return new Name([attribute(OID_COMMON_NAME, commonName), attribute(OID_ORGANIZATION, organization)]);
+}
 
-/** Issues a certificate signed by `issuer`, or self-signed when issuer is undefined. */
-/**
- * A certificate with serial, validity, subject, issuer and extensions set, not yet signed: the
- * part RSA and EC issuing share. `base` are the extensions that differ between them.
- */
-function draftCertificate(
-  options: Omit<CertOptions, 'keyBits' | 'digest'>,
-  publicKey: forge.pki.PublicKey,
-  issuer: Issued | undefined,
-  base: object[],
-): forge.pki.Certificate {
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = publicKey;
-  cert.serialNumber = `01${randomBytes(8).toString('hex')}`;
-  cert.validity.notBefore = options.notBefore ?? new Date(Date.now() - DAY);
-  cert.validity.notAfter = options.notAfter ?? new Date(Date.now() + 365 * DAY);
-  const subject = [
-    { name: 'commonName', value: options.commonName },
-    { name: 'organizationName', value: options.organization ?? 'mra-preflight lab' },
+/** RFC 5280 4.2.1.2 method (1): SHA-1 of the subjectPublicKey BIT STRING. */
+function keyIdentifierOf(spkiDer: Buffer): Buffer {
+  const spki = AsnConvert.parse(spkiDer, SubjectPublicKeyInfo);
+  return createHash('sha1').update(Buffer.from(spki.subjectPublicKey)).digest();
+}
+
+export function extension(oid: string, critical: boolean, value: object | ArrayBuffer): Extension {
+  const der = value instanceof ArrayBuffer ? value : AsnConvert.serialize(value);
+  return new Extension({ extnID: oid, critical, extnValue: new OctetString(der) });
+}
+
+/** Everything a certificate states, before it is signed. */
+export interface CertificateDraft {
+  /** X.509 version number (1 or 3); default 3. */
+  version?: 1 | 2 | 3;
+  serial?: Buffer;
+  subject: Name;
+  issuer: Name;
+  notBefore: Time;
+  notAfter: Time;
+  /** SubjectPublicKeyInfo, DER. */
+  publicKey: Buffer;
+  extensions: Extension[];
+  /** Signature algorithm OID; by default the one that fits the signer's key and `digest`. */
+  signatureOid?: string;
+  /** Algorithm written into TBSCertificate.signature when it should differ from the outer one. */
+  tbsSignatureOid?: string;
+}
+
+function algorithm(oid: string): AlgorithmIdentifier {
+  // RFC 4055 5: the RSA PKCS #1 v1.5 signature algorithms carry a NULL parameter; ECDSA ones none (RFC 5758 3.2).
+  return new AlgorithmIdentifier({
+    algorithm: oid,
+    ...(oid.startsWith('1.2.840.113549.') ? { parameters: null } : {}),
+  });
+}
+
+/** Encodes and signs a draft with `signer` (node:crypto: RSA PKCS #1 v1.5 or ECDSA), returning the DER. */
+export function signDraft(draft: CertificateDraft, signer: KeyObject, digest: Digest = 'sha256'): Buffer {
+  const signerType = signer.asymmetricKeyType === 'rsa' ? 'rsa' : 'ec';
+  const signatureOid = draft.signatureOid ?? SIGNATURE_OIDS[signerType][digest];
+  if (!signatureOid) throw new Error(`no ${digest} signature algorithm for a ${signerType.toUpperCase()} issuer key`);
+  const validity = new Validity();
+  validity.notBefore = draft.notBefore;
+  validity.notAfter = draft.notAfter;
+  const tbs = new TBSCertificate({
+    version: (draft.version ?? 3) - 1,
+    serialNumber: toArrayBuffer(draft.serial ?? serialNumber()),
+    signature: algorithm(draft.tbsSignatureOid ?? signatureOid),
+    issuer: draft.issuer,
+    validity,
+    subject: draft.subject,
+    subjectPublicKeyInfo: AsnConvert.parse(draft.publicKey, SubjectPublicKeyInfo),
+    ...(draft.extensions.length > 0 ? { extensions: new Extensions(draft.extensions) } : {}),
+  });
+  if ((draft.version ?? 3) === 1) delete (tbs as Partial<TBSCertificate>).extensions;
+  const tbsDer = Buffer.from(AsnConvert.serialize(tbs));
+  const signature = sign(digest, tbsDer, signer);
+  const certificate = new Certificate({
+    tbsCertificate: tbs,
+    signatureAlgorithm: algorithm(signatureOid),
+    signatureValue: toArrayBuffer(signature),
+  });
+  return Buffer.from(AsnConvert.serialize(certificate));
+}
+
+/** A positive 16-octet serial (RFC 5280 4.1.2.2: positive, at most 20 octets). */
+export function serialNumber(): Buffer {
+  const serial = randomBytes(16);
+  serial[0] = (serial[0]! & 0x7f) | 0x01;
+  return serial;
+}
+
+export function generateKeys(type: 'rsa' | 'ec', bits = 2048): { privateKey: KeyObject; spki: Buffer; keyPem: string } {
+  const { privateKey, publicKey } =
+    type === 'rsa'
+      ? generateKeyPairSync('rsa', { modulusLength: bits })
+      : generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  return {
+    privateKey,
+    spki: publicKey.export({ type: 'spki', format: 'der' }),
+    keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  };
+}
+
+/** The extensions of a conforming CA or leaf certificate. */
+function profileExtensions(
+  options: CertOptions,
+  keyType: 'rsa' | 'ec',
+  keyId: Buffer,
+  issuerKeyId: Buffer,
+): Extension[] {
+  const list = [
+    extension(
+      id_ce_basicConstraints,
+      true,
+      new BasicConstraints({
+        cA: options.isCa ?? false,
+        ...(options.isCa && options.pathLength !== undefined ? { pathLenConstraint: options.pathLength } : {}),
+      }),
+    ),
+    extension(
+      id_ce_keyUsage,
+      true,
+      new KeyUsage(
+        options.isCa
+          ? KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign | KeyUsageFlags.digitalSignature
+          : // RSA key transport needs keyEncipherment; an ECDSA leaf only signs (RFC 8813 3).
+            KeyUsageFlags.digitalSignature | (keyType === 'rsa' ? KeyUsageFlags.keyEncipherment : 0),
+      ),
+    ),
+    extension(id_ce_subjectKeyIdentifier, false, new SubjectKeyIdentifier(toArrayBuffer(keyId))),
+    extension(
+      id_ce_authorityKeyIdentifier,
+      false,
+      new AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(toArrayBuffer(issuerKeyId)) }),
+    ),
   ];
-  cert.setSubject(subject);
-  cert.setIssuer(issuer ? issuer.cert.subject.attributes : subject);
-  const extensions = [...base];
   if (options.sans && options.sans.length > 0) {
-    extensions.push({
-      name: 'subjectAltName',
-      altNames: options.sans.map((san) => (IP.test(san) ? { type: 7, ip: san } : { type: 2, value: san })),
-    });
+    list.push(
+      extension(
+        id_ce_subjectAltName,
+        false,
+        new SubjectAlternativeName(
+          options.sans.map((san) => new GeneralName(IP.test(san) ? { iPAddress: san } : { dNSName: san })),
+        ),
+      ),
+    );
   }
   if (options.extendedKeyUsage && options.extendedKeyUsage.length > 0) {
-    extensions.push({
-      name: 'extKeyUsage',
-      serverAuth: options.extendedKeyUsage.includes('serverAuth'),
-      clientAuth: options.extendedKeyUsage.includes('clientAuth'),
-    });
+    list.push(
+      extension(
+        id_ce_extKeyUsage,
+        false,
+        new ExtendedKeyUsage(
+          options.extendedKeyUsage.map((usage) => (usage === 'serverAuth' ? id_kp_serverAuth : id_kp_clientAuth)),
+        ),
+      ),
+    );
   }
-  cert.setExtensions(extensions);
-  return cert;
+  return list;
 }
+
+/** Whole seconds: RFC 5280 4.1.2.5 has no fractional seconds. */
+const wholeSeconds = (date: Date): Time => new Time(new Date(Math.floor(date.getTime() / 1000) * 1000));
 
 /** Issues a certificate signed by `issuer`, or self-signed when issuer is undefined. */
 export function issueCertificate(options: CertOptions, issuer?: Issued): Issued {
-  const keys = rsaKeys(options.keyBits ?? 2048);
-  const cert = draftCertificate(options, keys.publicKey, issuer, [
-    { name: 'basicConstraints', cA: options.isCa ?? false, critical: true },
-    options.isCa
-      ? { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true }
-      : { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-    { name: 'subjectKeyIdentifier' },
-  ]);
   const digest = options.digest ?? 'sha256';
-  const md =
-    digest === 'sha1' ? forge.md.sha1.create() : digest === 'md5' ? forge.md.md5.create() : forge.md.sha256.create();
-  cert.sign(issuer ? issuer.key : keys.privateKey, md);
-  return { certPem: forge.pki.certificateToPem(cert), keyPem: keys.keyPem, cert, key: keys.privateKey };
+  const keyType = options.keyType ?? (options.keyBits !== undefined || (!issuer && digest === 'md5') ? 'rsa' : 'ec');
+  const keys = generateKeys(keyType, options.keyBits ?? 2048);
+  const keyIdentifier = keyIdentifierOf(keys.spki);
+  const name = nameOf(options.commonName, options.organization);
+  const certDer = signDraft(
+    {
+      subject: name,
+      issuer: issuer ? issuer.name : name,
+      notBefore: wholeSeconds(options.notBefore ?? new Date(Date.now() - DAY)),
+      notAfter: wholeSeconds(options.notAfter ?? new Date(Date.now() + 365 * DAY)),
+      publicKey: keys.spki,
+      extensions: profileExtensions(options, keyType, keyIdentifier, issuer ? issuer.keyIdentifier : keyIdentifier),
+    },
+    issuer ? issuer.privateKey : keys.privateKey,
+    digest,
+  );
+  return { certPem: pemOfDer(certDer), keyPem: keys.keyPem, certDer, privateKey: keys.privateKey, name, keyIdentifier };
 }
 
 export function createCa(
@@ -106,55 +288,7 @@ export function createCa(
   return issueCertificate({ ...options, commonName, isCa: true }, issuer);
 }
 
-/** An EC certificate (forge cannot hold EC keys, so only the PEMs are returned). */
-export interface IssuedEc {
-  certPem: string;
-  keyPem: string;
-}
-
-const OID_SHA256_RSA = '1.2.840.113549.1.1.11';
-const OID_ECDSA_SHA256 = '1.2.840.10045.4.3.2';
-
-function algorithmIdentifier(oid: string): forge.asn1.Asn1 {
-  const { asn1 } = forge;
-  const parts = [asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(oid).getBytes())];
-  // RSA signature algorithms carry a NULL parameter; ECDSA ones carry none (RFC 5758).
-  if (oid === OID_SHA256_RSA) parts.push(asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, ''));
-  return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, parts);
-}
-
-/**
- * Issues a P-256 ECDSA certificate, self-signed (ecdsa-with-SHA256) or signed by an RSA `issuer`
- * (sha256WithRSAEncryption). forge builds the TBSCertificate with a placeholder key; the subject
- * key and the signature are then swapped in with node:crypto.
- */
-export function issueEcCertificate(options: Omit<CertOptions, 'keyBits' | 'digest'>, issuer?: Issued): IssuedEc {
-  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-  const placeholder = rsaKeys(1024);
-  const cert = draftCertificate(options, placeholder.publicKey, issuer, [
-    { name: 'basicConstraints', cA: options.isCa ?? false, critical: true },
-  ]);
-  const signatureOid = issuer ? OID_SHA256_RSA : OID_ECDSA_SHA256;
-  cert.siginfo.algorithmOid = OID_SHA256_RSA;
-  const tbs = (
-    forge.pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 }
-  ).getTBSCertificate(cert);
-  const fields = tbs.value as forge.asn1.Asn1[];
-  const spkiDer = publicKey.export({ type: 'spki', format: 'der' });
-  fields[2] = algorithmIdentifier(signatureOid);
-  fields[6] = forge.asn1.fromDer(forge.util.createBuffer(spkiDer.toString('binary')));
-  const tbsDer = Buffer.from(forge.asn1.toDer(tbs).getBytes(), 'binary');
-  const signature = sign('sha256', tbsDer, issuer ? issuer.keyPem : privateKey);
-  const { asn1 } = forge;
-  const certificate = asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, [
-    tbs,
-    algorithmIdentifier(signatureOid),
-    asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BITSTRING, false, `\u0000${signature.toString('binary')}`),
-  ]);
-  const der = Buffer.from(asn1.toDer(certificate).getBytes(), 'binary');
-  const body = der.toString('base64').replace(/.{1,64}/g, '$&\n');
-  return {
-    certPem: `-----BEGIN CERTIFICATE-----\n${body}-----END CERTIFICATE-----\n`,
-    keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-  };
+/** A P-256 ECDSA certificate, self-signed (ecdsa-with-SHA256) or signed by `issuer` with its key's algorithm. */
+export function issueEcCertificate(options: Omit<CertOptions, 'keyBits' | 'keyType'>, issuer?: Issued): IssuedEc {
+  return issueCertificate({ ...options, keyType: 'ec' }, issuer);
 }

@@ -9,6 +9,8 @@ missing=()
 command -v named >/dev/null 2>&1 || [ -x /usr/sbin/named ] || missing+=(bind9)
 command -v chronyd >/dev/null 2>&1 || [ -x /usr/sbin/chronyd ] || missing+=(chrony)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+# The certificate path-validation tests compare every verdict with `openssl verify -x509_strict`.
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

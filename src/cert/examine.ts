@@ -2,6 +2,7 @@ import type { NodeRole, TlsService } from '../inventory/types.js';
 import type { CertificateEndpoint, CertificateSource, ChainResult } from './source.js';
 import { certificateEvidence, type Certificate } from './certificate.js';
 import { buildPath, type ChainPath } from './path.js';
+import { certificateLabel, validatePath, type PathValidation } from './validate.js';
 
 /** One endpoint with its chain and the path built from it against every anchor of the run. */
 export interface Examined {
@@ -9,12 +10,18 @@ export interface Examined {
   result: ChainResult;
   path?: ChainPath;
   leaf?: Certificate;
+  /** RFC 5280 6.1 verdict at the run's instant, when examineEndpoints was given `at`. */
+  validation?: PathValidation;
 }
 
-/** Fetches (once per run, through the source's cache) and path-builds the selected endpoints. */
+/**
+ * Fetches (once per run, through the source's cache) and path-builds the selected endpoints; with
+ * `options.at` (the run's --as-of instant) each chain also gets its RFC 5280 6.1 validation.
+ */
 export async function examineEndpoints(
   source: CertificateSource,
   select: (endpoint: CertificateEndpoint) => boolean = () => true,
+  options: { at?: Date } = {},
 ): Promise<Examined[]> {
   const endpoints = source.endpoints().filter(select);
   if (endpoints.length === 0) return [];
@@ -23,7 +30,14 @@ export async function examineEndpoints(
     endpoints.map(async (endpoint): Promise<Examined> => {
       const result = await source.chain(endpoint);
       if (!result.ok) return { endpoint, result };
-      return { endpoint, result, path: buildPath(result.certificates, anchors), leaf: result.certificates[0]! };
+      const examined: Examined = {
+        endpoint,
+        result,
+        path: buildPath(result.certificates, anchors),
+        leaf: result.certificates[0]!,
+      };
+      if (options.at) examined.validation = validatePath(result.certificates, anchors, { at: options.at });
+      return examined;
     }),
   );
 }
@@ -73,3 +87,24 @@ export function serviceCertificate(
 }
 
 export const nodeLabel = (endpoint: CertificateEndpoint): string => `${endpoint.node} ${endpoint.service}`;
+
+/** Evidence of a path validation: the path (valid, or the one that came closest), the failed condition, the notes. */
+export function validationEvidence(validation: PathValidation): Facts {
+  return {
+    ...pathEvidence(validation.path),
+    candidates: validation.candidates,
+    ...(validation.valid
+      ? {}
+      : {
+          failure: {
+            condition: validation.failure.condition,
+            reference: validation.failure.reference,
+            certificate: validation.failure.certificate ? certificateLabel(validation.failure.certificate) : null,
+            message: validation.failure.message,
+          },
+        }),
+    ...(validation.notes.length > 0
+      ? { notes: validation.notes.map((note) => `${note.message} (${note.reference})`) }
+      : {}),
+  };
+}

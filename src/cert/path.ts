@@ -63,7 +63,7 @@ export interface ChainPath {
   unused: Certificate[];
 }
 
-const MAX_DEPTH = 10;
+export const MAX_DEPTH = 10;
 /**
  * Issuer candidates tried while building one path. A real chain offers one issuer per level; a
  * hostile peer presenting certificates that cross-sign each other (8 named A issued by B, 7 named
@@ -137,7 +137,7 @@ function extend(
 }
 
 /** Follows issuers above the path's top (anchors first, then presented) to a self-signed root. */
-function rootAbove(
+export function rootAbove(
   path: readonly Certificate[],
   presented: readonly Certificate[],
   anchors: AnchorSet,

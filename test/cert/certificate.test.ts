@@ -1,22 +1,25 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseBundle, parseCertificate, splitSubjectAltName } from '../../src/cert/certificate.js';
+import { Name } from '@peculiar/asn1-x509';
+import { parseBundle, parseCertificate, parseTime } from '../../src/cert/certificate.js';
 import { issueEcCertificate } from '../../lab/pki.js';
 import { DAY, leafFor, pemOf, testPki } from '../helpers/pki.js';
+import { buildChain, conformingChain, ext } from './chains.js';
+import { explicitCurveSpki } from './vectors.js';
 
 const der = (pem: string): Buffer => Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64');
 
 describe('parseCertificate', () => {
-  it('reads an RSA leaf with node-forge: subject, issuer, SANs, EKUs, key, signature, dates', () => {
+  it('reads an RSA leaf: subject, issuer, SANs, EKUs, key, signature, dates', () => {
     const { intermediateA } = testPki();
     const notAfter = new Date(Date.now() + 90 * DAY);
     const leaf = leafFor('cucm-pub.example.com', intermediateA, {
       sans: ['cucm-pub.example.com', '10.1.1.10'],
       notAfter,
       digest: 'sha1',
+      keyBits: 2048,
     });
     const cert = parseCertificate(der(leaf.certPem));
-    expect(cert.parser).toBe('node-forge');
     expect(cert.subject).toContain('CN=cucm-pub.example.com');
     expect(cert.issuer).toContain('CN=Test Issuing CA A1');
     expect(cert.commonName).toBe('cucm-pub.example.com');
@@ -32,7 +35,7 @@ describe('parseCertificate', () => {
     expect(cert.isCa).toBe(false);
   });
 
-  it('reads an ECDSA certificate that node-forge cannot parse, through node:crypto', () => {
+  it('reads an ECDSA certificate under an RSA issuer, and a self-signed one', () => {
     const { rootA } = testPki();
     const ec = issueEcCertificate(
       {
@@ -43,7 +46,6 @@ describe('parseCertificate', () => {
       rootA,
     );
     const cert = parseCertificate(der(ec.certPem));
-    expect(cert.parser).toBe('node:crypto');
     expect(cert.key).toEqual({ type: 'EC', bits: 256, curve: 'prime256v1' });
     expect(cert.dnsNames).toEqual(['expe.example.com', 'collab-edge.example.com']);
     expect(cert.extendedKeyUsage).toEqual(['serverAuth']);
@@ -71,7 +73,9 @@ describe('parseCertificate', () => {
     const at = bytes.indexOf(Buffer.from('260102030405Z', 'latin1'));
     expect(at).toBeGreaterThan(0);
     bytes.write('13', at + 2, 'latin1');
-    expect(() => parseCertificate(bytes)).toThrow(/validity dates cannot be read \(notBefore "Bad time value"/);
+    expect(() => parseCertificate(bytes)).toThrow(
+      /validity dates cannot be read \(notBefore "261302030405Z" is not a valid UTCTime\)/,
+    );
   });
 });
 
@@ -134,13 +138,101 @@ describe('parseBundle on hostile input', () => {
   });
 });
 
-describe('splitSubjectAltName', () => {
-  it('splits Node SAN text, including quoted values with commas', () => {
-    expect(splitSubjectAltName('DNS:a.example.com, DNS:"b,c.example.com", IP Address:10.0.0.1')).toEqual([
-      ['DNS', 'a.example.com'],
-      ['DNS', 'b,c.example.com'],
-      ['IP Address', '10.0.0.1'],
+describe('parseTime (RFC 5280 4.1.2.5)', () => {
+  const UTC = 0x17;
+  const GENERALIZED = 0x18;
+  it('reads the mandated forms without a nonconformity, UTCTime years 50-99 as 19xx', () => {
+    expect(parseTime(UTC, '491231235959Z')).toEqual({
+      encoding: 'UTCTime',
+      text: '491231235959Z',
+      date: new Date('2049-12-31T23:59:59Z'),
+    });
+    expect(parseTime(UTC, '500101000000Z').date).toEqual(new Date('1950-01-01T00:00:00Z'));
+    expect(parseTime(GENERALIZED, '20500101000000Z')).toEqual({
+      encoding: 'GeneralizedTime',
+      text: '20500101000000Z',
+      date: new Date('2050-01-01T00:00:00Z'),
+    });
+  });
+
+  it('reads looser X.680 forms to an instant and names what is wrong with them', () => {
+    expect(parseTime(GENERALIZED, '20510101000000.5Z')).toMatchObject({
+      date: new Date('2051-01-01T00:00:00.500Z'),
+      nonconformity: 'fractional seconds',
+    });
+    expect(parseTime(UTC, '2901010000Z')).toMatchObject({
+      date: new Date('2029-01-01T00:00:00Z'),
+      nonconformity: 'seconds omitted',
+    });
+    expect(parseTime(UTC, '290101000000+0100')).toMatchObject({
+      date: new Date('2028-12-31T23:00:00Z'),
+      nonconformity: 'time-zone offset +0100',
+    });
+    expect(parseTime(GENERALIZED, '20290101000000')).toMatchObject({ nonconformity: 'no "Z" (local time)' });
+  });
+
+  it('refuses what is not a time at all, leap years included', () => {
+    expect(() => parseTime(UTC, '290229000000Z')).toThrow(/not a valid UTCTime/);
+    expect(parseTime(UTC, '280229000000Z').date).toEqual(new Date('2028-02-29T00:00:00Z'));
+    expect(() => parseTime(UTC, '291301000000Z')).toThrow(/not a valid UTCTime/);
+    expect(() => parseTime(UTC, '29010100000aZ')).toThrow(/is not a UTCTime/);
+    expect(() => parseTime(GENERALIZED, '20290101246000Z')).toThrow(/not a valid GeneralizedTime/);
+  });
+});
+
+describe('parseCertificate: what path validation reads, as encoded', () => {
+  it('reads basicConstraints, keyUsage, key identifiers, SANs and the key parameters', () => {
+    const { intermediateA } = testPki();
+    const leaf = parseCertificate(
+      der(leafFor('a.example.com', intermediateA, { sans: ['a.example.com', '2001:db8::1', '10.0.0.1'] }).certPem),
+    );
+    expect(leaf.version).toBe(3);
+    expect(leaf.details.basicConstraints).toEqual({ cA: false, critical: true });
+    expect([...(leaf.details.keyUsage ?? [])]).toEqual(['digitalSignature']);
+    expect(leaf.details.curveParameters).toBe('namedCurve');
+    expect(leaf.details.subjectKeyIdentifier?.length).toBe(20);
+    expect(
+      leaf.details.authorityKeyIdentifier?.equals(
+        parseCertificate(der(intermediateA.certPem)).details.subjectKeyIdentifier!,
+      ),
+    ).toBe(true);
+    expect(leaf.ipAddresses).toEqual(['2001:db8::1', '10.0.0.1']);
+    expect(leaf.details.extensionProblems).toEqual([]);
+    expect(leaf.details.signatureAlgorithmsMatch).toBe(true);
+    const ca = parseCertificate(der(intermediateA.certPem));
+    expect(ca.details.basicConstraints).toEqual({ cA: true, critical: true });
+    expect(ca.isCa).toBe(true);
+    expect(ca.details.keyUsage?.has('keyCertSign')).toBe(true);
+  });
+
+  it('lists repeated and undecodable extensions as problems instead of throwing', () => {
+    const chain = conformingChain();
+    chain.leaf.extensions.push(ext.subjectAltName([ext.dns('b.example.com')]));
+    chain.leaf.extensions.push(ext.raw('2.5.29.15', true, Buffer.from([0x03, 0x01, 0x00])));
+    const leaf = parseCertificate(buildChain(chain).leafDer);
+    expect(leaf.details.extensionProblems).toEqual([
+      'subjectAltName appears more than once (RFC 5280 4.2)',
+      'keyUsage appears more than once (RFC 5280 4.2)',
     ]);
-    expect(splitSubjectAltName(undefined)).toEqual([]);
+    const other = conformingChain();
+    other.leaf.extensions = [ext.raw('2.5.29.19', true, Buffer.from([0x30, 0x03, 0x01, 0x01, 0x01]))];
+    expect(parseCertificate(buildChain(other).leafDer).details.extensionProblems).toEqual([
+      'basicConstraints cannot be decoded (BOOLEAN neither 0x00 nor 0xFF)',
+    ]);
+  });
+
+  it('reads a certificate with an empty subject and issuer, and one with explicit curve parameters', () => {
+    const chain = conformingChain();
+    chain.leaf.subject = new Name([]);
+    chain.leaf.issuer = new Name([]);
+    const leaf = parseCertificate(buildChain(chain).leafDer);
+    expect(leaf.subject).toBe('');
+    expect(leaf.details.issuerName).toEqual([]);
+    expect(leaf.commonName).toBeUndefined();
+    const explicit = conformingChain();
+    explicit.leaf.spki = explicitCurveSpki();
+    const explicitLeaf = parseCertificate(buildChain(explicit).leafDer);
+    expect(explicitLeaf.details.curveParameters).toBe('specifiedCurve');
+    expect(explicitLeaf.key).toEqual({ type: 'EC' });
   });
 });

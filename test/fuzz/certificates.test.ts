@@ -2,9 +2,10 @@ import fc from 'fast-check';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import forge from 'node-forge';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseBundle } from '../../src/cert/certificate.js';
+import { parseBundle, parseCertificate } from '../../src/cert/certificate.js';
+import { AnchorSet } from '../../src/cert/path.js';
+import { validatePath } from '../../src/cert/validate.js';
 import { loadCatalog } from '../../src/engine/catalog.js';
 import { KNOWN_RULE_NAMES } from '../helpers/check.js';
 import { runScan } from '../../src/engine/run.js';
@@ -34,7 +35,7 @@ beforeAll(() => {
     },
     ca,
   );
-  leafDer = Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(leaf.cert)).getBytes(), 'binary');
+  leafDer = leaf.certDer;
 });
 
 afterAll(() => {
@@ -119,6 +120,37 @@ describe('certificate parsing and the certificate rules on damaged exports', () 
     );
   });
 
+  it('validatePath gives a typed verdict, never an exception, for chains with damaged certificates', () => {
+    const intermediate = createCa('mra-preflight fuzz issuing CA', {}, ca);
+    const leaf = issueCertificate({ commonName: 'cucm-pub.example.com', sans: ['cucm-pub.example.com'] }, intermediate);
+    const anchors = new AnchorSet([{ certificate: parseCertificate(ca.certDer), source: 'fuzz store' }]);
+    expect(
+      validatePath(
+        [leaf.certDer, intermediate.certDer].map((der) => parseCertificate(der)),
+        anchors,
+        { at: new Date() },
+      ).valid,
+    ).toBe(true);
+    let judged = 0;
+    fc.assert(
+      fc.property(fc.array(mutation, { minLength: 1, maxLength: 3 }), fc.boolean(), (mutations, damageLeaf) => {
+        const ders = damageLeaf
+          ? [mutate(leaf.certDer, mutations), intermediate.certDer]
+          : [leaf.certDer, mutate(intermediate.certDer, mutations)];
+        const parsed = parseBundle(Buffer.concat(ders.map((der) => Buffer.from(pem(der)))));
+        if (parsed.certificates.length === 0) return;
+        const verdict = validatePath(parsed.certificates, anchors, { at: new Date() });
+        judged++;
+        if (!verdict.valid) {
+          expect(verdict.failure.message.length).toBeGreaterThan(0);
+          expect(verdict.path.certificates.length).toBeGreaterThan(0);
+        }
+      }),
+      { seed: 17, numRuns: 1500 },
+    );
+    expect(judged).toBeGreaterThan(100);
+  });
+
   it('reports findings, never a crashed check, for damaged leaf and trust-store exports', async () => {
     await fc.assert(
       fc.asyncProperty(
@@ -130,7 +162,7 @@ describe('certificate parsing and the certificate rules on damaged exports', () 
           const certificateFile = join(dir, `leaf-${n++}.${asPem ? 'pem' : 'der'}`);
           writeFileSync(certificateFile, asPem ? pem(damaged) : damaged);
           const trustFile = join(dir, `trust-${n++}.pem`);
-          const caDer = Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(ca.cert)).getBytes(), 'binary');
+          const caDer = ca.certDer;
           writeFileSync(trustFile, pem(damageTrust ? mutate(caDer, mutations) : caDer));
           await lint(certificateFile, trustFile);
         },

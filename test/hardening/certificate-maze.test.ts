@@ -1,4 +1,7 @@
-import { createServer as createTlsServer } from 'node:tls';
+import { createServer as createTlsServer, rootCertificates } from 'node:tls';
+import { parseBundle, parseCertificate } from '../../src/cert/certificate.js';
+import { AnchorSet } from '../../src/cert/path.js';
+import { PATH_CANDIDATE_BUDGET, validatePath } from '../../src/cert/validate.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { certificateMaze } from '../helpers/hostile/pki.js';
 import { startTcpPeer, type TcpPeer } from '../helpers/hostile/tcp.js';
@@ -40,6 +43,27 @@ afterAll(async () => {
 });
 
 describe('certificate rules against a cross-signed certificate maze', () => {
+  it('validatePath fails the maze as "no valid path within N candidates" and holds the event loop briefly', () => {
+    const anchors = new AnchorSet();
+    for (const pem of rootCertificates) {
+      for (const certificate of parseBundle(Buffer.from(pem)).certificates) anchors.add(certificate, 'Node root store');
+    }
+    for (const keyType of ['rsa', 'ec'] as const) {
+      const { leafPem, intermediatePems } = certificateMaze(8, keyType);
+      const presented = [leafPem, ...intermediatePems.slice(0, 15)].map((pem) =>
+        parseCertificate(Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64')),
+      );
+      const started = performance.now();
+      const verdict = validatePath(presented, anchors, { at: new Date() });
+      // Synchronous work is event-loop blocking time; bench/cert-paths.ts measures ~5-15 ms here.
+      expect(performance.now() - started).toBeLessThan(1000);
+      expect(verdict.valid).toBe(false);
+      if (verdict.valid) continue;
+      expect(verdict.failure.condition).toBe('no-valid-path-within-budget');
+      expect(verdict.candidates).toBe(PATH_CANDIDATE_BUDGET);
+    }
+  });
+
   it('judge the maze endpoint without stalling the rest of the scan', async () => {
     const inventory = {
       domains: ['example.com'],

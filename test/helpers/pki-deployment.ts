@@ -46,7 +46,11 @@ export function healthyPresented(): Record<ServiceKey, Presented> {
     },
     impTomcat: { leaf: leafFor('imp-pub.example.com', intermediateA), chain: [intermediateA] },
     expc: {
-      leaf: leafFor('expc.example.com', intermediateA, { sans: ['expc.example.com', 'csf-mra.example.com'] }),
+      // RSA: MRA-CERT-001's evidence test reads an RSA 2048 key here.
+      leaf: leafFor('expc.example.com', intermediateA, {
+        sans: ['expc.example.com', 'csf-mra.example.com'],
+        keyBits: 2048,
+      }),
       chain: [intermediateA],
     },
     expe: {

@@ -5,7 +5,9 @@ import { createCa, issueCertificate, type CertOptions, type Issued, type IssuedE
 
 /**
  * The certificate tests' PKI, generated at run time: two unrelated roots, an issuing intermediate
- * under root A, and helpers for leaves with chosen SANs, EKUs, key sizes, digests and dates.
+ * under root A, and helpers for leaves with chosen SANs, EKUs, key sizes, digests and dates. The
+ * CAs hold RSA 2048 keys because tests assert RSA signature algorithms (sha1WithRSAEncryption,
+ * md5 roots) under them; leaves are P-256 unless a test asks for RSA with keyBits.
  */
 export interface TestPki {
   rootA: Issued;
@@ -17,8 +19,13 @@ let cached: TestPki | undefined;
 
 export function testPki(): TestPki {
   if (!cached) {
-    const rootA = createCa('Test Root CA A');
-    cached = { rootA, intermediateA: createCa('Test Issuing CA A1', {}, rootA), rootB: createCa('Test Root CA B') };
+    const rsa = { keyBits: 2048 };
+    const rootA = createCa('Test Root CA A', rsa);
+    cached = {
+      rootA,
+      intermediateA: createCa('Test Issuing CA A1', rsa, rootA),
+      rootB: createCa('Test Root CA B', rsa),
+    };
   }
   return cached;
 }

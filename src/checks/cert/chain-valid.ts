@@ -1,10 +1,10 @@
-import { examineEndpoints, endpointEvidence, pathEvidence, type Examined } from '../../cert/examine.js';
-import { judgeDates } from '../../cert/path.js';
+import { certificateLabel, type PathValidation } from '../../cert/validate.js';
+import { endpointEvidence, examineEndpoints, validationEvidence, type Examined } from '../../cert/examine.js';
 import { defineRule, type CheckFinding } from '../rule.js';
 import { certificateFixGroup, ENDPOINTS_SCOPE } from './endpoints.js';
 
 type MessageId =
-  'notObtained' | 'trusted' | 'untrustedRoot' | 'issuerNotFound' | 'badSignature' | 'tooLong' | 'outsideValidity';
+  'notObtained' | 'trusted' | 'untrustedRoot' | 'issuerNotFound' | 'badSignature' | 'outsideValidity' | 'pathInvalid';
 
 /** The `inconclusive` finding of an endpoint whose chain could not be read (the other rules defer to it). */
 function notObtained({ endpoint, result }: Examined): CheckFinding<MessageId> {
@@ -17,6 +17,38 @@ function notObtained({ endpoint, result }: Examined): CheckFinding<MessageId> {
     evidence: { ...endpointEvidence(endpoint), failure: result.failure, detail: result.detail },
     durationMs: result.durationMs,
   };
+}
+
+/** The message of a failed validation: the common conditions by name, every other RFC condition as it is. */
+function failedFinding(validation: PathValidation & { valid: false }, target: string, asOf: string) {
+  const { failure } = validation;
+  const at = failure.certificate;
+  const top = validation.path.certificates.at(-1);
+  switch (failure.condition) {
+    case 'untrusted-root':
+      return { messageId: 'untrustedRoot' as const, args: { target, root: at ? certificateLabel(at) : '?' } };
+    case 'issuer-not-found':
+      return {
+        messageId: 'issuerNotFound' as const,
+        args: { target, subject: at?.subject ?? '?', issuer: at?.issuer ?? '?' },
+      };
+    case 'bad-signature':
+      return {
+        messageId: 'badSignature' as const,
+        args: { target, subject: at?.subject ?? '?', issuer: at?.issuer ?? '?' },
+      };
+    case 'expired':
+    case 'not-yet-valid':
+      return {
+        messageId: 'outsideValidity' as const,
+        args: { target, root: top ? certificateLabel(top) : '?', asOf, problems: failure.message },
+      };
+    default:
+      return {
+        messageId: 'pathInvalid' as const,
+        args: { target, reason: failure.message, reference: failure.reference },
+      };
+  }
 }
 
 /** MRA-CERT-001: each presented or exported chain builds to a trusted root; signatures and dates hold. */
@@ -40,74 +72,30 @@ export default defineRule({
         'The chain of {target} stops at {subject}: its issuer {issuer} was neither presented nor found in any trust store.',
       badSignature:
         'The signature of {subject} in the chain of {target} does not verify with the key of any certificate named {issuer}.',
-      tooLong: 'The chain of {target} is longer than 10 certificates without reaching a trusted root.',
       outsideValidity: 'The chain of {target} builds to {root}, but at {asOf} {problems}.',
+      pathInvalid: 'The chain of {target} is not valid: {reason} ({reference}).',
     },
     fixGroup: certificateFixGroup,
   },
   async run(ctx) {
-    const examined = await examineEndpoints(ctx.services.certificates);
+    const examined = await examineEndpoints(ctx.services.certificates, () => true, { at: ctx.now });
     const asOf = ctx.now.toISOString();
     return examined.map((item): CheckFinding<MessageId> => {
-      if (!item.path) return notObtained(item);
-      const { endpoint, path } = item;
+      const { endpoint, validation } = item;
+      if (!validation) return notObtained(item);
       const target = endpoint.target;
-      const dates = judgeDates(path.certificates, ctx.now);
       const evidence = {
         ...endpointEvidence(endpoint, item.leaf),
-        ...pathEvidence(path),
+        ...validationEvidence(validation),
         ...(item.result.ok && item.result.protocol ? { protocol: item.result.protocol } : {}),
         ...(item.result.ok && item.result.problems.length > 0 ? { handshake: item.result.problems } : {}),
         asOf,
-        dateProblems: dates.map((problem) => ({
-          subject: problem.certificate.subject,
-          problem: problem.problem,
-          notBefore: problem.certificate.notBefore.toISOString(),
-          notAfter: problem.certificate.notAfter.toISOString(),
-        })),
       };
       const base = { target, evidence, durationMs: item.result.durationMs };
-      if (path.stop) {
-        const at = path.stop.at;
-        switch (path.stop.reason) {
-          case 'untrusted-root':
-            return { ...base, status: 'fail', messageId: 'untrustedRoot', args: { target, root: at.subject } };
-          case 'bad-signature':
-            return {
-              ...base,
-              status: 'fail',
-              messageId: 'badSignature',
-              args: { target, subject: at.subject, issuer: at.issuer },
-            };
-          case 'too-long':
-            return { ...base, status: 'fail', messageId: 'tooLong', args: { target } };
-          case 'issuer-not-found':
-            return {
-              ...base,
-              status: 'fail',
-              messageId: 'issuerNotFound',
-              args: { target, subject: at.subject, issuer: at.issuer },
-            };
-        }
-      }
-      const top = path.certificates[path.certificates.length - 1]!;
-      if (dates.length > 0) {
-        const problems = dates
-          .map((problem) =>
-            problem.problem === 'expired'
-              ? `${problem.certificate.subject} expired on ${problem.certificate.notAfter.toISOString()}`
-              : `${problem.certificate.subject} is not valid before ${problem.certificate.notBefore.toISOString()}`,
-          )
-          .join('; ');
-        return {
-          ...base,
-          status: 'fail',
-          messageId: 'outsideValidity',
-          args: { target, root: top.subject, asOf, problems },
-        };
-      }
-      const trustedBy = path.anchor?.sources.join(', ') ?? 'nothing';
-      return { ...base, status: 'pass', messageId: 'trusted', args: { target, root: top.subject, trustedBy, asOf } };
+      if (!validation.valid) return { ...base, status: 'fail', ...failedFinding(validation, target, asOf) };
+      const root = certificateLabel(validation.path.certificates.at(-1)!);
+      const trustedBy = validation.path.anchor.sources.join(', ');
+      return { ...base, status: 'pass', messageId: 'trusted', args: { target, root, trustedBy, asOf } };
     });
   },
 });

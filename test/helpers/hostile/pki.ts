@@ -1,9 +1,26 @@
-import { generateKeyPairSync } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import forge from 'node-forge';
-import { createCa, issueCertificate, type Issued } from '../../../lab/pki.js';
+import {
+  BasicConstraints,
+  GeneralName,
+  SubjectAlternativeName,
+  Time,
+  id_ce_basicConstraints,
+  id_ce_subjectAltName,
+  type Name,
+} from '@peculiar/asn1-x509';
+import {
+  createCa,
+  extension,
+  generateKeys,
+  issueCertificate,
+  nameOf,
+  pemOfDer,
+  signDraft,
+  type Issued,
+} from '../../../lab/pki.js';
 
 /**
  * One CA and a leaf for 127.0.0.1/localhost, for the hostile HTTPS and TLS peers: the probe must
@@ -40,54 +57,48 @@ export function hostilePki(): HostilePki {
  * and as many named B (issued by A, signed by A's key), plus a leaf issued by A. Every A verifies
  * under every B and the other way round, and none is trusted, so a path builder that tries every
  * ordering explores them all (each step has several equally valid issuers). Leaf first, PEM.
+ * `keyType` picks the maze keys: a hostile peer chooses whichever verification is slowest.
  */
-export function certificateMaze(perName: number): { leafPem: string; intermediatePems: string[]; leafKeyPem: string } {
-  const keyA = forgeKeys();
-  const keyB = forgeKeys();
-  const leafKey = forgeKeys();
-  const nameA = [{ name: 'commonName', value: 'Maze CA A' }];
-  const nameB = [{ name: 'commonName', value: 'Maze CA B' }];
-  const issue = (
-    subject: typeof nameA,
-    issuer: typeof nameA,
-    publicKey: forge.pki.rsa.PublicKey,
-    signer: forge.pki.rsa.PrivateKey,
-    ca: boolean,
-    serial: number,
-  ): string => {
-    const cert = forge.pki.createCertificate();
-    cert.publicKey = publicKey;
-    cert.serialNumber = (0x1000 + serial).toString(16);
-    cert.validity.notBefore = new Date(Date.now() - 86_400_000);
-    cert.validity.notAfter = new Date(Date.now() + 86_400_000 * 365);
-    cert.setSubject(subject);
-    cert.setIssuer(issuer);
-    cert.setExtensions([
-      { name: 'basicConstraints', cA: ca, critical: true },
-      ...(ca ? [] : [{ name: 'subjectAltName', altNames: [{ type: 2, value: 'cucm-pub.example.com' }] }]),
-    ]);
-    cert.sign(signer, forge.md.sha256.create());
-    return forge.pki.certificateToPem(cert);
+export function certificateMaze(
+  perName: number,
+  keyType: 'rsa' | 'ec' = 'rsa',
+): { leafPem: string; intermediatePems: string[]; leafKeyPem: string } {
+  const keyA = generateKeys(keyType);
+  const keyB = generateKeys(keyType);
+  const leafKey = generateKeys(keyType);
+  const nameA = nameOf('Maze CA A', 'maze');
+  const nameB = nameOf('Maze CA B', 'maze');
+  const issue = (subject: Name, issuer: Name, spki: Buffer, signer: KeyObject, ca: boolean, serial: number): string => {
+    const der = signDraft(
+      {
+        serial: Buffer.from([0x10, serial >> 8, serial & 0xff]),
+        subject,
+        issuer,
+        notBefore: new Time(new Date(Math.floor(Date.now() / 1000) * 1000 - 86_400_000)),
+        notAfter: new Time(new Date(Math.floor(Date.now() / 1000) * 1000 + 86_400_000 * 365)),
+        publicKey: spki,
+        extensions: [
+          extension(id_ce_basicConstraints, true, new BasicConstraints({ cA: ca })),
+          ...(ca
+            ? []
+            : [
+                extension(
+                  id_ce_subjectAltName,
+                  false,
+                  new SubjectAlternativeName([new GeneralName({ dNSName: 'cucm-pub.example.com' })]),
+                ),
+              ]),
+        ],
+      },
+      signer,
+    );
+    return pemOfDer(der);
   };
   const intermediatePems: string[] = [];
   for (let i = 0; i < perName; i++) {
-    intermediatePems.push(issue(nameA, nameB, keyA.publicKey, keyB.privateKey, true, 2 * i));
-    intermediatePems.push(issue(nameB, nameA, keyB.publicKey, keyA.privateKey, true, 2 * i + 1));
+    intermediatePems.push(issue(nameA, nameB, keyA.spki, keyB.privateKey, true, 2 * i));
+    intermediatePems.push(issue(nameB, nameA, keyB.spki, keyA.privateKey, true, 2 * i + 1));
   }
-  const leafPem = issue(
-    [{ name: 'commonName', value: 'cucm-pub.example.com' }],
-    nameA,
-    leafKey.publicKey,
-    keyA.privateKey,
-    false,
-    9999,
-  );
+  const leafPem = issue(nameOf('cucm-pub.example.com', 'maze'), nameA, leafKey.spki, keyA.privateKey, false, 9999);
   return { leafPem, intermediatePems, leafKeyPem: leafKey.keyPem };
-}
-
-function forgeKeys(): { privateKey: forge.pki.rsa.PrivateKey; publicKey: forge.pki.rsa.PublicKey; keyPem: string } {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const keyPem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-  const forgeKey = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;
-  return { privateKey: forgeKey, publicKey: forge.pki.setRsaPublicKey(forgeKey.n, forgeKey.e), keyPem };
 }
