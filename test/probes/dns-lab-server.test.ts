@@ -55,7 +55,8 @@ describe('lab DNS server', () => {
   it('answers A, AAAA, SRV and CNAME chains to c-ares', async () => {
     expect(await resolver.resolve4('cucm-pub.example.com')).toEqual(['10.1.1.10']);
     expect(await resolver.resolve6('imp-sub.example.com')).toEqual(['2001:db8::20']);
-    expect(await resolver.resolveSrv('_cisco-uds._tcp.example.com')).toEqual([
+    // toMatchObject: Node 24 adds `type: 'SRV'` to each record.
+    expect(await resolver.resolveSrv('_cisco-uds._tcp.example.com')).toMatchObject([
       { name: 'cucm-pub.example.com', port: 8443, priority: 10, weight: 5 },
     ]);
     expect(await resolver.resolve4('expc.example.com')).toEqual(['10.1.1.30']);
