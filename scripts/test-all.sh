@@ -125,7 +125,8 @@ done
 echo
 STEP_FAILURES=$step_failures node -e '
   const fs = require("fs");
-  const files = process.argv.slice(2).filter((file) => fs.existsSync(file));
+  // With -e there is no script path: the arguments start at argv[1].
+  const files = process.argv.slice(1).filter((file) => fs.existsSync(file));
   let passed = 0, failed = Number(process.env.STEP_FAILURES), skipped = 0;
   for (const file of files) {
     const r = JSON.parse(fs.readFileSync(file, "utf8"));

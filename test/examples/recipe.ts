@@ -48,16 +48,18 @@ export function runShell(
   timeoutMs = 120_000,
 ): Promise<ShellRun> {
   shim ??= shimFolder();
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    PATH: `${shim}${delimiter}${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`,
+    NO_COLOR: '1',
+    ...env,
+  };
+  // Node 22 and later warn on stderr when NO_COLOR and FORCE_COLOR are both set.
+  delete childEnv.FORCE_COLOR;
   return new Promise((resolve, reject) => {
     const child = spawn('bash', ['--noprofile', '--norc', ...args], {
       cwd,
-      env: {
-        ...process.env,
-        PATH: `${shim}${delimiter}${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`,
-        NO_COLOR: '1',
-        FORCE_COLOR: '',
-        ...env,
-      },
+      env: childEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -32,7 +32,9 @@ const cleanEnv = (): NodeJS.ProcessEnv => {
   for (const [key, value] of Object.entries(process.env)) if (!/^npm_/i.test(key)) env[key] = value;
   // The Node under test runs npm, the bin shim (#!/usr/bin/env node) and the CLI.
   env.PATH = `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`;
-  return { ...env, NO_COLOR: '1', FORCE_COLOR: '' };
+  // Node 22 and later warn on stderr when NO_COLOR and FORCE_COLOR are both set.
+  delete env.FORCE_COLOR;
+  return { ...env, NO_COLOR: '1' };
 };
 
 function run(command: string, args: string[], cwd: string, timeoutMs: number): Promise<Run> {
