@@ -9,7 +9,7 @@ export { ALL_CHECKS } from './checks/index.js';
 export { applyBaseline, baselineFingerprints } from './engine/baseline.js';
 export { findRule, loadCatalog, type RuleEntry } from './engine/catalog.js';
 export { fingerprint, gateExitCode, runScan, type ScanOptions, type ProgressEvent } from './engine/run.js';
-export { createServices, type Services, type ServiceOptions } from './engine/services.js';
+export { createServices, type Services, type ServiceOptions } from './checks/services.js';
 export * from './engine/types.js';
 export { loadInventory, normalizeInventory, parseStructuredText } from './inventory/load.js';
 export { InputError, type Problem } from './inventory/problems.js';

@@ -1,11 +1,12 @@
 import { AxlClient, axlOptionsFromInventory } from '../probes/axl/client.js';
 import { collectSnapshot, getCcmVersion } from './collect.js';
-import { AxlError, redact, type AxlFailureKind } from '../probes/axl/errors.js';
+import { AxlError, type AxlFailureKind } from '../probes/axl/errors.js';
+import { redact } from '../probes/https.js';
 import { importBatPhones, mergeBatPhones } from './bat.js';
 import { loadSnapshotFile } from './snapshot-file.js';
 import type { Inventory } from '../inventory/types.js';
 import type { CucmSnapshot } from './snapshot.js';
-import type { ServiceOptions } from '../engine/services.js';
+import type { ProbeOptions } from '../probes/options.js';
 
 /** The snapshot, or why there is none (the checks turn a failure into inconclusive findings). */
 export type SnapshotResult = { ok: true; snapshot: CucmSnapshot; origin: string } | { ok: false; reason: string };
@@ -67,7 +68,12 @@ export function loadCucmFiles(inventory: Inventory): { snapshot: CucmSnapshot; o
   return snapshot ? { snapshot, origin: origins.join(' + ') } : undefined;
 }
 
-export function createCucmSource(options: ServiceOptions): CucmSource {
+export interface CucmSourceOptions extends ProbeOptions {
+  /** Offline inputs already read and validated (so a bad file stops the run before it starts). */
+  inputs?: { cucmFiles?: { snapshot: CucmSnapshot; origin: string } };
+}
+
+export function createCucmSource(options: CucmSourceOptions): CucmSource {
   const { inventory, env } = options;
   const axl = inventory.cucm.axl;
   const passwordEnv = axl?.passwordEnv;

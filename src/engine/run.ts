@@ -5,7 +5,7 @@ import type { RuleEntry } from './catalog.js';
 import { Limiter } from '../probes/limiter.js';
 import { renderMessage } from './message.js';
 import { TOOL_VERSION } from './package-root.js';
-import { createServices, unavailableReason, type ScanInputs, type Services } from './services.js';
+import { createServices, unavailableReason, type ScanInputs, type Services } from '../checks/services.js';
 import {
   SEVERITIES,
   STATUSES,

@@ -1,5 +1,5 @@
 import type { Inventory, Policy } from '../inventory/types.js';
-import type { Services } from './services.js';
+import type { Services } from '../checks/services.js';
 
 export type Status = 'pass' | 'fail' | 'inconclusive' | 'skipped';
 export type Severity = 'error' | 'warning' | 'info';

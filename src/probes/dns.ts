@@ -4,7 +4,7 @@ import { lookup } from 'node:dns/promises';
 import { randomInt } from 'node:crypto';
 import { connect, isIP, type Socket as TcpSocket } from 'node:net';
 import dnsPacket, { type Answer } from 'dns-packet';
-import type { ServiceOptions } from '../engine/services.js';
+import type { ProbeOptions } from './options.js';
 import { formatAddress, parseAddress, type Address } from '../inventory/address.js';
 
 /**
@@ -623,7 +623,7 @@ function cancelled(
   };
 }
 
-export function createDnsProbe(options: ServiceOptions): DnsProbe {
+export function createDnsProbe(options: ProbeOptions): DnsProbe {
   const timeoutMs = options.inventory.dns.timeoutMs ?? options.timeoutMs;
   const cache = new Map<string, Promise<DnsResult>>();
   const query: DnsProbe['query'] = async (resolverText, name, type, signal) => {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import type { ServiceOptions } from '../engine/services.js';
+import type { ProbeOptions } from './options.js';
 import { AddressError, formatAddress, parseAddress } from '../inventory/address.js';
 
 /**
@@ -126,7 +126,7 @@ export function ntpTarget(server: string): string {
   }
 }
 
-export function createNtpProbe(options: ServiceOptions): NtpProbe {
+export function createNtpProbe(options: ProbeOptions): NtpProbe {
   const cache = new Map<string, Promise<NtpResult>>();
   return {
     query(server, signal) {

@@ -7,7 +7,7 @@ import { ALL_CHECKS } from '../../src/checks/index.js';
 import { loadCatalog } from '../../src/engine/catalog.js';
 import { Limiter } from '../../src/probes/limiter.js';
 import { runScan } from '../../src/engine/run.js';
-import { createServices, type Services } from '../../src/engine/services.js';
+import { createServices, type Services } from '../../src/checks/services.js';
 import type { Finding, Report } from '../../src/engine/types.js';
 import { LAB_CLUSTER } from '../../lab/cluster.js';
 import { LAB_ENCRYPTED_PROFILES } from '../../lab/topology.js';

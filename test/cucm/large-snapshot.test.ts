@@ -9,7 +9,7 @@ import type { CucmSnapshot, EndUser, Phone } from '../../src/cucm/snapshot.js';
 import { loadCatalog } from '../../src/engine/catalog.js';
 import { Limiter } from '../../src/probes/limiter.js';
 import { runScan } from '../../src/engine/run.js';
-import { createServices, type Services } from '../../src/engine/services.js';
+import { createServices, type Services } from '../../src/checks/services.js';
 import { fixtureInventory } from '../helpers/check.js';
 import { CUCM_FIXTURES, fakeCucm, readFixture } from '../checks/cucm/cucm-fixtures.js';
 

@@ -2,7 +2,7 @@ import { ALL_CHECKS } from '../../src/checks/index.js';
 import { loadCatalog } from '../../src/engine/catalog.js';
 import { Limiter } from '../../src/probes/limiter.js';
 import { runScan } from '../../src/engine/run.js';
-import { createServices, type Services } from '../../src/engine/services.js';
+import { createServices, type Services } from '../../src/checks/services.js';
 import type { Check, Finding, Report } from '../../src/engine/types.js';
 import { normalizeInventory } from '../../src/inventory/load.js';
 import type { Inventory } from '../../src/inventory/types.js';

@@ -1,10 +1,9 @@
-import { deadline, DeadlinePassed } from '../deadline.js';
 import { readFileSync } from 'node:fs';
-import { rootCertificates } from 'node:tls';
-import { Agent, request } from 'undici';
+import type { Agent } from 'undici';
+import { basicAuthorization, createHttpsAgent, httpExchange, redact, type HttpFailure } from '../https.js';
 import { Limiter } from '../limiter.js';
 import type { HttpsClientConfig } from '../../inventory/types.js';
-import { AxlError, redact, type AxlFaultDetail } from './errors.js';
+import { AxlError, type AxlFaultDetail } from './errors.js';
 import { axlNamespace, child, escapeXml, parseSoapBody, text, XmlShapeError, type XmlNode } from './xml.js';
 
 export const DEFAULT_AXL_VERSION = '15.0';
@@ -129,20 +128,14 @@ export class AxlClient {
     this.options = options;
     this.url = options.url;
     this.version = options.version ?? DEFAULT_AXL_VERSION;
-    this.authorization = `Basic ${Buffer.from(`${options.username}:${options.password}`, 'utf8').toString('base64')}`;
+    this.authorization = basicAuthorization(options.username, options.password);
     this.secrets = [options.password, this.authorization.slice(6)];
     this.inFlight = new Limiter(options.maxInFlight ?? 2);
-    this.agent = new Agent({
+    this.agent = createHttpsAgent({
       connections: options.maxInFlight ?? 2,
-      keepAliveTimeout: 30_000,
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
-      connect: {
-        // The caFile is added to Node's roots, not used instead of them (SPEC section 3).
-        ...(options.ca ? { ca: [...rootCertificates, options.ca] } : {}),
-        rejectUnauthorized: !options.insecure,
-        timeout: options.timeoutMs,
-      },
+      timeoutMs: options.timeoutMs,
+      ...(options.ca ? { ca: options.ca } : {}),
+      ...(options.insecure ? { insecure: true } : {}),
     });
   }
 
@@ -190,39 +183,34 @@ export class AxlClient {
   }
 
   private async exchange(operation: string, envelope: string): Promise<AxlResponse> {
-    // Not AbortSignal.any: see src/probes/deadline.ts.
-    const bound = deadline(this.options.timeoutMs, this.options.signal);
-    const signal = bound.signal;
-    const started = performance.now();
-    let status = 0;
-    let raw: string;
-    try {
-      const response = await request(this.url, {
-        method: 'POST',
-        dispatcher: this.agent,
-        signal,
-        headers: {
-          'content-type': 'text/xml; charset=utf-8',
-          accept: 'text/xml',
-          soapaction: `"CUCM:DB ver=${this.version} ${operation}"`,
-          authorization: this.authorization,
-          ...(this.session.size > 0
-            ? { cookie: [...this.session].map(([name, value]) => `${name}=${value}`).join('; ') }
-            : {}),
-        },
-        body: envelope,
-      });
-      status = response.statusCode;
-      this.keepSession(response.headers['set-cookie']);
-      raw = await this.readCapped(response.body, operation);
-    } catch (error) {
-      throw this.transportError(error, operation, signal.reason instanceof DeadlinePassed, status);
-    } finally {
-      bound.release();
-    }
-    const durationMs = Math.round(performance.now() - started);
-    this.options.onExchange?.({ operation, status, durationMs, bytes: Buffer.byteLength(raw) });
-    return { ...this.interpret(operation, status, raw), status, durationMs };
+    const result = await httpExchange({
+      url: this.url,
+      method: 'POST',
+      dispatcher: this.agent,
+      timeoutMs: this.options.timeoutMs,
+      ...(this.options.signal ? { signal: this.options.signal } : {}),
+      maxBytes: this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+      headers: {
+        'content-type': 'text/xml; charset=utf-8',
+        accept: 'text/xml',
+        soapaction: `"CUCM:DB ver=${this.version} ${operation}"`,
+        authorization: this.authorization,
+        ...(this.session.size > 0
+          ? { cookie: [...this.session].map(([name, value]) => `${name}=${value}`).join('; ') }
+          : {}),
+      },
+      body: envelope,
+    });
+    if (!result.ok) throw this.transportError(result.failure, operation);
+    this.keepSession(result.headers['set-cookie']);
+    const raw = result.body.toString('utf8');
+    this.options.onExchange?.({
+      operation,
+      status: result.status,
+      durationMs: result.durationMs,
+      bytes: result.body.length,
+    });
+    return { ...this.interpret(operation, result.status, raw), status: result.status, durationMs: result.durationMs };
   }
 
   private keepSession(header: string | string[] | undefined): void {
@@ -232,54 +220,36 @@ export class AxlClient {
     }
   }
 
-  private async readCapped(
-    body: AsyncIterable<Buffer> & { destroy(error?: Error): unknown },
-    operation: string,
-  ): Promise<string> {
-    const cap = this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of body) {
-      size += chunk.length;
-      if (size > cap) {
-        body.destroy();
-        throw this.fail(
+  private transportError(failure: HttpFailure, operation: string): AxlError {
+    const where = `AXL ${operation} at ${this.url}`;
+    switch (failure.kind) {
+      case 'timeout':
+        return this.fail('timeout', `${where}: no complete answer within ${this.options.timeoutMs} ms (timeout)`, {
+          operation,
+        });
+      case 'cancelled':
+        return this.fail('timeout', `${where}: cancelled`, { operation });
+      case 'too-large':
+        return this.fail(
           'malformed',
-          `AXL ${operation} at ${this.url}: the response exceeds ${cap} bytes; refused (real CUCM caps responses at 8 MB)`,
+          `${where}: the response exceeds ${failure.limitBytes} bytes; refused (real CUCM caps responses at 8 MB)`,
           { operation },
         );
-      }
-      chunks.push(chunk);
+      case 'refused':
+        return this.fail('refused', `${where}: connection refused (is the host right and port 8443 open?)`, {
+          operation,
+        });
+      case 'unresolved':
+        return this.fail('network', `${where}: the host name does not resolve (${failure.code})`, { operation });
+      case 'tls':
+        return this.fail(
+          'tls',
+          `${where}: TLS verification failed (${failure.code}): add the CA that signed the CUCM tomcat certificate as cucm.axl.caFile`,
+          { operation },
+        );
+      case 'unreachable':
+        return this.fail('network', `${where}: ${failure.code}: ${failure.detail}`, { operation });
     }
-    return Buffer.concat(chunks).toString('utf8');
-  }
-
-  private transportError(error: unknown, operation: string, timedOut: boolean, status: number): AxlError {
-    if (error instanceof AxlError) return error;
-    const where = `AXL ${operation} at ${this.url}`;
-    const code = (error as { code?: string }).code ?? (error as { cause?: { code?: string } }).cause?.code ?? '';
-    const detail = (error as Error).message?.split('\n')[0] ?? String(error);
-    if (timedOut || /TIMEOUT/.test(code)) {
-      return this.fail('timeout', `${where}: no complete answer within ${this.options.timeoutMs} ms (timeout)`, {
-        operation,
-        ...(status ? { status } : {}),
-      });
-    }
-    if (this.options.signal?.aborted) return this.fail('timeout', `${where}: cancelled`, { operation });
-    if (code === 'ECONNREFUSED')
-      return this.fail('refused', `${where}: connection refused (is the host right and port 8443 open?)`, {
-        operation,
-      });
-    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
-      return this.fail('network', `${where}: the host name does not resolve (${code})`, { operation });
-    if (/CERT|SELF_SIGNED|UNABLE_TO_|ALTNAME|ERR_TLS|SSL/i.test(code) || /certificate/i.test(detail)) {
-      return this.fail(
-        'tls',
-        `${where}: TLS verification failed (${code || detail}): add the CA that signed the CUCM tomcat certificate as cucm.axl.caFile`,
-        { operation },
-      );
-    }
-    return this.fail('network', `${where}: ${code ? `${code}: ` : ''}${detail}`, { operation });
   }
 
   /** Turns status + body into the Response element or a typed failure. */

@@ -41,16 +41,3 @@ export class AxlError extends Error {
     super(message);
   }
 }
-
-/**
- * Removes a secret (and its Basic-auth encodings) from text that may reach a message, a log or a
- * report: errors from lower layers can quote what they were given.
- */
-export function redact(message: string, secrets: readonly string[]): string {
-  let out = message;
-  for (const secret of secrets) {
-    if (secret.length === 0) continue;
-    out = out.split(secret).join('***');
-  }
-  return out;
-}

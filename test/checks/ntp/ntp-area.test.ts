@@ -3,7 +3,7 @@ import { ntpChecks } from '../../../src/checks/ntp/index.js';
 import { loadCatalog } from '../../../src/engine/catalog.js';
 import { Limiter } from '../../../src/probes/limiter.js';
 import { runScan } from '../../../src/engine/run.js';
-import { createServices } from '../../../src/engine/services.js';
+import { createServices } from '../../../src/checks/services.js';
 import type { Report } from '../../../src/engine/types.js';
 import type { LabDraft } from '../../../lab/index.js';
 import { ntpLabPart, type SntpServer } from '../../../lab/ntp.js';

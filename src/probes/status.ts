@@ -1,10 +1,7 @@
-import { deadline as requestDeadline, DeadlinePassed } from './deadline.js';
-import { readFileSync } from 'node:fs';
-import { rootCertificates } from 'node:tls';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { Agent, request } from 'undici';
-import type { ServiceOptions } from '../engine/services.js';
-import type { HttpsClientConfig, InventoryNode, NodeRole } from '../inventory/types.js';
+import type { Agent } from 'undici';
+import { basicAuthorization, CERTIFICATE_CODES, createHttpsAgent, httpExchange, type HttpFailure } from './https.js';
+import type { HttpsClientConfig } from '../inventory/types.js';
 
 /**
  * Where each Expressway's software version comes from: its live `status.xml` (the page the
@@ -55,30 +52,6 @@ export type StatusFetchResult =
   | { ok: true; version: string; facts: StatusFacts; exchange: StatusExchange }
   | { ok: false; failure: StatusFailure; exchange: StatusExchange };
 
-export type ExpresswayRole = Extract<NodeRole, 'expressway-c' | 'expressway-e'>;
-
-interface ResultBase {
-  fqdn: string;
-  role: ExpresswayRole;
-  /** The inventory's `version`, also when status.xml was used (evidence). */
-  inventoryVersion?: string;
-}
-
-export type ExpresswayVersionResult = ResultBase &
-  (
-    | { kind: 'version'; source: 'inventory'; raw: string }
-    | { kind: 'version'; source: 'status.xml'; raw: string; facts: StatusFacts; exchange: StatusExchange }
-    | { kind: 'failure'; source: 'status.xml'; failure: StatusFailure; exchange: StatusExchange }
-    /** No source usable (offline with only `status`, or neither `status` nor `version`). */
-    | { kind: 'unknown'; reason: string }
-  );
-
-export interface ExpresswaySource {
-  /** The node's version, fetched at most once per run; expected failures are results, not throws. */
-  version(node: InventoryNode): Promise<ExpresswayVersionResult>;
-  close?(): Promise<void>;
-}
-
 /** One sentence for a failure, e.g. for a finding message. */
 export function describeStatusFailure(failure: StatusFailure): string {
   switch (failure.kind) {
@@ -107,43 +80,18 @@ export function describeStatusFailure(failure: StatusFailure): string {
   }
 }
 
-/** Node's codes for a certificate that does not verify (as opposed to a broken handshake). */
-const CERTIFICATE_CODES = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'CERT_UNTRUSTED',
-  'CERT_REVOKED',
-  'CERT_SIGNATURE_FAILURE',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'HOSTNAME_MISMATCH',
-]);
-
-/** The error codes along an error's cause chain (undici wraps socket and TLS errors). */
-function errorCodes(error: unknown): string[] {
-  const codes: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
-    const code = (current as NodeJS.ErrnoException).code;
-    if (typeof code === 'string') codes.push(code);
-    current = current.cause;
+/** A transport failure of the shared HTTPS client, as status.xml reports it. */
+function statusFailureOf(failure: HttpFailure): StatusFailure {
+  switch (failure.kind) {
+    case 'timeout':
+    case 'cancelled':
+    case 'too-large':
+      return failure;
+    case 'tls':
+      return { kind: 'tls', code: failure.code };
+    default:
+      return { kind: 'unreachable', code: failure.code };
   }
-  return codes;
-}
-
-function classifyError(error: unknown): StatusFailure {
-  const codes = errorCodes(error);
-  const tls = codes.find(
-    (code) =>
-      CERTIFICATE_CODES.has(code) || code === 'EPROTO' || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_'),
-  );
-  if (tls) return { kind: 'tls', code: tls };
-  const code = codes.find((candidate) => candidate !== 'UND_ERR_SOCKET') ?? codes[0];
-  return { kind: 'unreachable', code: code ?? (error instanceof Error ? error.name : 'error') };
 }
 
 const parser = new XMLParser({
@@ -224,12 +172,10 @@ export interface StatusFetchOptions {
 
 /** A connection pool that verifies against the system roots plus `caFile`, unless insecure. */
 export function createStatusAgent(config: Pick<HttpsClientConfig, 'caFile' | 'insecure'>, timeoutMs: number): Agent {
-  const ca = config.caFile ? [...rootCertificates, readFileSync(config.caFile, 'utf8')] : undefined;
-  return new Agent({
-    connect: { ...(ca ? { ca } : {}), rejectUnauthorized: config.insecure !== true, timeout: timeoutMs },
-    headersTimeout: timeoutMs,
-    bodyTimeout: timeoutMs,
-    connections: 4,
+  return createHttpsAgent({
+    timeoutMs,
+    ...(config.caFile ? { caFile: config.caFile } : {}),
+    ...(config.insecure ? { insecure: true } : {}),
   });
 }
 
@@ -299,7 +245,7 @@ export async function fetchStatusVersion(
         ok: false,
         failure: { kind: 'config', detail: 'refusing to send credentials over plain HTTP; use an https:// status URL' },
       });
-    headers.authorization = `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`;
+    headers.authorization = basicAuthorization(username!, password!);
   }
 
   let dispatcher = options.dispatcher;
@@ -315,161 +261,33 @@ export async function fetchStatusVersion(
       });
     }
   }
-  // Not AbortSignal.any: see src/probes/deadline.ts.
-  const bound = requestDeadline(options.timeoutMs, options.signal);
-  const signal = bound.signal;
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_STATUS_BYTES;
   try {
-    const response = await request(url, { method: 'GET', headers, dispatcher, signal });
-    exchange.httpStatus = response.statusCode;
-    // Dropping a body makes undici emit an abort error on it; it is expected, not a crash.
-    const discard = (): void => {
-      response.body.on('error', () => {});
-      response.body.destroy();
-    };
-    if (response.statusCode !== 200) {
-      discard();
-      const location = String(response.headers.location ?? '');
+    const result = await httpExchange({
+      url,
+      headers,
+      dispatcher,
+      timeoutMs: options.timeoutMs,
+      signal: options.signal,
+      maxBytes: options.maxBytes ?? DEFAULT_MAX_STATUS_BYTES,
+    });
+    if (!result.ok) {
+      if (result.failure.kind === 'too-large') exchange.bytes = result.failure.limitBytes + 1;
+      return finish({ ok: false, failure: statusFailureOf(result.failure) });
+    }
+    exchange.httpStatus = result.status;
+    if (result.status !== 200) {
+      const location = String(result.headers.location ?? '');
       // The Expressway web UI answers an unauthenticated page request by redirecting to its login form.
-      const toLogin = response.statusCode >= 300 && response.statusCode < 400 && /login/i.test(location);
+      const toLogin = result.status >= 300 && result.status < 400 && /login/i.test(location);
       const failure: StatusFailure =
-        response.statusCode === 401 || response.statusCode === 403 || toLogin
-          ? { kind: 'auth', httpStatus: response.statusCode }
-          : { kind: 'http', httpStatus: response.statusCode };
+        result.status === 401 || result.status === 403 || toLogin
+          ? { kind: 'auth', httpStatus: result.status }
+          : { kind: 'http', httpStatus: result.status };
       return finish({ ok: false, failure });
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of response.body as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > maxBytes) {
-        discard();
-        exchange.bytes = size;
-        return finish({ ok: false, failure: { kind: 'too-large', limitBytes: maxBytes } });
-      }
-      chunks.push(chunk);
-    }
-    exchange.bytes = size;
-    return finish(parseStatusDocument(Buffer.concat(chunks).toString('utf8')));
-  } catch (error) {
-    if (signal.reason instanceof DeadlinePassed)
-      return finish({ ok: false, failure: { kind: 'timeout', timeoutMs: options.timeoutMs } });
-    if (options.signal.aborted) return finish({ ok: false, failure: { kind: 'cancelled' } });
-    const codes = errorCodes(error);
-    if (
-      codes.includes('UND_ERR_HEADERS_TIMEOUT') ||
-      codes.includes('UND_ERR_BODY_TIMEOUT') ||
-      codes.includes('UND_ERR_CONNECT_TIMEOUT')
-    ) {
-      return finish({ ok: false, failure: { kind: 'timeout', timeoutMs: options.timeoutMs } });
-    }
-    return finish({ ok: false, failure: classifyError(error) });
+    exchange.bytes = result.body.length;
+    return finish(parseStatusDocument(result.body.toString('utf8')));
   } finally {
-    bound.release();
     if (ownAgent) await ownAgent.destroy().catch(() => {});
-  }
-}
-
-const isExpressway = (role: NodeRole): role is ExpresswayRole => role === 'expressway-c' || role === 'expressway-e';
-
-export function createExpresswaySource(options: ServiceOptions): ExpresswaySource {
-  const cache = new Map<string, Promise<ExpresswayVersionResult>>();
-  const agents = new Map<string, Agent>();
-
-  const agentFor = (config: HttpsClientConfig): Agent => {
-    const key = `${config.caFile ?? ''}\u0000${config.insecure === true}`;
-    let agent = agents.get(key);
-    if (!agent) {
-      agent = createStatusAgent(config, options.timeoutMs);
-      agents.set(key, agent);
-    }
-    return agent;
-  };
-
-  const resolveVersion = async (node: InventoryNode, role: ExpresswayRole): Promise<ExpresswayVersionResult> => {
-    const base: ResultBase = {
-      fqdn: node.fqdn,
-      role,
-      ...(node.version !== undefined ? { inventoryVersion: node.version } : {}),
-    };
-    if (node.status && !options.offline) {
-      let dispatcher: Agent;
-      try {
-        dispatcher = agentFor(node.status);
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
-        const failure: StatusFailure = {
-          kind: 'config',
-          detail: `caFile ${node.status.caFile ?? ''} cannot be read (${code})`,
-        };
-        return {
-          ...base,
-          kind: 'failure',
-          source: 'status.xml',
-          failure,
-          exchange: {
-            url: redact(node.status.url),
-            tlsVerification: node.status.insecure ? 'off' : 'on',
-            durationMs: 0,
-          },
-        };
-      }
-      const status = node.status;
-      const fetched = await options.limiter.run(() =>
-        fetchStatusVersion(status, {
-          timeoutMs: options.timeoutMs,
-          signal: options.signal,
-          env: options.env,
-          dispatcher,
-        }),
-      );
-      return fetched.ok
-        ? {
-            ...base,
-            kind: 'version',
-            source: 'status.xml',
-            raw: fetched.version,
-            facts: fetched.facts,
-            exchange: fetched.exchange,
-          }
-        : { ...base, kind: 'failure', source: 'status.xml', failure: fetched.failure, exchange: fetched.exchange };
-    }
-    if (node.version !== undefined) return { ...base, kind: 'version', source: 'inventory', raw: node.version };
-    return {
-      ...base,
-      kind: 'unknown',
-      reason: node.status
-        ? 'status.xml is not fetched in an offline run (--offline), and the node has no inventory version'
-        : 'the node has neither a version nor a status block in the inventory',
-    };
-  };
-
-  return {
-    version(node) {
-      if (!isExpressway(node.role))
-        return Promise.reject(new Error(`${node.fqdn} is not an Expressway (role ${node.role})`));
-      let result = cache.get(node.fqdn);
-      if (!result) {
-        result = resolveVersion(node, node.role);
-        cache.set(node.fqdn, result);
-      }
-      return result;
-    },
-    async close() {
-      const pools = [...agents.values()];
-      agents.clear();
-      await Promise.allSettled(pools.map((agent) => agent.destroy()));
-    },
-  };
-}
-
-function redact(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString();
-  } catch {
-    return '(invalid URL)';
   }
 }

@@ -3,25 +3,14 @@ import type { Inventory } from '../inventory/types.js';
 import { EXPRESSWAY_ROLES } from '../inventory/types.js';
 import { createDnsProbe, type DnsProbe } from '../probes/dns.js';
 import { createNtpProbe, type NtpProbe } from '../probes/ntp.js';
-import { createCertificateSource, type CertificateSource } from '../probes/tls.js';
+import type { ProbeOptions } from '../probes/options.js';
+import { createCertificateSource, type CertificateSource } from '../cert/source.js';
 import { createCucmSource, type CucmSource } from '../cucm/source.js';
-import { createExpresswaySource, type ExpresswaySource } from '../probes/expressway.js';
-import type { Limiter } from '../probes/limiter.js';
-import type { Capability } from './types.js';
+import { createExpresswaySource, type ExpresswaySource } from '../expressway/source.js';
+import type { Capability } from '../engine/types.js';
 
-/** Everything a probe needs to know about the run it serves. */
-export interface ServiceOptions {
-  inventory: Inventory;
-  offline: boolean;
-  /** --timeout: bound of one network operation (one DNS query, one TLS handshake, one HTTP request). */
-  timeoutMs: number;
-  /** Bounds network operations across the whole run (--concurrency). */
-  limiter: Limiter;
-  /** Aborted when the run is cancelled; probes combine it with their own deadlines. */
-  signal: AbortSignal;
-  /** Environment the secrets are read from (usernameEnv / passwordEnv). */
-  env: NodeJS.ProcessEnv;
-  /** Offline inputs already read and validated by the caller (so bad files stop the run early). */
+/** The probes' options plus the offline inputs already read and validated by the caller. */
+export interface ServiceOptions extends ProbeOptions {
   inputs?: ScanInputs;
 }
 
