@@ -1,10 +1,11 @@
-import type { Socket } from 'node:net';
-import { createTCPServer, createUDPServer, Packet } from 'dns2';
+import { createSocket } from 'node:dgram';
+import { createServer, type Socket } from 'node:net';
+import dnsPacket, { type Answer, type DecodedPacket, type Packet } from 'dns-packet';
 import { canonicalName, reverseName } from '../src/probes/dns.js';
 import type { LabPart } from './index.js';
 import { LAB_DOMAIN, LAB_NODES } from './topology.js';
 
-/** One resource record of a lab zone, in the fields dns2's encoder takes. */
+/** One resource record of a lab zone. */
 export type LabRecord =
   | { name: string; type: 'A' | 'AAAA'; address: string; ttl?: number }
   | { name: string; type: 'CNAME' | 'PTR'; domain: string; ttl?: number }
@@ -19,46 +20,75 @@ export interface LabZoneData {
 
 const TTL = 300;
 const MAX_CHAIN = 8;
+/** RFC 1035 4.2.1: a UDP message without EDNS carries at most 512 octets; longer answers set TC. */
+const UDP_LIMIT = 512;
+const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, REFUSED: 5 } as const;
 
-function resource(record: LabRecord): InstanceType<typeof Packet.Resource> {
-  const { type, ttl, ...fields } = record;
-  return { ...fields, type: Packet.TYPE[type], class: Packet.CLASS.IN, ttl: ttl ?? TTL } as unknown as InstanceType<
-    typeof Packet.Resource
-  >;
+function resource(record: LabRecord): Answer {
+  const base = { name: record.name, class: 'IN' as const, ttl: record.ttl ?? TTL };
+  switch (record.type) {
+    case 'A':
+    case 'AAAA':
+      return { ...base, type: record.type, data: record.address };
+    case 'CNAME':
+    case 'PTR':
+      return { ...base, type: record.type, data: record.domain };
+    case 'SRV':
+      return {
+        ...base,
+        type: 'SRV',
+        data: { priority: record.priority, weight: record.weight, port: record.port, target: record.target },
+      };
+    case 'TXT':
+      return { ...base, type: 'TXT', data: record.data };
+  }
 }
 
-function soa(apex: string): InstanceType<typeof Packet.Resource> {
+function soa(apex: string): Answer {
   return {
     name: apex,
-    type: Packet.TYPE.SOA,
-    class: Packet.CLASS.IN,
+    type: 'SOA',
+    class: 'IN',
     ttl: TTL,
-    primary: `ns1.${LAB_DOMAIN}`,
-    admin: `hostmaster.${LAB_DOMAIN}`,
-    serial: 2026112501,
-    refresh: 3600,
-    retry: 600,
-    expiration: 86400,
-    minimum: TTL,
-  } as unknown as InstanceType<typeof Packet.Resource>;
+    data: {
+      mname: `ns1.${LAB_DOMAIN}`,
+      rname: `hostmaster.${LAB_DOMAIN}`,
+      serial: 2026112501,
+      refresh: 3600,
+      retry: 600,
+      expire: 86400,
+      minimum: TTL,
+    },
+  };
+}
+
+/** A response to `request` carrying `rcode` (the low four bits of the flags word), RD copied. */
+function responseTo(
+  request: DecodedPacket,
+  rcode: number,
+  authoritative = false,
+): Packet & { answers: Answer[]; authorities: Answer[] } {
+  const flags =
+    (request.flag_rd ? dnsPacket.RECURSION_DESIRED : 0) | (authoritative ? dnsPacket.AUTHORITATIVE_ANSWER : 0) | rcode;
+  return {
+    type: 'response',
+    id: request.id ?? 0,
+    flags,
+    questions: request.questions ?? [],
+    answers: [],
+    authorities: [],
+  };
 }
 
 /** An authoritative answer from zone data: records, CNAME chains inside the data, NODATA, NXDOMAIN, REFUSED. */
-export function answerFromZone(data: LabZoneData, request: InstanceType<typeof Packet>): InstanceType<typeof Packet> {
-  const response = Packet.createResponseFromRequest(request);
-  const question = request.questions[0];
-  if (!question) {
-    response.header.rcode = Packet.RCODE.FORMERR;
-    return response;
-  }
+export function answerFromZone(data: LabZoneData, request: DecodedPacket): Packet {
+  const question = request.questions?.[0];
+  if (!question) return responseTo(request, RCODE.FORMERR);
   const name = canonicalName(question.name);
   const apex = data.zones.find((zone) => name === zone || name.endsWith(`.${zone}`));
-  if (!apex) {
-    response.header.rcode = Packet.RCODE.REFUSED;
-    return response;
-  }
-  response.header.aa = 1;
-  const wanted = Packet.typeName(question.type);
+  if (!apex) return responseTo(request, RCODE.REFUSED);
+  const response = responseTo(request, RCODE.NOERROR, true);
+  const wanted = question.type;
   let owner = name;
   for (let hop = 0; hop <= MAX_CHAIN; hop++) {
     const owned = data.records.filter((record) => record.name === owner);
@@ -75,12 +105,40 @@ export function answerFromZone(data: LabZoneData, request: InstanceType<typeof P
     }
     const exists =
       owned.length > 0 || data.records.some((record) => record.name.endsWith(`.${owner}`)) || owner === apex;
-    if (!exists && response.answers.length === 0) response.header.rcode = Packet.RCODE.NXDOMAIN;
+    if (!exists && response.answers.length === 0) response.flags = (response.flags ?? 0) | RCODE.NXDOMAIN;
     response.authorities.push(soa(apex));
     return response;
   }
-  response.header.rcode = Packet.RCODE.SERVFAIL;
-  return response;
+  return { ...response, flags: ((response.flags ?? 0) & ~0x0f) | RCODE.SERVFAIL };
+}
+
+/**
+ * The wire answer to one query, or nothing for a datagram too short to carry an id. A query that does
+ * not decode gets FORMERR with its id, as BIND answers it.
+ */
+export function answerQuery(data: LabZoneData, query: Buffer, transport: 'udp' | 'tcp'): Buffer | undefined {
+  if (query.length < 12) return undefined;
+  let request: DecodedPacket;
+  try {
+    request = dnsPacket.decode(query);
+  } catch {
+    const formerr = Buffer.alloc(12);
+    query.copy(formerr, 0, 0, 2);
+    formerr.writeUInt16BE(0x8000 | RCODE.FORMERR, 2);
+    return formerr;
+  }
+  if (request.flag_qr) return undefined;
+  const response = answerFromZone(data, request);
+  const wire = dnsPacket.encode(response);
+  if (transport === 'tcp' || wire.length <= UDP_LIMIT) return wire;
+  // Truncated: the question alone with TC set, so the client retries over TCP (RFC 7766 section 5).
+  return dnsPacket.encode({
+    ...response,
+    flags: (response.flags ?? 0) | dnsPacket.TRUNCATED_RESPONSE,
+    answers: [],
+    authorities: [],
+    additionals: [],
+  });
 }
 
 export interface LabDnsServer {
@@ -91,30 +149,45 @@ export interface LabDnsServer {
 }
 
 /**
- * An authoritative server on 127.0.0.1 over UDP and TCP on one port, built on dns2's own servers.
- * dns2's UDP server sets TC when an answer exceeds 512 octets, so clients must retry over TCP.
+ * Serves length-prefixed DNS messages on one TCP connection (RFC 1035 4.2.2, RFC 7766 section 6.2.1:
+ * several queries may share it).
  */
+function serveTcp(data: LabZoneData, socket: Socket): void {
+  let buffered = Buffer.alloc(0);
+  socket.on('error', () => socket.destroy());
+  socket.on('data', (chunk: Buffer) => {
+    buffered = Buffer.concat([buffered, chunk]);
+    while (buffered.length >= 2 && buffered.length >= 2 + buffered.readUInt16BE(0)) {
+      const length = buffered.readUInt16BE(0);
+      const reply = answerQuery(data, buffered.subarray(2, 2 + length), 'tcp');
+      buffered = buffered.subarray(2 + length);
+      if (!reply) continue;
+      const prefix = Buffer.alloc(2);
+      prefix.writeUInt16BE(reply.length);
+      socket.write(Buffer.concat([prefix, reply]));
+    }
+  });
+}
+
+/** An authoritative server on 127.0.0.1 over UDP and TCP on one port; UDP answers over 512 octets set TC. */
 export async function startLabDnsServer(data: LabZoneData, host = '127.0.0.1'): Promise<LabDnsServer> {
   for (let attempt = 0; attempt < 10; attempt++) {
-    const handle = (
-      request: InstanceType<typeof Packet>,
-      send: (response: InstanceType<typeof Packet>) => unknown,
-    ): void => {
-      void Promise.resolve(send(answerFromZone(data, request))).catch(() => {});
-    };
-    const udp = createUDPServer({ type: host.includes(':') ? 'udp6' : 'udp4' });
-    udp.on('request', handle);
-    udp.on('error', () => {});
-    udp.on('requestError', () => {});
-    await udp.listen(0, host);
+    const udp = createSocket(host.includes(':') ? 'udp6' : 'udp4');
+    udp.on('message', (query, from) => {
+      const reply = answerQuery(data, query, 'udp');
+      if (reply) udp.send(reply, from.port, from.address, () => undefined);
+    });
+    udp.on('error', () => undefined);
+    await new Promise<void>((resolve, reject) => {
+      udp.once('error', reject);
+      udp.bind(0, host, () => resolve());
+    });
     const port = udp.address().port;
-    const tcp = createTCPServer();
-    tcp.on('request', handle);
-    tcp.on('requestError', () => {});
     const connections = new Set<Socket>();
-    tcp.on('connection', (socket: Socket) => {
+    const tcp = createServer((socket) => {
       connections.add(socket);
       socket.once('close', () => connections.delete(socket));
+      serveTcp(data, socket);
     });
     const listening = await new Promise<boolean>((resolve) => {
       tcp.once('error', () => resolve(false));
@@ -136,7 +209,7 @@ export async function startLabDnsServer(data: LabZoneData, host = '127.0.0.1'): 
       },
     };
   }
-  throw new Error('lab DNS: no port free for both UDP and TCP on 127.0.0.1');
+  throw new Error(`lab DNS: no port free for both UDP and TCP on ${host}`);
 }
 
 const node = (fqdn: string): (typeof LAB_NODES)[number] => {

@@ -146,7 +146,11 @@ program
   .description('Write a commented inventory template.')
   .option('-o, --output <file>', 'where to write it', './mra-preflight.yaml')
   .option('--force', 'overwrite an existing file')
-  .action(async (options: { output: string; force?: boolean }) => {
+  .option(
+    '--schema <path-or-url>',
+    'the $schema reference to write for editors (default: a copy of the schema next to the inventory)',
+  )
+  .action(async (options: { output: string; force?: boolean; schema?: string }) => {
     const { runInitCommand } = await import('./init.js');
     process.exitCode = runInitCommand(options);
   });

@@ -1,6 +1,7 @@
 /**
  * What `mra-preflight init` writes: every key, each with a comment. It validates as it is.
- * `schemaRef` points editors (yaml-language-server) at the published schema.
+ * `schemaRef` points editors (yaml-language-server) at the inventory schema: by default the copy `init`
+ * writes next to the inventory, so the reference survives the inventory being committed and moved.
  */
 export const inventoryTemplate = (schemaRef: string): string => `# yaml-language-server: $schema=${schemaRef}
 # mra-preflight inventory: one MRA deployment. Relative paths resolve against this file's folder.

@@ -1,13 +1,14 @@
 import { deadline, DeadlinePassed, whenAborted, type Deadline } from './deadline.js';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
+import { randomInt } from 'node:crypto';
 import { connect, isIP, type Socket as TcpSocket } from 'node:net';
-import { Packet } from 'dns2';
+import dnsPacket, { type Answer } from 'dns-packet';
 import type { ProbeOptions } from './options.js';
 import { formatAddress, parseAddress, type Address } from '../inventory/address.js';
 
 /**
- * The DNS probe: the only code that talks DNS. Messages are built and decoded with dns2's Packet;
+ * The DNS probe: the only code that talks DNS. Messages are built and decoded with dns-packet;
  * the transport is our own (connected UDP socket, TCP retry on TC=1) because the checks need a
  * single deadline covering UDP and the TCP retry, an AbortSignal, and a typed outcome for hostile
  * replies instead of "dropped, then timed out".
@@ -99,9 +100,9 @@ export const DNS_PORT = 53;
 /** Timeouts one address lookup (all its CNAME hops) may take in all. */
 export const LOOKUP_BUDGET = 3;
 
-const RCODE_NAMES: Record<number, string> = Object.fromEntries(
-  Object.entries(Packet.RCODE).map(([name, code]) => [code, name === 'BADSIG' ? 'BADVERS' : name]),
-);
+/** Header RCODE values (RFC 1035 4.1.1; 6-10 RFC 2136; 11 RFC 8490). 12-15 are unassigned. */
+const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 } as const;
+const RCODE_NAMES = [...Object.keys(RCODE), 'YXDOMAIN', 'YXRRSET', 'NXRRSET', 'NOTAUTH', 'NOTZONE', 'DSOTYPENI'];
 const rcodeName = (code: number): string => RCODE_NAMES[code] ?? `RCODE${code}`;
 
 /** Lower case, no trailing dot: how names are compared everywhere in the dns area. */
@@ -125,10 +126,27 @@ function ipv6Groups(ip: string): number[] {
   return [...headGroups, ...zeros, ...tailGroups].map((group) => parseInt(group, 16) || 0);
 }
 
+/**
+ * RFC 5952 section 4: lower case, no leading zeros, the longest run of two or more zero groups
+ * (the first on a tie) written `::`, a lone zero group kept.
+ */
+function formatIpv6(groups: readonly number[]): string {
+  let best = { start: -1, length: 1 };
+  for (let start = 0; start < groups.length;) {
+    let end = start;
+    while (end < groups.length && groups[end] === 0) end++;
+    if (end - start > best.length) best = { start, length: end - start };
+    start = end === start ? start + 1 : end;
+  }
+  const hex = groups.map((group) => group.toString(16));
+  if (best.start < 0) return hex.join(':');
+  return `${hex.slice(0, best.start).join(':')}::${hex.slice(best.start + best.length).join(':')}`;
+}
+
 /** The text form addresses are compared in (IPv6 compressed per RFC 5952, lower case). */
 export function canonicalIp(ip: string): string {
   const value = ip.trim();
-  return isIP(value) === 6 ? Packet.toIPv6(ipv6Groups(value)) : value;
+  return isIP(value) === 6 ? formatIpv6(ipv6Groups(value)) : value;
 }
 
 /** The PTR owner name of an address: 10.1.1.10.in-addr.arpa reversed, or the ip6.arpa nibbles. */
@@ -172,95 +190,107 @@ export function describeFailure(result: DnsResult): string {
   }
 }
 
-function toRecord(resource: InstanceType<typeof Packet.Resource>): DnsRecord {
-  const type = Packet.typeName(resource.type);
-  const base = { name: canonicalName(resource.name), type, ttl: resource.ttl };
-  switch (type) {
+/** RFC 3597 section 5: the generic presentation form of RDATA we do not interpret. */
+const genericRdata = (bytes: Buffer): string => `\\# ${bytes.length} ${bytes.toString('hex')}`;
+
+function toRecord(answer: Answer): DnsRecord {
+  const base = { name: canonicalName(answer.name), type: answer.type, ttl: 'ttl' in answer ? (answer.ttl ?? 0) : 0 };
+  switch (answer.type) {
     case 'A':
-      return { ...base, data: resource.address ?? '', address: resource.address ?? '' };
+      return { ...base, data: answer.data, address: answer.data };
     case 'AAAA': {
-      const address = canonicalIp(resource.address ?? '');
+      const address = canonicalIp(answer.data);
       return { ...base, data: address, address };
     }
     case 'CNAME':
     case 'PTR':
-      return {
-        ...base,
-        data: `${canonicalName(resource.domain ?? '')}.`,
-        target: canonicalName(resource.domain ?? ''),
-      };
     case 'NS':
-      return { ...base, data: `${canonicalName(resource.ns ?? '')}.`, target: canonicalName(resource.ns ?? '') };
+    case 'DNAME':
+      return { ...base, data: `${canonicalName(answer.data)}.`, target: canonicalName(answer.data) };
     case 'SRV': {
-      const target = canonicalName(resource.target ?? '');
-      const { priority = 0, weight = 0, port = 0 } = resource;
+      const target = canonicalName(answer.data.target);
+      const { priority = 0, weight = 0, port = 0 } = answer.data;
       return { ...base, data: `${priority} ${weight} ${port} ${target}.`, target, priority, weight, port };
     }
     case 'TXT': {
-      const strings = Array.isArray(resource.data) ? resource.data : [String(resource.data ?? '')];
+      const data = answer.data;
+      const strings = (Array.isArray(data) ? data : [data]).map((text) => text.toString());
       return { ...base, data: strings.map((text) => JSON.stringify(text)).join(' ') };
     }
-    case 'SOA':
+    case 'SOA': {
+      const soa = answer.data;
       return {
         ...base,
-        data: `${canonicalName(resource.primary ?? '')}. ${canonicalName(resource.admin ?? '')}. ${resource.serial} ${resource.refresh} ${resource.retry} ${String(resource.expiration)} ${resource.minimum}`,
+        data: `${canonicalName(soa.mname)}. ${canonicalName(soa.rname)}. ${soa.serial} ${soa.refresh} ${soa.retry} ${soa.expire} ${soa.minimum}`,
       };
+    }
+    case 'MX':
+      return { ...base, data: `${answer.data.preference} ${canonicalName(answer.data.exchange)}.` };
     default:
-      return {
-        ...base,
-        data: Buffer.isBuffer(resource.data) ? `\\# ${resource.data.length} ${resource.data.toString('hex')}` : '',
-      };
+      return { ...base, data: 'data' in answer && Buffer.isBuffer(answer.data) ? genericRdata(answer.data) : '' };
   }
 }
 
 /** What the transport hands back: a decoded reply, or why there is none. */
 type Exchange =
-  | { reply: InstanceType<typeof Packet>; tcp: boolean }
+  | { reply: DnsReply; tcp: boolean }
   | { failure: 'timeout' | 'malformed' | 'network-error'; detail: string; tcp: boolean };
 
 /** A reply that arrived but cannot be trusted. */
 class MalformedReply extends Error {}
 
-function buildQuery(name: string, type: DnsQueryType): { id: number; bytes: Buffer } {
-  const query = new Packet();
-  const id = Packet.uuid();
-  query.header.id = id;
-  query.header.rd = 1;
-  query.questions.push({ name, type: Packet.TYPE[type], class: Packet.CLASS.IN } as InstanceType<
-    typeof Packet.Question
-  >);
-  return { id, bytes: query.toBuffer() };
+/** What the probe keeps of a reply: the header facts and the answer section. */
+interface DnsReply {
+  rcode: number;
+  truncated: boolean;
+  authoritative: boolean;
+  answers: Answer[];
 }
 
+function buildQuery(name: string, type: DnsQueryType): { id: number; bytes: Buffer } {
+  // RFC 5452 section 9.2: an unpredictable id is the first defence against spoofed replies.
+  const id = randomInt(0x10000);
+  const bytes = dnsPacket.encode({
+    type: 'query',
+    id,
+    flags: dnsPacket.RECURSION_DESIRED,
+    questions: [{ name, type, class: 'IN' }],
+  });
+  return { id, bytes };
+}
+
+const HEADER_SIZE = 12;
+
 /**
- * Decodes a reply and refuses anything that is not the answer to our question: dns2 drops such
- * packets silently, which would turn a broken resolver into a timeout and hide what it did.
+ * Decodes a reply and refuses anything that is not the answer to our question: a stub resolver
+ * would drop such packets silently, which would turn a broken resolver into a timeout and hide
+ * what it did. dns-packet throws on names that run past the message, labels over 63 octets and
+ * compression pointers that do not point backwards (RFC 1035 4.1.4), so a pointer loop is an error.
  */
-function decodeReply(bytes: Buffer, id: number, name: string, type: DnsQueryType): InstanceType<typeof Packet> {
-  if (bytes.length < Packet.HEADER_SIZE) {
+function decodeReply(bytes: Buffer, id: number, name: string, type: DnsQueryType): DnsReply {
+  if (bytes.length < HEADER_SIZE) {
     throw new MalformedReply(`reply is ${bytes.length} octets, shorter than the 12-octet DNS header`);
   }
   const replyId = bytes.readUInt16BE(0);
   if (replyId !== id) throw new MalformedReply(`reply id ${replyId} does not match query id ${id}`);
   if ((bytes[2]! & 0x80) === 0) throw new MalformedReply('reply has the QR bit clear (it is a query, not a response)');
-  let reply: InstanceType<typeof Packet>;
+  const truncated = (bytes[2]! & 0x02) !== 0;
+  const header = { rcode: bytes[3]! & 0x0f, truncated, authoritative: (bytes[2]! & 0x04) !== 0 };
+  let reply: ReturnType<typeof dnsPacket.decode>;
   try {
-    reply = Packet.parse(bytes);
+    reply = dnsPacket.decode(bytes);
   } catch (error) {
+    // A truncated UDP reply may legitimately end mid-record; only the TC bit matters then.
+    if (truncated) return { ...header, answers: [] };
     throw new MalformedReply(`reply cannot be decoded: ${(error as Error).message}`);
   }
-  const truncated = reply.header.tc === 1;
-  // A truncated UDP reply may legitimately end mid-record; only the TC bit matters then.
-  if (reply.errors.length > 0 && !truncated) {
-    throw new MalformedReply(`reply cannot be decoded: ${reply.errors[0]?.message ?? 'decode error'}`);
-  }
-  const question = reply.questions[0];
-  if (question && (canonicalName(question.name) !== canonicalName(name) || question.type !== Packet.TYPE[type])) {
+  const question = reply.questions?.[0];
+  if (question && (canonicalName(question.name) !== canonicalName(name) || question.type !== type)) {
     throw new MalformedReply(
-      `reply is for ${canonicalName(question.name)} ${Packet.typeName(question.type)}, not ${canonicalName(name)} ${type}`,
+      `reply is for ${canonicalName(question.name)} ${question.type}, not ${canonicalName(name)} ${type}`,
     );
   }
-  return reply;
+  return { ...header, answers: reply.answers ?? [] };
 }
 
 function abortReason(signal: AbortSignal, timeoutMs: number): string {
@@ -376,7 +406,7 @@ function tcpExchange(
       const message = Buffer.concat(chunks).subarray(2, expected + 2);
       try {
         const reply = decodeReply(message, id, name, type);
-        if (reply.header.tc === 1) finish({ failure: 'malformed', detail: 'TCP reply has the TC bit set', tcp: true });
+        if (reply.truncated) finish({ failure: 'malformed', detail: 'TCP reply has the TC bit set', tcp: true });
         else finish({ reply, tcp: true });
       } catch (error) {
         finish({
@@ -439,7 +469,7 @@ export async function sendQuery(
       return done({ outcome: deadline.aborted ? 'timeout' : 'network-error', answers: [], tcp: false, detail });
     }
     exchange = await udpExchange(host, address.port, base.name, type, deadline, timeoutMs);
-    if ('reply' in exchange && exchange.reply.header.tc === 1) {
+    if ('reply' in exchange && exchange.reply.truncated) {
       exchange = await tcpExchange(host, address.port, base.name, type, deadline, timeoutMs);
     }
   } finally {
@@ -447,21 +477,21 @@ export async function sendQuery(
   }
   if ('failure' in exchange)
     return done({ outcome: exchange.failure, answers: [], tcp: exchange.tcp, detail: exchange.detail });
-  const { header } = exchange.reply;
+  const { rcode, authoritative } = exchange.reply;
   const answers = exchange.reply.answers.map(toRecord);
   const outcome: DnsOutcome =
-    header.rcode === Packet.RCODE.NOERROR
+    rcode === RCODE.NOERROR
       ? answers.length > 0
         ? 'answer'
         : 'nodata'
-      : header.rcode === Packet.RCODE.NXDOMAIN
+      : rcode === RCODE.NXDOMAIN
         ? 'nxdomain'
-        : header.rcode === Packet.RCODE.SERVFAIL
+        : rcode === RCODE.SERVFAIL
           ? 'servfail'
-          : header.rcode === Packet.RCODE.REFUSED
+          : rcode === RCODE.REFUSED
             ? 'refused'
             : 'error-rcode';
-  return done({ outcome, rcode: rcodeName(header.rcode), answers, tcp: exchange.tcp, authoritative: header.aa === 1 });
+  return done({ outcome, rcode: rcodeName(rcode), answers, tcp: exchange.tcp, authoritative });
 }
 
 /** Follows the CNAME records of an answer section from `name`; returns the final owner name. */

@@ -17,10 +17,13 @@ export function runCli(
   options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
 ): Promise<CliResult> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first`);
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...options.env };
+  // Node 22 and later warn on stderr when NO_COLOR and FORCE_COLOR are both set, even to ''.
+  if (options.env?.FORCE_COLOR === undefined) delete env.FORCE_COLOR;
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: options.cwd ?? PACKAGE_ROOT,
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '', ...options.env },
+      env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

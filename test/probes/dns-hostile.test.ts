@@ -1,6 +1,6 @@
 import { createSocket, type Socket } from 'node:dgram';
 import { createServer, type Server } from 'node:net';
-import { Packet } from 'dns2';
+import dnsPacket, { type Answer, type Packet } from 'dns-packet';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Limiter } from '../../src/probes/limiter.js';
 import { createDnsProbe, sendQuery, type DnsProbe } from '../../src/probes/dns.js';
@@ -41,11 +41,31 @@ function probe(timeoutMs = 400): DnsProbe {
   });
 }
 
-function replyTo(query: Buffer, edit: (reply: InstanceType<typeof Packet>) => void): Buffer {
-  const reply = Packet.createResponseFromRequest(Packet.parse(query));
+/** RFC 1035 4.1.1 RCODEs, carried in the low four bits of the flags word. */
+const RCODE = { FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, REFUSED: 5 } as const;
+
+/** A well-formed response to `query` (same id, RD copied, its question), edited by the caller. */
+function replyTo(
+  query: Buffer,
+  edit: (reply: Packet & { questions: NonNullable<Packet['questions']>; answers: Answer[] }) => void,
+): Buffer {
+  const request = dnsPacket.decode(query);
+  const reply = {
+    type: 'response' as const,
+    id: request.id ?? 0,
+    flags: dnsPacket.RECURSION_DESIRED,
+    questions: request.questions ?? [],
+    answers: [] as Answer[],
+  };
   edit(reply);
-  return reply.toBuffer();
+  return dnsPacket.encode(reply);
 }
+
+const withRcode =
+  (rcode: number) =>
+  (reply: Packet): void => {
+    reply.flags = (reply.flags ?? 0) | rcode;
+  };
 
 /** Header + the query's question section, with the counts given; no records follow. */
 function rawReply(query: Buffer, counts: { an?: number; flags?: number } = {}): Buffer {
@@ -57,12 +77,8 @@ function rawReply(query: Buffer, counts: { an?: number; flags?: number } = {}): 
 
 describe('DnsProbe with hostile or failing resolvers', () => {
   it('reports SERVFAIL and REFUSED as such', async () => {
-    const servfail = await fakeResolver((query) =>
-      replyTo(query, (reply) => (reply.header.rcode = Packet.RCODE.SERVFAIL)),
-    );
-    const refused = await fakeResolver((query) =>
-      replyTo(query, (reply) => (reply.header.rcode = Packet.RCODE.REFUSED)),
-    );
+    const servfail = await fakeResolver((query) => replyTo(query, withRcode(RCODE.SERVFAIL)));
+    const refused = await fakeResolver((query) => replyTo(query, withRcode(RCODE.REFUSED)));
     const dns = probe();
     expect((await dns.query(servfail.address, 'example.com', 'SRV')).outcome).toBe('servfail');
     const result = await dns.query(refused.address, 'example.com', 'SRV');
@@ -71,9 +87,7 @@ describe('DnsProbe with hostile or failing resolvers', () => {
   });
 
   it('reports other error codes (FORMERR) as error-rcode', async () => {
-    const formerr = await fakeResolver((query) =>
-      replyTo(query, (reply) => (reply.header.rcode = Packet.RCODE.FORMERR)),
-    );
+    const formerr = await fakeResolver((query) => replyTo(query, withRcode(RCODE.FORMERR)));
     const result = await probe().query(formerr.address, 'example.com', 'A');
     expect(result).toMatchObject({ outcome: 'error-rcode', rcode: 'FORMERR' });
   });
@@ -123,11 +137,7 @@ describe('DnsProbe with hostile or failing resolvers', () => {
   it('turns an answer to another question into malformed', async () => {
     const fake = await fakeResolver((query) =>
       replyTo(query, (reply) => {
-        reply.questions = [
-          { name: 'other.example.com', type: Packet.TYPE.A, class: Packet.CLASS.IN } as InstanceType<
-            typeof Packet.Question
-          >,
-        ];
+        reply.questions = [{ name: 'other.example.com', type: 'A', class: 'IN' }];
       }),
     );
     const result = await probe().query(fake.address, 'example.com', 'A');
@@ -189,11 +199,11 @@ describe('DnsProbe with hostile or failing resolvers', () => {
         const hop = Number(/^hop(\d+)/.exec(question.name)?.[1] ?? 0);
         packet.answers.push({
           name: question.name,
-          type: Packet.TYPE.CNAME,
-          class: Packet.CLASS.IN,
+          type: 'CNAME',
+          class: 'IN',
           ttl: 60,
-          domain: `hop${hop + 1}.example.com`,
-        } as InstanceType<typeof Packet.Resource>);
+          data: `hop${hop + 1}.example.com`,
+        });
       });
       setTimeout(() => {
         try {
@@ -210,7 +220,7 @@ describe('DnsProbe with hostile or failing resolvers', () => {
   });
 
   it('sends identical (resolver, name, type) queries once per run', async () => {
-    const fake = await fakeResolver((query) => replyTo(query, (reply) => (reply.header.rcode = Packet.RCODE.NXDOMAIN)));
+    const fake = await fakeResolver((query) => replyTo(query, withRcode(RCODE.NXDOMAIN)));
     const dns = probe();
     await Promise.all([
       dns.query(fake.address, 'a.example.com', 'A'),
@@ -223,7 +233,7 @@ describe('DnsProbe with hostile or failing resolvers', () => {
   });
 
   it('accepts a resolver given by host name', async () => {
-    const fake = await fakeResolver((query) => replyTo(query, (reply) => (reply.header.rcode = Packet.RCODE.NXDOMAIN)));
+    const fake = await fakeResolver((query) => replyTo(query, withRcode(RCODE.NXDOMAIN)));
     const result = await probe().query(`localhost:${fake.port}`, 'example.com', 'A');
     expect(result).toMatchObject({ resolver: `localhost:${fake.port}`, outcome: 'nxdomain' });
   });

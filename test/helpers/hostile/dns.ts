@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Packet } from 'dns2';
+import dnsPacket from 'dns-packet';
 import { startTcpPeer, type TcpPeer } from './tcp.js';
 import { startUdpPeer, type UdpPeer } from './udp.js';
 
@@ -75,6 +75,8 @@ function aRecord(name: Buffer): Buffer {
   return Buffer.concat([name, fixed]);
 }
 
+/** RCODE 3 (RFC 1035 4.1.1), the low four bits of the flags word. */
+const NXDOMAIN = 3;
 const NOERROR_RESPONSE = 0x8180;
 const NXDOMAIN_RESPONSE = 0x8183;
 const TRUNCATED_RESPONSE = 0x8380;
@@ -227,9 +229,12 @@ async function bindUdp(behaviour: HostileDnsBehaviour, port: number): Promise<Ud
 /** A well-behaved resolver for the rest of the scan: NXDOMAIN for every name (counts queries). */
 export async function startNxdomainDns(): Promise<UdpPeer> {
   return startUdpPeer((query) => {
-    const reply = Packet.createResponseFromRequest(Packet.parse(query));
-    reply.header.rcode = Packet.RCODE.NXDOMAIN;
-    reply.header.ra = 1;
-    return reply.toBuffer();
+    const request = dnsPacket.decode(query);
+    return dnsPacket.encode({
+      type: 'response',
+      id: request.id ?? 0,
+      flags: dnsPacket.RECURSION_DESIRED | dnsPacket.RECURSION_AVAILABLE | NXDOMAIN,
+      questions: request.questions ?? [],
+    });
   });
 }

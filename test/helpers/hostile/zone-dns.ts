@@ -1,4 +1,4 @@
-import { Packet } from 'dns2';
+import dnsPacket, { type Answer, type DecodedPacket } from 'dns-packet';
 import { startUdpPeer, type UdpPeer } from './udp.js';
 
 /** Records a scripted resolver serves: SRV, A and PTR (the benchmark lab, the hardening tests' healthy peer). */
@@ -8,7 +8,8 @@ export interface ScriptedZone {
   ptr: Record<string, string>;
 }
 
-type Answer = Record<string, unknown>;
+/** RCODE 3 (RFC 1035 4.1.1), the low four bits of the flags word. */
+const NXDOMAIN = 3;
 
 /**
  * A well-behaved resolver on 127.0.0.1 that answers from `zone` and counts every datagram it receives: the
@@ -17,39 +18,40 @@ type Answer = Record<string, unknown>;
 export function startCountingResolver(zone: ScriptedZone, options: { delayMs?: number } = {}): Promise<UdpPeer> {
   return startUdpPeer(
     (bytes) => {
-      let request: InstanceType<typeof Packet>;
+      let request: DecodedPacket;
       try {
-        request = Packet.parse(bytes);
+        request = dnsPacket.decode(bytes);
       } catch {
         return undefined;
       }
-      const response = Packet.createResponseFromRequest(request);
-      response.header.ra = 1;
-      response.header.aa = 1;
-      const question = request.questions[0];
-      if (!question) return response.toBuffer();
-      const name = question.name.toLowerCase().replace(/\.$/, '');
-      const base = { name: question.name, class: Packet.CLASS.IN, ttl: 300 };
+      const question = request.questions?.[0];
+      const name = question?.name.toLowerCase().replace(/\.$/, '') ?? '';
+      const base = { name: question?.name ?? '', class: 'IN' as const, ttl: 300 };
       const answers: Answer[] = [];
-      if (question.type === Packet.TYPE.SRV) {
+      if (question?.type === 'SRV') {
         for (const record of zone.srv[name] ?? [])
           answers.push({
             ...base,
-            type: Packet.TYPE.SRV,
-            priority: 10,
-            weight: 10,
-            port: record.port,
-            target: record.target,
+            type: 'SRV',
+            data: { priority: 10, weight: 10, port: record.port, target: record.target },
           });
-      } else if (question.type === Packet.TYPE.A && zone.a[name]) {
-        answers.push({ ...base, type: Packet.TYPE.A, address: zone.a[name] });
-      } else if (question.type === Packet.TYPE.PTR && zone.ptr[name]) {
-        answers.push({ ...base, type: Packet.TYPE.PTR, domain: zone.ptr[name] });
+      } else if (question?.type === 'A' && zone.a[name]) {
+        answers.push({ ...base, type: 'A', data: zone.a[name] });
+      } else if (question?.type === 'PTR' && zone.ptr[name]) {
+        answers.push({ ...base, type: 'PTR', data: zone.ptr[name] });
       }
-      const known = name in zone.srv || name in zone.a || name in zone.ptr;
-      if (!known) response.header.rcode = Packet.RCODE.NXDOMAIN;
-      response.answers.push(...(answers as unknown as typeof response.answers));
-      return response.toBuffer();
+      const known = !question || name in zone.srv || name in zone.a || name in zone.ptr;
+      return dnsPacket.encode({
+        type: 'response',
+        id: request.id ?? 0,
+        flags:
+          dnsPacket.RECURSION_DESIRED |
+          dnsPacket.RECURSION_AVAILABLE |
+          dnsPacket.AUTHORITATIVE_ANSWER |
+          (known ? 0 : NXDOMAIN),
+        questions: request.questions ?? [],
+        answers,
+      });
     },
     0,
     options.delayMs ?? 0,
