@@ -3,6 +3,7 @@ import { lookup } from 'node:dns/promises';
 import net, { isIP, isIPv6 } from 'node:net';
 import tls from 'node:tls';
 import { deadline, DeadlinePassed, type Deadline } from '../deadline.js';
+import { printable } from '../peer-text.js';
 import {
   Attr,
   checkIntegrity,
@@ -13,7 +14,6 @@ import {
   MAGIC_COOKIE,
   MAX_BODY_BYTES,
   newTransactionId,
-  printable,
   readAddress,
   readErrorCode,
   readOpaque,

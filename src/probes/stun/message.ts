@@ -1,6 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { isIPv4, isIPv6 } from 'node:net';
 import { crc32 } from 'node:zlib';
+import { printable } from '../peer-text.js';
 
 /**
  * The STUN message codec (RFC 5389, as RFC 8489 keeps it on the wire) with the TURN attributes of
@@ -423,11 +424,4 @@ const NAMES: Record<number, string> = Object.fromEntries(
 
 export function attributeName(type: number): string {
   return NAMES[type] ?? `attribute 0x${type.toString(16).padStart(4, '0')}`;
-}
-
-/** Peer text as it may be shown: control characters replaced, length capped. */
-export function printable(text: string, max: number): string {
-  // eslint-disable-next-line no-control-regex
-  const clean = text.replace(/[\u0000-\u001f\u007f]/g, '?');
-  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
 }
