@@ -58,7 +58,7 @@ export interface TurnResponderOptions {
   /** 0 for a free port. UDP and TCP share it. */
   port: number;
   realm?: string;
-  /** user name to password; without it, Allocate is answered 437-free success with no authentication. */
+  /** User name to password; without it, Allocate and Refresh need no authentication. */
   users?: Record<string, string>;
   behaviour?: TurnResponderBehaviour;
   /** Serve only these transports (a deliberate lab fault can leave one out). */
