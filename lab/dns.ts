@@ -2,7 +2,7 @@ import { createSocket } from 'node:dgram';
 import { createServer, type Socket } from 'node:net';
 import dnsPacket, { type Answer, type DecodedPacket, type Packet } from 'dns-packet';
 import { canonicalName, reverseName } from '../src/probes/dns.js';
-import type { LabPart } from './index.js';
+import type { LabEdge, LabPart } from './index.js';
 import { LAB_DOMAIN, LAB_NODES } from './topology.js';
 
 /** One resource record of a lab zone. */
@@ -261,15 +261,26 @@ export function internalLabZone(): LabZoneData {
   };
 }
 
-/** The public view. Deliberate fault (MRA-DNS-002): `_cuplogin._tcp` leaks IM and Presence. */
-export function externalLabZone(): LabZoneData {
+/**
+ * The public view. Deliberate fault (MRA-DNS-002): `_cuplogin._tcp` leaks IM and Presence. With
+ * the lab's edge running, the Expressway-E's A record is the edge's loopback address and the
+ * `_collab-edge` SRV record its discovery port, so a scan from outside reaches it as a client would.
+ */
+export function externalLabZone(edge?: LabEdge): LabZoneData {
   const expe = node('expe.example.com');
   const imp = node('imp-pub.example.com');
   return {
     zones: [LAB_DOMAIN],
     records: [
-      addressRecord(expe.fqdn, expe.ip),
-      { name: `_collab-edge._tls.${LAB_DOMAIN}`, type: 'SRV', priority: 10, weight: 10, port: 8443, target: expe.fqdn },
+      addressRecord(expe.fqdn, edge?.address ?? expe.ip),
+      {
+        name: `_collab-edge._tls.${LAB_DOMAIN}`,
+        type: 'SRV',
+        priority: 10,
+        weight: 10,
+        port: edge?.port ?? 8443,
+        target: expe.fqdn,
+      },
       { name: `_cuplogin._tcp.${LAB_DOMAIN}`, type: 'SRV', priority: 10, weight: 10, port: 8443, target: imp.fqdn },
       addressRecord(imp.fqdn, imp.ip),
     ],
@@ -280,7 +291,7 @@ export function externalLabZone(): LabZoneData {
  * The lab's resolvers: two internal servers with the same data (so MRA-DNS-006 has something to
  * compare) and one external server.
  */
-export const dnsLabPart: LabPart = async ({ draft }) => {
+export const dnsLabPart: LabPart = async ({ draft, edge }) => {
   const servers: LabDnsServer[] = [];
   const stop = async (): Promise<void> => {
     await Promise.allSettled(servers.map((server) => server.stop()));
@@ -289,7 +300,7 @@ export const dnsLabPart: LabPart = async ({ draft }) => {
     servers.push(
       await startLabDnsServer(internalLabZone()),
       await startLabDnsServer(internalLabZone()),
-      await startLabDnsServer(externalLabZone()),
+      await startLabDnsServer(externalLabZone(edge)),
     );
   } catch (error) {
     await stop();

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { axlLabPart } from './axl.js';
 import { dnsLabPart } from './dns.js';
+import { edgeLabPart } from './edge.js';
 import { expresswayLabPart } from './expressway.js';
 import { ntpLabPart } from './ntp.js';
 import { tlsLabPart } from './tls.js';
@@ -31,6 +32,7 @@ export interface LabDraft {
   clusters: number;
   policy: Record<string, unknown>;
   rules: Record<string, string>;
+  edge?: { clientTrust: string[]; turn: Array<Record<string, unknown>> };
 }
 
 export interface LabContext {
@@ -39,6 +41,18 @@ export interface LabContext {
   draft: LabDraft;
   /** Environment variables the lab's secrets live in (the scan reads them from here). */
   env: Record<string, string>;
+  /** Where the Expressway-E listens for remote clients, once the edge part runs (the external DNS view points there). */
+  edge?: LabEdge;
+}
+
+export interface LabEdge {
+  fqdn: string;
+  /** The loopback address standing for the Expressway-E's public address. */
+  address: string;
+  /** Edge discovery (8443 unless taken). */
+  port: number;
+  /** The XMPP port remote clients use (5222 unless taken). */
+  xmppPort: number;
 }
 
 /** One kind of lab server (DNS, NTP, TLS, AXL, Expressway); returns how to stop it. */
@@ -51,8 +65,8 @@ export interface Lab {
   stop(): Promise<void>;
 }
 
-/** Parts register here; the order is the start order. */
-export const LAB_PARTS: LabPart[] = [dnsLabPart, ntpLabPart, tlsLabPart, axlLabPart, expresswayLabPart];
+/** Parts register here; the order is the start order (the edge first: the external DNS view names its address). */
+export const LAB_PARTS: LabPart[] = [edgeLabPart, dnsLabPart, ntpLabPart, tlsLabPart, axlLabPart, expresswayLabPart];
 
 /** The lab's inventory before any part has filled in its servers. */
 export function newLabDraft(): LabDraft {
@@ -80,7 +94,8 @@ export async function startLab(parts: readonly LabPart[] = LAB_PARTS): Promise<L
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    for (const part of parts) stops.push(await part({ dir, draft, env }));
+    const context: LabContext = { dir, draft, env };
+    for (const part of parts) stops.push(await part(context));
   } catch (error) {
     await stop();
     throw error;

@@ -4,7 +4,14 @@ import { parseDocument } from 'yaml';
 import { AddressError, parseAddress } from './address.js';
 import { childPath, InputError, type Problem } from './problems.js';
 import { readInputText } from './read-input.js';
-import { DEFAULT_POLICY, type Inventory, type InventoryNode } from './types.js';
+import {
+  DEFAULT_POLICY,
+  DEFAULT_TURN_PORT,
+  DEFAULT_TURN_TRANSPORTS,
+  type EdgeTurnServer,
+  type Inventory,
+  type InventoryNode,
+} from './types.js';
 import { schemaProblems } from './validate.js';
 
 export const DEFAULT_INVENTORY_PATH = './mra-preflight.yaml';
@@ -53,6 +60,7 @@ interface RawInventory {
   clusters?: number;
   policy?: Partial<Inventory['policy']>;
   rules?: Inventory['rules'];
+  edge?: { clientTrust?: string[]; turn?: Array<Partial<EdgeTurnServer> & { server: string }> };
 }
 
 const strings = (value: unknown): Array<[number, string]> =>
@@ -108,6 +116,17 @@ function semanticProblems(data: unknown, file: string, knownRules: ReadonlySet<s
       if (typeof entry.node === 'string' && !fqdns.has(fqdnKey(entry.node))) {
         problems.push({ file, path: `$.${key}[${i}].node`, message: `"${entry.node}" is not a node of the inventory` });
       }
+    }
+  }
+  for (const [i, turn] of objects(record(raw.edge).turn)) {
+    const path = `$.edge.turn[${i}]`;
+    if (typeof turn.server === 'string') address(turn.server, `${path}.server`, DEFAULT_TURN_PORT);
+    if ((turn.usernameEnv === undefined) !== (turn.passwordEnv === undefined)) {
+      problems.push({
+        file,
+        path: `${path}.${turn.usernameEnv === undefined ? 'usernameEnv' : 'passwordEnv'}`,
+        message: 'usernameEnv and passwordEnv go together (both for an Allocate test, neither for Binding only)',
+      });
     }
   }
   for (const key of Object.keys(record(raw.rules))) {
@@ -166,6 +185,17 @@ export function normalizeInventory(data: unknown, file: string, knownRules: Read
     clusters: raw.clusters ?? 1,
     policy: { ...DEFAULT_POLICY, ...raw.policy },
     rules: raw.rules ?? {},
+    ...(raw.edge
+      ? {
+          edge: {
+            ...(raw.edge.clientTrust ? { clientTrust: raw.edge.clientTrust.map(abs) } : {}),
+            turn: (raw.edge.turn ?? []).map((turn) => ({
+              ...turn,
+              transports: turn.transports ?? [...DEFAULT_TURN_TRANSPORTS],
+            })),
+          },
+        }
+      : {}),
   };
 }
 

@@ -83,6 +83,16 @@ cucm:
   # Device pools whose phones are MRA endpoints.
   mraDevicePools: [MRA_DP]
 
+# The outside view (check --vantage external): what MRA clients trust and the TURN servers they use.
+# edge:
+#   clientTrust: [certs/public-roots.pem]   # roots MRA clients trust (default: Node's root store)
+#   turn:                                   # default: the TURN servers of the CUCM ICE configuration
+#     - server: "expe.example.com:3478"     # default port 3478
+#       transports: [udp, tcp]              # udp, tcp, tls (default udp and tcp)
+#       usernameEnv: TURN_USER              # with passwordEnv: an Allocate is made and released
+#       passwordEnv: TURN_PASS
+#     - { server: "expe.example.com:5349", transports: [tls] }
+
 # Number of CUCM clusters; more than one requires ILS.
 clusters: 1
 

@@ -52,6 +52,25 @@ export interface Policy {
 
 export type RuleOverride = 'off' | 'info' | 'warning' | 'error';
 
+export type TurnTransport = 'udp' | 'tcp' | 'tls';
+
+/** One TURN server of `edge.turn`. */
+export interface EdgeTurnServer {
+  /** host:port as written (default port 3478). */
+  server: string;
+  /** Default udp and tcp. */
+  transports: TurnTransport[];
+  usernameEnv?: string;
+  passwordEnv?: string;
+}
+
+/** The outside view (SPEC 8.7). */
+export interface EdgeSettings {
+  /** Absolute PEM paths of the roots MRA clients trust; undefined: Node's root store. */
+  clientTrust?: string[];
+  turn: EdgeTurnServer[];
+}
+
 export interface Inventory {
   /** Absolute path of the file it was read from (or '<embedded>'). */
   source: string;
@@ -72,6 +91,8 @@ export interface Inventory {
   clusters: number;
   policy: Policy;
   rules: Record<string, RuleOverride>;
+  /** Present when the inventory has an `edge` block. */
+  edge?: EdgeSettings;
 }
 
 export const DEFAULT_POLICY: Policy = {
@@ -91,6 +112,10 @@ export const DEFAULT_POLICY: Policy = {
     'Cisco 8865',
   ],
 };
+
+export const DEFAULT_TURN_TRANSPORTS: readonly TurnTransport[] = ['udp', 'tcp'];
+/** RFC 5766 section 6: TURN's default port over UDP and TCP. */
+export const DEFAULT_TURN_PORT = 3478;
 
 export const CUCM_ROLES: readonly NodeRole[] = ['cucm-publisher', 'cucm-subscriber'];
 export const IMP_ROLES: readonly NodeRole[] = ['imp-publisher', 'imp-subscriber'];

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { isIP, type LookupFunction } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import { Agent, request, type Dispatcher } from 'undici';
 import { deadline, DeadlinePassed } from './deadline.js';
@@ -19,6 +20,28 @@ export interface HttpsAgentOptions {
   timeoutMs: number;
   /** Connections kept per origin. */
   connections?: number;
+  /**
+   * `ca` replaces Node's roots instead of adding to them: the trust of a client other than us
+   * (edge.clientTrust, the roots MRA clients trust).
+   */
+  caOnly?: boolean;
+  /**
+   * Connects to this IP address whatever the URL's host resolves to here (the address the
+   * external resolvers gave), keeping the URL's name for SNI, Host and the certificate name check.
+   */
+  connectTo?: string;
+}
+
+/** A lookup that answers every name with one address (net.connect's `lookup` hook). */
+function pinnedLookup(address: string): LookupFunction {
+  const family = isIP(address);
+  return (_hostname, options, callback) => {
+    if (options.all)
+      (callback as (error: null, addresses: Array<{ address: string; family: number }>) => void)(null, [
+        { address, family },
+      ]);
+    else callback(null, address, family);
+  };
 }
 
 /** Throws the file system error when caFile cannot be read (SPEC 8.3 checks it before the run). */
@@ -33,7 +56,8 @@ export function createHttpsAgent(options: HttpsAgentOptions): Agent {
     headersTimeout: options.timeoutMs,
     bodyTimeout: options.timeoutMs,
     connect: {
-      ...(extra.length > 0 ? { ca: [...rootCertificates, ...extra] } : {}),
+      ...(options.caOnly ? { ca: extra } : extra.length > 0 ? { ca: [...rootCertificates, ...extra] } : {}),
+      ...(options.connectTo ? { lookup: pinnedLookup(options.connectTo) } : {}),
       rejectUnauthorized: options.insecure !== true,
       timeout: options.timeoutMs,
     },
