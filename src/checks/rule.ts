@@ -1,5 +1,6 @@
 import type { SnapshotSection } from '../cucm/snapshot.js';
 import type { CertificateSource } from '../cert/source.js';
+import type { EdgeSource } from '../edge/source.js';
 import type { CucmSource } from '../cucm/source.js';
 import type { ExpresswaySource } from '../expressway/source.js';
 import type { Inventory, Policy } from '../inventory/types.js';
@@ -39,6 +40,8 @@ export type Need =
   | 'ntp'
   | 'certificates'
   | 'expressway'
+  /** TURN servers to test from outside: edge.turn, or the ICE settings of a CUCM snapshot file. */
+  | 'turn'
   /** A CUCM source is configured (live AXL, a snapshot or a BAT export), whatever it carries. */
   | 'cucm'
   | `cucm.${SnapshotSection}`;
@@ -136,6 +139,8 @@ export interface Services {
   certificates: CertificateSource;
   cucm: CucmSource;
   expressway: ExpresswaySource;
+  /** The edge as a remote client sees it (MRA-EDGE-001..004). */
+  edge: EdgeSource;
   /** Tells the sources what the selected rules need (which CUCM sections to collect). */
   prepare(needs: ReadonlySet<Need>): void;
   /**

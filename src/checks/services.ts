@@ -1,6 +1,7 @@
 import { createCertificateSource } from '../cert/source.js';
 import type { CucmSnapshot, SnapshotSection } from '../cucm/snapshot.js';
 import { createCucmSource, type CucmSource } from '../cucm/source.js';
+import { createEdgeSource } from '../edge/source.js';
 import { createExpresswaySource } from '../expressway/source.js';
 import type { Inventory } from '../inventory/types.js';
 import { EXPRESSWAY_ROLES } from '../inventory/types.js';
@@ -46,6 +47,13 @@ function configured(need: Need, inventory: Inventory, offline: boolean): Unavail
           ? `${OFFLINE}, and no certificate files in the inventory (certificates)`
           : 'no TLS endpoints (nodes[].tls) and no certificate files (certificates) in the inventory',
       );
+    }
+    case 'turn': {
+      if (offline) return skipped(OFFLINE);
+      const fromFiles = inventory.cucm.snapshot !== undefined;
+      return (inventory.edge?.turn.length ?? 0) > 0 || fromFiles
+        ? undefined
+        : skipped('no TURN servers in the inventory (edge.turn) and no CUCM snapshot with ICE settings (cucm.snapshot)');
     }
     case 'expressway':
       return inventory.nodes.some((node) => EXPRESSWAY_ROLES.includes(node.role))
@@ -101,6 +109,7 @@ export function createServices(options: ServiceOptions): Services {
   const certificates = createCertificateSource(options);
   const cucm = createCucmSource(options);
   const expressway = createExpresswaySource(options);
+  const edge = createEdgeSource(options, dns);
   let sections = new Set<SnapshotSection>();
   // Methods read the sources through `services`, so a test that swaps one (a fake CUCM source)
   // swaps it for availability too.
@@ -110,6 +119,7 @@ export function createServices(options: ServiceOptions): Services {
     certificates,
     cucm,
     expressway,
+    edge,
     prepare(needs) {
       sections = new Set([...needs].map(sectionOf).filter((section) => section !== undefined));
     },

@@ -60,7 +60,11 @@ interface RawInventory {
   clusters?: number;
   policy?: Partial<Inventory['policy']>;
   rules?: Inventory['rules'];
-  edge?: { clientTrust?: string[]; turn?: Array<Partial<EdgeTurnServer> & { server: string }> };
+  edge?: {
+    clientTrust?: string[];
+    turn?: Array<Partial<EdgeTurnServer> & { server: string }>;
+    discovery?: { usernameEnv: string; passwordEnv: string };
+  };
 }
 
 const strings = (value: unknown): Array<[number, string]> =>
@@ -193,6 +197,7 @@ export function normalizeInventory(data: unknown, file: string, knownRules: Read
               ...turn,
               transports: turn.transports ?? [...DEFAULT_TURN_TRANSPORTS],
             })),
+            ...(raw.edge.discovery ? { discovery: raw.edge.discovery } : {}),
           },
         }
       : {}),

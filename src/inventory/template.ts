@@ -92,6 +92,9 @@ cucm:
 #       usernameEnv: TURN_USER              # with passwordEnv: an Allocate is made and released
 #       passwordEnv: TURN_PASS
 #     - { server: "expe.example.com:5349", transports: [tls] }
+#   discovery:                              # a test MRA user for Jabber's edge discovery (MRA-EDGE-003)
+#     usernameEnv: MRA_TEST_USER
+#     passwordEnv: MRA_TEST_PASS
 
 # Number of CUCM clusters; more than one requires ILS.
 clusters: 1

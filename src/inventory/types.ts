@@ -69,6 +69,8 @@ export interface EdgeSettings {
   /** Absolute PEM paths of the roots MRA clients trust; undefined: Node's root store. */
   clientTrust?: string[];
   turn: EdgeTurnServer[];
+  /** A test MRA user for the edge discovery request (MRA-EDGE-003), from the environment. */
+  discovery?: { usernameEnv: string; passwordEnv: string };
 }
 
 export interface Inventory {
