@@ -53,7 +53,9 @@ function configured(need: Need, inventory: Inventory, offline: boolean): Unavail
       const fromFiles = inventory.cucm.snapshot !== undefined;
       return (inventory.edge?.turn.length ?? 0) > 0 || fromFiles
         ? undefined
-        : skipped('no TURN servers in the inventory (edge.turn) and no CUCM snapshot with ICE settings (cucm.snapshot)');
+        : skipped(
+            'no TURN servers in the inventory (edge.turn) and no CUCM snapshot with ICE settings (cucm.snapshot)',
+          );
     }
     case 'expressway':
       return inventory.nodes.some((node) => EXPRESSWAY_ROLES.includes(node.role))

@@ -3,6 +3,7 @@ import { dirname, resolve } from 'node:path';
 import pc from 'picocolors';
 import type { Report } from '../engine/types.js';
 import { RENDERERS, type ReportFormat } from '../report/index.js';
+import { didYouMean } from '../inventory/suggest.js';
 import { UsageError } from './errors.js';
 
 export interface ReportTarget {
@@ -15,14 +16,18 @@ const FORMATS: readonly ReportFormat[] = ['text', 'json', 'html', 'sarif', 'juni
 
 export function parseReportTargets(values: readonly string[] | undefined): ReportTarget[] {
   const targets = (values && values.length > 0 ? values : ['text']).map((value): ReportTarget => {
-    const [format = '', ...rest] = value.split('=');
+    const [given = '', ...rest] = value.split('=');
     const path = rest.join('=');
-    if (!FORMATS.includes(format as ReportFormat)) {
-      throw new UsageError(`--report ${value}: unknown format "${format}" (expected ${FORMATS.join(', ')})`);
+    // Formats are names like the rest (SPEC 8.1): any case is accepted.
+    const format = given.trim().toLowerCase() as ReportFormat;
+    if (!FORMATS.includes(format)) {
+      throw new UsageError(
+        `--report ${value}: unknown format "${given}"${didYouMean(given, FORMATS)} (expected ${FORMATS.join(', ')})`,
+      );
     }
-    if (!RENDERERS[format as ReportFormat])
+    if (!RENDERERS[format])
       throw new UsageError(`--report ${value}: the ${format} format is not available in this version`);
-    return path ? { format: format as ReportFormat, path } : { format: format as ReportFormat };
+    return path ? { format, path } : { format };
   });
   if (targets.filter((target) => !target.path).length > 1) {
     throw new UsageError('--report: only one format can go to standard output; give the others a path (FORMAT=PATH)');
