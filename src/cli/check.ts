@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { applyBaseline, baselineFindings, type Baseline } from '../engine/baseline.js';
 import { loadCatalog, ruleNames, type Catalog } from '../engine/catalog.js';
-import { runScan } from '../engine/run.js';
+import { plannedNeeds, runScan } from '../engine/run.js';
+import { configurationProblems } from '../checks/services.js';
 import { gateExitCode, type FailOn } from '../engine/summary.js';
 import type { Vantage } from '../engine/types.js';
 import { loadCucmFiles } from '../cucm/source.js';
@@ -83,12 +84,20 @@ export async function runCheckCommand(options: CheckCommandOptions): Promise<num
     const inventory = loadInventory(options.inventory, knownRuleNames(catalog));
     // A bad snapshot or BAT export is bad input too: exit 2 naming the file and path, before scanning.
     const cucmFiles = loadCucmFiles(inventory);
+    const offline = options.offline ?? false;
+    const needs = plannedNeeds(catalog, inventory, {
+      only: options.only ?? [],
+      skip: options.skip ?? [],
+      vantage: options.vantage,
+    });
+    const mistakes = configurationProblems(inventory, needs, { offline, env: process.env });
+    if (mistakes.length > 0) throw new InputError(mistakes);
 
     const progress = createProgress(process.stderr, !options.quiet);
     let report = await runScan({
       inventory,
       catalog,
-      offline: options.offline ?? false,
+      offline,
       vantage: options.vantage,
       only: options.only ?? [],
       skip: options.skip ?? [],

@@ -99,6 +99,23 @@ function overrideOf(entry: CatalogEntry, inventory: Inventory): RuleOverride | u
   return Object.entries(inventory.rules).find(([name]) => findRule([entry], name) !== undefined)?.[1];
 }
 
+const reaches = (entry: CatalogEntry, vantage: Vantage): boolean =>
+  entry.vantage === 'any' || vantage === 'both' || entry.vantage === vantage;
+
+/** What the rules a run will judge need (their prerequisites included): what SPEC 8.3 checks before it starts. */
+export function plannedNeeds(
+  catalog: Catalog,
+  inventory: Inventory,
+  options: { only?: readonly string[]; skip?: readonly string[]; vantage?: Vantage } = {},
+): Set<Need> {
+  const vantage = options.vantage ?? 'internal';
+  return new Set(
+    selectRules(catalog, inventory, options.only, options.skip)
+      .filter(({ entry, rule }) => reaches(entry, vantage) && !rule.meta.appliesTo?.(inventory))
+      .flatMap(({ entry }) => entry.needs),
+  );
+}
+
 /** The severity a finding is reported at: the inventory's override, else the message's, else the rule's. */
 function severityOf(entry: CatalogEntry, inventory: Inventory, messageId: string): Severity {
   const override = overrideOf(entry, inventory);
@@ -163,9 +180,6 @@ async function runIsolated(
     options.signal?.removeEventListener('abort', onAbort);
   }
 }
-
-const reaches = (entry: CatalogEntry, vantage: Vantage): boolean =>
-  entry.vantage === 'any' || vantage === 'both' || entry.vantage === vantage;
 
 /** Why the rule cannot run here: the wrong vantage, an inventory it does not apply to, or a need the run cannot meet. */
 async function precondition(
