@@ -1,12 +1,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
-import tls from 'node:tls';
 import { formatAddress, parseAddress } from '../inventory/address.js';
 import type { NodeRole, TlsService, TrustStoreName } from '../inventory/types.js';
 import type { ProbeOptions } from '../probes/options.js';
 import { fetchPresentedChain, MAX_CHAIN_LENGTH, type ChainFailure, type PresentedChain } from '../probes/tls.js';
 import { parseBundle, parseCertificate, type Certificate } from './certificate.js';
 import { AnchorSet } from './path.js';
+import { NODE_ROOTS, nodeRootCertificates } from './roots.js';
 
 export { MAX_CHAIN_LENGTH, type ChainFailure };
 
@@ -49,7 +49,6 @@ const MAX_FILE_BYTES = 4 * 1024 * 1024;
 const MAX_STORE_FILES = 2000;
 
 const LEGACY_XMPP_TLS_PORT = 5223;
-const NODE_ROOTS = "Node's root store";
 
 function fileTarget(file: string, inventorySource: string): string {
   if (!isAbsolute(inventorySource)) return file;
@@ -74,7 +73,7 @@ class ChainError extends Error {
 }
 
 /** The presented DER chain as certificates; one that cannot be parsed makes the chain malformed. */
-function parsePresented(presented: PresentedChain): ChainResult {
+export function parsePresented(presented: PresentedChain): ChainResult {
   if (!presented.ok) return presented;
   try {
     const certificates = presented.der.map((der) => parseCertificate(der));
@@ -308,13 +307,7 @@ export function createCertificateSource(options: ProbeOptions): CertificateSourc
             // An unreadable caFile is reported by the HTTPS client that uses it; here it just adds nothing.
           }
         }
-        for (const pem of tls.rootCertificates) {
-          try {
-            set.add(parseCertificate(Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64')), NODE_ROOTS);
-          } catch {
-            // A root Node ships but we cannot read is simply not an anchor.
-          }
-        }
+        for (const certificate of nodeRootCertificates()) set.add(certificate, NODE_ROOTS);
         return set;
       })();
       return anchorSet;

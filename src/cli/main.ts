@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
-import { TOOL_VERSION } from '../engine/package-root.js';
+import { TOOL_VERSION } from '../package/root.js';
 import { exitWithError } from './errors.js';
 
 // Command modules are imported when their command runs, so `--version` and `--help` start fast.

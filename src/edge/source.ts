@@ -1,6 +1,6 @@
-import tls from 'node:tls';
 import { readFileSync } from 'node:fs';
-import { parseCertificate, type Certificate } from '../cert/certificate.js';
+import { NODE_ROOTS, nodeRootCertificates, readablePems } from '../cert/roots.js';
+import { parsePresented, type ChainResult } from '../cert/source.js';
 import { AnchorSet } from '../cert/path.js';
 import { formatAddress, parseAddress } from '../inventory/address.js';
 import type { TurnTransport } from '../inventory/types.js';
@@ -9,7 +9,7 @@ import { fetchEdgeConfig, type EdgeConfigResult } from '../probes/edge-config.js
 import type { ProbeOptions } from '../probes/options.js';
 import { stunBinding, turnAllocate, type StunBindingResult, type TurnAllocateResult } from '../probes/stun/client.js';
 import { probeTcpConnect, type TcpConnectResult } from '../probes/tcp.js';
-import { fetchPresentedChain, type ChainFailure } from '../probes/tls.js';
+import { fetchPresentedChain } from '../probes/tls.js';
 
 /**
  * The edge as a remote Jabber client meets it (SPEC 8.7): `_collab-edge._tls.<domain>` from the
@@ -43,9 +43,7 @@ export type EdgeDiscovery =
   /** No external resolver gave an SRV answer for any domain: MRA-DNS-003 says why. */
   | { ok: false; reason: string };
 
-export type EdgeChain =
-  | { ok: true; certificates: Certificate[]; durationMs: number }
-  | { ok: false; failure: ChainFailure; detail: string; durationMs: number };
+export type EdgeChain = ChainResult;
 
 /** A TURN server to test, from `edge.turn`. */
 export interface TurnSpec {
@@ -69,8 +67,6 @@ export interface EdgeSource {
   binding(server: TurnSpec, transport: TurnTransport, signal: AbortSignal): Promise<StunBindingResult>;
   allocate(server: TurnSpec, transport: TurnTransport, signal: AbortSignal): Promise<TurnAllocateResult>;
 }
-
-const NODE_ROOTS = "Node's root store";
 
 /** Memoises one promise per key: an exchange happens once per run, whichever rule asks first. */
 function once<T>(): (key: string, make: () => Promise<T>) => Promise<T> {
@@ -172,31 +168,14 @@ export function createEdgeSource(options: ProbeOptions, dns: DnsProbe): EdgeSour
         const presented = await limiter.run(() =>
           fetchPresentedChain({ host: address, port: target.port, servername: target.host, timeoutMs, signal }),
         );
-        if (!presented.ok) return presented;
-        try {
-          return {
-            ok: true,
-            certificates: presented.der.map((der) => parseCertificate(der)),
-            durationMs: presented.durationMs,
-          };
-        } catch (error) {
-          const detail = `a presented certificate cannot be parsed: ${(error as Error).message.split('\n')[0] ?? ''}`;
-          return { ok: false, failure: 'malformed', detail, durationMs: presented.durationMs };
-        }
+        return parsePresented(presented);
       }),
     clientAnchors() {
       if (!anchors) {
         anchors = new AnchorSet();
         const trusted = clientTrustPem();
-        const pems = trusted ?? [...tls.rootCertificates];
-        const source = trusted ? 'edge.clientTrust' : NODE_ROOTS;
-        for (const pem of pems) {
-          try {
-            anchors.add(parseCertificate(Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64')), source);
-          } catch {
-            // A root that cannot be read is simply not an anchor.
-          }
-        }
+        const certificates = trusted ? readablePems(trusted) : nodeRootCertificates();
+        for (const certificate of certificates) anchors.add(certificate, trusted ? 'edge.clientTrust' : NODE_ROOTS);
       }
       return anchors;
     },

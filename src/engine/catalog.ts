@@ -4,7 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
 import type { Area, MessageSpec, Prerequisite, Rule, RuleMeta } from '../checks/rule.js';
 import { AREAS } from '../checks/rule.js';
-import { PACKAGE_ROOT } from './package-root.js';
+import { PACKAGE_ROOT } from '../package/root.js';
 
 /**
  * The rule catalog: every rule module under src/checks/<area>/ (found, not listed, so adding a

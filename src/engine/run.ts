@@ -16,7 +16,7 @@ import { findRule, matchRule, type Catalog, type CatalogEntry } from './catalog.
 import { capEvidence, MAX_FINDING_BYTES, MAX_STRING_LENGTH } from './evidence.js';
 import { renderMessage } from './message.js';
 import { ENGINE_MESSAGES, type EngineMessageId } from './messages.js';
-import { TOOL_VERSION } from './package-root.js';
+import { TOOL_VERSION } from '../package/root.js';
 import { areasInScope, summarize } from './summary.js';
 import type { Finding, Report, ReportRule, Severity, Vantage } from './types.js';
 

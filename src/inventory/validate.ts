@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { PACKAGE_ROOT } from '../engine/package-root.js';
+import { PACKAGE_ROOT } from '../package/root.js';
 import { childPath, pointerToPath, type Problem } from './problems.js';
 
 // ajv-formats is CommonJS; its default export arrives under .default in ESM.

@@ -10,7 +10,7 @@ import {
   matchRule,
   RULES_DIR,
 } from '../../src/engine/catalog.js';
-import { PACKAGE_ROOT } from '../../src/engine/package-root.js';
+import { PACKAGE_ROOT } from '../../src/package/root.js';
 import specRules from './spec-rules.json' with { type: 'json' };
 
 const catalog = await loadCatalog();
