@@ -62,7 +62,10 @@ interface ScanFigures {
 }
 
 interface LiveFigures {
-  /** Peers and questions examined over the network (DNS name@resolver, NTP servers, TLS endpoints, Expressways, AXL). */
+  /**
+   * Peers and questions examined over the network (DNS name@resolver, NTP servers, TLS endpoints, Expressways,
+   * AXL).
+   */
   networkTargets: number;
   findings: number;
   silentPeers: number;

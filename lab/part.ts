@@ -29,7 +29,10 @@ export interface LabContext {
   draft: LabDraft;
   /** Environment variables the lab's secrets live in (the scan reads them from here). */
   env: Record<string, string>;
-  /** Where the Expressway-E listens for remote clients, once the edge part runs (the external DNS view points there). */
+  /**
+   * Where the Expressway-E listens for remote clients, once the edge part runs (the external DNS view points
+   * there).
+   */
   edge?: LabEdge;
 }
 

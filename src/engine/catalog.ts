@@ -13,7 +13,10 @@ import { PACKAGE_ROOT } from '../package/root.js';
  * module without prose, a prerequisite naming an unknown rule or message are programming errors.
  */
 
-/** The prose of one rule (rules/<id>.yaml), Zonemaster-style: why, how it is tested, how to fix it, where it is written. */
+/**
+ * The prose of one rule (rules/<id>.yaml), Zonemaster-style: why, how it is tested, how to fix it, where it is
+ * written.
+ */
 export interface RuleProse {
   rationale: string;
   procedure: string[];

@@ -181,7 +181,10 @@ async function runIsolated(
   }
 }
 
-/** Why the rule cannot run here: the wrong vantage, an inventory it does not apply to, or a need the run cannot meet. */
+/**
+ * Why the rule cannot run here: the wrong vantage, an inventory it does not apply to, or a need the run cannot
+ * meet.
+ */
 async function precondition(
   { entry, rule }: Selected,
   inventory: Inventory,
