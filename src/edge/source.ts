@@ -6,6 +6,7 @@ import { formatAddress, parseAddress } from '../inventory/address.js';
 import type { TurnTransport } from '../inventory/types.js';
 import type { DnsProbe } from '../probes/dns.js';
 import { fetchEdgeConfig, type EdgeConfigResult } from '../probes/edge-config.js';
+import { oncePerKey } from '../probes/once.js';
 import type { ProbeOptions } from '../probes/options.js';
 import { stunBinding, turnAllocate, type StunBindingResult, type TurnAllocateResult } from '../probes/stun/client.js';
 import { probeTcpConnect, type TcpConnectResult } from '../probes/tcp.js';
@@ -68,19 +69,6 @@ export interface EdgeSource {
   allocate(server: TurnSpec, transport: TurnTransport, signal: AbortSignal): Promise<TurnAllocateResult>;
 }
 
-/** Memoises one promise per key: an exchange happens once per run, whichever rule asks first. */
-function once<T>(): (key: string, make: () => Promise<T>) => Promise<T> {
-  const cache = new Map<string, Promise<T>>();
-  return (key, make) => {
-    let pending = cache.get(key);
-    if (!pending) {
-      pending = make();
-      cache.set(key, pending);
-    }
-    return pending;
-  };
-}
-
 const pemCertificates = (text: string): string[] =>
   text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
 
@@ -95,12 +83,12 @@ export function createEdgeSource(options: ProbeOptions, dns: DnsProbe): EdgeSour
     return clientTrust;
   };
   let anchors: AnchorSet | undefined;
-  const discovered = once<EdgeDiscovery>();
-  const connections = once<TcpConnectResult>();
-  const chains = once<EdgeChain>();
-  const configs = once<EdgeConfigResult>();
-  const bindings = once<StunBindingResult>();
-  const allocations = once<TurnAllocateResult>();
+  const discovered = oncePerKey<EdgeDiscovery>();
+  const connections = oncePerKey<TcpConnectResult>();
+  const chains = oncePerKey<EdgeChain>();
+  const configs = oncePerKey<EdgeConfigResult>();
+  const bindings = oncePerKey<StunBindingResult>();
+  const allocations = oncePerKey<TurnAllocateResult>();
   const env = options.env;
   const discoveryUser = inventory.edge?.discovery;
   const credentials =
