@@ -168,7 +168,7 @@ export function* summaryLines(report: Report, options: { color: boolean }): Gene
   );
   yield `          failures by severity: ${count(s.bySeverity.error.fail)} error, ${count(s.bySeverity.warning.fail)} warning, ${count(s.bySeverity.info.fail)} info`;
   if (s.baseline)
-    yield `          baseline ${s.baseline.file}: ${count(s.baseline.new)} new, ${count(s.baseline.unchanged)} unchanged, ${count(s.baseline.fixed)} fixed`;
+    yield `          ${count(s.baseline.new)} new since baseline, ${count(s.baseline.unchanged)} unchanged, ${count(s.baseline.fixed)} fixed (baseline ${s.baseline.file})`;
   for (const entry of s.notJudged)
     yield `          not judged: ${AREA_LABELS[entry.area]} (${entry.reasons.join('; ')})`;
   const { verdict, reason } = verdictOf(report);

@@ -48,7 +48,9 @@ describe('reports written by the demo', () => {
     const text = readFileSync(join(out, REPORT_FILE_NAMES.sarif), 'utf8');
     const sarif = JSON.parse(text) as {
       runs: Array<{
-        results: Array<{ locations: Array<{ physicalLocation: { artifactLocation: { uri: string; uriBaseId: string } } }> }>;
+        results: Array<{
+          locations: Array<{ physicalLocation: { artifactLocation: { uri: string; uriBaseId: string } } }>;
+        }>;
         tool: { driver: { rules: Array<{ helpUri: string }> } };
         properties: { verdict: string };
       }>;
@@ -78,7 +80,10 @@ describe('reports written by the demo', () => {
         '@_tests': string;
         '@_failures': string;
         '@_skipped': string;
-        testsuite: Array<{ testcase: unknown[]; properties: { property: Array<{ '@_name': string; '@_value': string }> } }>;
+        testsuite: Array<{
+          testcase: unknown[];
+          properties: { property: Array<{ '@_name': string; '@_value': string }> };
+        }>;
       };
     };
     const root = junit.testsuites;
@@ -178,13 +183,16 @@ describe('reports written by the demo', () => {
         })),
       );
       expect(drawn.map((edge) => edge.relation).sort()).toEqual(judged);
-      const colour = (state: string) => new Set(drawn.filter((edge) => edge.relation.endsWith(state)).map((edge) => edge.stroke));
+      const colour = (state: string) =>
+        new Set(drawn.filter((edge) => edge.relation.endsWith(state)).map((edge) => edge.stroke));
       expect(colour('trusted')).toEqual(new Set(['rgb(6, 118, 71)']));
       expect(colour('missing')).toEqual(new Set(['rgb(180, 35, 24)']));
       // Each box the relations connect is drawn, with its role.
       const roles = await page
         .locator('#trust-map-svg g.tm-node')
-        .evaluateAll((nodes) => nodes.map((node) => `${node.getAttribute('data-node')} ${node.getAttribute('data-role')}`));
+        .evaluateAll((nodes) =>
+          nodes.map((node) => `${node.getAttribute('data-node')} ${node.getAttribute('data-role')}`),
+        );
       expect(roles.sort()).toEqual([
         'cucm-pub.example.com cucm',
         'expc.example.com expc',
@@ -201,7 +209,9 @@ describe('reports written by the demo', () => {
     try {
       const cells = await page
         .locator('#dns-views-svg g.dv-cell[data-record]')
-        .evaluateAll((groups) => groups.map((group) => `${group.getAttribute('data-record')}@${group.getAttribute('data-resolver')}`));
+        .evaluateAll((groups) =>
+          groups.map((group) => `${group.getAttribute('data-record')}@${group.getAttribute('data-resolver')}`),
+        );
       for (const finding of report.findings.filter((item) => /^MRA-DNS-00[123]$/.test(item.ruleId)))
         expect(cells, finding.target).toContain(finding.target.replace('@', ' SRV@'));
       const subjects = await page
@@ -210,7 +220,9 @@ describe('reports written by the demo', () => {
       const expected = new Set(
         report.findings
           .filter((finding) => finding.ruleId === 'MRA-CERT-004')
-          .flatMap((finding) => (finding.evidence.certificates as Array<{ subject: string }>).map((item) => item.subject)),
+          .flatMap((finding) =>
+            (finding.evidence.certificates as Array<{ subject: string }>).map((item) => item.subject),
+          ),
       );
       expect(new Set(subjects)).toEqual(expected);
       // The lab's Expressway-E certificate expires inside the warning window.
@@ -289,7 +301,10 @@ describe('reports written by the demo', () => {
             span.remove();
             return width;
           };
-          return { page: probe(getComputedStyle(document.querySelector('[lang=ko]')!).fontFamily), cjk: probe(`"${family}"`) };
+          return {
+            page: probe(getComputedStyle(document.querySelector('[lang=ko]')!).fontFamily),
+            cjk: probe(`"${family}"`),
+          };
         },
         { text: rule.source, family: cjk[0]!.familyName },
       );

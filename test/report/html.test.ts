@@ -108,13 +108,20 @@ describe('renderHtml (markup)', () => {
   });
 
   it('lists failures before passes within a rule, and passes of a rule collapsed into one line', () => {
-    const rule = html.slice(html.indexOf('id="rule-MRA-CERT-003"'), html.indexOf('</section>', html.indexOf('id="rule-MRA-CERT-003"')));
+    const rule = html.slice(
+      html.indexOf('id="rule-MRA-CERT-003"'),
+      html.indexOf('</section>', html.indexOf('id="rule-MRA-CERT-003"')),
+    );
     const statuses = [...rule.matchAll(/data-status="(\w+)"/g)].map((match) => match[1]);
     expect(statuses.indexOf('pass')).toBeGreaterThan(statuses.lastIndexOf('fail'));
     expect(statuses.indexOf('pass')).toBeGreaterThan(statuses.lastIndexOf('skipped'));
-    expect(rule).toMatch(/<details class="passes"><summary><span class="ok" aria-hidden="true">✔<\/span> 2 passes<\/summary>/);
+    expect(rule).toMatch(
+      /<details class="passes"><summary><span class="ok" aria-hidden="true">✔<\/span> 2 passes<\/summary>/,
+    );
     // A rule that only passed is one closed <details> line.
-    expect(html).toMatch(/<details class="rule passes" id="rule-MRA-DNS-004"[^>]*><summary>.*1 pass<\/span><\/summary>/);
+    expect(html).toMatch(
+      /<details class="rule passes" id="rule-MRA-DNS-004"[^>]*><summary>.*1 pass<\/span><\/summary>/,
+    );
   });
 
   it('links only inside the page, plus the rules https documentation; loads nothing', () => {
@@ -226,11 +233,12 @@ describe('renderHtml in headless Chromium', () => {
         'Certificate expiry timeline',
       ])
         expect(await page.getByRole('img', { name }).count(), name).toBe(1);
-      const untitled = await page.evaluate(() =>
-        Array.from(document.querySelectorAll('svg g')).filter((group) => {
-          const title = group.querySelector(':scope > title');
-          return !title || (title.textContent ?? '').trim() === '';
-        }).length,
+      const untitled = await page.evaluate(
+        () =>
+          Array.from(document.querySelectorAll('svg g')).filter((group) => {
+            const title = group.querySelector(':scope > title');
+            return !title || (title.textContent ?? '').trim() === '';
+          }).length,
       );
       expect(untitled).toBe(0);
       // Each picture has its table beside it: the same facts without the drawing.

@@ -170,7 +170,7 @@ describe('text report', () => {
     const sampleReport = loadReport('sample');
     const { baseline } = sampleReport.summary;
     expect(renderSummary(sampleReport, { color: false })).toContain(
-      `baseline ${baseline!.file}: ${baseline!.new} new, ${baseline!.unchanged} unchanged, ${baseline!.fixed} fixed`,
+      `${baseline!.new} new since baseline, ${baseline!.unchanged} unchanged, ${baseline!.fixed} fixed (baseline ${baseline!.file})`,
     );
   });
 
