@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { PACKAGE_ROOT } from '../engine/package-root.js';
 import type { Area, Finding, Report, ReportRule, Status } from '../engine/types.js';
 import { AREAS, SEVERITIES, STATUSES } from '../engine/types.js';
 import { AREA_LABELS } from './areas.js';
@@ -47,12 +45,16 @@ const STATUS_LABELS: Record<Status, { label: string; icon: string }> = {
   pass: { label: 'PASS', icon: '✔' },
 };
 
-/** The style sheet and the script, read once from the package (src/report/html/) so they are linted and formatted as CSS and JS. */
+/**
+ * The style sheet and the script, kept as CSS and JS files (linted and formatted as such) beside this
+ * module: src/report/html/ under test, dist/src/report/html/ once built (the build copies them,
+ * scripts/copy-report-assets.mjs). Read once, at the first page rendered.
+ */
 let assets: { style: string; script: string } | undefined;
 function pageAssets(): { style: string; script: string } {
   assets ??= {
-    style: readFileSync(join(PACKAGE_ROOT, 'src', 'report', 'html', 'report.css'), 'utf8'),
-    script: readFileSync(join(PACKAGE_ROOT, 'src', 'report', 'html', 'report.js'), 'utf8'),
+    style: readFileSync(new URL('./html/report.css', import.meta.url), 'utf8'),
+    script: readFileSync(new URL('./html/report.js', import.meta.url), 'utf8'),
   };
   return assets;
 }
