@@ -1,5 +1,5 @@
 import type { Finding, Report, ReportRule, Severity } from '../engine/types.js';
-import { menuPaths, withoutPrefixes } from './menu-path.js';
+import { menuPaths, distinctPaths } from './menu-path.js';
 import { AREA_RANK, compareFindings, SEVERITY_RANK } from './order.js';
 
 /**
@@ -65,7 +65,7 @@ export function fixFirst(report: Report): FixItem[] {
   for (const item of list) {
     item.findings.sort(compareFindings);
     item.rules.sort((a, b) => a.id.localeCompare(b.id));
-    item.menuPaths = withoutPrefixes(item.rules.flatMap((entry) => menuPaths(entry.rule?.remediation ?? '')));
+    item.menuPaths = distinctPaths(item.rules.flatMap((entry) => menuPaths(entry.rule?.remediation ?? '')));
   }
   return list.sort(
     (a, b) =>

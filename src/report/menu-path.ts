@@ -64,11 +64,16 @@ export function menuPaths(remediation: string): string[] {
     if (head) current = [head];
   }
   if (current.length > 0) close(tailOf(pieces.at(-1) ?? ''));
-  return withoutPrefixes(paths);
+  return distinctPaths(paths);
 }
 
-/** Each path once, and none that only leads to another in the list ("A > B" when "A > B > C" is there). */
-export function withoutPrefixes(paths: readonly string[]): string[] {
+/**
+ * Each path once, and none that another in the list already spells out: "A > B" when "A > B > C" is
+ * there (the way to C), "B > C" when "A > B > C" is (the same page named without its product menu).
+ */
+export function distinctPaths(paths: readonly string[]): string[] {
   const unique = [...new Set(paths)];
-  return unique.filter((path) => !unique.some((other) => other.startsWith(`${path}${SEPARATOR}`)));
+  return unique.filter(
+    (path) => !unique.some((other) => other.startsWith(`${path}${SEPARATOR}`) || other.endsWith(`${SEPARATOR}${path}`)),
+  );
 }

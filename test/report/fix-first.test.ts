@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/engine/catalog.js';
 import { fixFirst, undecided } from '../../src/report/fix-first.js';
-import { menuPaths, withoutPrefixes } from '../../src/report/menu-path.js';
+import { menuPaths, distinctPaths } from '../../src/report/menu-path.js';
 import { SEVERITY_RANK } from '../../src/report/order.js';
 import { loadReport } from './fixtures.js';
 
@@ -83,7 +83,11 @@ describe('menu paths in the catalog remediation', () => {
       'Maintenance > Security > Server certificate > Generate CSR',
     ]);
     expect(menuPaths('Remove the `_cisco-uds._tcp.<domain>` records from the public zone.')).toEqual([]);
-    expect(withoutPrefixes(['A > B', 'A > B > C', 'D > E', 'A > B'])).toEqual(['A > B > C', 'D > E']);
+    expect(distinctPaths(['A > B', 'A > B > C', 'D > E', 'A > B', 'B > C', 'X > C'])).toEqual([
+      'A > B > C',
+      'D > E',
+      'X > C',
+    ]);
   });
 
   it('gives every rule whose remediation names a menu at least one path, each a chain of labels', async () => {
