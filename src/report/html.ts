@@ -114,8 +114,9 @@ function helpLink(rule: ReportRule): string {
 }
 
 function badge(status: Status): string {
-  const { label, icon } = STATUS_LABELS[status];
-  return `<span class="badge st-${status}"><span aria-hidden="true">${icon}</span> ${label}</span>`;
+  // A report read back from a file (merge, a baseline) is data too: an unknown status is shown, escaped.
+  const { label, icon } = STATUS_LABELS[status] ?? { label: escapeHtml(String(status).toUpperCase()), icon: '?' };
+  return `<span class="badge st-${escapeHtml(status)}"><span aria-hidden="true">${icon}</span> ${label}</span>`;
 }
 
 const fixId = (key: string): string => `fix-${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
@@ -159,7 +160,9 @@ function renderFinding(page: Page, finding: Finding): string {
         ? '<span class="chip bl-unchanged" title="Accepted in the baseline; does not fail the gate">BASELINE</span>'
         : '';
   const hasEvidence = Object.keys(finding.evidence).length > 0;
-  const data = `id="${id}" data-status="${finding.status}" data-area="${finding.area}" data-rule="${escapeHtml(finding.ruleId)}" data-fingerprint="${escapeHtml(finding.fingerprint)}"${finding.baselineState ? ` data-baseline="${finding.baselineState}"` : ''}`;
+  const status = escapeHtml(finding.status);
+  const severity = escapeHtml(finding.severity);
+  const data = `id="${id}" data-status="${status}" data-area="${escapeHtml(finding.area)}" data-rule="${escapeHtml(finding.ruleId)}" data-fingerprint="${escapeHtml(finding.fingerprint)}"${finding.baselineState ? ` data-baseline="${escapeHtml(finding.baselineState)}"` : ''}`;
   const permalink = `<a class="permalink" href="#${id}" title="Permalink to this finding">#${escapeHtml(finding.fingerprint.slice(0, 8))}</a>`;
   const evidence = `<details><summary>Evidence${hasEvidence ? '' : ' (none recorded)'} · ${escapeHtml(duration(finding.durationMs))}</summary><pre>${escapeHtml(evidenceText(finding.evidence))}</pre></details>`;
   if (finding.status === 'pass') {
@@ -169,8 +172,8 @@ function renderFinding(page: Page, finding: Finding): string {
   const fixLine = fix
     ? `<dt>Fix</dt><dd><a href="#${fixId(fix.key)}">${escapeHtml(fix.label)}</a> (fix-first item ${page.fixes.indexOf(fix) + 1})</dd>`
     : '';
-  return `<article class="finding st-${finding.status}" ${data}>
-<div class="head">${badge(finding.status)} <span class="chip sev-${finding.severity}">${finding.severity}</span> ${baseline}${permalink}</div>
+  return `<article class="finding st-${status}" ${data}>
+<div class="head">${badge(finding.status)} <span class="chip sev-${severity}">${severity}</span> ${baseline}${permalink}</div>
 <p class="message">${escapeHtml(finding.message)}</p>
 <dl><dt>Target</dt><dd><code class="target">${escapeHtml(finding.target)}</code></dd>${fixLine}<dt>Why, how</dt><dd><a href="#${explainId(finding.ruleId)}">explain ${escapeHtml(finding.ruleId)}</a></dd></dl>
 ${evidence}
@@ -194,8 +197,9 @@ function renderFixItem(page: Page, item: FixItem): string {
   const rest = item.findings.length - links.length;
   const fresh =
     item.newSinceBaseline > 0 ? ` <span class="chip bl-new">${count(item.newSinceBaseline)} NEW</span>` : '';
-  return `<li class="fix sev-${item.severity}" id="${fixId(item.key)}">
-<div class="fix-head"><span class="chip sev-${item.severity}">${item.severity}</span> <span class="fix-label">${escapeHtml(item.label)}</span> <span class="resolves">resolves ${plural(item.findings.length, 'failure')}</span>${fresh}</div>
+  const severity = escapeHtml(item.severity);
+  return `<li class="fix sev-${severity}" id="${fixId(item.key)}">
+<div class="fix-head"><span class="chip sev-${severity}">${severity}</span> <span class="fix-label">${escapeHtml(item.label)}</span> <span class="resolves">resolves ${plural(item.findings.length, 'failure')}</span>${fresh}</div>
 ${paths ? `<p class="where">Where: ${paths}</p>` : ''}
 <dl class="how">${how}</dl>
 <p class="resolves-list">Resolves: ${links.join(', ')}${rest > 0 ? `, and ${count(rest)} more (every one is in ${escapeHtml(page.jsonReport)})` : ''}</p>

@@ -51,7 +51,7 @@ function testcase(finding: Finding, rule: ReportRule | undefined, outcome: Outco
   const open = `<testcase name="${xmlAttr(`${finding.ruleId} ${finding.rule}: ${finding.target}`)}" classname="${xmlAttr(`mra-preflight.${finding.area}.${finding.ruleId}`)}" time="${seconds(finding.durationMs)}">`;
   switch (outcome) {
     case 'failure':
-      return `${open}<failure message="${xmlAttr(finding.message)}" type="${finding.status === 'fail' ? finding.severity : 'inconclusive'}">${xmlText(details(finding, rule))}</failure></testcase>`;
+      return `${open}<failure message="${xmlAttr(finding.message)}" type="${xmlAttr(finding.status === 'fail' ? finding.severity : 'inconclusive')}">${xmlText(details(finding, rule))}</failure></testcase>`;
     case 'skipped':
       return `${open}<skipped message="${xmlAttr(`[${skipReason(finding, failOn)}] ${finding.message}`)}"/></testcase>`;
     case 'pass':

@@ -21,6 +21,15 @@ const WRAP = 100;
 const NAMED_PER_ITEM = 5;
 const INDENT = ' '.repeat(13);
 
+/**
+ * Text from the network or a file, made safe for a terminal: C0 and C1 controls (ESC and CSI start
+ * escape sequences that recolour, move the cursor or retitle the window; a line break would forge a
+ * finding line) become spaces.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROLS = /[\u0000-\u001F\u007F-\u009F]/g;
+const plain = (text: string): string => text.replace(CONTROLS, ' ');
+
 function wrap(text: string, width: number, indent: string): string[] {
   const lines: string[] = [];
   let line = '';
@@ -49,7 +58,8 @@ function* fixItemLines(item: FixItem, index: number, c: Colors): Generator<strin
   const number = `${index + 1}.`.padStart(4);
   const rules = item.rules.map((entry) => entry.id).join(', ');
   const fresh = item.newSinceBaseline > 0 ? c.dim(` [${count(item.newSinceBaseline)} new]`) : '';
-  yield `${number} ${severity[item.severity](item.severity.toUpperCase().padEnd(8))}${c.bold(item.label)}${fresh}`;
+  const paint = severity[item.severity] ?? c.bold;
+  yield `${number} ${paint(plain(item.severity).toUpperCase().padEnd(8))}${c.bold(plain(item.label))}${fresh}`;
   const pad = ' '.repeat(13);
   yield `${pad}resolves ${plural(item.findings.length, 'failure')}: ${rules}`;
   for (const [i, path] of item.menuPaths.entries()) yield `${pad}${i === 0 ? 'where: ' : '       '}${c.cyan(path)}`;
@@ -66,7 +76,7 @@ function* fixItemLines(item: FixItem, index: number, c: Colors): Generator<strin
       if (!rules.includes(finding.ruleId)) rules.push(finding.ruleId);
     } else if (targets.size < NAMED_PER_ITEM) targets.set(finding.target, [finding.ruleId]);
   }
-  const named = [...targets].map(([target, rules]) => `${target} (${rules.join(', ')})`);
+  const named = [...targets].map(([target, rules]) => `${plain(target)} (${rules.join(', ')})`);
   const rest = item.findings.length - [...targets.values()].reduce((sum, rules) => sum + rules.length, 0);
   const fixes = `${named.join('; ')}${rest > 0 ? `; and ${count(rest)} more` : ''}`;
   for (const [j, line] of wrap(fixes, WRAP, `${pad}       `).entries())
@@ -95,13 +105,13 @@ function* fixFirstLines(report: Report, c: Colors): Generator<string> {
 /** Non-pass findings one by one; passes one line per rule (--quiet: none). */
 function* findingLines(report: Report, options: TextOptions, c: Colors): Generator<string> {
   const { status: paint } = paints(c);
-  const label = (status: Status): string => paint[status](status.toUpperCase().padEnd(12));
+  const label = (status: Status): string => (paint[status] ?? c.bold)(plain(status).toUpperCase().padEnd(12));
   const open = report.findings.filter((finding) => finding.status !== 'pass').sort(compareFindings);
   if (open.length > 0 || !options.quiet) yield c.bold('Findings (by status, severity, area)');
   for (const finding of open) {
     const baseline = finding.baselineState ? c.dim(` [${finding.baselineState}]`) : '';
-    yield `${label(finding.status)} ${c.bold(finding.ruleId)} ${finding.severity.padEnd(7)} ${finding.target}${baseline}`;
-    yield `${INDENT}${finding.message}`;
+    yield `${label(finding.status)} ${c.bold(plain(finding.ruleId))} ${plain(finding.severity).padEnd(7)} ${plain(finding.target)}${baseline}`;
+    yield `${INDENT}${plain(finding.message)}`;
   }
   if (options.quiet) return;
   const passes = new Map<string, Finding[]>();
@@ -115,8 +125,8 @@ function* findingLines(report: Report, options: TextOptions, c: Colors): Generat
   const ordered = [...passes.values()].sort((a, b) => compareFindings(a[0]!, b[0]!));
   for (const list of ordered) {
     const [first] = list;
-    const what = list.length === 1 ? first!.target : plural(list.length, 'target');
-    yield `${label('pass')} ${c.bold(first!.ruleId)} ${first!.severity.padEnd(7)} ${what}: ${titles.get(first!.ruleId) ?? first!.rule}`;
+    const what = list.length === 1 ? plain(first!.target) : plural(list.length, 'target');
+    yield `${label('pass')} ${c.bold(plain(first!.ruleId))} ${plain(first!.severity).padEnd(7)} ${what}: ${plain(titles.get(first!.ruleId) ?? first!.rule)}`;
   }
 }
 
@@ -130,7 +140,7 @@ function* explainLines(report: Report, c: Colors): Generator<string> {
   yield c.bold('Why it matters and how to fix it:');
   const width = Math.max(...[...failed].map((id) => id.length));
   for (const id of [...failed].sort())
-    yield `  ${c.cyan(`mra-preflight explain ${id.padEnd(width)}`)}  ${titles.get(id) ?? ''}`.trimEnd();
+    yield `  ${c.cyan(`mra-preflight explain ${plain(id).padEnd(width)}`)}  ${plain(titles.get(id) ?? '')}`.trimEnd();
 }
 
 /** Counts per area and status, so a long run still reads at a glance. */
@@ -168,12 +178,12 @@ export function* summaryLines(report: Report, options: { color: boolean }): Gene
   );
   yield `          failures by severity: ${count(s.bySeverity.error.fail)} error, ${count(s.bySeverity.warning.fail)} warning, ${count(s.bySeverity.info.fail)} info`;
   if (s.baseline)
-    yield `          ${count(s.baseline.new)} new since baseline, ${count(s.baseline.unchanged)} unchanged, ${count(s.baseline.fixed)} fixed (baseline ${s.baseline.file})`;
+    yield `          ${count(s.baseline.new)} new since baseline, ${count(s.baseline.unchanged)} unchanged, ${count(s.baseline.fixed)} fixed (baseline ${plain(s.baseline.file)})`;
   for (const entry of s.notJudged)
     yield `          not judged: ${AREA_LABELS[entry.area]} (${entry.reasons.join('; ')})`;
   const { verdict, reason } = verdictOf(report);
   const paint = { READY: c.green, 'NOT READY': c.red, INCOMPLETE: c.yellow }[verdict];
-  yield `${c.bold(paint(verdict))}: ${reason}`;
+  yield `${c.bold(paint(verdict))}: ${plain(reason)}`;
 }
 
 /** The text report as pieces: fix first, the findings, explain hints, the summary, and the verdict last. */

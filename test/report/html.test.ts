@@ -146,6 +146,18 @@ describe('renderHtml (markup)', () => {
     expect(page).toContain('mra-preflight explain MRA-DNS-001');
   });
 
+  it('escapes even the fields a renderer could take for granted, when a report read back from a file lies', () => {
+    const lie = '"><img src=x onerror=alert(8)>';
+    const forged = sample.findings.map((finding, index) =>
+      index === 0
+        ? ({ ...finding, status: lie, severity: lie, area: 'dns', baselineState: lie } as unknown as Finding)
+        : finding,
+    );
+    const page = renderHtml({ ...sample, findings: forged });
+    expect(page).not.toContain('<img');
+    expect(page).toContain('&quot;&gt;&lt;img src=x onerror=alert(8)&gt;');
+  });
+
   it('shows a fix group of 50,000 phones as counts and the first findings; the rest are in the JSON report', () => {
     const report = manyFailures(50_000);
     const page = renderHtml(report, { jsonReport: 'report.json' });

@@ -180,6 +180,23 @@ describe('text report', () => {
     expect(block.trimEnd().split('\n').at(-1)).toBe('NOT READY: 4 error-severity failures');
   });
 
+  it('never passes a control character from a peer to the terminal', () => {
+    const hostile = report([
+      finding({
+        target: 'x\u001b]0;pwned\u0007.example.com',
+        message: 'line one\nFAIL         MRA-FAKE-001 forged\u001b[2J\u009b31m',
+        group: { key: 'zone', label: 'zone \u001b[31mred' },
+      }),
+    ]);
+    for (const color of [false, true]) {
+      const text = renderText(hostile, { color });
+      // picocolors' own SGR sequences are the only escapes, and no forged line appears.
+      // eslint-disable-next-line no-control-regex -- matching control characters is the point
+      expect(text.replace(/\u001b\[\d+m/g, '')).not.toMatch(/[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/);
+      expect(text).not.toMatch(/^FAIL {9}MRA-FAKE-001/m);
+    }
+  });
+
   it('names the first findings of a large fix group and counts the rest', () => {
     const phones = Array.from({ length: 1200 }, (_, index) =>
       finding({

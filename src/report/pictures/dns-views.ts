@@ -178,7 +178,7 @@ export function dnsMatrixSvg(matrix: DnsMatrix, id: string): string | undefined 
         return `<g class="dv-cell none" data-state="not-asked">${title(`${record} was not asked of ${VIEW_WORDS[view]} resolver ${resolver} by any rule.`)}<rect x="${x + 2}" y="${y + 2}" width="${CELL_WIDTH - 4}" height="${ROW - 4}" rx="3"/><text x="${x + CELL_WIDTH / 2}" y="${y + ROW / 2 + 4}">${GLYPHS.none}</text></g>`;
       }
       const state = STATE[cell.status];
-      return `<a href="#${findingAnchor(cell.finding)}"><g class="dv-cell ${state}" data-state="${cell.status}" data-record="${escapeHtml(record)}" data-resolver="${escapeHtml(resolver)}" data-view="${view}" data-outcome="${escapeHtml(cell.outcome)}">${title(cellSentence(cell))}<rect x="${x + 2}" y="${y + 2}" width="${CELL_WIDTH - 4}" height="${ROW - 4}" rx="3"/><text x="${x + CELL_WIDTH / 2}" y="${y + ROW / 2 + 4}">${GLYPHS[state]} ${escapeHtml(fit(cell.outcome, 14))}</text></g></a>`;
+      return `<a href="#${findingAnchor(cell.finding)}"><g class="dv-cell ${state}" data-state="${escapeHtml(cell.status)}" data-record="${escapeHtml(record)}" data-resolver="${escapeHtml(resolver)}" data-view="${view}" data-outcome="${escapeHtml(cell.outcome)}">${title(cellSentence(cell))}<rect x="${x + 2}" y="${y + 2}" width="${CELL_WIDTH - 4}" height="${ROW - 4}" rx="3"/><text x="${x + CELL_WIDTH / 2}" y="${y + ROW / 2 + 4}">${GLYPHS[state]} ${escapeHtml(fit(cell.outcome, 14))}</text></g></a>`;
     });
     return label + cells.join('');
   });
