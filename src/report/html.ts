@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../engine/package-root.js';
 import type { Area, Finding, Report, ReportRule, Status } from '../engine/types.js';
 import { AREAS, SEVERITIES, STATUSES } from '../engine/types.js';
 import { AREA_LABELS } from './areas.js';
@@ -47,15 +50,17 @@ const STATUS_LABELS: Record<Status, { label: string; icon: string }> = {
 
 /**
  * The style sheet and the script, kept as CSS and JS files (linted and formatted as such) beside this
- * module: src/report/html/ under test, dist/src/report/html/ once built (the build copies them,
- * scripts/copy-report-assets.mjs). Read once, at the first page rendered.
+ * module: src/report/html/ under test, dist/src/report/html/ once built (`npm run build` copies them,
+ * scripts/copy-report-assets.mjs). A compile by tsc alone (the hardening tests build a private copy)
+ * has no copy, so the package's own src/report/html/ is the fallback. Read once, at the first page.
  */
 let assets: { style: string; script: string } | undefined;
+function asset(name: string): string {
+  const beside = fileURLToPath(new URL(`./html/${name}`, import.meta.url));
+  return readFileSync(existsSync(beside) ? beside : join(PACKAGE_ROOT, 'src', 'report', 'html', name), 'utf8');
+}
 function pageAssets(): { style: string; script: string } {
-  assets ??= {
-    style: readFileSync(new URL('./html/report.css', import.meta.url), 'utf8'),
-    script: readFileSync(new URL('./html/report.js', import.meta.url), 'utf8'),
-  };
+  assets ??= { style: asset('report.css'), script: asset('report.js') };
   return assets;
 }
 
