@@ -12,7 +12,7 @@ import { didYouMean } from '../inventory/suggest.js';
 import { renderJson } from '../report/json.js';
 import { exitWithError, UsageError } from './errors.js';
 import { MAX_TIMEOUT_MS, positiveInteger } from './flags.js';
-import { parseReportTargets, writeReports } from './output.js';
+import { parseReportTargets, printSummaryUnlessText, writeReports } from './output.js';
 import { createProgress } from './progress.js';
 
 export interface CheckCommandOptions {
@@ -109,9 +109,14 @@ export async function runCheckCommand(options: CheckCommandOptions): Promise<num
     });
     progress.end();
     if (baseline) report = applyBaseline(report, baseline);
-    const written = writeReports(report, targets, options.quiet ?? false);
+    const written = await writeReports(report, targets, {
+      quiet: options.quiet ?? false,
+      failOn: options.failOn,
+      allowInconclusive: options.allowInconclusive ?? false,
+    });
     if (options.writeBaseline) writeFileSync(options.writeBaseline, renderJson(report));
     for (const path of written) process.stderr.write(`wrote ${path}\n`);
+    printSummaryUnlessText(report, targets);
     return gateExitCode(report, options.failOn, options.allowInconclusive ?? false);
   } catch (error) {
     exitWithError(error, options.debug ?? false);

@@ -108,7 +108,7 @@ program
   .option('--debug', 'print stack traces of internal errors')
   .action(async (files: string[], options) => {
     const { runMergeCommand } = await import('./merge.js');
-    process.exitCode = runMergeCommand(files, options);
+    process.exitCode = await runMergeCommand(files, options);
   });
 
 program
