@@ -1,6 +1,6 @@
 import type { CheckFinding, Evidence } from '../engine/types.js';
 import type { NodeRole, TlsService } from '../inventory/types.js';
-import type { CertificateEndpoint, CertificateSource, ChainResult } from '../probes/tls.js';
+import type { CertificateEndpoint, CertificateSource, ChainResult } from './source.js';
 import { certificateEvidence, type Certificate } from './certificate.js';
 import { buildPath, type ChainPath } from './path.js';
 

@@ -4,9 +4,9 @@ import { EXPRESSWAY_ROLES } from '../inventory/types.js';
 import { createDnsProbe, type DnsProbe } from '../probes/dns.js';
 import { createNtpProbe, type NtpProbe } from '../probes/ntp.js';
 import type { ProbeOptions } from '../probes/options.js';
-import { createCertificateSource, type CertificateSource } from '../probes/tls.js';
+import { createCertificateSource, type CertificateSource } from '../cert/source.js';
 import { createCucmSource, type CucmSource } from '../cucm/source.js';
-import { createExpresswaySource, type ExpresswaySource } from '../probes/expressway.js';
+import { createExpresswaySource, type ExpresswaySource } from '../expressway/source.js';
 import type { Capability } from '../engine/types.js';
 
 /** The probes' options plus the offline inputs already read and validated by the caller. */

@@ -1,27 +1,14 @@
-import { deadline, type Deadline } from './deadline.js';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { isIP, Socket } from 'node:net';
 import { Duplex } from 'node:stream';
-import { basename, dirname, isAbsolute, join, relative } from 'node:path';
 import tls, { type DetailedPeerCertificate } from 'node:tls';
-import { parseBundle, parseCertificate, type Certificate } from '../cert/certificate.js';
-import { AnchorSet } from '../cert/path.js';
-import type { ProbeOptions } from './options.js';
-import { parseAddress, formatAddress } from '../inventory/address.js';
-import type { NodeRole, TlsService, TrustStoreName } from '../inventory/types.js';
+import { deadline, type Deadline } from './deadline.js';
 
-/** One certificate to examine: a live TLS service of a node, or an exported PEM/DER file. */
-export interface CertificateEndpoint {
-  /** Stable finding target: `expc.example.com:8443 server`, or the file (relative to the inventory). */
-  target: string;
-  /** FQDN of the node the certificate belongs to (SNI and hostname checks use it). */
-  node: string;
-  role?: NodeRole;
-  service: TlsService;
-  origin: 'live' | 'file';
-  /** `host:port` (live) or the absolute file path (file). */
-  location: string;
-}
+/**
+ * The TLS probe: connects, negotiates XMPP STARTTLS where Jabber would, completes the handshake
+ * without any trust decision and returns the certificates the peer presented, as DER, leaf first.
+ * Judging them is the certificate domain's work (src/cert).
+ */
 
 export type ChainFailure =
   | 'timeout'
@@ -36,49 +23,14 @@ export type ChainFailure =
   | 'unreadable'
   | 'empty';
 
-export type ChainResult =
-  | { ok: true; certificates: Certificate[]; durationMs: number; protocol?: string; problems: string[] }
+export type PresentedChain =
+  | { ok: true; der: Buffer[]; durationMs: number; protocol: string; problems: string[] }
   | { ok: false; failure: ChainFailure; detail: string; durationMs: number };
-
-export type TrustStoreResult =
-  | { ok: true; node: string; store: TrustStoreName; path: string; certificates: Certificate[]; problems: string[] }
-  | { ok: false; node: string; store: TrustStoreName; path: string; reason: string };
-
-/** Certificate chains from live TLS endpoints and offline PEM/DER files, and what each system trusts. */
-export interface CertificateSource {
-  /** Live endpoints (unless offline) then certificate files, in inventory order. */
-  endpoints(): CertificateEndpoint[];
-  /** The presented (live) or exported (file) chain, leaf first; fetched once per run. */
-  chain(endpoint: CertificateEndpoint): Promise<ChainResult>;
-  /** A trust store of the inventory (`trust[]`), or undefined when the inventory does not give it. */
-  trustStore(node: string, store: TrustStoreName): Promise<TrustStoreResult | undefined>;
-  /** Every trust anchor of the run: all trust stores, every caFile, Node's root store. */
-  anchors(): Promise<AnchorSet>;
-  close?(): Promise<void>;
-}
 
 /** A presented chain longer than this is hostile or broken; real MRA chains have 2 to 4 certificates. */
 export const MAX_CHAIN_LENGTH = 16;
-/** Cap on a certificate file or trust store file, and on what an XMPP peer may send before <proceed/>. */
-const MAX_FILE_BYTES = 4 * 1024 * 1024;
-const MAX_STORE_FILES = 2000;
+/** What an XMPP peer may send before <proceed/>. */
 const MAX_XMPP_BYTES = 64 * 1024;
-
-const LEGACY_XMPP_TLS_PORT = 5223;
-const NODE_ROOTS = "Node's root store";
-
-function fileTarget(file: string, inventorySource: string): string {
-  if (!isAbsolute(inventorySource)) return file;
-  const relativePath = relative(dirname(inventorySource), file);
-  return relativePath.startsWith('..') || isAbsolute(relativePath) ? file : relativePath;
-}
-
-function liveTarget(location: string, fqdn: string, service: TlsService): string {
-  const address = parseAddress(location, 443);
-  return address.host.toLowerCase() === fqdn
-    ? `${formatAddress(address)} ${service}`
-    : `${fqdn} ${service} at ${formatAddress(address)}`;
-}
 
 class ChainError extends Error {
   constructor(
@@ -113,17 +65,18 @@ function classify(error: unknown, timeoutMs: number): { failure: ChainFailure; d
 }
 
 /** Reads the peer's chain as OpenSSL received it (leaf first), without any trust decision. */
-function presentedChain(socket: tls.TLSSocket): Certificate[] {
-  const chain: Certificate[] = [];
+function presentedChain(socket: tls.TLSSocket): Buffer[] {
+  const chain: Buffer[] = [];
   const seen = new Set<string>();
   let current: DetailedPeerCertificate | undefined = socket.getPeerCertificate(true);
   while (current && current.raw && current.raw.length > 0) {
     if (chain.length >= MAX_CHAIN_LENGTH)
       throw new ChainError('oversize', `the peer presented more than ${MAX_CHAIN_LENGTH} certificates`);
-    const certificate = parseCertificate(Buffer.from(current.raw));
-    if (seen.has(certificate.sha256)) break;
-    seen.add(certificate.sha256);
-    chain.push(certificate);
+    const der = Buffer.from(current.raw);
+    const fingerprint = createHash('sha256').update(der).digest('hex');
+    if (seen.has(fingerprint)) break;
+    seen.add(fingerprint);
+    chain.push(der);
     const next: DetailedPeerCertificate | undefined = current.issuerCertificate;
     if (!next || next === current) break;
     current = next;
@@ -272,7 +225,7 @@ export interface FetchOptions {
  * presented chain. Each phase is bounded by the timeout, so the whole exchange stays within 2 ×
  * timeout; every network outcome comes back as a typed failure, never a throw.
  */
-export async function fetchPresentedChain(options: FetchOptions): Promise<ChainResult> {
+export async function fetchPresentedChain(options: FetchOptions): Promise<PresentedChain> {
   const began = performance.now();
   const elapsed = (): number => Math.round(performance.now() - began);
   let socket: Socket | undefined;
@@ -298,32 +251,28 @@ export async function fetchPresentedChain(options: FetchOptions): Promise<ChainR
     } finally {
       second.release();
     }
-    const certificates = presentedChain(secure);
-    if (certificates.length === 0)
+    const der = presentedChain(secure);
+    if (der.length === 0)
       return { ok: false, failure: 'empty', detail: 'the peer presented no certificate', durationMs: elapsed() };
-    return { ok: true, certificates, durationMs: elapsed(), protocol: secure.getProtocol() ?? 'unknown', problems: [] };
+    return { ok: true, der, durationMs: elapsed(), protocol: secure.getProtocol() ?? 'unknown', problems: [] };
   } catch (error) {
     const { failure, detail } = classify(error, options.timeoutMs);
     // A TLS 1.2 peer that demands a client certificate (CUCM CallManager on 5061) aborts the
     // handshake after it has sent its own chain in the clear; that chain is what we came for.
     if (failure === 'malformed' && tap.certificates.length > 0) {
-      try {
-        const certificates = tap.certificates.slice(0, MAX_CHAIN_LENGTH + 1).map((der) => parseCertificate(der));
-        if (certificates.length > MAX_CHAIN_LENGTH)
-          throw new ChainError('oversize', `the peer presented more than ${MAX_CHAIN_LENGTH} certificates`);
-        return {
-          ok: true,
-          certificates,
-          durationMs: elapsed(),
-          protocol: 'TLSv1.2',
-          problems: [
-            `the handshake ended after the peer presented its certificate (${detail}); it likely requires a client certificate`,
-          ],
-        };
-      } catch (parseError) {
-        const typed = classify(parseError, options.timeoutMs);
-        return { ok: false, failure: typed.failure, detail: typed.detail, durationMs: elapsed() };
+      if (tap.certificates.length > MAX_CHAIN_LENGTH) {
+        const detail = `the peer presented more than ${MAX_CHAIN_LENGTH} certificates`;
+        return { ok: false, failure: 'oversize', detail, durationMs: elapsed() };
       }
+      return {
+        ok: true,
+        der: tap.certificates,
+        durationMs: elapsed(),
+        protocol: 'TLSv1.2',
+        problems: [
+          `the handshake ended after the peer presented its certificate (${detail}); it likely requires a client certificate`,
+        ],
+      };
     }
     return { ok: false, failure, detail, durationMs: elapsed() };
   } finally {
@@ -428,234 +377,4 @@ function tapped(raw: Socket, tap: HandshakeTap): Duplex {
   raw.on('error', (error) => duplex.destroy(error));
   raw.on('close', () => duplex.destroy());
   return duplex;
-}
-
-function readCapped(file: string): Buffer {
-  const size = statSync(file).size;
-  if (size > MAX_FILE_BYTES) throw new ChainError('oversize', `${file} is ${size} bytes (limit ${MAX_FILE_BYTES})`);
-  return readFileSync(file);
-}
-
-/**
- * The leaf of an unordered set (a folder export): the one certificate that issues none of the
- * others, preferring non-CA certificates; undefined when that is ambiguous.
- */
-function leafOfSet(certificates: readonly Certificate[]): Certificate | undefined {
-  const issuesAnother = (candidate: Certificate): boolean =>
-    certificates.some((other) => other !== candidate && other.issuerKey === candidate.subjectKey && !other.selfIssued);
-  const candidates = certificates.filter((candidate) => !issuesAnother(candidate));
-  const endEntities = candidates.filter((candidate) => !candidate.isCa);
-  if (endEntities.length === 1) return endEntities[0];
-  return candidates.length === 1 ? candidates[0] : undefined;
-}
-
-/**
- * An exported certificate: a PEM/DER file (leaf first, chain after), or a folder of such files
- * (one service's leaf and its chain, in any order).
- */
-export function readCertificateFile(file: string): ChainResult {
-  const began = performance.now();
-  const elapsed = (): number => Math.round(performance.now() - began);
-  let certificates: Certificate[];
-  let problems: string[];
-  try {
-    if (statSync(file).isDirectory()) {
-      ({ certificates, problems } = readTrustStore(file));
-      const leaf = leafOfSet(certificates);
-      if (certificates.length > 0 && !leaf) {
-        return {
-          ok: false,
-          failure: 'malformed',
-          detail: `${file} holds ${certificates.length} certificates and no single leaf among them; give one folder or file per service`,
-          durationMs: elapsed(),
-        };
-      }
-      if (leaf) certificates = [leaf, ...certificates.filter((certificate) => certificate !== leaf)];
-    } else {
-      ({ certificates, problems } = parseBundle(readCapped(file)));
-      // Leaf first is the contract, but a bundle exported root-first is common enough to accept.
-      const leaf = certificates[0]?.isCa && certificates.length > 1 ? leafOfSet(certificates) : undefined;
-      if (leaf) certificates = [leaf, ...certificates.filter((certificate) => certificate !== leaf)];
-    }
-  } catch (error) {
-    if (error instanceof ChainError)
-      return { ok: false, failure: error.failure, detail: error.message, durationMs: elapsed() };
-    const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    return { ok: false, failure: 'unreadable', detail: `${file} cannot be read (${code})`, durationMs: elapsed() };
-  }
-  if (problems.length > 0)
-    return { ok: false, failure: 'malformed', detail: `${file}: ${problems.join('; ')}`, durationMs: elapsed() };
-  if (certificates.length === 0)
-    return { ok: false, failure: 'empty', detail: `${file} holds no certificate`, durationMs: elapsed() };
-  if (certificates.length > MAX_CHAIN_LENGTH)
-    return {
-      ok: false,
-      failure: 'oversize',
-      detail: `${file} holds ${certificates.length} certificates (limit ${MAX_CHAIN_LENGTH})`,
-      durationMs: elapsed(),
-    };
-  return { ok: true, certificates, durationMs: elapsed(), problems: [] };
-}
-
-/** A trust store export: one PEM bundle, or a folder of PEM/DER files (one certificate each, as CUCM exports them). */
-export function readTrustStore(path: string): { certificates: Certificate[]; problems: string[] } {
-  const stat = statSync(path);
-  const files = stat.isDirectory()
-    ? readdirSync(path, { withFileTypes: true })
-        .filter((entry) => entry.isFile() && !entry.name.startsWith('.'))
-        .map((entry) => join(path, entry.name))
-        .sort()
-    : [path];
-  if (files.length > MAX_STORE_FILES)
-    throw new ChainError('oversize', `${path} holds ${files.length} files (limit ${MAX_STORE_FILES})`);
-  const certificates: Certificate[] = [];
-  const problems: string[] = [];
-  for (const file of files) {
-    try {
-      const parsed = parseBundle(readCapped(file));
-      certificates.push(...parsed.certificates);
-      problems.push(...parsed.problems.map((problem) => `${stat.isDirectory() ? basename(file) : file}: ${problem}`));
-    } catch (error) {
-      problems.push(`${basename(file)}: ${(error as Error).message}`);
-    }
-  }
-  return { certificates, problems };
-}
-
-/** The XMPP stream `to`: the enterprise domain the IM&P node serves (the inventory domain it sits in). */
-function xmppDomainFor(fqdn: string, domains: readonly string[]): string {
-  return domains.find((domain) => fqdn === domain || fqdn.endsWith(`.${domain}`)) ?? domains[0] ?? fqdn;
-}
-
-export function createCertificateSource(options: ProbeOptions): CertificateSource {
-  const { inventory } = options;
-  const chains = new Map<string, Promise<ChainResult>>();
-  const stores = new Map<string, Promise<TrustStoreResult>>();
-  let anchorSet: Promise<AnchorSet> | undefined;
-  const roleOf = (fqdn: string): NodeRole | undefined => inventory.nodes.find((node) => node.fqdn === fqdn)?.role;
-
-  const list: CertificateEndpoint[] = [];
-  if (!options.offline) {
-    for (const node of inventory.nodes) {
-      for (const [service, location] of Object.entries(node.tls ?? {}) as Array<[TlsService, string | undefined]>) {
-        if (!location) continue;
-        list.push({
-          target: liveTarget(location, node.fqdn, service),
-          node: node.fqdn,
-          role: node.role,
-          service,
-          origin: 'live',
-          location,
-        });
-      }
-    }
-  }
-  for (const entry of inventory.certificates) {
-    const role = roleOf(entry.node);
-    list.push({
-      target: fileTarget(entry.file, inventory.source),
-      node: entry.node,
-      ...(role ? { role } : {}),
-      service: entry.service,
-      origin: 'file',
-      location: entry.file,
-    });
-  }
-
-  const loadStore = (node: string, store: TrustStoreName, path: string): TrustStoreResult => {
-    try {
-      const { certificates, problems } = readTrustStore(path);
-      if (certificates.length === 0) {
-        return {
-          ok: false,
-          node,
-          store,
-          path,
-          reason: problems.length > 0 ? problems.join('; ') : `${path} holds no certificate`,
-        };
-      }
-      return { ok: true, node, store, path, certificates, problems };
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      return {
-        ok: false,
-        node,
-        store,
-        path,
-        reason: code ? `${path} cannot be read (${code})` : (error as Error).message,
-      };
-    }
-  };
-
-  const source: CertificateSource = {
-    endpoints: () => list,
-    chain(endpoint) {
-      const key = `${endpoint.origin}\u0000${endpoint.location}\u0000${endpoint.node}\u0000${endpoint.service}`;
-      let pending = chains.get(key);
-      if (!pending) {
-        if (endpoint.origin === 'file') {
-          pending = Promise.resolve(readCertificateFile(endpoint.location));
-        } else {
-          const address = parseAddress(endpoint.location, 443);
-          // Jabber speaks XMPP STARTTLS on the IM&P client port (5222) before any TLS; only the
-          // legacy direct-TLS port 5223 starts with a handshake.
-          const xmpp = endpoint.service === 'xmpp' && address.port !== LEGACY_XMPP_TLS_PORT;
-          pending = options.limiter.run(() =>
-            fetchPresentedChain({
-              host: address.host,
-              port: address.port,
-              servername: endpoint.node,
-              ...(xmpp ? { xmppDomain: xmppDomainFor(endpoint.node, inventory.domains) } : {}),
-              timeoutMs: options.timeoutMs,
-              signal: options.signal,
-            }),
-          );
-        }
-        chains.set(key, pending);
-      }
-      return pending;
-    },
-    trustStore(node, store) {
-      const entry = inventory.trust.find((candidate) => candidate.node === node && candidate.store === store);
-      if (!entry) return Promise.resolve(undefined);
-      const key = `${node}\u0000${store}`;
-      let pending = stores.get(key);
-      if (!pending) {
-        pending = Promise.resolve(loadStore(node, store, entry.path));
-        stores.set(key, pending);
-      }
-      return pending;
-    },
-    anchors() {
-      anchorSet ??= (async () => {
-        const set = new AnchorSet();
-        for (const entry of inventory.trust) {
-          const result = await source.trustStore(entry.node, entry.store);
-          if (result?.ok)
-            for (const certificate of result.certificates) set.add(certificate, `${entry.node} ${entry.store}`);
-        }
-        const caFiles = [inventory.cucm.axl?.caFile, ...inventory.nodes.map((node) => node.status?.caFile)].filter(
-          (file): file is string => !!file,
-        );
-        for (const file of new Set(caFiles)) {
-          try {
-            for (const certificate of readTrustStore(file).certificates)
-              set.add(certificate, `caFile ${fileTarget(file, inventory.source)}`);
-          } catch {
-            // An unreadable caFile is reported by the HTTPS client that uses it; here it just adds nothing.
-          }
-        }
-        for (const pem of tls.rootCertificates) {
-          try {
-            set.add(parseCertificate(Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64')), NODE_ROOTS);
-          } catch {
-            // A root Node ships but we cannot read is simply not an anchor.
-          }
-        }
-        return set;
-      })();
-      return anchorSet;
-    },
-  };
-  return source;
 }

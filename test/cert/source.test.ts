@@ -5,12 +5,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Limiter } from '../../src/probes/limiter.js';
 import { createCa, type Issued } from '../../lab/pki.js';
-import {
-  createCertificateSource,
-  fetchPresentedChain,
-  readCertificateFile,
-  type ChainResult,
-} from '../../src/probes/tls.js';
+import { parseCertificate } from '../../src/cert/certificate.js';
+import { createCertificateSource, readCertificateFile, type ChainResult } from '../../src/cert/source.js';
+import { fetchPresentedChain } from '../../src/probes/tls.js';
 import { fixtureInventory } from '../helpers/check.js';
 import { leafFor, tempDir, testPki, writePem } from '../helpers/pki.js';
 import { serveChain, serveHostile, serveXmppStartTls, type RunningServer } from '../helpers/tls-server.js';
@@ -36,7 +33,9 @@ const fetch = (
     timeoutMs: extra.timeoutMs ?? 2000,
     signal: extra.signal ?? new AbortController().signal,
     ...(extra.xmppDomain ? { xmppDomain: extra.xmppDomain } : {}),
-  });
+  }).then((presented) =>
+    presented.ok ? { ...presented, certificates: presented.der.map((der) => parseCertificate(der)) } : presented,
+  );
 
 const names = (result: ChainResult): Array<string | undefined> =>
   result.ok ? result.certificates.map((cert) => cert.commonName) : [result.failure];

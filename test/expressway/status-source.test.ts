@@ -3,13 +3,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Limiter } from '../../src/probes/limiter.js';
 import type { InventoryNode } from '../../src/inventory/types.js';
-import {
-  createExpresswaySource,
-  fetchStatusVersion,
-  parseStatusDocument,
-  type ExpresswayVersionResult,
-  type StatusFetchResult,
-} from '../../src/probes/expressway.js';
+import { createExpresswaySource, type ExpresswayVersionResult } from '../../src/expressway/source.js';
+import { fetchStatusVersion, parseStatusDocument, type StatusFetchResult } from '../../src/probes/status.js';
 import { fixtureInventory } from '../helpers/check.js';
 import {
   STATUS_ENV,

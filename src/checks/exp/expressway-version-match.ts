@@ -1,7 +1,7 @@
 import { DEPLOYMENT_TARGET } from '../../engine/run.js';
 import { defineCheck, type CheckFinding } from '../../engine/types.js';
 import { ExpresswayVersion } from '../../expressway/version.js';
-import type { ExpresswayVersionResult } from '../../probes/expressway.js';
+import type { ExpresswayVersionResult } from '../../expressway/source.js';
 import { ROLE_LABEL } from './expressway-version.js';
 
 /**

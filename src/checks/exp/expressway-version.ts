@@ -1,7 +1,8 @@
 import { defineCheck, type CheckFinding, type Evidence } from '../../engine/types.js';
 import { ExpresswayVersion } from '../../expressway/version.js';
 import { EXPRESSWAY_ROLES } from '../../inventory/types.js';
-import { describeStatusFailure, type ExpresswayVersionResult, type StatusFailure } from '../../probes/expressway.js';
+import type { ExpresswayVersionResult } from '../../expressway/source.js';
+import { describeStatusFailure, type StatusFailure } from '../../probes/status.js';
 
 /**
  * MRA-EXP-001. The seed (모바일 및 원격 액세스 사전 요건 > Cisco Expressway 요구 사항): the minimum
