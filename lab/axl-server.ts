@@ -48,7 +48,11 @@ export const AXL_FAILURES = {
   /** A get for an item that is not there (AXL "Item not valid"). */
   itemNotValid: { fault: { axlcode: 5007, message: 'Item not valid: The specified item was not found' } },
   /** The request is refused for this AXL user (a role without the permission). */
-  forbidden: { status: 403, body: '<html><body><h1>HTTP Status 403 - Forbidden</h1></body></html>', contentType: 'text/html' },
+  forbidden: {
+    status: 403,
+    body: '<html><body><h1>HTTP Status 403 - Forbidden</h1></body></html>',
+    contentType: 'text/html',
+  },
   timeout: { hang: true },
   malformed: { malformed: true },
 } as const satisfies Record<string, AxlServerReply>;
@@ -385,7 +389,11 @@ export async function startAxlServer(options: AxlServerOptions): Promise<AxlServ
     const criteria = child(call, 'searchCriteria');
     const criteriaNames = elementNames(criteria);
     if (criteria === undefined || criteriaNames.length === 0)
-      throw new Fault('', `${operation}: at least one element under searchCriteria has to be mentioned`, 'soapenv:Client');
+      throw new Fault(
+        '',
+        `${operation}: at least one element under searchCriteria has to be mentioned`,
+        'soapenv:Client',
+      );
     for (const name of criteriaNames)
       if (!schema.searchCriteria.has(name)) throw invalidElement(`${operation} searchCriteria`, name, operation);
     if (request.returnedTags === undefined)
@@ -394,7 +402,8 @@ export async function startAxlServer(options: AxlServerOptions): Promise<AxlServ
       if (!schema.returnedTags.has(tag)) throw invalidElement(`${operation} returnedTags`, tag, schema.type);
     const pattern = text(criteria, table.key);
     const match = likeMatcher(pattern);
-    const all = pattern === undefined || pattern === '%' ? table.rows : table.rows.filter((row) => match(row[table.key]));
+    const all =
+      pattern === undefined || pattern === '%' ? table.rows : table.rows.filter((row) => match(row[table.key]));
     const skip = request.skip ?? 0;
     const page = request.first !== undefined ? all.slice(skip, skip + request.first) : all.slice(skip);
     const tags = request.returnedTags.length > 0 ? request.returnedTags : Object.keys(all[0] ?? {});
@@ -526,7 +535,11 @@ export async function startAxlServer(options: AxlServerOptions): Promise<AxlServ
     const call = child(body, operation);
     if (operation === 'getCCMVersion')
       return {
-        body: envelope(version, operation, `<componentVersion>${element('version', snapshot.version)}</componentVersion>`),
+        body: envelope(
+          version,
+          operation,
+          `<componentVersion>${element('version', snapshot.version)}</componentVersion>`,
+        ),
         rows: 1,
       };
     if (operation === 'executeSQLQuery') return sqlResponse(version, request.sql ?? '');
@@ -674,14 +687,14 @@ export async function startAxlServer(options: AxlServerOptions): Promise<AxlServ
       return;
     }
     // CUCM builds the whole answer in memory before it sends it, and holds it until it is sent.
-    const size = Buffer.byteLength(result.body);
-    if (bytesInFlight + size > throttle.maxBytesInFlight) {
+    const held = Buffer.byteLength(result.body);
+    if (bytesInFlight + held > throttle.maxBytesInFlight) {
       stats.memoryFaults++;
       send(500, faultEnvelope(operation, THROTTLE_AXLCODE, 'Maximum AXL Memory Allocation Consumed'));
       return;
     }
-    bytesInFlight += size;
-    res.once('close', () => (bytesInFlight -= size));
+    bytesInFlight += held;
+    res.once('close', () => (bytesInFlight -= held));
     const delay = throttle.latencyMs + (result.rows * throttle.perRowMicros) / 1000;
     if (await closedWithin(res, delay)) return;
     send(200, result.body);

@@ -114,7 +114,6 @@ export interface RowScan<T> {
   map: (values: Array<string | undefined>) => T;
 }
 
-const LT = 0x3c;
 const GT = 0x3e;
 const SLASH = 0x2f;
 
