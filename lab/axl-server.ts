@@ -118,6 +118,11 @@ export interface AxlServerStats {
   memoryFaults: number;
   /** "Query request too large" faults. */
   tooLarge: number;
+  /**
+   * Milliseconds spent with 0, 1, 2, 3, 4 and more requests being answered, from the first request
+   * to the last answer: how well a client keeps the server busy.
+   */
+  inFlightMs: number[];
 }
 
 export interface AxlServer {
@@ -365,8 +370,17 @@ export async function startAxlServer(options: AxlServerOptions): Promise<AxlServ
     unavailable: 0,
     memoryFaults: 0,
     tooLarge: 0,
+    inFlightMs: [0, 0, 0, 0, 0, 0],
   });
   let stats = zero();
+  /** When the in-flight count last changed (undefined before the first request since resetStats). */
+  let since: number | undefined;
+  const moveInFlight = (delta: number): void => {
+    const now = performance.now();
+    if (since !== undefined) stats.inFlightMs[Math.min(inFlight, 5)]! += now - since;
+    since = now;
+    inFlight += delta;
+  };
   const state = { maxInFlight: 0 };
 
   /** Refuses an answer over CUCM's response ceiling, as CUCM does, with a row count that fits. */
@@ -701,11 +715,19 @@ export async function startAxlServer(options: AxlServerOptions): Promise<AxlServ
   };
 
   const server: Server = createServer({ cert: options.cert, key: options.key }, (req, res) => {
-    inFlight++;
+    moveInFlight(1);
     stats.requests++;
     state.maxInFlight = Math.max(state.maxInFlight, inFlight);
     stats.peakInFlight = Math.max(stats.peakInFlight, inFlight);
-    res.once('close', () => inFlight--);
+    // Counted out when the answer is handed to the socket (or the client went away), not when
+    // the socket is done with it: a kept-alive connection may carry the next request by then.
+    let counted = true;
+    const done = (): void => {
+      if (counted) moveInFlight(-1);
+      counted = false;
+    };
+    res.once('finish', done);
+    res.once('close', done);
     handle(req, res).catch(() => {
       if (!res.destroyed) res.destroy();
     });
@@ -724,9 +746,10 @@ export async function startAxlServer(options: AxlServerOptions): Promise<AxlServ
     get maxInFlight() {
       return state.maxInFlight;
     },
-    stats: () => ({ ...stats }),
+    stats: () => ({ ...stats, inFlightMs: stats.inFlightMs.map(Math.round) }),
     resetStats() {
       stats = zero();
+      since = inFlight > 0 ? performance.now() : undefined;
       requests.length = 0;
     },
     fail(failure) {

@@ -39,7 +39,8 @@ const BILLION_LAUGHS = `<?xml version="1.0"?>
 <soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><ns:getCCMVersionResponse xmlns:ns="http://www.cisco.com/AXL/API/15.0"><return><componentVersion><version>&lol9;</version></componentVersion></return></ns:getCCMVersionResponse></soapenv:Body></soapenv:Envelope>`;
 
 /** The phone list alone: a failing page fails it (collectSnapshot would record the section instead). */
-const listPhones = (client: AxlClient): Promise<unknown[]> => listAll(client, 'phone', PHONE_TAGS, (values) => values);
+const listPhones = (client: AxlClient): Promise<unknown[]> =>
+  listAll(client, 'phone', PHONE_TAGS, (values) => [...values]);
 
 describe('AXL client against the local HTTPS AXL server', () => {
   it('gets the CUCM version with an authenticated getCCMVersion over verified TLS', async () => {

@@ -46,7 +46,7 @@ export interface AxlResponse {
 /** One HTTP answer, read but not yet parsed. */
 interface RawAnswer {
   status: number;
-  text: string;
+  body: Buffer;
   durationMs: number;
 }
 
@@ -172,30 +172,31 @@ export class AxlClient {
   async call(operation: string, inner: string): Promise<AxlResponse> {
     return this.withRetries(async (retry) => {
       const raw = await this.callOnce(operation, inner, retry);
-      return { ...this.interpret(operation, raw.status, raw.text), status: raw.status, durationMs: raw.durationMs };
+      const parsed = this.interpret(operation, raw.status, raw.body.toString('utf8'));
+      return { ...parsed, status: raw.status, durationMs: raw.durationMs };
     });
   }
 
   /**
-   * Like {@link call}, for list and SQL pages: `read` turns the answer's text into rows without
+   * Like {@link call}, for list and SQL pages: `read` turns the answer's bytes into rows without
    * building the document (see scanRows), outside the request's place in flight, so the next
-   * request is already on the wire while this page is read; the text is dropped when `read`
+   * request is already on the wire while this page is read; the bytes are dropped when `read`
    * returns. When `read` finds no answer where it looks, the body is parsed in full to report the
    * AXL fault or the malformed answer it is.
    */
   async callPage<T>(
     operation: string,
     inner: string,
-    read: (text: string) => T,
+    read: (body: Buffer) => T | Promise<T>,
   ): Promise<{ value: T; status: number; durationMs: number }> {
     return this.withRetries(async (retry) => {
       const raw = await this.callOnce(operation, inner, retry);
-      if (raw.status !== 200) this.interpret(operation, raw.status, raw.text);
+      if (raw.status !== 200) this.interpret(operation, raw.status, raw.body.toString('utf8'));
       try {
-        return { value: read(raw.text), status: raw.status, durationMs: raw.durationMs };
+        return { value: await read(raw.body), status: raw.status, durationMs: raw.durationMs };
       } catch (error) {
         if (!(error instanceof XmlShapeError)) throw error;
-        this.interpret(operation, raw.status, raw.text);
+        this.interpret(operation, raw.status, raw.body.toString('utf8'));
         throw this.fail('malformed', `AXL ${operation} at ${this.url}: HTTP ${raw.status}, but ${error.message}`, {
           status: raw.status,
           operation,
@@ -269,7 +270,7 @@ export class AxlClient {
       durationMs: result.durationMs,
       bytes: result.body.length,
     });
-    return { status: result.status, text: result.body.toString('utf8'), durationMs: result.durationMs };
+    return { status: result.status, body: result.body, durationMs: result.durationMs };
   }
 
   private keepSession(header: string | string[] | undefined): void {

@@ -110,24 +110,55 @@ export interface RowScan<T> {
   item: string;
   /** The leaf elements to read from each row; any other child is skipped unread. */
   fields: readonly string[];
-  /** Builds the row from the fields' text (trimmed, entities decoded; undefined when absent or empty). */
-  map: (values: Array<string | undefined>) => T;
+  /**
+   * Builds the row from the fields' text (trimmed, entities decoded; undefined when absent or
+   * empty). The array is reused for the next row: keep its values, not the array.
+   */
+  map: (values: ReadonlyArray<string | undefined>) => T;
 }
 
 const GT = 0x3e;
 const SLASH = 0x2f;
+/** A field whose values repeat (model, pool, profile) is decoded once per value; past this many, each time. */
+const REPEATED_VALUES = 64;
+
+const isNameEnd = (code: number): boolean =>
+  code === GT || code === SLASH || code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+const isSpace = (code: number): boolean => code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
 
 /**
  * Reads the rows of one AXL page without building the document: a 100,000-phone cluster comes in
  * pages of megabytes, and a tree of every element (uuid attributes, wrapper objects) costs more
- * than the request itself. Only the named leaf children of each row become strings; the page text
- * can be dropped as soon as this returns. Refuses what {@link parseSoapBody} refuses (DOCTYPE,
- * truncated envelope) and a page without the `<operation>Response` element; the caller then parses
- * the body in full to report a fault or a malformed answer.
+ * than the request itself. The page is scanned as latin1 text (one character per byte, so the
+ * ASCII markup sits where it sits in the bytes), and only the named leaf children of each row are
+ * decoded, as UTF-8, from the bytes: the strings kept are copies, so nothing holds on to the page
+ * once this returns. Refuses what {@link parseSoapBody} refuses (a DOCTYPE, a truncated envelope)
+ * and a page without the `<operation>Response` element; the caller then parses the body in full
+ * to report the AXL fault or the malformed answer it is.
  */
-export function scanRows<T>(text: string, scan: RowScan<T>): T[] {
-  if (/<!DOCTYPE/i.test(text.slice(0, 4096)) || (text.length > 4096 && /<!DOCTYPE/i.test(text)))
-    throw new XmlShapeError('the body has a DOCTYPE, which SOAP forbids; refused without expanding it');
+export function scanRows<T>(body: Buffer, scan: RowScan<T>): T[] {
+  const rows: T[] = [];
+  for (const batch of openRows(body, scan).batches(Number.POSITIVE_INFINITY)) for (const row of batch) rows.push(row);
+  return rows;
+}
+
+/** One page opened for reading: how many rows it holds (found without reading them), then the rows. */
+export interface RowPage<T> {
+  count: number;
+  /**
+   * The rows in batches of `size`, so that a caller can give the event loop a turn between them:
+   * a page of 10,000 rows takes tens of milliseconds to read, and meanwhile the other answer in
+   * flight arrives and the next request waits to be sent.
+   */
+  batches(size: number): Generator<T[], void, undefined>;
+}
+
+/**
+ * Checks a page's envelope and counts its rows (the `<item` start tags inside `<return>`), which
+ * is all paging needs to ask for the next page; reading the rows can come after.
+ */
+export function openRows<T>(body: Buffer, scan: RowScan<T>): RowPage<T> {
+  const text = body.toString('latin1');
   const tail = text.slice(-256).trimEnd();
   if (!/<\/([A-Za-z_][\w.-]*:)?Envelope>$/.test(tail))
     throw new XmlShapeError(
@@ -135,32 +166,132 @@ export function scanRows<T>(text: string, scan: RowScan<T>): T[] {
     );
   const response = new RegExp(`<([A-Za-z_][\\w.-]*:)?${scan.operation}Response[\\s>]`).exec(text);
   if (!response) throw new XmlShapeError(`the SOAP body holds no ${scan.operation}Response element`);
+  // A DOCTYPE can only come before the root element, so the prolog is all there is to look at.
+  if (/<!DOCTYPE/i.test(text.slice(0, response.index)))
+    throw new XmlShapeError('the body has a DOCTYPE, which SOAP forbids; refused without expanding it');
   const open = text.indexOf('<return', response.index);
   if (open < 0) throw new XmlShapeError(`${scan.operation}Response has no return element`);
   const openEnd = text.indexOf('>', open);
   if (openEnd < 0) throw new XmlShapeError('the body is not well-formed XML (unterminated tag)');
-  if (text.charCodeAt(openEnd - 1) === SLASH) return [];
+  if (text.charCodeAt(openEnd - 1) === SLASH) return { count: 0, *batches() {} };
   const close = text.lastIndexOf('</return>');
   if (close < openEnd) throw new XmlShapeError(`${scan.operation}Response has no closing return element`);
+  const startTag = `<${scan.item}`;
+  let count = 0;
+  for (let at = text.indexOf(startTag, openEnd); at >= 0 && at < close; at = text.indexOf(startTag, at + 1))
+    if (isNameEnd(text.charCodeAt(at + startTag.length))) count++;
+  return { count, batches: (size) => readRows(text, body, scan, openEnd, close, size) };
+}
 
-  const index = new Map(scan.fields.map((field, i) => [field, i]));
-  const rows: T[] = [];
+function* readRows<T>(
+  text: string,
+  body: Buffer,
+  scan: RowScan<T>,
+  openEnd: number,
+  close: number,
+  size: number,
+): Generator<T[], void, undefined> {
+  const { fields, item } = scan;
+  const width = fields.length;
+  // Per field: the decoded values seen so far by their raw text (dropped past REPEATED_VALUES),
+  // and the last raw text and value, which repeats row after row in sorted lists.
+  const caches: Array<Map<string, string> | undefined> = fields.map(() => new Map());
+  const lastRaw: string[] = fields.map(() => '');
+  const lastValue: Array<string | undefined> = fields.map(() => undefined);
+  const decode = (slot: number, start: number, end: number): string | undefined => {
+    while (start < end && isSpace(text.charCodeAt(start))) start++;
+    while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
+    if (start === end) return undefined;
+    const previous = lastRaw[slot]!;
+    if (previous.length === end - start && text.startsWith(previous, start)) return lastValue[slot];
+    const cache = caches[slot];
+    const key = cache ? text.slice(start, end) : undefined;
+    let value = key === undefined ? undefined : cache!.get(key);
+    if (value === undefined) {
+      const raw = body.toString('utf8', start, end);
+      value = raw.includes('&') ? decodeXmlText(raw) : raw;
+      if (cache) {
+        if (cache.size >= REPEATED_VALUES) caches[slot] = undefined;
+        else cache.set(key!, value);
+      }
+    }
+    if (key !== undefined) {
+      lastRaw[slot] = key;
+      lastValue[slot] = value;
+    }
+    return value;
+  };
+
+  // One array for every row: `map` copies what it keeps.
+  const values: Array<string | undefined> = new Array<string | undefined>(width).fill(undefined);
+  let rows: T[] = [];
+  const rowClose = `</${item}>`;
   let pos = openEnd + 1;
+  let hint = 0;
   for (;;) {
     const start = text.indexOf('<', pos);
     if (start < 0 || start >= close) break;
-    const tag = readTag(text, start, close);
-    if (tag.closing) throw new XmlShapeError(`unexpected </${tag.name}> in ${scan.operation}Response`);
-    if (localName(tag.name) !== scan.item) {
+    if (text.charCodeAt(start + 1) === SLASH)
+      throw new XmlShapeError(`unexpected closing tag in ${scan.operation}Response`);
+    if (!text.startsWith(item, start + 1) || !isNameEnd(text.charCodeAt(start + 1 + item.length))) {
+      const tag = readTag(text, start, close);
       pos = tag.selfClosing ? tag.end : skipElement(text, tag.name, tag.end, close);
       continue;
     }
-    const values: Array<string | undefined> = new Array(scan.fields.length).fill(undefined);
-    pos = tag.end;
-    if (!tag.selfClosing) pos = readRow(text, tag.name, pos, close, index, values);
+    const tagEnd = text.indexOf('>', start);
+    if (tagEnd < 0 || tagEnd >= close) throw new XmlShapeError('the body is not well-formed XML (unterminated tag)');
+    values.fill(undefined);
+    if (text.charCodeAt(tagEnd - 1) === SLASH) {
+      pos = tagEnd + 1;
+    } else {
+      const end = text.indexOf(rowClose, tagEnd);
+      if (end < 0 || end >= close) throw new XmlShapeError(`the body is not well-formed XML (<${item}> is not closed)`);
+      let at = tagEnd + 1;
+      for (;;) {
+        const lt = text.indexOf('<', at);
+        if (lt < 0 || lt >= end) break;
+        // The fields come in the schema's order, so the one after the last is tried first.
+        let slot = -1;
+        for (let tried = 0; tried < width; tried++) {
+          const candidate = hint + tried < width ? hint + tried : hint + tried - width;
+          const field = fields[candidate]!;
+          if (text.startsWith(field, lt + 1) && isNameEnd(text.charCodeAt(lt + 1 + field.length))) {
+            slot = candidate;
+            break;
+          }
+        }
+        if (slot < 0) {
+          const tag = readTag(text, lt, end);
+          if (tag.closing) throw new XmlShapeError(`the body is not well-formed XML (</${tag.name}> inside <${item}>)`);
+          at = tag.selfClosing ? tag.end : skipElement(text, tag.name, tag.end, end);
+          continue;
+        }
+        hint = slot + 1 < width ? slot + 1 : 0;
+        const field = fields[slot]!;
+        const gt = text.indexOf('>', lt);
+        if (gt < 0 || gt >= end) throw new XmlShapeError(`the body is not well-formed XML (<${field}> is not closed)`);
+        if (text.charCodeAt(gt - 1) === SLASH) {
+          at = gt + 1;
+          continue;
+        }
+        const next = text.indexOf('<', gt + 1);
+        if (next < 0 || next >= end || !closesLeaf(text, next, field)) {
+          // Not a leaf (a wrapper the collector did not ask for): skipped, never read as a value.
+          at = skipElement(text, field, gt + 1, end);
+          continue;
+        }
+        values[slot] = decode(slot, gt + 1, next);
+        at = next + 3 + field.length;
+      }
+      pos = end + rowClose.length;
+    }
     rows.push(scan.map(values));
+    if (rows.length >= size) {
+      yield rows;
+      rows = [];
+    }
   }
-  return rows;
+  if (rows.length > 0) yield rows;
 }
 
 interface Tag {
@@ -176,11 +307,7 @@ function readTag(text: string, start: number, limit: number): Tag {
   const closing = text.charCodeAt(i) === SLASH;
   if (closing) i++;
   const nameStart = i;
-  while (i < limit) {
-    const c = text.charCodeAt(i);
-    if (c === GT || c === SLASH || c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) break;
-    i++;
-  }
+  while (i < limit && !isNameEnd(text.charCodeAt(i))) i++;
   const name = text.slice(nameStart, i);
   if (name.length === 0 || name.startsWith('!') || name.startsWith('?'))
     throw new XmlShapeError(
@@ -191,11 +318,6 @@ function readTag(text: string, start: number, limit: number): Tag {
   return { name, closing, selfClosing: text.charCodeAt(gt - 1) === SLASH, end: gt + 1 };
 }
 
-const localName = (name: string): string => {
-  const colon = name.indexOf(':');
-  return colon < 0 ? name : name.slice(colon + 1);
-};
-
 /** Offset past `</name>` for an element whose start tag ended at `from` (same-name nesting is not AXL). */
 function skipElement(text: string, name: string, from: number, limit: number): number {
   const end = text.indexOf(`</${name}`, from);
@@ -205,54 +327,9 @@ function skipElement(text: string, name: string, from: number, limit: number): n
   return gt + 1;
 }
 
-/** Whether `</name>` (or `</name >`) starts at `at`. */
+/** Whether `</name>` starts at `at` (no space before `>`, as AXL and the serializers write it). */
 function closesLeaf(text: string, at: number, name: string): boolean {
-  if (text.charCodeAt(at + 1) !== SLASH || !text.startsWith(name, at + 2)) return false;
-  const after = text.charCodeAt(at + 2 + name.length);
-  return after === GT || after === 0x20 || after === 0x09 || after === 0x0a || after === 0x0d;
-}
-
-/** Reads the children of one row into `values`; returns the offset past the row's closing tag. */
-function readRow(
-  text: string,
-  item: string,
-  from: number,
-  limit: number,
-  index: ReadonlyMap<string, number>,
-  values: Array<string | undefined>,
-): number {
-  let pos = from;
-  for (;;) {
-    const start = text.indexOf('<', pos);
-    if (start < 0 || start >= limit)
-      throw new XmlShapeError(`the body is not well-formed XML (<${item}> is not closed)`);
-    const tag = readTag(text, start, limit);
-    if (tag.closing) {
-      if (tag.name !== item)
-        throw new XmlShapeError(`the body is not well-formed XML (</${tag.name}> closes <${item}>)`);
-      return tag.end;
-    }
-    const slot = index.get(localName(tag.name));
-    if (tag.selfClosing) {
-      pos = tag.end;
-      continue;
-    }
-    const next = text.indexOf('<', tag.end);
-    if (next < 0 || next >= limit)
-      throw new XmlShapeError(`the body is not well-formed XML (<${tag.name}> is not closed)`);
-    if (closesLeaf(text, next, tag.name)) {
-      // A leaf, as every field of a list type is: its text runs to the closing tag.
-      if (slot !== undefined) {
-        const value = text.slice(tag.end, next).trim();
-        values[slot] = value === '' ? undefined : decodeXmlText(value);
-      }
-      const gt = text.indexOf('>', next);
-      if (gt < 0 || gt >= limit)
-        throw new XmlShapeError(`the body is not well-formed XML (<${tag.name}> is not closed)`);
-      pos = gt + 1;
-      continue;
-    }
-    // Not a leaf (a wrapper the collector did not ask for): skipped, never read as a value.
-    pos = skipElement(text, tag.name, tag.end, limit);
-  }
+  return (
+    text.charCodeAt(at + 1) === SLASH && text.startsWith(name, at + 2) && text.charCodeAt(at + 2 + name.length) === GT
+  );
 }
