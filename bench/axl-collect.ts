@@ -14,7 +14,7 @@ import { baselineFetch } from './axl-baseline.js';
  * 5 µs per row, only the returnedTags the AXL 15.0 list types define), next to the plain fetch of
  * the same data at two in flight (bench/axl-baseline.ts). The server runs in its own process, and
  * so does each fetcher, so every peak RSS is the fetcher's own; the server counts what it saw.
- * Runs alternate (baseline, collect, ...) and the median of each is reported.
+ * Runs alternate (baseline, collect, ...) after one warm-up round and the median of each is reported.
  *
  * Usage: node dist/bench/axl-collect.js [phones] [rounds]
  */
@@ -172,7 +172,8 @@ export async function axlCollectBench(phones = 100_000, rounds = 3): Promise<Axl
   try {
     const { url, ca } = JSON.parse(await readLine(serverLines)) as { url: string; ca: string };
     const runs: FetchRun[] = [];
-    for (let round = 0; round < rounds; round++) {
+    // Round 0 warms the server (it renders each list's rows once) and is not counted.
+    for (let round = 0; round <= rounds; round++) {
       for (const fetcher of ['baseline', 'collect'] as const) {
         const child = spawn(process.execPath, [self, fetcher, url], { stdio: ['pipe', 'pipe', 'inherit'] });
         child.stdin!.end(ca);
@@ -182,7 +183,7 @@ export async function axlCollectBench(phones = 100_000, rounds = 3): Promise<Axl
         const measured = JSON.parse(line) as { wallMs: number; peakRssMb: number };
         server.stdin!.write('stats\n');
         const stats = JSON.parse(await readLine(serverLines)) as AxlServerStats;
-        runs.push({ fetcher, ...measured, server: stats });
+        if (round > 0) runs.push({ fetcher, ...measured, server: stats });
       }
     }
     const collect = median(runs.filter((run) => run.fetcher === 'collect'));

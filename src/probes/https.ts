@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates } from 'node:tls';
 import { Agent, request, type Dispatcher } from 'undici';
 import { deadline, DeadlinePassed } from './deadline.js';
 
@@ -27,13 +27,16 @@ export function createHttpsAgent(options: HttpsAgentOptions): Agent {
     ...(options.caFile ? [readFileSync(options.caFile, 'utf8')] : []),
     ...(typeof options.ca === 'string' ? [options.ca] : (options.ca ?? [])),
   ];
+  // One secure context for all the agent's connections: with `ca`, tls.connect would build one per
+  // connection, parsing Node's ~140 roots each time (40-80 ms of CPU on this machine).
+  const secureContext = extra.length > 0 ? createSecureContext({ ca: [...rootCertificates, ...extra] }) : undefined;
   return new Agent({
     connections: options.connections ?? 4,
     keepAliveTimeout: 30_000,
     headersTimeout: options.timeoutMs,
     bodyTimeout: options.timeoutMs,
     connect: {
-      ...(extra.length > 0 ? { ca: [...rootCertificates, ...extra] } : {}),
+      ...(secureContext ? { secureContext } : {}),
       rejectUnauthorized: options.insecure !== true,
       timeout: options.timeoutMs,
     },

@@ -171,37 +171,40 @@ export class AxlClient {
    */
   async call(operation: string, inner: string): Promise<AxlResponse> {
     return this.withRetries(async (retry) => {
-      const raw = await this.callOnce(operation, inner, retry);
+      const raw = await this.callOnce(operation, inner, 'item', retry);
       const parsed = this.interpret(operation, raw.status, raw.body.toString('utf8'));
       return { ...parsed, status: raw.status, durationMs: raw.durationMs };
     });
   }
 
   /**
-   * Like {@link call}, for list and SQL pages: `read` turns the answer's bytes into rows without
-   * building the document (see scanRows), outside the request's place in flight, so the next
-   * request is already on the wire while this page is read; the bytes are dropped when `read`
-   * returns. When `read` finds no answer where it looks, the body is parsed in full to report the
-   * AXL fault or the malformed answer it is.
+   * Like {@link call}, for list and SQL pages: the answer's bytes as soon as they are in (HTTP
+   * 200), unparsed, so that the caller can send the next request before it reads this page (see
+   * openRows). A page that then cannot be read goes through {@link pageFailure}.
    */
-  async callPage<T>(
-    operation: string,
-    inner: string,
-    read: (body: Buffer) => T | Promise<T>,
-  ): Promise<{ value: T; status: number; durationMs: number }> {
+  async fetchPage(operation: string, inner: string): Promise<Buffer> {
     return this.withRetries(async (retry) => {
-      const raw = await this.callOnce(operation, inner, retry);
+      const raw = await this.callOnce(operation, inner, 'page', retry);
       if (raw.status !== 200) this.interpret(operation, raw.status, raw.body.toString('utf8'));
-      try {
-        return { value: await read(raw.body), status: raw.status, durationMs: raw.durationMs };
-      } catch (error) {
-        if (!(error instanceof XmlShapeError)) throw error;
-        this.interpret(operation, raw.status, raw.body.toString('utf8'));
-        throw this.fail('malformed', `AXL ${operation} at ${this.url}: HTTP ${raw.status}, but ${error.message}`, {
-          status: raw.status,
-          operation,
-        });
-      }
+      return raw.body;
+    });
+  }
+
+  /**
+   * Why a page from {@link fetchPage} could not be read: parsed in full, it is an AXL fault (CUCM
+   * answered 200 with one) or a malformed answer.
+   */
+  pageFailure(operation: string, body: Buffer, error: unknown): AxlError {
+    if (error instanceof AxlError) return error;
+    try {
+      this.interpret(operation, 200, body.toString('utf8'));
+    } catch (failure) {
+      if (failure instanceof AxlError) return failure;
+    }
+    const reason = error instanceof Error ? error.message : String(error);
+    return this.fail('malformed', `AXL ${operation} at ${this.url}: HTTP 200, but ${reason}`, {
+      status: 200,
+      operation,
     });
   }
 
@@ -227,7 +230,7 @@ export class AxlClient {
    * alone (it waits for the requests on the wire and holds back new ones): CUCM said it has too
    * much at once, and a retry that races the other place in flight would be refused again.
    */
-  private async callOnce(operation: string, inner: string, retry = false): Promise<RawAnswer> {
+  private async callOnce(operation: string, inner: string, lane: Lane, retry = false): Promise<RawAnswer> {
     const envelope =
       `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns="${axlNamespace(this.version)}">` +
       `<soapenv:Header/><soapenv:Body><ns:${operation}>${inner}</ns:${operation}></soapenv:Body></soapenv:Envelope>`;
@@ -240,7 +243,7 @@ export class AxlClient {
       return this.exchange(operation, envelope);
     };
     if (this.stopped) throw this.stopped;
-    return this.inFlight.run(() => (runLimiter ? runLimiter.run(send) : send()), retry);
+    return this.inFlight.run(() => (runLimiter ? runLimiter.run(send) : send()), lane, retry);
   }
 
   private async exchange(operation: string, envelope: string): Promise<RawAnswer> {
@@ -409,30 +412,42 @@ export class AxlClient {
 }
 
 /**
- * The client's places in flight (FIFO). An exclusive run waits until no other request is on the
- * wire and keeps new ones back until it ends; it goes before the requests already waiting.
+ * Two kinds of request share the places in flight: list and SQL pages, which keep CUCM's database
+ * and serializer busy for a long time each, and single items (get*, getCCMVersion), which mostly
+ * wait out CUCM's per-request latency. A place that frees up goes to the other kind when one is
+ * waiting, so a page is being built while items come and go beside it, rather than both places
+ * holding pages while the items wait, then both holding items while CUCM's CPU sits idle.
+ */
+export type Lane = 'page' | 'item';
+
+/**
+ * The client's places in flight: FIFO within that preference for mixing lanes. An exclusive run
+ * waits until no other request is on the wire and keeps new ones back until it ends; it goes
+ * before the requests already waiting.
  */
 class InFlight {
   private active = 0;
   private exclusive = false;
-  private readonly waiting: Array<{ exclusive: boolean; start: () => void }> = [];
+  private readonly lanes: Record<Lane, number> = { page: 0, item: 0 };
+  private readonly waiting: Array<{ exclusive: boolean; lane: Lane; start: () => void }> = [];
 
   constructor(private readonly size: number) {}
 
-  async run<T>(operation: () => Promise<T>, exclusive = false): Promise<T> {
+  async run<T>(operation: () => Promise<T>, lane: Lane, exclusive = false): Promise<T> {
     if (this.waiting.length > 0 || !this.canStart(exclusive)) {
       await new Promise<void>((start) => {
-        const waiter = { exclusive, start };
+        const waiter = { exclusive, lane, start };
         if (exclusive) {
           const firstShared = this.waiting.findIndex((candidate) => !candidate.exclusive);
           this.waiting.splice(firstShared < 0 ? this.waiting.length : firstShared, 0, waiter);
         } else this.waiting.push(waiter);
       });
-    } else this.enter(exclusive);
+    } else this.enter(exclusive, lane);
     try {
       return await operation();
     } finally {
       this.active--;
+      this.lanes[lane]--;
       if (exclusive) this.exclusive = false;
       this.pump();
     }
@@ -442,16 +457,23 @@ class InFlight {
     return !this.exclusive && (exclusive ? this.active === 0 : this.active < this.size);
   }
 
-  private enter(exclusive: boolean): void {
+  private enter(exclusive: boolean, lane: Lane): void {
     this.active++;
+    this.lanes[lane]++;
     if (exclusive) this.exclusive = true;
   }
 
   private pump(): void {
     while (this.waiting.length > 0 && this.canStart(this.waiting[0]!.exclusive)) {
-      const next = this.waiting.shift()!;
-      this.enter(next.exclusive);
-      next.start();
+      let index = 0;
+      if (!this.waiting[0]!.exclusive && this.active > 0) {
+        const busy: Lane = this.lanes.page > 0 ? 'page' : 'item';
+        const other = this.waiting.findIndex((candidate) => !candidate.exclusive && candidate.lane !== busy);
+        if (other >= 0) index = other;
+      }
+      const [next] = this.waiting.splice(index, 1);
+      this.enter(next!.exclusive, next!.lane);
+      next!.start();
     }
   }
 }

@@ -138,7 +138,7 @@ const isSpace = (code: number): boolean => code === 0x20 || code === 0x09 || cod
  */
 export function scanRows<T>(body: Buffer, scan: RowScan<T>): T[] {
   const rows: T[] = [];
-  for (const batch of openRows(body, scan).batches(Number.POSITIVE_INFINITY)) for (const row of batch) rows.push(row);
+  for (const _ of openRows(body, scan).readInto(rows, Number.POSITIVE_INFINITY));
   return rows;
 }
 
@@ -146,11 +146,11 @@ export function scanRows<T>(body: Buffer, scan: RowScan<T>): T[] {
 export interface RowPage<T> {
   count: number;
   /**
-   * The rows in batches of `size`, so that a caller can give the event loop a turn between them:
-   * a page of 10,000 rows takes tens of milliseconds to read, and meanwhile the other answer in
-   * flight arrives and the next request waits to be sent.
+   * Appends the rows to `out`, pausing (yielding) after every `size` rows so that a caller can
+   * give the event loop a turn: a page of 10,000 rows takes tens of milliseconds to read, and
+   * meanwhile the other answer in flight arrives and the next request waits to be sent.
    */
-  batches(size: number): Generator<T[], void, undefined>;
+  readInto(out: T[], size: number): Generator<void, void, undefined>;
 }
 
 /**
@@ -173,14 +173,14 @@ export function openRows<T>(body: Buffer, scan: RowScan<T>): RowPage<T> {
   if (open < 0) throw new XmlShapeError(`${scan.operation}Response has no return element`);
   const openEnd = text.indexOf('>', open);
   if (openEnd < 0) throw new XmlShapeError('the body is not well-formed XML (unterminated tag)');
-  if (text.charCodeAt(openEnd - 1) === SLASH) return { count: 0, *batches() {} };
+  if (text.charCodeAt(openEnd - 1) === SLASH) return { count: 0, *readInto() {} };
   const close = text.lastIndexOf('</return>');
   if (close < openEnd) throw new XmlShapeError(`${scan.operation}Response has no closing return element`);
   const startTag = `<${scan.item}`;
   let count = 0;
   for (let at = text.indexOf(startTag, openEnd); at >= 0 && at < close; at = text.indexOf(startTag, at + 1))
     if (isNameEnd(text.charCodeAt(at + startTag.length))) count++;
-  return { count, batches: (size) => readRows(text, body, scan, openEnd, close, size) };
+  return { count, readInto: (out, size) => readRows(text, body, scan, openEnd, close, out, size) };
 }
 
 function* readRows<T>(
@@ -189,34 +189,51 @@ function* readRows<T>(
   scan: RowScan<T>,
   openEnd: number,
   close: number,
+  rows: T[],
   size: number,
-): Generator<T[], void, undefined> {
+): Generator<void, void, undefined> {
   const { fields, item } = scan;
   const width = fields.length;
-  // Per field: the decoded values seen so far by their raw text (dropped past REPEATED_VALUES),
-  // and the last raw text and value, which repeats row after row in sorted lists.
-  const caches: Array<Map<string, string> | undefined> = fields.map(() => new Map());
+  // Per field: the last value and its raw text (sorted lists repeat it row after row), and a small
+  // table of the values seen so far, looked up by a hash of the raw characters so that looking up
+  // allocates nothing; a field with more than REPEATED_VALUES distinct values (a name) is decoded
+  // every time instead.
   const lastRaw: string[] = fields.map(() => '');
   const lastValue: Array<string | undefined> = fields.map(() => undefined);
+  const seen: Array<Array<{ raw: string; value: string } | undefined> | undefined> = fields.map(() =>
+    new Array<{ raw: string; value: string } | undefined>(REPEATED_VALUES * 2).fill(undefined),
+  );
+  const distinct: number[] = fields.map(() => 0);
   const decode = (slot: number, start: number, end: number): string | undefined => {
     while (start < end && isSpace(text.charCodeAt(start))) start++;
     while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
     if (start === end) return undefined;
+    const length = end - start;
     const previous = lastRaw[slot]!;
-    if (previous.length === end - start && text.startsWith(previous, start)) return lastValue[slot];
-    const cache = caches[slot];
-    const key = cache ? text.slice(start, end) : undefined;
-    let value = key === undefined ? undefined : cache!.get(key);
-    if (value === undefined) {
-      const raw = body.toString('utf8', start, end);
-      value = raw.includes('&') ? decodeXmlText(raw) : raw;
-      if (cache) {
-        if (cache.size >= REPEATED_VALUES) caches[slot] = undefined;
-        else cache.set(key!, value);
+    if (previous.length === length && text.startsWith(previous, start)) return lastValue[slot];
+    const table = seen[slot];
+    let index = 0;
+    if (table) {
+      let hash = length;
+      for (let i = start; i < end; i++) hash = (Math.imul(hash, 31) + text.charCodeAt(i)) | 0;
+      index = hash & (table.length - 1);
+      for (let entry = table[index]; entry; entry = table[index]) {
+        if (entry.raw.length === length && text.startsWith(entry.raw, start)) {
+          lastRaw[slot] = entry.raw;
+          lastValue[slot] = entry.value;
+          return entry.value;
+        }
+        index = (index + 1) & (table.length - 1);
       }
     }
-    if (key !== undefined) {
-      lastRaw[slot] = key;
+    const decoded = body.toString('utf8', start, end);
+    const value = decoded.includes('&') ? decodeXmlText(decoded) : decoded;
+    if (table) {
+      // An ASCII value without entities is its own raw text; only others keep a slice of the page.
+      const raw = decoded.length === length && value === decoded ? value : text.slice(start, end);
+      if (++distinct[slot]! > REPEATED_VALUES) seen[slot] = undefined;
+      else table[index] = { raw, value };
+      lastRaw[slot] = raw;
       lastValue[slot] = value;
     }
     return value;
@@ -224,8 +241,7 @@ function* readRows<T>(
 
   // One array for every row: `map` copies what it keeps.
   const values: Array<string | undefined> = new Array<string | undefined>(width).fill(undefined);
-  let rows: T[] = [];
-  const rowClose = `</${item}>`;
+  let sinceYield = 0;
   let pos = openEnd + 1;
   let hint = 0;
   for (;;) {
@@ -244,12 +260,16 @@ function* readRows<T>(
     if (text.charCodeAt(tagEnd - 1) === SLASH) {
       pos = tagEnd + 1;
     } else {
-      const end = text.indexOf(rowClose, tagEnd);
-      if (end < 0 || end >= close) throw new XmlShapeError(`the body is not well-formed XML (<${item}> is not closed)`);
       let at = tagEnd + 1;
       for (;;) {
         const lt = text.indexOf('<', at);
-        if (lt < 0 || lt >= end) break;
+        if (lt < 0 || lt >= close) throw new XmlShapeError(`the body is not well-formed XML (<${item}> is not closed)`);
+        if (text.charCodeAt(lt + 1) === SLASH) {
+          if (!closesLeaf(text, lt, item))
+            throw new XmlShapeError(`the body is not well-formed XML (a closing tag inside <${item}>)`);
+          pos = lt + 3 + item.length;
+          break;
+        }
         // The fields come in the schema's order, so the one after the last is tried first.
         let slot = -1;
         for (let tried = 0; tried < width; tried++) {
@@ -261,37 +281,39 @@ function* readRows<T>(
           }
         }
         if (slot < 0) {
-          const tag = readTag(text, lt, end);
-          if (tag.closing) throw new XmlShapeError(`the body is not well-formed XML (</${tag.name}> inside <${item}>)`);
-          at = tag.selfClosing ? tag.end : skipElement(text, tag.name, tag.end, end);
+          const tag = readTag(text, lt, close);
+          at = tag.selfClosing ? tag.end : skipElement(text, tag.name, tag.end, close);
           continue;
         }
         hint = slot + 1 < width ? slot + 1 : 0;
         const field = fields[slot]!;
-        const gt = text.indexOf('>', lt);
-        if (gt < 0 || gt >= end) throw new XmlShapeError(`the body is not well-formed XML (<${field}> is not closed)`);
-        if (text.charCodeAt(gt - 1) === SLASH) {
-          at = gt + 1;
-          continue;
+        // `<name>` as AXL writes it; `<name attr="...">` or `<name/>` otherwise.
+        let gt = lt + 1 + field.length;
+        if (text.charCodeAt(gt) !== GT) {
+          gt = text.indexOf('>', gt);
+          if (gt < 0 || gt >= close)
+            throw new XmlShapeError(`the body is not well-formed XML (<${field}> is not closed)`);
+          if (text.charCodeAt(gt - 1) === SLASH) {
+            at = gt + 1;
+            continue;
+          }
         }
         const next = text.indexOf('<', gt + 1);
-        if (next < 0 || next >= end || !closesLeaf(text, next, field)) {
+        if (next < 0 || next >= close || !closesLeaf(text, next, field)) {
           // Not a leaf (a wrapper the collector did not ask for): skipped, never read as a value.
-          at = skipElement(text, field, gt + 1, end);
+          at = skipElement(text, field, gt + 1, close);
           continue;
         }
         values[slot] = decode(slot, gt + 1, next);
         at = next + 3 + field.length;
       }
-      pos = end + rowClose.length;
     }
     rows.push(scan.map(values));
-    if (rows.length >= size) {
-      yield rows;
-      rows = [];
+    if (++sinceYield >= size) {
+      sinceYield = 0;
+      yield;
     }
   }
-  if (rows.length > 0) yield rows;
 }
 
 interface Tag {
