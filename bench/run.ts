@@ -23,6 +23,7 @@ import { hostilePki } from '../test/helpers/hostile/pki.js';
 import { startHostileTls } from '../test/helpers/hostile/tls.js';
 import { startCountingResolver, type ScriptedZone } from '../test/helpers/hostile/zone-dns.js';
 import { generateSnapshot } from './snapshot.js';
+import { axlCollectBench, formatAxlCollect } from './axl-collect.js';
 
 /**
  * `npm run bench`: the figures of issue 10, measured in one run on this machine, loopback only.
@@ -30,7 +31,9 @@ import { generateSnapshot } from './snapshot.js';
  *      of the probe times and against the slowest probe;
  *   2. DNS queries the resolver actually received against queries the checks asked for;
  *   3. offline lint of a generated 100,000-phone snapshot by the built CLI: time and peak RSS;
- *   4. CLI start-up time for --version (median).
+ *   4. CLI start-up time for --version (median);
+ *   5. `collect` of 100,000 phones from an AXL server that throttles like CUCM, against a plain
+ *      fetch of the same data (SPEC 8.10), in bench/axl-collect.ts.
  */
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(ROOT, 'dist', 'src', 'cli', 'main.js');
@@ -410,6 +413,12 @@ async function main(): Promise<void> {
   const start = startup(21);
   out('4. CLI start-up, median of 21 runs');
   out(`   mra-preflight --version   ${ms(start.versionMs)} (target < 150 ms); bare \`node -e ""\` ${ms(start.nodeMs)}`);
+  out();
+
+  out(
+    "5. CUCM collection against an AXL server with CUCM's throttling (8 MB, 16 MB in flight, 503 > 4, 20 ms + 5 µs/row)",
+  );
+  for (const line of formatAxlCollect(await axlCollectBench(100_000, 5))) out(line);
 }
 
 await main();

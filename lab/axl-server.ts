@@ -355,6 +355,7 @@ export async function startAxlServer(options: AxlServerOptions): Promise<AxlServ
   const snapshot = options.snapshot;
   const lists = tables(snapshot);
   const renderedRows = new Map<string, string[]>();
+  const answered = new WeakMap<ServerResponse, () => void>();
   const sql = sqlTables(snapshot);
   const failures: AxlServerFailure[] = [...(options.failures ?? [])];
   const expectedAuth = `Basic ${Buffer.from(`${options.username}:${options.password}`).toString('base64')}`;
@@ -589,6 +590,7 @@ export async function startAxlServer(options: AxlServerOptions): Promise<AxlServ
       });
       stats.bytes += Buffer.byteLength(body);
       res.end(body);
+      answered.get(res)?.();
     };
     const path = new URL(req.url ?? '/', 'https://localhost').pathname;
     if (options.axlActivated === false || (path !== '/axl/' && path !== '/axl')) {
@@ -728,14 +730,15 @@ export async function startAxlServer(options: AxlServerOptions): Promise<AxlServ
     stats.requests++;
     state.maxInFlight = Math.max(state.maxInFlight, inFlight);
     stats.peakInFlight = Math.max(stats.peakInFlight, inFlight);
-    // Counted out when the answer is handed to the socket (or the client went away), not when
-    // the socket is done with it: a kept-alive connection may carry the next request by then.
+    // Counted out when the whole answer is handed to the socket (or the client went away): the
+    // server's work is over then, and a kept-alive connection may carry the next request before
+    // the socket reports the last bytes written.
     let counted = true;
     const done = (): void => {
       if (counted) moveInFlight(-1);
       counted = false;
     };
-    res.once('finish', done);
+    answered.set(res, done);
     res.once('close', done);
     handle(req, res).catch(() => {
       if (!res.destroyed) res.destroy();
