@@ -117,7 +117,10 @@ export interface AxlCollectFigures {
   runs: FetchRun[];
   collect: FetchRun;
   baseline: FetchRun;
+  /** Median collect / median baseline. */
   ratio: number;
+  /** Fastest collect / fastest baseline: the runs the shared machine disturbed least. */
+  bestRatio: number;
 }
 
 /** The server process: serves the cluster in throttling mode, answers `stats` lines on stdin. */
@@ -188,6 +191,8 @@ export async function axlCollectBench(phones = 100_000, rounds = 3): Promise<Axl
     }
     const collect = median(runs.filter((run) => run.fetcher === 'collect'));
     const baseline = median(runs.filter((run) => run.fetcher === 'baseline'));
+    const fastest = (fetcher: FetchRun['fetcher']): number =>
+      Math.min(...runs.filter((run) => run.fetcher === fetcher).map((run) => run.wallMs));
     return {
       phones,
       users: Math.ceil(phones / 2),
@@ -195,6 +200,7 @@ export async function axlCollectBench(phones = 100_000, rounds = 3): Promise<Axl
       collect,
       baseline,
       ratio: collect.wallMs / baseline.wallMs,
+      bestRatio: fastest('collect') / fastest('baseline'),
     };
   } finally {
     server.stdin!.end();
@@ -223,7 +229,7 @@ export function formatAxlCollect(figures: AxlCollectFigures): string[] {
     `   fetcher   requests  MB sent  peak  2+ in flight  503s  faults  wall ms  RSS MB`,
     `   ${row(figures.baseline)}`,
     `   ${row(figures.collect)}`,
-    `   collect / baseline = ${figures.ratio.toFixed(2)}  (target <= 1.10)`,
+    `   collect / baseline = ${figures.ratio.toFixed(2)} (medians), ${figures.bestRatio.toFixed(2)} (fastest runs)  (target <= 1.10)`,
   ];
 }
 

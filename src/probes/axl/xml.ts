@@ -122,6 +122,15 @@ const SLASH = 0x2f;
 /** A field whose values repeat (model, pool, profile) is decoded once per value; past this many, each time. */
 const REPEATED_VALUES = 64;
 
+/**
+ * Buffer#utf8Slice is what Buffer#toString('utf8', start, end) calls after checking its
+ * arguments; a page decodes hundreds of thousands of short values, so the checks are skipped
+ * where the method exists (every Node release so far), with toString as the fallback.
+ */
+const utf8Slice = (Buffer.prototype as Buffer & { utf8Slice?: (start: number, end: number) => string }).utf8Slice;
+const utf8 = (body: Buffer, start: number, end: number): string =>
+  utf8Slice ? utf8Slice.call(body, start, end) : body.toString('utf8', start, end);
+
 const isNameEnd = (code: number): boolean =>
   code === GT || code === SLASH || code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
 const isSpace = (code: number): boolean => code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
@@ -214,8 +223,13 @@ function* readRows<T>(
     const table = seen[slot];
     let index = 0;
     if (table) {
-      let hash = length;
-      for (let i = start; i < end; i++) hash = (Math.imul(hash, 31) + text.charCodeAt(i)) | 0;
+      // Length and three characters tell most names apart; startsWith settles the rest.
+      const hash =
+        (Math.imul(length, 0x9e3779b1) ^
+          Math.imul(text.charCodeAt(start), 31 * 31 * 31) ^
+          Math.imul(text.charCodeAt((start + end) >> 1), 31 * 31) ^
+          Math.imul(text.charCodeAt(end - 1), 31)) >>>
+        0;
       index = hash & (table.length - 1);
       for (let entry = table[index]; entry; entry = table[index]) {
         if (entry.raw.length === length && text.startsWith(entry.raw, start)) {
@@ -226,7 +240,7 @@ function* readRows<T>(
         index = (index + 1) & (table.length - 1);
       }
     }
-    const decoded = body.toString('utf8', start, end);
+    const decoded = utf8(body, start, end);
     const value = decoded.includes('&') ? decodeXmlText(decoded) : decoded;
     if (table) {
       // An ASCII value without entities is its own raw text; only others keep a slice of the page.
