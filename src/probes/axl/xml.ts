@@ -241,7 +241,9 @@ function* readRows<T>(
       }
     }
     const decoded = utf8(body, start, end);
-    const value = decoded.includes('&') ? decodeXmlText(decoded) : decoded;
+    // XML 1.0 section 2.11: a parser passes on every line break as a single LF.
+    const lines = decoded.includes('\r') ? decoded.replace(/\r\n?/g, '\n') : decoded;
+    const value = lines.includes('&') ? decodeXmlText(lines) : lines;
     if (table) {
       // An ASCII value without entities is its own raw text; only others keep a slice of the page.
       const raw = decoded.length === length && value === decoded ? value : text.slice(start, end);
