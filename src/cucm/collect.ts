@@ -555,7 +555,10 @@ export async function collectSnapshot(client: AxlClient, options: CollectOptions
   ]);
   if (fatal) throw fatal;
   if (sections.length > 0 && Object.keys(unavailable).length === sections.length) {
-    throw failures.find((failure) => failure.details.operation !== 'getCCMVersion') ?? failures[0]!;
+    throw (
+      failures.find((failure) => failure.details.operation !== 'getCCMVersion') ??
+      client.fail('malformed', `AXL at ${client.url}: no section could be read (${Object.values(unavailable)[0]})`)
+    );
   }
 
   const notCollected = SNAPSHOT_SECTIONS.filter((section) => !asked.has(section));
