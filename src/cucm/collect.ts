@@ -17,16 +17,8 @@ import {
 import type { AxlClient } from '../probes/axl/client.js';
 import { AxlError, type AxlFailureKind } from '../probes/axl/errors.js';
 import { fetchAllPages, type PagingOptions, type PendingPage } from '../probes/axl/paging.js';
-import {
-  child,
-  children,
-  escapeXml,
-  openRows,
-  text,
-  type RowPage,
-  type RowScan,
-  type XmlNode,
-} from '../probes/axl/xml.js';
+import { PageReadError, readPage, type PageRows } from '../probes/axl/rows.js';
+import { child, children, escapeXml, text, type RowScan, type XmlNode } from '../probes/axl/xml.js';
 
 /**
  * What `collect` asks AXL for, and nothing more: `returnedTags` name only the fields the snapshot
@@ -163,47 +155,23 @@ function schemaAtLeast(version: string, major: number, minor: number): boolean {
 }
 
 /**
- * Reading a page gives the event loop a turn every READ_SLICE_MS: an answer that arrives while a
- * page is read is taken off its socket within that, and the request that takes its place in
- * flight leaves, so the reading never stretches CUCM's answers.
- */
-const READ_SLICE_MS = 2;
-const ROWS_BETWEEN_CLOCK_CHECKS = 100;
-const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-/** Pages are read one after another (a second page read at once only slices the loop thinner). */
-let reading: Promise<unknown> = Promise.resolve();
-
-/**
- * One list or SQL page: counted as soon as its bytes are in (paging needs no more to send the
- * next request), then its rows are read in batches, with a turn of the event loop before each, so
- * that the next request goes out first and the other answer in flight is taken off its socket as
- * it arrives. CUCM is never left waiting while a page is read.
+ * One list or SQL page: its rows counted as soon as its bytes are in (all paging needs to send
+ * the next request), then read (off the main thread where it can, see rows.ts).
  */
 async function fetchRows<T>(client: AxlClient, inner: string, scan: RowScan<T>): Promise<PendingPage<T>> {
   const body = await client.fetchPage(scan.operation, inner);
-  let page: RowPage<T>;
+  let page: PageRows<T>;
+  // A page that went to the reading thread comes back with the error that it could not be read.
+  const failure = (error: unknown): AxlError =>
+    client.pageFailure(scan.operation, error instanceof PageReadError ? error.body : body, error);
   try {
-    page = openRows(body, scan);
+    page = await readPage(body, scan);
   } catch (error) {
-    throw client.pageFailure(scan.operation, body, error);
+    throw failure(error);
   }
-  const read = async (): Promise<T[]> => {
-    const out: T[] = [];
-    try {
-      await turn();
-      let slice = performance.now();
-      for (const _ of page.readInto(out, ROWS_BETWEEN_CLOCK_CHECKS)) {
-        if (performance.now() - slice < READ_SLICE_MS) continue;
-        await turn();
-        slice = performance.now();
-      }
-    } catch (error) {
-      throw client.pageFailure(scan.operation, body, error);
-    }
-    return out;
-  };
-  const rows = reading.then(read, read);
-  reading = rows.catch(() => undefined);
+  const rows = page.rows.catch((error: unknown) => {
+    throw failure(error);
+  });
   return { count: page.count, rows };
 }
 
