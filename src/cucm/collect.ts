@@ -18,7 +18,7 @@ import type { AxlClient } from '../probes/axl/client.js';
 import { AxlError, type AxlFailureKind } from '../probes/axl/errors.js';
 import { fetchAllPages, type PagingOptions, type PendingPage } from '../probes/axl/paging.js';
 import { PageReadError, readPage, type PageRows } from '../probes/axl/rows.js';
-import { child, children, escapeXml, text, type RowScan, type XmlNode } from '../probes/axl/xml.js';
+import { child, children, escapeXml, text, XmlShapeError, type RowScan, type XmlNode } from '../probes/axl/xml.js';
 
 /**
  * What `collect` asks AXL for, and nothing more: `returnedTags` name only the fields the snapshot
@@ -162,8 +162,16 @@ async function fetchRows<T>(client: AxlClient, inner: string, scan: RowScan<T>):
   const body = await client.fetchPage(scan.operation, inner);
   let page: PageRows<T>;
   // A page that went to the reading thread comes back with the error that it could not be read.
-  const failure = (error: unknown): AxlError =>
-    client.pageFailure(scan.operation, error instanceof PageReadError ? error.body : body, error);
+  const failure = (error: unknown): AxlError => {
+    if (error instanceof PageReadError) return client.pageFailure(scan.operation, error.body, error);
+    if (error instanceof XmlShapeError || error instanceof AxlError)
+      return client.pageFailure(scan.operation, body, error);
+    // The reading thread itself failed (out of memory, stopped): the page was not judged.
+    const reason = error instanceof Error ? error.message : String(error);
+    return client.fail('malformed', `AXL ${scan.operation} at ${client.url}: the page could not be read (${reason})`, {
+      operation: scan.operation,
+    });
+  };
   try {
     page = await readPage(body, scan);
   } catch (error) {

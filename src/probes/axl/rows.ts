@@ -74,13 +74,16 @@ interface Pending {
 }
 
 const WORKER_SCRIPT = new URL('./row-worker.js', import.meta.url);
+const IDLE_MS = 2000;
 
 class RowThread {
   private worker: Worker | undefined;
   private nextId = 0;
   private readonly pending = new Map<number, Pending>();
+  private idle: NodeJS.Timeout | undefined;
 
   read(body: Buffer, scan: Omit<RowScan<unknown>, 'map'>): Pending {
+    clearTimeout(this.idle);
     const worker = this.start();
     const id = this.nextId++;
     const pending: Pending = { count: deferred(), columns: deferred() };
@@ -96,7 +99,8 @@ class RowThread {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(WORKER_SCRIPT);
+    // A hostile peer's page is at most the client's response cap (16 MB): far below this.
+    const worker = new Worker(WORKER_SCRIPT, { resourceLimits: { maxOldGenerationSizeMb: 256 } });
     worker.unref();
     worker.on('message', (response: RowResponse) => this.answer(response));
     const failAll = (error: Error): void => {
@@ -130,7 +134,18 @@ class RowThread {
 
   private done(id: number): void {
     this.pending.delete(id);
-    if (this.pending.size === 0) this.worker?.unref();
+    if (this.pending.size > 0) return;
+    const worker = this.worker;
+    worker?.unref();
+    // An idle thread (a scan that collected once) gives its memory back.
+    clearTimeout(this.idle);
+    this.idle = setTimeout(() => {
+      if (this.pending.size === 0 && this.worker === worker && worker) {
+        this.worker = undefined;
+        void worker.terminate();
+      }
+    }, IDLE_MS);
+    this.idle.unref();
   }
 }
 
