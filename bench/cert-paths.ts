@@ -75,7 +75,7 @@ export function certPathFigures(out: (line?: string) => void): void {
     );
   }
   out(
-    `5. Certificate path validation per chain (slowest of ${RUNS} runs, budget ${PATH_CANDIDATE_BUDGET} candidates, ${roots.size} Node roots as anchors)`,
+    `6. Certificate path validation per chain (slowest of ${RUNS} runs, budget ${PATH_CANDIDATE_BUDGET} candidates, ${roots.size} Node roots as anchors)`,
   );
   for (const figure of figures) {
     out(

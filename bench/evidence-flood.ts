@@ -56,7 +56,7 @@ export async function evidenceFloodFigures(
     const sizes = formats.map(
       (format) => `${format} ${(statSync(join(dir, `report.${format}`)).size / 1024).toFixed(0)} KB`,
     );
-    out('7. Evidence flood (SPEC 8.4): 20 nodes, a real BIND9 answering 2,032 A records per name, all five formats');
+    out('8. Evidence flood (SPEC 8.4): 20 nodes, a real BIND9 answering 2,032 A records per name, all five formats');
     out(`   report sizes: ${sizes.join(', ')} (target <= 2048 KB each)`);
     out(`   peak RSS ${(maxRssKb / 1024).toFixed(0)} MB (target < 256 MB)`);
   } finally {

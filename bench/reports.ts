@@ -108,7 +108,7 @@ export async function worstCaseReports(): Promise<WorstCaseFigures> {
 export async function printWorstCaseReports(out: (line?: string) => void): Promise<void> {
   const figures = await worstCaseReports();
   out(
-    `6. Worst case: ${figures.failing.toLocaleString('en-US')} failing MRA endpoints (${figures.findings.toLocaleString('en-US')} findings, ${figures.phones.toLocaleString('en-US')}-phone snapshot), built CLI, one process per run`,
+    `7. Worst case: ${figures.failing.toLocaleString('en-US')} failing MRA endpoints (${figures.findings.toLocaleString('en-US')} findings, ${figures.phones.toLocaleString('en-US')}-phone snapshot), built CLI, one process per run`,
   );
   for (const run of figures.runs) {
     const label = run.formats.length === FORMATS.length ? 'all five' : run.formats[0]!;

@@ -119,5 +119,6 @@ export function generateSnapshot(phones: number, nonCompliantEvery = 50): CucmSn
     ],
     users,
     ils: { configured: false },
+    clusterSecurity: { clusterSecurityMode: 'mixed', sipOAuthMode: 'disabled' },
   };
 }

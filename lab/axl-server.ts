@@ -4,12 +4,14 @@ import type { AddressInfo } from 'node:net';
 import type { CucmSnapshot, IceSettings } from '../src/cucm/snapshot.js';
 import { ICE_VENDOR_ELEMENTS } from '../src/cucm/collect.js';
 import { axlNamespace, child, children, escapeXml, parseSoapBody, text, type XmlNode } from '../src/probes/axl/xml.js';
+import { GET_RETURNED_TAGS, LIST_REQUESTS } from './axl-schema.js';
 
 /**
  * A local HTTPS server that answers AXL SOAP requests (schema 15.0 element names) from a
- * CucmSnapshot: the demo lab's CUCM publisher and the tests' peer. It pages list requests with
- * skip/first, refuses oversized responses with CUCM's "Query request too large" fault, checks
- * Basic auth, and lets a test inject 503s, faults, delays and raw bodies.
+ * CucmSnapshot: the demo lab's CUCM publisher, the tests' peer and the benchmark's cluster. It
+ * pages list requests with skip/first, validates requests as CUCM does against the public AXL
+ * schema (a returnedTags element the list type lacks is refused), checks Basic auth, and can
+ * behave like a CUCM under load (see {@link AxlThrottle}) or fail any operation on demand.
  */
 export interface AxlServerRequest {
   operation: string;
@@ -33,7 +35,55 @@ export type AxlServerReply =
   /** Wait, then answer normally (or never, when the client gives up first). */
   | { delayMs: number }
   /** Slow-loris: headers and the start of an envelope, then one byte per interval, never ending. */
-  | { trickleMs: number };
+  | { trickleMs: number }
+  /** Never answer: the client's timeout ends the exchange. */
+  | { hang: true }
+  /** HTTP 200 with the real answer cut short in the middle of an element. */
+  | { malformed: true };
+
+/** Ready-made failures for {@link AxlServerFailure}: what real clusters answer when one request fails. */
+export const AXL_FAILURES = {
+  /** The operation does not exist in this release (or this user's role), as AXL says it. */
+  unknownRequest: { fault: { axlcode: 5002, message: 'Unknown Request' } },
+  /** A get for an item that is not there (AXL "Item not valid"). */
+  itemNotValid: { fault: { axlcode: 5007, message: 'Item not valid: The specified item was not found' } },
+  /** The request is refused for this AXL user (a role without the permission). */
+  forbidden: {
+    status: 403,
+    body: '<html><body><h1>HTTP Status 403 - Forbidden</h1></body></html>',
+    contentType: 'text/html',
+  },
+  timeout: { hang: true },
+  malformed: { malformed: true },
+} as const satisfies Record<string, AxlServerReply>;
+
+/** Fails every request of one operation (and, for executeSQLQuery, only the queries `sql` matches). */
+export interface AxlServerFailure {
+  operation: string;
+  sql?: RegExp;
+  reply: AxlServerReply;
+}
+
+/**
+ * CUCM's AXL throttling (Cisco AXL Developer Guide, "Data Throttling and Performance"), for the
+ * benchmark and the throttling tests: a response over `maxResponseBytes` is refused with "Query
+ * request too large", responses held at once are capped at `maxBytesInFlight` ("Maximum AXL
+ * Memory Allocation Consumed"), more than `maxRequestsInFlight` requests at once get HTTP 503, and
+ * each answer takes `latencyMs` plus `perRowMicros` per row (the database's share).
+ */
+export interface AxlThrottle {
+  maxBytesInFlight: number;
+  maxRequestsInFlight: number;
+  latencyMs: number;
+  perRowMicros: number;
+}
+
+export const CUCM_THROTTLE: AxlThrottle = {
+  maxBytesInFlight: 16 * 1024 * 1024,
+  maxRequestsInFlight: 4,
+  latencyMs: 20,
+  perRowMicros: 5,
+};
 
 export interface AxlServerOptions {
   snapshot: CucmSnapshot;
@@ -48,7 +98,31 @@ export interface AxlServerOptions {
   maxResponseBytes?: number;
   /** false: the Cisco AXL Web Service is deactivated and /axl/ answers 404. */
   axlActivated?: boolean;
+  /** CUCM's load behaviour (503, memory cap, latency); off unless given. */
+  throttle?: Partial<AxlThrottle>;
+  /** Operations (or SQL queries) that fail, for tests that fail one snapshot section at a time. */
+  failures?: readonly AxlServerFailure[];
   intercept?: (request: AxlServerRequest) => AxlServerReply | undefined;
+}
+
+/** What the server saw since it started (or since resetStats). */
+export interface AxlServerStats {
+  requests: number;
+  /** Bytes of response bodies sent. */
+  bytes: number;
+  /** Highest number of requests being answered at once. */
+  peakInFlight: number;
+  /** HTTP 503 answers (more than maxRequestsInFlight at once). */
+  unavailable: number;
+  /** "Maximum AXL Memory Allocation Consumed" faults. */
+  memoryFaults: number;
+  /** "Query request too large" faults. */
+  tooLarge: number;
+  /**
+   * Milliseconds spent with 0, 1, 2, 3, 4 and more requests being answered, from the first request
+   * to the last answer: how well a client keeps the server busy.
+   */
+  inFlightMs: number[];
 }
 
 export interface AxlServer {
@@ -58,76 +132,124 @@ export interface AxlServer {
   requests: AxlServerRequest[];
   /** Highest number of requests being answered at once. */
   maxInFlight: number;
+  stats(): AxlServerStats;
+  resetStats(): void;
+  /** Adds a failure from now on (tests fail one section after another on one server). */
+  fail(failure: AxlServerFailure): void;
+  clearFailures(): void;
   close(): Promise<void>;
 }
 
 const REALM = 'Basic realm="Cisco AXL"';
 const MAX_REQUEST_BYTES = 1024 * 1024;
+/** CUCM does not publish the axlcode of its throttling faults; the text is what clients match. */
+const THROTTLE_AXLCODE = -1;
 
 type Row = Record<string, string | undefined>;
 
-/** The rows each list request reads, as AXL names the fields. */
-function tables(snapshot: CucmSnapshot): Record<string, { item: string; key: string; rows: () => Row[] }> {
+interface Table {
+  item: string;
+  /** The searchCriteria element a `%` pattern is matched against. */
+  key: string;
+  rows: Row[];
+}
+
+const bool = (value: boolean | undefined): string | undefined => (value === undefined ? undefined : String(value));
+
+/** The rows each list request reads, as AXL names the fields (computed once: the snapshot is fixed). */
+function tables(snapshot: CucmSnapshot): Record<string, Table> {
   return {
     listPhone: {
       item: 'phone',
       key: 'name',
-      rows: () =>
-        snapshot.phones.map((phone) => ({
-          name: phone.name,
-          product: phone.model,
-          protocol: phone.protocol,
-          devicePoolName: phone.devicePool,
-          securityProfileName: phone.securityProfile,
-          commonPhoneConfigName: phone.commonPhoneProfile,
-          ownerUserName: phone.owner,
-        })),
+      rows: snapshot.phones.map((phone) => ({
+        name: phone.name,
+        product: phone.model,
+        model: phone.model,
+        protocol: phone.protocol,
+        devicePoolName: phone.devicePool,
+        securityProfileName: phone.securityProfile,
+        commonPhoneConfigName: phone.commonPhoneProfile,
+        ownerUserName: phone.owner,
+        enableExtensionMobility: bool(phone.enableExtensionMobility),
+      })),
     },
     listPhoneSecurityProfile: {
       item: 'phoneSecurityProfile',
       key: 'name',
-      rows: () =>
-        snapshot.securityProfiles.map((profile) => ({
-          name: profile.name,
-          phoneType: profile.phoneType,
-          protocol: profile.protocol,
-          deviceSecurityMode: profile.deviceSecurityMode,
-          transportType: profile.transportType,
-          tftpEncryptedConfig: String(profile.tftpEncryptedConfig),
-        })),
+      rows: snapshot.securityProfiles.map((profile) => ({
+        name: profile.name,
+        phoneType: profile.phoneType,
+        protocol: profile.protocol,
+        deviceSecurityMode: profile.deviceSecurityMode,
+        transportType: profile.transportType,
+        tftpEncryptedConfig: String(profile.tftpEncryptedConfig),
+        EnableOAuthAuthentication: bool(profile.enableOAuthAuthentication),
+      })),
     },
     listDevicePool: {
       item: 'devicePool',
       key: 'name',
-      rows: () =>
-        snapshot.devicePools.map((pool) => ({
-          name: pool.name,
-          dateTimeSettingName: pool.dateTimeGroup,
-          regionName: pool.region,
-        })),
+      rows: snapshot.devicePools.map((pool) => ({
+        name: pool.name,
+        dateTimeSettingName: pool.dateTimeGroup,
+        regionName: pool.region,
+      })),
     },
     listDateTimeGroup: {
       item: 'dateTimeGroup',
       key: 'name',
-      rows: () => snapshot.dateTimeGroups.map((group) => ({ name: group.name, timeZone: 'Etc/GMT' })),
+      rows: snapshot.dateTimeGroups.map((group) => ({ name: group.name, timeZone: 'Etc/GMT' })),
     },
-    listRegion: { item: 'region', key: 'name', rows: () => snapshot.regions.map((region) => ({ name: region.name })) },
+    listRegion: { item: 'region', key: 'name', rows: snapshot.regions.map((region) => ({ name: region.name })) },
     listCommonPhoneConfig: {
       item: 'commonPhoneConfig',
       key: 'name',
-      rows: () => snapshot.commonPhoneProfiles.map((profile) => ({ name: profile.name })),
+      rows: snapshot.commonPhoneProfiles.map((profile) => ({ name: profile.name })),
     },
     listUserProfileProvision: {
       item: 'userProfileProvision',
       key: 'name',
-      rows: () => snapshot.userProfiles.map((profile) => ({ name: profile.name })),
+      rows: snapshot.userProfiles.map((profile) => ({
+        name: profile.name,
+        allowProvision: String(profile.allowProvision),
+        limitProvision: profile.limitProvision === undefined ? undefined : String(profile.limitProvision),
+      })),
     },
     listUser: {
       item: 'user',
       key: 'userid',
-      rows: () => snapshot.users.map((user) => ({ userid: user.userid, imAndPresenceEnable: String(user.jabber) })),
+      rows: snapshot.users.map((user) => ({ userid: user.userid, imAndPresenceEnable: String(user.jabber) })),
+    },
+    listProcessNodeService: {
+      item: 'processNodeService',
+      key: 'processNodeName',
+      rows: snapshot.services.map((service) => ({
+        processNodeName: service.node,
+        service: service.name,
+        enable: String(service.activated),
+      })),
     },
   };
+}
+
+/** executeSQLQuery tables: rows of the tables the collector reads (SQL only where AXL has no typed request). */
+function sqlTables(snapshot: CucmSnapshot): Array<{ table: RegExp; rows: Row[] }> {
+  const security = snapshot.clusterSecurity ?? {};
+  const params: Row[] = [];
+  if (security.clusterSecurityMode !== undefined)
+    params.push({ paramname: 'ClusterSecurityMode', paramvalue: security.clusterSecurityMode === 'mixed' ? '1' : '0' });
+  if (security.sipOAuthMode !== undefined)
+    params.push({ paramname: 'ClusterSIPOAuthMode', paramvalue: security.sipOAuthMode === 'enabled' ? '1' : '0' });
+  return [
+    {
+      table: /\bucuserprofile\b/i,
+      rows: snapshot.users
+        .filter((user) => user.userProfile)
+        .map((user) => ({ userid: user.userid, userprofile: user.userProfile })),
+    },
+    { table: /\bprocessconfig\b/i, rows: params },
+  ];
 }
 
 function uuid(index: number, kind: number): string {
@@ -152,10 +274,11 @@ function likeMatcher(pattern: string | undefined): (value: string | undefined) =
   return (value) => value !== undefined && regex.test(value);
 }
 
+const ENVELOPE_START = `<?xml version='1.0' encoding='UTF-8'?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>`;
+
 function envelope(version: string, operation: string, inner: string): string {
   return (
-    `<?xml version='1.0' encoding='UTF-8'?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/">` +
-    `<soapenv:Body><ns:${operation}Response xmlns:ns="${axlNamespace(version)}"><return>${inner}</return>` +
+    `${ENVELOPE_START}<ns:${operation}Response xmlns:ns="${axlNamespace(version)}"><return>${inner}</return>` +
     `</ns:${operation}Response></soapenv:Body></soapenv:Envelope>`
   );
 }
@@ -167,8 +290,7 @@ export function faultEnvelope(
   faultcode = 'soapenv:Server',
 ): string {
   return (
-    `<?xml version='1.0' encoding='UTF-8'?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>` +
-    `<soapenv:Fault><faultcode>${escapeXml(faultcode)}</faultcode><faultstring>${escapeXml(message)}</faultstring>` +
+    `${ENVELOPE_START}<soapenv:Fault><faultcode>${escapeXml(faultcode)}</faultcode><faultstring>${escapeXml(message)}</faultstring>` +
     `<detail><axlError><axlcode>${escapeXml(String(axlcode))}</axlcode><axlmessage>${escapeXml(message)}</axlmessage>` +
     `<request>${escapeXml(operation)}</request></axlError></detail></soapenv:Fault></soapenv:Body></soapenv:Envelope>`
   );
@@ -182,6 +304,12 @@ class Fault extends Error {
   ) {
     super(message);
   }
+}
+
+/** An answer ready to send: its body and how many rows it carries (the throttle's latency). */
+interface Answer {
+  body: string;
+  rows: number;
 }
 
 function iceVendorConfig(ice: IceSettings | undefined): string {
@@ -205,74 +333,121 @@ function iceVendorConfig(ice: IceSettings | undefined): string {
     .join('');
 }
 
+/** The names of the elements directly under `node` (returnedTags, searchCriteria). */
+function elementNames(node: XmlNode | undefined): string[] {
+  if (node === undefined || typeof node === 'string') return [];
+  return Object.keys(node).filter((name) => children(node, name).length > 0);
+}
+
+/** CUCM refuses a request that its schema does not allow; the lab's wording, CUCM's behaviour. */
+function invalidElement(where: string, name: string, type: string): Fault {
+  return new Fault(
+    '',
+    `Invalid element in ${where}: ${name} is not an element of ${type} (AXL schema 15.0)`,
+    'soapenv:Client',
+  );
+}
+
 export async function startAxlServer(options: AxlServerOptions): Promise<AxlServer> {
   const versions = options.versions ?? ['12.5', '14.0', '15.0'];
   const maxBytes = options.maxResponseBytes ?? 8 * 1024 * 1024;
+  const throttle: AxlThrottle | undefined = options.throttle ? { ...CUCM_THROTTLE, ...options.throttle } : undefined;
   const snapshot = options.snapshot;
   const lists = tables(snapshot);
+  const renderedRows = new Map<string, string[]>();
+  const answered = new WeakMap<ServerResponse, () => void>();
+  const sql = sqlTables(snapshot);
+  const failures: AxlServerFailure[] = [...(options.failures ?? [])];
   const expectedAuth = `Basic ${Buffer.from(`${options.username}:${options.password}`).toString('base64')}`;
   const counts = new Map<string, number>();
   // One AXL session for the server's life, as CUCM keeps JSESSIONIDSSO for 30 idle minutes.
   const sessionId = Array.from({ length: 32 }, () => '0123456789ABCDEF'[Math.floor(Math.random() * 16)]).join('');
   const requests: AxlServerRequest[] = [];
   let inFlight = 0;
+  let bytesInFlight = 0;
+  const zero = (): AxlServerStats => ({
+    requests: 0,
+    bytes: 0,
+    peakInFlight: 0,
+    unavailable: 0,
+    memoryFaults: 0,
+    tooLarge: 0,
+    inFlightMs: [0, 0, 0, 0, 0, 0],
+  });
+  let stats = zero();
+  /** When the in-flight count last changed (undefined before the first request since resetStats). */
+  let since: number | undefined;
+  const moveInFlight = (delta: number): void => {
+    const now = performance.now();
+    if (since !== undefined) stats.inFlightMs[Math.min(inFlight, 5)]! += now - since;
+    since = now;
+    inFlight += delta;
+  };
   const state = { maxInFlight: 0 };
 
-  const listResponse = (
-    version: string,
-    operation: string,
-    request: AxlServerRequest,
-    criteria: XmlNode | undefined,
-  ): string => {
-    const table = lists[operation]!;
-    const match = likeMatcher(text(criteria, table.key));
-    const all = table.rows().filter((row) => match(row[table.key]));
-    const skip = request.skip ?? 0;
-    const page = request.first !== undefined ? all.slice(skip, skip + request.first) : all.slice(skip);
-    const tags =
-      request.returnedTags && request.returnedTags.length > 0 ? request.returnedTags : Object.keys(all[0] ?? {});
-    const kind = Object.keys(lists).indexOf(operation) + 1;
-    const inner = page
-      .map(
-        (row, index) =>
-          `<${table.item} uuid="${uuid(skip + index, kind)}">${tags.map((tag) => element(tag, row[tag])).join('')}</${table.item}>`,
-      )
-      .join('');
-    return sized(version, operation, inner, page.length, all.length);
-  };
-
-  const sized = (version: string, operation: string, inner: string, rows: number, total: number): string => {
-    const body = envelope(version, operation, inner);
+  /** Refuses an answer over CUCM's response ceiling, as CUCM does, with a row count that fits. */
+  const sized = (body: string, rows: number, total: number): Answer => {
     const size = Buffer.byteLength(body);
     if (size > maxBytes && rows > 1) {
+      stats.tooLarge++;
       const suggested = Math.max(1, Math.floor((rows * maxBytes) / size));
       throw new Fault(
-        -1,
+        THROTTLE_AXLCODE,
         `Query request too large. Total rows matched: ${total} rows. Suggestive Row Fetch: less than ${suggested} rows`,
       );
     }
-    return body;
+    return { body, rows };
   };
 
-  const sqlResponse = (version: string, sql: string): string => {
-    const paging = /^\s*select\s+skip\s+(\d+)\s+first\s+(\d+)\s+/i.exec(sql);
+  const listResponse = (version: string, operation: string, request: AxlServerRequest, call: XmlNode): Answer => {
+    const table = lists[operation]!;
+    const schema = LIST_REQUESTS[operation]!;
+    const criteria = child(call, 'searchCriteria');
+    const criteriaNames = elementNames(criteria);
+    if (criteria === undefined || criteriaNames.length === 0)
+      throw new Fault(
+        '',
+        `${operation}: at least one element under searchCriteria has to be mentioned`,
+        'soapenv:Client',
+      );
+    for (const name of criteriaNames)
+      if (!schema.searchCriteria.has(name)) throw invalidElement(`${operation} searchCriteria`, name, operation);
+    if (request.returnedTags === undefined)
+      throw new Fault('', `${operation}: returnedTags is required`, 'soapenv:Client');
+    for (const tag of request.returnedTags)
+      if (!schema.returnedTags.has(tag)) throw invalidElement(`${operation} returnedTags`, tag, schema.type);
+    const pattern = text(criteria, table.key);
+    const match = likeMatcher(pattern);
+    const all =
+      pattern === undefined || pattern === '%' ? table.rows : table.rows.filter((row) => match(row[table.key]));
+    const skip = request.skip ?? 0;
+    const page = request.first !== undefined ? all.slice(skip, skip + request.first) : all.slice(skip);
+    const tags = request.returnedTags.length > 0 ? request.returnedTags : Object.keys(all[0] ?? {});
+    const kind = Object.keys(lists).indexOf(operation) + 1;
+    const render = (row: Row, index: number): string => {
+      let inner = '';
+      for (const tag of tags) inner += element(tag, row[tag]);
+      return `<${table.item} uuid="${uuid(index, kind)}">${inner}</${table.item}>`;
+    };
+    let parts: string[];
+    if (all === table.rows) {
+      // The whole table with the same tags, page after page: each row is rendered once, so the
+      // lab's own CPU (a real CUCM is another machine) stays out of the figures it serves.
+      const key = `${operation}|${tags.join(',')}`;
+      let rendered = renderedRows.get(key);
+      if (!rendered) renderedRows.set(key, (rendered = table.rows.map(render)));
+      parts = request.first !== undefined ? rendered.slice(skip, skip + request.first) : rendered.slice(skip);
+    } else parts = page.map((row, index) => render(row, skip + index));
+    return sized(envelope(version, operation, parts.join('')), page.length, all.length);
+  };
+
+  const sqlResponse = (version: string, query: string): Answer => {
+    const paging = /^\s*select\s+skip\s+(\d+)\s+first\s+(\d+)\s+/i.exec(query);
     const skip = paging ? Number(paging[1]) : 0;
     const first = paging ? Number(paging[2]) : Number.POSITIVE_INFINITY;
-    let rows: Row[];
-    if (/\bprocessnodeservice\b/i.test(sql)) {
-      rows = snapshot.services.map((service) => ({
-        node: service.node,
-        service: service.name,
-        activated: service.activated ? 't' : 'f',
-      }));
-    } else if (/\bucuserprofile\b/i.test(sql)) {
-      rows = snapshot.users
-        .filter((user) => user.userProfile)
-        .map((user) => ({ userid: user.userid, userprofile: user.userProfile }));
-    } else {
-      throw new Fault(-201, 'A syntax error has occurred.');
-    }
-    const page = rows.slice(skip, skip + first);
+    const source = sql.find((candidate) => candidate.table.test(query));
+    if (!source) throw new Fault(-201, 'A syntax error has occurred.');
+    const page = source.rows.slice(skip, skip + first);
     const inner = page
       .map(
         (row) =>
@@ -281,13 +456,30 @@ export async function startAxlServer(options: AxlServerOptions): Promise<AxlServ
             .join('')}</row>`,
       )
       .join('');
-    return sized(version, 'executeSQLQuery', inner, page.length, rows.length);
+    return sized(envelope(version, 'executeSQLQuery', inner), page.length, source.rows.length);
   };
 
-  const getResponse = (version: string, operation: string, name: string | undefined): string => {
+  /** The elements of a get answer, minus those returnedTags (when given) leaves out. */
+  const picked = (returned: string[] | undefined, parts: Array<[string, string]>): string =>
+    parts
+      .filter(([name]) => returned === undefined || returned.length === 0 || returned.includes(name))
+      .map(([, xml]) => xml)
+      .join('');
+
+  const getResponse = (version: string, operation: string, request: AxlServerRequest): Answer => {
+    const name = request.name;
+    const schema = GET_RETURNED_TAGS[operation];
+    if (!schema) throw new Fault('', `Operation ${operation} is not supported by this server`, 'soapenv:Client');
+    for (const tag of request.returnedTags ?? [])
+      if (!schema.returnedTags.has(tag)) throw invalidElement(`${operation} returnedTags`, tag, schema.type);
+    const returned = request.returnedTags;
     const notFound = (what: string): never => {
       throw new Fault(5007, `Item not valid: The specified ${what} was not found`);
     };
+    const answer = (item: string, kind: number, parts: Array<[string, string]>): Answer => ({
+      body: envelope(version, operation, `<${item} uuid="${uuid(0, kind)}">${picked(returned, parts)}</${item}>`),
+      rows: 1,
+    });
     switch (operation) {
       case 'getDateTimeGroup': {
         const group =
@@ -298,11 +490,14 @@ export async function startAxlServer(options: AxlServerOptions): Promise<AxlServ
               `<selectedPhoneNtpReference>${element('phoneNtpName', ref)}${element('selectionOrder', String(index + 1))}</selectedPhoneNtpReference>`,
           )
           .join('');
-        return envelope(
-          version,
-          operation,
-          `<dateTimeGroup uuid="${uuid(0, 90)}">${element('name', group.name)}${element('timeZone', 'Etc/GMT')}${element('separator', '/')}${element('dateformat', 'M-D-Y')}${element('timeFormat', '12-hour')}<phoneNtpReferences>${refs}</phoneNtpReferences></dateTimeGroup>`,
-        );
+        return answer('dateTimeGroup', 90, [
+          ['name', element('name', group.name)],
+          ['timeZone', element('timeZone', 'Etc/GMT')],
+          ['separator', element('separator', '/')],
+          ['dateformat', element('dateformat', 'M-D-Y')],
+          ['timeFormat', element('timeFormat', '12-hour')],
+          ['phoneNtpReferences', `<phoneNtpReferences>${refs}</phoneNtpReferences>`],
+        ]);
       }
       case 'getRegion': {
         const region = snapshot.regions.find((candidate) => candidate.name === name) ?? notFound('Region');
@@ -312,56 +507,76 @@ export async function startAxlServer(options: AxlServerOptions): Promise<AxlServ
               `<relatedRegion>${element('regionName', relation.region)}${element('bandwidth', '64 kbps')}${element('videoBandwidth', String(relation.videoKbps))}${element('lossyNetwork', 'Use System Default')}</relatedRegion>`,
           )
           .join('');
-        return envelope(
-          version,
-          operation,
-          `<region uuid="${uuid(0, 91)}">${element('name', region.name)}<relatedRegions>${related}</relatedRegions></region>`,
-        );
+        return answer('region', 91, [
+          ['name', element('name', region.name)],
+          ['relatedRegions', `<relatedRegions>${related}</relatedRegions>`],
+        ]);
       }
       case 'getCommonPhoneConfig': {
         const profile =
           snapshot.commonPhoneProfiles.find((candidate) => candidate.name === name) ?? notFound('Common Phone Profile');
-        return envelope(
-          version,
-          operation,
-          `<commonPhoneConfig uuid="${uuid(0, 92)}">${element('name', profile.name)}${element('unlockPwd', undefined)}<vendorConfig>${iceVendorConfig(profile.ice)}</vendorConfig></commonPhoneConfig>`,
-        );
+        return answer('commonPhoneConfig', 92, [
+          ['name', element('name', profile.name)],
+          ['unlockPwd', element('unlockPwd', undefined)],
+          ['vendorConfig', `<vendorConfig>${iceVendorConfig(profile.ice)}</vendorConfig>`],
+        ]);
       }
       case 'getUserProfileProvision': {
         const profile = snapshot.userProfiles.find((candidate) => candidate.name === name) ?? notFound('User Profile');
-        return envelope(
-          version,
-          operation,
-          `<userProfileProvision uuid="${uuid(0, 93)}">${element('name', profile.name)}${element('description', undefined)}` +
-            `${element('allowProvision', String(profile.allowProvision))}${element('limitProvision', profile.limitProvision === undefined ? undefined : String(profile.limitProvision))}` +
-            `${element('enableMra', String(profile.enableMra))}${element('mraPolicy_Desktop', profile.mraPolicyDesktop)}${element('mraPolicy_Mobile', profile.mraPolicyMobile)}</userProfileProvision>`,
-        );
+        const limit = profile.limitProvision === undefined ? undefined : String(profile.limitProvision);
+        return answer('userProfileProvision', 93, [
+          ['name', element('name', profile.name)],
+          ['description', element('description', undefined)],
+          ['allowProvision', element('allowProvision', String(profile.allowProvision))],
+          ['limitProvision', element('limitProvision', limit)],
+          ['enableMra', element('enableMra', String(profile.enableMra))],
+          ['mraPolicy_Desktop', element('mraPolicy_Desktop', profile.mraPolicyDesktop)],
+          ['mraPolicy_Mobile', element('mraPolicy_Mobile', profile.mraPolicyMobile)],
+        ]);
+      }
+      case 'getIlsConfig': {
+        // GetIlsConfigReq requires returnedTags (type NewIlsConfig).
+        if (returned === undefined) throw new Fault('', `${operation}: returnedTags is required`, 'soapenv:Client');
+        const role = snapshot.ils.configured ? (snapshot.ils.role ?? 'Hub Cluster') : 'Stand Alone Cluster';
+        return {
+          body: envelope(
+            version,
+            operation,
+            `<ilsConfig>${picked(returned, [
+              ['role', element('role', role)],
+              ['syncronizationStatus', element('syncronizationStatus', 'Up to date')],
+            ])}</ilsConfig>`,
+          ),
+          rows: 1,
+        };
       }
       default:
         throw new Fault('', `Operation ${operation} is not supported by this server`, 'soapenv:Client');
     }
   };
 
-  const answer = (version: string, operation: string, request: AxlServerRequest, body: XmlNode): string => {
+  const answer = (version: string, operation: string, request: AxlServerRequest, body: XmlNode): Answer => {
     const call = child(body, operation);
     if (operation === 'getCCMVersion')
-      return envelope(
-        version,
-        operation,
-        `<componentVersion>${element('version', snapshot.version)}</componentVersion>`,
-      );
-    if (operation === 'getIlsConfig') {
-      const role = snapshot.ils.configured ? (snapshot.ils.role ?? 'Hub Cluster') : 'Stand Alone Cluster';
-      return envelope(
-        version,
-        operation,
-        `<ilsConfig>${element('role', role)}${element('synchronizeClustersEvery', '10')}</ilsConfig>`,
-      );
-    }
+      return {
+        body: envelope(
+          version,
+          operation,
+          `<componentVersion>${element('version', snapshot.version)}</componentVersion>`,
+        ),
+        rows: 1,
+      };
     if (operation === 'executeSQLQuery') return sqlResponse(version, request.sql ?? '');
-    if (lists[operation]) return listResponse(version, operation, request, child(call, 'searchCriteria'));
-    return getResponse(version, operation, request.name);
+    if (lists[operation]) return listResponse(version, operation, request, call ?? '');
+    return getResponse(version, operation, request);
   };
+
+  const failureFor = (request: AxlServerRequest): AxlServerReply | undefined =>
+    failures.find(
+      (failure) =>
+        failure.operation === request.operation &&
+        (failure.sql === undefined || (request.sql !== undefined && failure.sql.test(request.sql))),
+    )?.reply;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const send = (status: number, body: string, headers: Record<string, string> = {}): void => {
@@ -373,11 +588,21 @@ export async function startAxlServer(options: AxlServerOptions): Promise<AxlServ
           : {}),
         ...headers,
       });
+      stats.bytes += Buffer.byteLength(body);
       res.end(body);
+      answered.get(res)?.();
     };
     const path = new URL(req.url ?? '/', 'https://localhost').pathname;
     if (options.axlActivated === false || (path !== '/axl/' && path !== '/axl')) {
       send(404, '<html><body><h1>HTTP Status 404 - Not Found</h1></body></html>', { 'content-type': 'text/html' });
+      return;
+    }
+    if (throttle && inFlight > throttle.maxRequestsInFlight) {
+      req.resume();
+      stats.unavailable++;
+      send(503, '<html><body><h1>HTTP Status 503 - Service Unavailable</h1></body></html>', {
+        'content-type': 'text/html',
+      });
       return;
     }
     if (req.method !== 'POST') {
@@ -430,9 +655,7 @@ export async function startAxlServer(options: AxlServerOptions): Promise<AxlServ
       session: (req.headers.cookie ?? '').includes(`JSESSIONIDSSO=${sessionId}`),
       ...(number('skip') !== undefined ? { skip: number('skip')! } : {}),
       ...(number('first') !== undefined ? { first: number('first')! } : {}),
-      ...(child(call, 'returnedTags') !== undefined
-        ? { returnedTags: returnedTagNames(child(call, 'returnedTags')) }
-        : {}),
+      ...(child(call, 'returnedTags') !== undefined ? { returnedTags: elementNames(child(call, 'returnedTags')) } : {}),
       ...(text(call, 'sql') !== undefined ? { sql: text(call, 'sql')! } : {}),
       ...(text(call, 'name') !== undefined ? { name: text(call, 'name')! } : {}),
     };
@@ -453,46 +676,76 @@ export async function startAxlServer(options: AxlServerOptions): Promise<AxlServ
       return;
     }
 
-    const reply = options.intercept?.(request);
+    const reply = failureFor(request) ?? options.intercept?.(request);
+    if (reply && 'hang' in reply) return;
     if (reply && 'trickleMs' in reply) {
       res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' });
-      res.write(`<soapenv:Envelope xmlns:soapenv="${'http://schemas.xmlsoap.org/soap/envelope/'}"><soapenv:Body>`);
+      res.write(ENVELOPE_START);
       const timer = setInterval(() => res.write(' '), reply.trickleMs);
       res.once('close', () => clearInterval(timer));
       return;
     }
     if (reply && 'delayMs' in reply) {
-      const closed = await new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(false), reply.delayMs);
-        res.once('close', () => {
-          clearTimeout(timer);
-          resolve(true);
-        });
-      });
-      if (closed) return;
+      if (await closedWithin(res, reply.delayMs)) return;
     } else if (reply && 'fault' in reply) {
       send(500, faultEnvelope(operation, reply.fault.axlcode, reply.fault.message, reply.fault.faultcode));
       return;
-    } else if (reply) {
+    } else if (reply && 'status' in reply) {
       send(reply.status, reply.body, reply.contentType ? { 'content-type': reply.contentType } : {});
       return;
     }
+    let result: Answer;
     try {
-      send(200, answer(version, operation, request, body));
+      result = answer(version, operation, request, body);
     } catch (error) {
       if (error instanceof Fault) send(500, faultEnvelope(operation, error.axlcode, error.message, error.faultcode));
       else send(500, faultEnvelope(operation, -1, 'Internal error'));
+      return;
     }
+    if (reply && 'malformed' in reply) {
+      // Cut inside an element, as a connection dropped by a proxy leaves it.
+      send(200, result.body.slice(0, Math.max(ENVELOPE_START.length + 10, Math.floor(result.body.length / 2))));
+      return;
+    }
+    if (!throttle) {
+      send(200, result.body);
+      return;
+    }
+    // CUCM builds the whole answer in memory before it sends it, and holds it until it is sent.
+    const held = Buffer.byteLength(result.body);
+    if (bytesInFlight + held > throttle.maxBytesInFlight) {
+      stats.memoryFaults++;
+      send(500, faultEnvelope(operation, THROTTLE_AXLCODE, 'Maximum AXL Memory Allocation Consumed'));
+      return;
+    }
+    bytesInFlight += held;
+    res.once('close', () => (bytesInFlight -= held));
+    const delay = throttle.latencyMs + (result.rows * throttle.perRowMicros) / 1000;
+    if (await closedWithin(res, delay)) return;
+    send(200, result.body);
   };
 
   const server: Server = createServer({ cert: options.cert, key: options.key }, (req, res) => {
-    inFlight++;
+    moveInFlight(1);
+    stats.requests++;
     state.maxInFlight = Math.max(state.maxInFlight, inFlight);
-    res.once('close', () => inFlight--);
+    stats.peakInFlight = Math.max(stats.peakInFlight, inFlight);
+    // Counted out when the whole answer is handed to the socket (or the client went away): the
+    // server's work is over then, and a kept-alive connection may carry the next request before
+    // the socket reports the last bytes written.
+    let counted = true;
+    const done = (): void => {
+      if (counted) moveInFlight(-1);
+      counted = false;
+    };
+    answered.set(res, done);
+    res.once('close', done);
     handle(req, res).catch(() => {
       if (!res.destroyed) res.destroy();
     });
   });
+  // Keep-alive connections outlive a collection's pauses (backoff after a 503).
+  server.keepAliveTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
@@ -505,6 +758,18 @@ export async function startAxlServer(options: AxlServerOptions): Promise<AxlServ
     get maxInFlight() {
       return state.maxInFlight;
     },
+    stats: () => ({ ...stats, inFlightMs: stats.inFlightMs.map(Math.round) }),
+    resetStats() {
+      stats = zero();
+      since = inFlight > 0 ? performance.now() : undefined;
+      requests.length = 0;
+    },
+    fail(failure) {
+      failures.push(failure);
+    },
+    clearFailures() {
+      failures.length = 0;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -513,7 +778,17 @@ export async function startAxlServer(options: AxlServerOptions): Promise<AxlServ
   };
 }
 
-function returnedTagNames(node: XmlNode | undefined): string[] {
-  if (node === undefined || typeof node === 'string') return [];
-  return Object.keys(node).filter((name) => children(node, name).length > 0);
+/** Waits `ms`; true when the client went away first (then there is no one to answer). */
+function closedWithin(res: ServerResponse, ms: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const onClose = (): void => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    const timer = setTimeout(() => {
+      res.off('close', onClose);
+      resolve(false);
+    }, ms);
+    res.once('close', onClose);
+  });
 }

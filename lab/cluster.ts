@@ -16,7 +16,9 @@ const JABBER_POLICY = 'IM & Presence, Voice and Video calls';
  *  - the 8845's Encrypted profile has TFTP Encrypted Config checked (MRA-CUCM-005);
  *  - a 7841 sits on an Authenticated/TCP profile with a non-FQDN name (MRA-CUCM-002/003/004/006);
  *  - the Jabber users' profile has mobile client policy "No Service" (MRA-CUCM-010) and a
- *    self-provisioning limit of 25 (MRA-CUCM-011).
+ *    self-provisioning limit of 25 (MRA-CUCM-011);
+ *  - the cluster is non-secure (no mixed mode) with SIP OAuth enabled: the Jabber profiles have
+ *    OAuth on and can register encrypted, the 8845's Encrypted profile cannot (MRA-CUCM-013).
  * The HQ pool's phones use non-secure profiles and a "No Service" user profile; they are not MRA
  * endpoints and no rule may report them.
  */
@@ -120,6 +122,7 @@ export const LAB_CLUSTER: CucmSnapshot = {
       deviceSecurityMode: 'Encrypted',
       transportType: 'TLS',
       tftpEncryptedConfig: false,
+      enableOAuthAuthentication: true,
     },
     {
       name: TCT_PROFILE,
@@ -128,6 +131,7 @@ export const LAB_CLUSTER: CucmSnapshot = {
       deviceSecurityMode: 'Encrypted',
       transportType: 'TLS',
       tftpEncryptedConfig: false,
+      enableOAuthAuthentication: true,
     },
     {
       name: IP8845_PROFILE,
@@ -136,6 +140,7 @@ export const LAB_CLUSTER: CucmSnapshot = {
       deviceSecurityMode: 'Encrypted',
       transportType: 'TLS',
       tftpEncryptedConfig: true,
+      enableOAuthAuthentication: false,
     },
     {
       name: IP7841_AUTH_PROFILE,
@@ -144,6 +149,7 @@ export const LAB_CLUSTER: CucmSnapshot = {
       deviceSecurityMode: 'Authenticated',
       transportType: 'TCP',
       tftpEncryptedConfig: false,
+      enableOAuthAuthentication: false,
     },
     {
       name: 'Cisco 7841 - Standard SIP Non-Secure Profile',
@@ -152,6 +158,7 @@ export const LAB_CLUSTER: CucmSnapshot = {
       deviceSecurityMode: 'Non Secure',
       transportType: 'TCP+UDP',
       tftpEncryptedConfig: false,
+      enableOAuthAuthentication: false,
     },
     {
       name: 'Cisco 8851 - Standard SIP Non-Secure Profile',
@@ -160,6 +167,7 @@ export const LAB_CLUSTER: CucmSnapshot = {
       deviceSecurityMode: 'Non Secure',
       transportType: 'TCP+UDP',
       tftpEncryptedConfig: false,
+      enableOAuthAuthentication: false,
     },
     {
       name: 'Cisco 8845 - Standard SIP Non-Secure Profile',
@@ -168,6 +176,7 @@ export const LAB_CLUSTER: CucmSnapshot = {
       deviceSecurityMode: 'Non Secure',
       transportType: 'TCP+UDP',
       tftpEncryptedConfig: true,
+      enableOAuthAuthentication: false,
     },
   ],
   devicePools: [
@@ -237,4 +246,5 @@ export const LAB_CLUSTER: CucmSnapshot = {
     { userid: 'clobby', userProfile: 'Standard (Factory Default) User Profile', jabber: false },
   ],
   ils: { configured: false },
+  clusterSecurity: { clusterSecurityMode: 'non-secure', sipOAuthMode: 'enabled' },
 };

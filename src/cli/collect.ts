@@ -3,6 +3,7 @@ import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { AxlClient, axlOptionsFromInventory } from '../probes/axl/client.js';
 import { collectSnapshot } from '../cucm/collect.js';
+import { defaultSections } from '../cucm/source.js';
 import { AxlError } from '../probes/axl/errors.js';
 import { redact } from '../probes/https.js';
 import { loadCatalog } from '../engine/catalog.js';
@@ -24,8 +25,10 @@ function say(line: string): void {
 
 /**
  * `collect`: reads the cluster over AXL into a snapshot JSON that `check --offline` (cucm.snapshot)
- * lints later. Exit 0 when the snapshot was written, 2 when it could not be (the reason printed
- * once, never with a secret).
+ * lints later. Every section is asked for (ILS only with `clusters` > 1, SPEC 8.2). Exit 0 when
+ * the snapshot is complete, 1 when it was written without the sections listed (each with its
+ * reason, also kept in the file's `unavailable`), 2 when nothing could be read (401, TLS
+ * verification, unreachable...): the reason printed once, never with a secret, and no file.
  */
 export async function runCollectCommand(options: CollectCommandOptions): Promise<number> {
   let client: AxlClient | undefined;
@@ -54,6 +57,7 @@ export async function runCollectCommand(options: CollectCommandOptions): Promise
     const tty = process.stderr.isTTY === true;
     say(`collecting from ${client.url} (AXL schema ${client.version})`);
     const snapshot = await collectSnapshot(client, {
+      sections: defaultSections(inventory),
       ...(tty ? { onProgress: ({ section, rows }) => say(`  ${section}: ${rows}`) } : {}),
       onRepage: ({ from, to }) => say(`CUCM asked for smaller pages: ${from} → ${to} rows`),
     });
@@ -64,7 +68,13 @@ export async function runCollectCommand(options: CollectCommandOptions): Promise
       `wrote ${options.output}: CUCM ${snapshot.version}, ${snapshot.phones.length} phones, ${snapshot.securityProfiles.length} security profiles, ` +
         `${snapshot.devicePools.length} device pools, ${snapshot.users.length} users, ${snapshot.services.length} service entries`,
     );
-    return 0;
+    if (snapshot.notCollected?.includes('ils')) say('not collected: ils (clusters: 1, so no rule reads it)');
+    const missing = Object.entries(snapshot.unavailable ?? {});
+    if (missing.length === 0) return 0;
+    say(`incomplete: ${missing.length} section${missing.length === 1 ? '' : 's'} could not be read:`);
+    for (const [section, reason] of missing) say(`  ${section}: ${redact(reason, secrets)}`);
+    process.exitCode = 1;
+    return 1;
   } catch (error) {
     if (error instanceof AxlError) {
       for (const line of redact(error.message, secrets).split('\n')) say(`collect: ${line}`);

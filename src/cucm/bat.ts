@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { InputError, type Problem } from '../inventory/problems.js';
 import { readInputText } from '../inventory/read-input.js';
-import { emptySnapshot, type CucmSnapshot, type Phone, type SnapshotSection } from './snapshot.js';
+import { emptySnapshot, SNAPSHOT_SECTIONS, type CucmSnapshot, type Phone, type SnapshotSection } from './snapshot.js';
 
 /**
  * BAT "All Details" phone export (Cisco Unified CM Administration > Bulk Administration > Phones >
@@ -183,17 +183,7 @@ function mapHeader(header: readonly string[], file: string, problems: Problem[])
 
 class HeaderError extends Error {}
 
-const OTHER_SECTIONS: readonly SnapshotSection[] = [
-  'services',
-  'securityProfiles',
-  'devicePools',
-  'dateTimeGroups',
-  'regions',
-  'commonPhoneProfiles',
-  'userProfiles',
-  'users',
-  'ils',
-];
+const OTHER_SECTIONS: readonly SnapshotSection[] = SNAPSHOT_SECTIONS.filter((section) => section !== 'phones');
 
 /**
  * The phones of a BAT export put into a snapshot: the export is the phone list (phone-level ICE,

@@ -1,23 +1,29 @@
-import type {
-  CommonPhoneProfile,
-  CucmSnapshot,
-  DateTimeGroup,
-  DevicePool,
-  EndUser,
-  IceSettings,
-  Phone,
-  Region,
-  SecurityProfile,
-  ServiceState,
-  UserProfile,
+import {
+  SNAPSHOT_SECTIONS,
+  type ClusterSecurity,
+  type CommonPhoneProfile,
+  type CucmSnapshot,
+  type DateTimeGroup,
+  type DevicePool,
+  type EndUser,
+  type IceSettings,
+  type Phone,
+  type Region,
+  type SecurityProfile,
+  type ServiceState,
+  type SnapshotSection,
+  type UserProfile,
 } from './snapshot.js';
 import type { AxlClient } from '../probes/axl/client.js';
-import { fetchAllPages, type PagingOptions } from '../probes/axl/paging.js';
-import { child, children, escapeXml, text, type XmlNode } from '../probes/axl/xml.js';
+import { AxlError, type AxlFailureKind } from '../probes/axl/errors.js';
+import { fetchAllPages, type PagingOptions, type PendingPage } from '../probes/axl/paging.js';
+import { PageReadError, readPage, type PageRows } from '../probes/axl/rows.js';
+import { child, children, escapeXml, text, XmlShapeError, type RowScan, type XmlNode } from '../probes/axl/xml.js';
 
 /**
  * What `collect` asks AXL for, and nothing more: `returnedTags` name only the fields the snapshot
- * keeps, so a 50,000-phone page stays far below CUCM's 8 MB response ceiling.
+ * keeps, each one an element of the AXL 15.0 list type (LPhone, LUser, ...), since CUCM validates
+ * the request against its schema and refuses any other.
  */
 export const PHONE_TAGS = [
   'name',
@@ -36,8 +42,14 @@ export const SECURITY_PROFILE_TAGS = [
   'transportType',
   'tftpEncryptedConfig',
 ] as const;
+/** LPhoneSecurityProfile has it from AXL 12.5 (SIP OAuth); an older schema refuses the request. */
+export const OAUTH_TAG = 'EnableOAuthAuthentication';
 export const DEVICE_POOL_TAGS = ['name', 'dateTimeSettingName', 'regionName'] as const;
 export const USER_TAGS = ['userid', 'imAndPresenceEnable'] as const;
+export const SERVICE_TAGS = ['processNodeName', 'service', 'enable'] as const;
+/** LUserProfileProvision carries the self-provisioning fields; the MRA ones are get-only. */
+export const USER_PROFILE_LIST_TAGS = ['name', 'allowProvision', 'limitProvision'] as const;
+export const USER_PROFILE_GET_TAGS = ['enableMra', 'mraPolicy_Desktop', 'mraPolicy_Mobile'] as const;
 
 /**
  * ICE lives in the Common Phone Profile's product-specific configuration (vendorConfig) since
@@ -54,22 +66,72 @@ export const ICE_VENDOR_ELEMENTS = {
   turnPassword: 'iceTurnServerPassword',
 } as const;
 
-/** The publisher's service list; no typed AXL request reports service activation. */
-export const SERVICES_SQL =
-  "select pn.name as node, ts.name as service, pns.enable as activated from processnodeservice pns, processnode pn, typeservice ts where pns.fkprocessnode = pn.pkid and pns.tkservice = ts.enum and pn.name != 'EnterpriseWideData' order by pn.name, ts.name";
-/** A user's User Profile: listUser has no returnedTag for it (it is getUser-only). */
+/**
+ * A user's User Profile: listUser has no returnedTag for it (LUser lacks it; it is getUser-only),
+ * so one query reads them all instead of one getUser per user.
+ */
 export const USER_PROFILE_SQL =
   'select e.userid as userid, p.name as userprofile from enduser e, ucuserprofile p where e.fkucuserprofile = p.pkid order by e.userid';
+/**
+ * Cluster Security Mode and SIP OAuth mode are enterprise parameters kept in processconfig; Cisco's
+ * TechNotes read them with exactly this query (see the README, MRA-CUCM-013).
+ */
+export const CLUSTER_SECURITY_SQL =
+  "select paramname, paramvalue from processconfig where paramname in ('ClusterSecurityMode', 'ClusterSIPOAuthMode') order by paramname";
+
+/**
+ * The AXL requests behind each section, for people reading a failure and for tests that make each
+ * one fail in turn. A section is available only when all of its requests succeed.
+ */
+export const SECTION_REQUESTS: Readonly<Record<SnapshotSection, ReadonlyArray<{ operation: string; sql?: RegExp }>>> = {
+  services: [{ operation: 'listProcessNodeService' }],
+  phones: [{ operation: 'listPhone' }],
+  securityProfiles: [{ operation: 'listPhoneSecurityProfile' }],
+  devicePools: [{ operation: 'listDevicePool' }],
+  dateTimeGroups: [{ operation: 'listDateTimeGroup' }, { operation: 'getDateTimeGroup' }],
+  regions: [{ operation: 'listRegion' }, { operation: 'getRegion' }],
+  commonPhoneProfiles: [{ operation: 'listCommonPhoneConfig' }, { operation: 'getCommonPhoneConfig' }],
+  userProfiles: [{ operation: 'listUserProfileProvision' }, { operation: 'getUserProfileProvision' }],
+  users: [{ operation: 'listUser' }, { operation: 'executeSQLQuery', sql: /\bucuserprofile\b/ }],
+  ils: [{ operation: 'getIlsConfig' }],
+  clusterSecurity: [{ operation: 'executeSQLQuery', sql: /\bprocessconfig\b/ }],
+};
+
+/**
+ * Rows per page to start with: a phone row is about 330 bytes, so 10,000 stay near 3 MB, and two
+ * pages in flight far below the 16 MB CUCM holds for all AXL answers at once.
+ */
+export const DEFAULT_PAGE_ROWS = 10_000;
 
 export interface CollectOptions {
+  /** The sections to read (default: all); the others are not requested and are listed in notCollected. */
+  sections?: ReadonlySet<SnapshotSection>;
   /** Rows per list page to start with (shrunk when CUCM says a page is too large). */
   pageSize?: number;
-  onProgress?: (event: { section: string; rows: number }) => void;
+  onProgress?: (event: { section: SnapshotSection; rows: number }) => void;
   onRepage?: PagingOptions['onRepage'];
 }
 
+/**
+ * Failures after which no AXL request can succeed: the run stops at once with one reason
+ * (SPEC 8.2, "nothing could be read"). A fault, a malformed answer or a 403 on one operation
+ * belongs to that operation only.
+ */
+const NOTHING_READABLE: ReadonlySet<AxlFailureKind> = new Set([
+  'config',
+  'unauthorized',
+  'not-activated',
+  'unavailable',
+  'timeout',
+  'refused',
+  'tls',
+  'network',
+  'http',
+]);
+
+/** AXL writes true/false, SQL t/f, vendorConfig Enabled/Disabled. */
 const bool = (value: string | undefined): boolean =>
-  value !== undefined && /^(t|true|1|enabled|yes)$/i.test(value.trim());
+  value === 'true' || (value !== undefined && value !== 'false' && /^(t|true|1|enabled|yes)$/i.test(value.trim()));
 
 /** CUCM's version as getCCMVersion reports it; this is also the authenticated liveness check. */
 export async function getCcmVersion(
@@ -86,76 +148,107 @@ export async function getCcmVersion(
   return { version, status: response.status, durationMs: response.durationMs };
 }
 
+/** Whether the AXL schema version (e.g. "15.0") is at least major.minor. */
+function schemaAtLeast(version: string, major: number, minor: number): boolean {
+  const [a = 0, b = 0] = version.split('.').map(Number);
+  return a > major || (a === major && b >= minor);
+}
+
 /**
- * A typed list request (`listPhone`, ...), paged with skip/first. `map` turns each row into its
- * snapshot form as its page arrives, so a page's parsed XML is dropped before the next is read.
+ * One list or SQL page: its rows counted as soon as its bytes are in (all paging needs to send
+ * the next request), then read (off the main thread where it can, see rows.ts).
  */
-export async function listAll<T = XmlNode>(
+async function fetchRows<T>(client: AxlClient, inner: string, scan: RowScan<T>): Promise<PendingPage<T>> {
+  const body = await client.fetchPage(scan.operation, inner);
+  let page: PageRows<T>;
+  // A page that went to the reading thread comes back with the error that it could not be read.
+  const failure = (error: unknown): AxlError => {
+    if (error instanceof PageReadError) return client.pageFailure(scan.operation, error.body, error);
+    if (error instanceof XmlShapeError || error instanceof AxlError)
+      return client.pageFailure(scan.operation, body, error);
+    // The reading thread itself failed (out of memory, stopped): the page was not judged.
+    const reason = error instanceof Error ? error.message : String(error);
+    return client.fail('malformed', `AXL ${scan.operation} at ${client.url}: the page could not be read (${reason})`, {
+      operation: scan.operation,
+    });
+  };
+  try {
+    page = await readPage(body, scan);
+  } catch (error) {
+    throw failure(error);
+  }
+  const rows = page.rows.catch((error: unknown) => {
+    throw failure(error);
+  });
+  return { count: page.count, rows };
+}
+
+/**
+ * A typed list request (`listPhone`, ...), paged with skip/first. Each page is read with the row
+ * scanner (only `fields` of each row, no document tree) into `map`'s form, and its text dropped.
+ */
+export async function listAll<T>(
   client: AxlClient,
   entity: string,
-  returnedTags: readonly string[],
-  options: {
-    searchCriteria?: Record<string, string>;
-    pageSize?: number;
-    onRepage?: PagingOptions['onRepage'];
-    map?: (row: XmlNode) => T;
-  } = {},
+  fields: readonly string[],
+  map: (values: ReadonlyArray<string | undefined>) => T,
+  options: { searchCriteria?: Record<string, string>; pageSize?: number; onRepage?: PagingOptions['onRepage'] } = {},
 ): Promise<T[]> {
-  const map = options.map ?? ((row: XmlNode) => row as unknown as T);
   const operation = `list${entity[0]!.toUpperCase()}${entity.slice(1)}`;
   const criteria = Object.entries(options.searchCriteria ?? { name: '%' })
     .map(([key, value]) => `<${key}>${escapeXml(value)}</${key}>`)
     .join('');
-  const tags = returnedTags.map((tag) => `<${tag}/>`).join('');
+  const tags = fields.map((tag) => `<${tag}/>`).join('');
   return fetchAllPages(
-    async (skip, first) => {
-      const response = await client.call(
-        operation,
+    (skip, first) =>
+      fetchRows(
+        client,
         `<searchCriteria>${criteria}</searchCriteria><returnedTags>${tags}</returnedTags><skip>${skip}</skip><first>${first}</first>`,
-      );
-      return children(child(response.body, 'return'), entity).map(map);
-    },
+        { operation, item: entity, fields, map },
+      ),
     {
-      pageSize: options.pageSize ?? 2000,
+      pageSize: options.pageSize ?? DEFAULT_PAGE_ROWS,
       label: `AXL ${operation} at ${client.url}`,
       ...(options.onRepage ? { onRepage: options.onRepage } : {}),
     },
   );
 }
 
-/** executeSQLQuery, paged with Informix `SELECT SKIP n FIRST m`. */
-export async function sqlAll(
+/** executeSQLQuery, paged with Informix `SELECT SKIP n FIRST m`; `columns` are read from each row. */
+export async function sqlAll<T>(
   client: AxlClient,
   sql: string,
+  columns: readonly string[],
+  map: (values: ReadonlyArray<string | undefined>) => T,
   options: { pageSize?: number; onRepage?: PagingOptions['onRepage'] } = {},
-): Promise<XmlNode[]> {
+): Promise<T[]> {
   const body = sql.replace(/^\s*select\s+/i, '');
   return fetchAllPages(
-    async (skip, first) => {
-      const response = await client.call(
-        'executeSQLQuery',
-        `<sql>${escapeXml(`select skip ${skip} first ${first} ${body}`)}</sql>`,
-      );
-      return children(child(response.body, 'return'), 'row');
-    },
+    (skip, first) =>
+      fetchRows(client, `<sql>${escapeXml(`select skip ${skip} first ${first} ${body}`)}</sql>`, {
+        operation: 'executeSQLQuery',
+        item: 'row',
+        fields: columns,
+        map,
+      }),
     {
-      pageSize: options.pageSize ?? 5000,
+      pageSize: options.pageSize ?? DEFAULT_PAGE_ROWS,
       label: `AXL executeSQLQuery at ${client.url}`,
       ...(options.onRepage ? { onRepage: options.onRepage } : {}),
     },
   );
 }
 
-async function getOne(client: AxlClient, entity: string, name: string): Promise<XmlNode | undefined> {
+async function getOne(
+  client: AxlClient,
+  entity: string,
+  name: string,
+  returnedTags?: readonly string[],
+): Promise<XmlNode | undefined> {
   const operation = `get${entity[0]!.toUpperCase()}${entity.slice(1)}`;
-  const response = await client.call(operation, `<name>${escapeXml(name)}</name>`);
+  const tags = returnedTags ? `<returnedTags>${returnedTags.map((tag) => `<${tag}/>`).join('')}</returnedTags>` : '';
+  const response = await client.call(operation, `<name>${escapeXml(name)}</name>${tags}`);
   return child(child(response.body, 'return'), entity);
-}
-
-function requireName(node: XmlNode, field: string, section: string, client: AxlClient): string {
-  const value = text(node, field);
-  if (value === undefined) throw client.fail('malformed', `AXL at ${client.url}: a ${section} row has no ${field}`);
-  return value;
 }
 
 function iceFrom(vendorConfig: XmlNode | undefined): IceSettings | undefined {
@@ -179,181 +272,288 @@ function iceFrom(vendorConfig: XmlNode | undefined): IceSettings | undefined {
   };
 }
 
+type SectionReaders = { [S in SnapshotSection]: () => Promise<CucmSnapshot[S]> };
+
 /**
- * Reads the cluster into the normalized snapshot (SPEC section 6). Lists are paged; the few
- * per-item details that no list returns (NTP references, region relations, ICE, MRA policies)
- * come from get requests, at most two in flight (the client's ceiling).
+ * One reader per section (SPEC 6, 8.8). Each issues its own requests and fails on its own; none
+ * waits for another, so all the sections' requests share the client's two places in flight.
  */
-export async function collectSnapshot(client: AxlClient, options: CollectOptions = {}): Promise<CucmSnapshot> {
-  const progress = (section: string, rows: number): void => options.onProgress?.({ section, rows });
+function sectionReaders(client: AxlClient, options: CollectOptions): SectionReaders {
   const paging = { ...(options.onRepage ? { onRepage: options.onRepage } : {}) };
-  const pageSize = options.pageSize;
-
-  const { version } = await getCcmVersion(client);
-
-  const serviceRows = await sqlAll(client, SERVICES_SQL, paging);
-  const services: ServiceState[] = serviceRows.map((row) => ({
-    node: requireName(row, 'node', 'service', client),
-    name: requireName(row, 'service', 'service', client),
-    activated: bool(text(row, 'activated')),
-  }));
-  progress('services', services.length);
-
-  const phones: Phone[] = await listAll(client, 'phone', PHONE_TAGS, {
-    ...paging,
-    pageSize: pageSize ?? 4000,
-    map: (row): Phone => {
-      const commonPhoneProfile = text(row, 'commonPhoneConfigName');
-      const owner = text(row, 'ownerUserName');
-      return {
-        name: requireName(row, 'name', 'phone', client),
-        model: text(row, 'product') ?? '',
-        protocol: text(row, 'protocol') ?? '',
-        devicePool: text(row, 'devicePoolName') ?? '',
-        securityProfile: text(row, 'securityProfileName') ?? '',
-        ...(commonPhoneProfile ? { commonPhoneProfile } : {}),
-        ...(owner ? { owner } : {}),
-      };
-    },
-  });
-  progress('phones', phones.length);
-
-  const securityProfiles: SecurityProfile[] = (
-    await listAll(client, 'phoneSecurityProfile', SECURITY_PROFILE_TAGS, {
-      ...paging,
-      ...(pageSize ? { pageSize } : {}),
-    })
-  ).map((row) => ({
-    name: requireName(row, 'name', 'phone security profile', client),
-    phoneType: text(row, 'phoneType') ?? '',
-    protocol: text(row, 'protocol') ?? '',
-    deviceSecurityMode: text(row, 'deviceSecurityMode') ?? '',
-    transportType: text(row, 'transportType') ?? '',
-    tftpEncryptedConfig: bool(text(row, 'tftpEncryptedConfig')),
-  }));
-  progress('securityProfiles', securityProfiles.length);
-
-  const devicePools: DevicePool[] = (
-    await listAll(client, 'devicePool', DEVICE_POOL_TAGS, { ...paging, ...(pageSize ? { pageSize } : {}) })
-  ).map((row) => {
-    const dateTimeGroup = text(row, 'dateTimeSettingName');
-    const region = text(row, 'regionName');
-    return {
-      name: requireName(row, 'name', 'device pool', client),
-      ...(dateTimeGroup ? { dateTimeGroup } : {}),
-      ...(region ? { region } : {}),
-    };
-  });
-  progress('devicePools', devicePools.length);
-
-  const groupNames = (
-    await listAll(client, 'dateTimeGroup', ['name'], { ...paging, ...(pageSize ? { pageSize } : {}) })
-  ).map((row) => requireName(row, 'name', 'date/time group', client));
-  const dateTimeGroups: DateTimeGroup[] = await Promise.all(
-    groupNames.map(async (name) => {
-      const group = await getOne(client, 'dateTimeGroup', name);
-      const references = children(child(group, 'phoneNtpReferences'), 'selectedPhoneNtpReference')
-        .map((reference) => ({
-          name: text(reference, 'phoneNtpName'),
-          order: Number(text(reference, 'selectionOrder') ?? 0),
-        }))
-        .filter((reference): reference is { name: string; order: number } => reference.name !== undefined)
-        .sort((a, b) => a.order - b.order);
-      return { name, phoneNtpReferences: references.map((reference) => reference.name) };
-    }),
-  );
-  progress('dateTimeGroups', dateTimeGroups.length);
-
-  const regionNames = (await listAll(client, 'region', ['name'], { ...paging, ...(pageSize ? { pageSize } : {}) })).map(
-    (row) => requireName(row, 'name', 'region', client),
-  );
-  const regions: Region[] = await Promise.all(
-    regionNames.map(async (name) => {
-      const region = await getOne(client, 'region', name);
-      const relations = children(child(region, 'relatedRegions'), 'relatedRegion').flatMap((relation) => {
-        const other = text(relation, 'regionName');
-        const kbps = Number.parseInt(text(relation, 'videoBandwidth') ?? '', 10);
-        return other !== undefined && Number.isFinite(kbps) ? [{ region: other, videoKbps: kbps }] : [];
-      });
-      return { name, relations };
-    }),
-  );
-  progress('regions', regions.length);
-
-  const cppNames = (
-    await listAll(client, 'commonPhoneConfig', ['name'], { ...paging, ...(pageSize ? { pageSize } : {}) })
-  ).map((row) => requireName(row, 'name', 'common phone profile', client));
-  const commonPhoneProfiles: CommonPhoneProfile[] = await Promise.all(
-    cppNames.map(async (name) => {
-      const profile = await getOne(client, 'commonPhoneConfig', name);
-      const ice = iceFrom(child(profile, 'vendorConfig'));
-      return { name, ...(ice ? { ice } : {}) };
-    }),
-  );
-  progress('commonPhoneProfiles', commonPhoneProfiles.length);
-
-  const profileNames = (
-    await listAll(client, 'userProfileProvision', ['name'], { ...paging, ...(pageSize ? { pageSize } : {}) })
-  ).map((row) => requireName(row, 'name', 'user profile', client));
-  const userProfiles: UserProfile[] = await Promise.all(
-    profileNames.map(async (name) => {
-      const profile = await getOne(client, 'userProfileProvision', name);
-      const limit = Number.parseInt(text(profile, 'limitProvision') ?? '', 10);
-      return {
-        name,
-        enableMra: bool(text(profile, 'enableMra')),
-        mraPolicyDesktop: text(profile, 'mraPolicy_Desktop') ?? '',
-        mraPolicyMobile: text(profile, 'mraPolicy_Mobile') ?? '',
-        allowProvision: bool(text(profile, 'allowProvision')),
-        ...(Number.isFinite(limit) ? { limitProvision: limit } : {}),
-      };
-    }),
-  );
-  progress('userProfiles', userProfiles.length);
-
-  const userRows = await listAll(client, 'user', USER_TAGS, {
-    ...paging,
-    searchCriteria: { userid: '%' },
-    pageSize: pageSize ?? 5000,
-    map: (row) => ({ userid: requireName(row, 'userid', 'user', client), imp: bool(text(row, 'imAndPresenceEnable')) }),
-  });
-  const profileOf = new Map<string, string>();
-  for (const row of await sqlAll(client, USER_PROFILE_SQL, paging)) {
-    const userid = text(row, 'userid');
-    const profile = text(row, 'userprofile');
-    if (userid !== undefined && profile !== undefined) profileOf.set(userid, profile);
-  }
-  const users: EndUser[] = userRows.map(({ userid, imp }) => {
-    const userProfile = profileOf.get(userid);
-    // `jabber` carries AXL's imAndPresenceEnable; owners of CSF/BOT/TCT/TAB devices are found by
-    // the rules from the phones section, so the snapshot states what CUCM says and nothing derived.
-    return { userid, ...(userProfile ? { userProfile } : {}), jabber: imp };
-  });
-  progress('users', users.length);
-
-  const ils = await getIls(client);
+  const size = options.pageSize ? { pageSize: options.pageSize } : {};
+  const malformed = (section: string, field: string): AxlError =>
+    client.fail('malformed', `AXL at ${client.url}: a ${section} row has no ${field}`);
+  const required = (value: string | undefined, section: string, field: string): string => {
+    if (value === undefined) throw malformed(section, field);
+    return value;
+  };
+  const names = async (entity: string, section: string): Promise<string[]> =>
+    listAll(client, entity, ['name'], ([name]) => required(name, section, 'name'), { ...paging, ...size });
 
   return {
-    version,
-    source: `axl ${client.url}`,
-    collectedAt: new Date().toISOString(),
-    services,
-    phones,
-    securityProfiles,
-    devicePools,
-    dateTimeGroups,
-    regions,
-    commonPhoneProfiles,
-    userProfiles,
-    users,
-    ils,
+    services: async (): Promise<ServiceState[]> => {
+      const rows = await listAll(
+        client,
+        'processNodeService',
+        SERVICE_TAGS,
+        ([node, service, enable]) => ({
+          node: required(node, 'service', 'processNodeName'),
+          name: required(service, 'service', 'service'),
+          activated: bool(enable),
+        }),
+        { ...paging, ...size, searchCriteria: { processNodeName: '%' } },
+      );
+      // EnterpriseWideData is the pseudo-node of enterprise parameters, not a server.
+      return rows.filter((row) => row.node !== 'EnterpriseWideData');
+    },
+
+    phones: () =>
+      listAll(
+        client,
+        'phone',
+        PHONE_TAGS,
+        ([name, product, protocol, pool, profile, cpp, owner]): Phone => {
+          // 100,000 of these: assignments, not object spreads.
+          const phone: Phone = {
+            name: required(name, 'phone', 'name'),
+            model: product ?? '',
+            protocol: protocol ?? '',
+            devicePool: pool ?? '',
+            securityProfile: profile ?? '',
+          };
+          if (cpp) phone.commonPhoneProfile = cpp;
+          if (owner) phone.owner = owner;
+          return phone;
+        },
+        { ...paging, ...size },
+      ),
+
+    securityProfiles: () => {
+      const oauth = schemaAtLeast(client.version, 12, 5);
+      return listAll(
+        client,
+        'phoneSecurityProfile',
+        oauth ? [...SECURITY_PROFILE_TAGS, OAUTH_TAG] : SECURITY_PROFILE_TAGS,
+        ([name, phoneType, protocol, mode, transport, tftp, enableOAuth]): SecurityProfile => ({
+          name: required(name, 'phone security profile', 'name'),
+          phoneType: phoneType ?? '',
+          protocol: protocol ?? '',
+          deviceSecurityMode: mode ?? '',
+          transportType: transport ?? '',
+          tftpEncryptedConfig: bool(tftp),
+          ...(oauth && enableOAuth !== undefined ? { enableOAuthAuthentication: bool(enableOAuth) } : {}),
+        }),
+        { ...paging, ...size },
+      );
+    },
+
+    devicePools: () =>
+      listAll(
+        client,
+        'devicePool',
+        DEVICE_POOL_TAGS,
+        ([name, dateTimeGroup, region]): DevicePool => ({
+          name: required(name, 'device pool', 'name'),
+          ...(dateTimeGroup ? { dateTimeGroup } : {}),
+          ...(region ? { region } : {}),
+        }),
+        { ...paging, ...size },
+      ),
+
+    // The details below are get-only (no list type carries them): one get per item.
+    dateTimeGroups: async (): Promise<DateTimeGroup[]> =>
+      Promise.all(
+        (await names('dateTimeGroup', 'date/time group')).map(async (name) => {
+          const group = await getOne(client, 'dateTimeGroup', name);
+          const references = children(child(group, 'phoneNtpReferences'), 'selectedPhoneNtpReference')
+            .map((reference) => ({
+              name: text(reference, 'phoneNtpName'),
+              order: Number(text(reference, 'selectionOrder') ?? 0),
+            }))
+            .filter((reference): reference is { name: string; order: number } => reference.name !== undefined)
+            .sort((a, b) => a.order - b.order);
+          return { name, phoneNtpReferences: references.map((reference) => reference.name) };
+        }),
+      ),
+
+    regions: async (): Promise<Region[]> =>
+      Promise.all(
+        (await names('region', 'region')).map(async (name) => {
+          const region = await getOne(client, 'region', name);
+          const relations = children(child(region, 'relatedRegions'), 'relatedRegion').flatMap((relation) => {
+            const other = text(relation, 'regionName');
+            const kbps = Number.parseInt(text(relation, 'videoBandwidth') ?? '', 10);
+            return other !== undefined && Number.isFinite(kbps) ? [{ region: other, videoKbps: kbps }] : [];
+          });
+          return { name, relations };
+        }),
+      ),
+
+    commonPhoneProfiles: async (): Promise<CommonPhoneProfile[]> =>
+      Promise.all(
+        (await names('commonPhoneConfig', 'common phone profile')).map(async (name) => {
+          const profile = await getOne(client, 'commonPhoneConfig', name);
+          const ice = iceFrom(child(profile, 'vendorConfig'));
+          return { name, ...(ice ? { ice } : {}) };
+        }),
+      ),
+
+    userProfiles: async (): Promise<UserProfile[]> => {
+      const listed = await listAll(
+        client,
+        'userProfileProvision',
+        USER_PROFILE_LIST_TAGS,
+        ([name, allowProvision, limitProvision]) => ({
+          name: required(name, 'user profile', 'name'),
+          allowProvision: bool(allowProvision),
+          limit: Number.parseInt(limitProvision ?? '', 10),
+        }),
+        { ...paging, ...size },
+      );
+      return Promise.all(
+        listed.map(async ({ name, allowProvision, limit }) => {
+          const profile = await getOne(client, 'userProfileProvision', name, USER_PROFILE_GET_TAGS);
+          return {
+            name,
+            enableMra: bool(text(profile, 'enableMra')),
+            mraPolicyDesktop: text(profile, 'mraPolicy_Desktop') ?? '',
+            mraPolicyMobile: text(profile, 'mraPolicy_Mobile') ?? '',
+            allowProvision,
+            ...(Number.isFinite(limit) ? { limitProvision: limit } : {}),
+          };
+        }),
+      );
+    },
+
+    users: async (): Promise<EndUser[]> => {
+      const [rows, profiles] = await Promise.all([
+        listAll(
+          client,
+          'user',
+          USER_TAGS,
+          ([userid, imp]) => ({ userid: required(userid, 'user', 'userid'), imp: bool(imp) }),
+          { ...paging, ...size, searchCriteria: { userid: '%' } },
+        ),
+        sqlAll(client, USER_PROFILE_SQL, ['userid', 'userprofile'], ([userid, profile]) => [userid, profile], paging),
+      ]);
+      const profileOf = new Map<string, string>();
+      for (const [userid, profile] of profiles)
+        if (userid !== undefined && profile !== undefined) profileOf.set(userid, profile);
+      // `jabber` carries AXL's imAndPresenceEnable; owners of CSF/BOT/TCT/TAB devices are found by
+      // the rules from the phones section, so the snapshot states what CUCM says and nothing derived.
+      return rows.map(({ userid, imp }) => {
+        const userProfile = profileOf.get(userid);
+        return userProfile ? { userid, userProfile, jabber: imp } : { userid, jabber: imp };
+      });
+    },
+
+    // ILS role: "Stand Alone Cluster" means no ILS; hub or spoke means it is configured.
+    ils: async () => {
+      const response = await client.call('getIlsConfig', '<returnedTags><role/></returnedTags>');
+      const role = text(child(child(response.body, 'return'), 'ilsConfig'), 'role');
+      if (role === undefined || /stand\s*alone/i.test(role)) return { configured: false };
+      return { configured: true, role };
+    },
+
+    clusterSecurity: async (): Promise<ClusterSecurity> => {
+      const rows = await sqlAll(client, CLUSTER_SECURITY_SQL, ['paramname', 'paramvalue'], ([name, value]) => [
+        name,
+        value,
+      ]);
+      const value = (param: string): string | undefined => rows.find(([name]) => name === param)?.[1]?.trim();
+      const decode = <T extends string>(param: string, off: T, on: T): T | undefined => {
+        const raw = value(param);
+        if (raw === undefined) return undefined;
+        if (raw === '0') return off;
+        if (raw === '1') return on;
+        throw client.fail('malformed', `AXL at ${client.url}: processconfig ${param} is "${raw}", not 0 or 1`);
+      };
+      const mode = decode('ClusterSecurityMode', 'non-secure', 'mixed');
+      const oauth = decode('ClusterSIPOAuthMode', 'disabled', 'enabled');
+      return { ...(mode ? { clusterSecurityMode: mode } : {}), ...(oauth ? { sipOAuthMode: oauth } : {}) };
+    },
   };
 }
 
-/** ILS role: "Stand Alone Cluster" means no ILS; hub or spoke means it is configured. */
-async function getIls(client: AxlClient): Promise<CucmSnapshot['ils']> {
-  const response = await client.call('getIlsConfig', '');
-  const role = text(child(child(response.body, 'return'), 'ilsConfig'), 'role');
-  if (role === undefined || /stand\s*alone/i.test(role)) return { configured: false };
-  return { configured: true, role };
+/** The reason a section is unavailable, as SPEC 8.2 wants it: fault code and text, 403, timeout... */
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Reads the cluster into the normalized snapshot (SPEC 6), each section on its own (SPEC 8.2): a
+ * section whose requests fail is recorded in `unavailable` with the reason and the others are
+ * kept. Sections not asked for are not requested and are listed in `notCollected`.
+ *
+ * All requests of all sections go through the client's one queue of two places in flight, so two
+ * requests are on the wire for as long as any section has one to make, whatever section it is.
+ *
+ * Throws only when nothing can be read: getCCMVersion fails for a reason no request can get past
+ * (401, TLS verification, unreachable, AXL not activated, timeout), or every asked section failed.
+ */
+export async function collectSnapshot(client: AxlClient, options: CollectOptions = {}): Promise<CucmSnapshot> {
+  const asked = options.sections ?? new Set<SnapshotSection>(SNAPSHOT_SECTIONS);
+  const readers = sectionReaders(client, options);
+  const collected: Partial<CucmSnapshot> = {};
+  const unavailable: Partial<Record<SnapshotSection, string>> = {};
+  const failures: AxlError[] = [];
+  let fatal: AxlError | undefined;
+
+  const version = getCcmVersion(client).then(
+    (answer) => answer.version,
+    (error: unknown) => {
+      if (error instanceof AxlError && NOTHING_READABLE.has(error.kind)) {
+        fatal = error;
+        client.stop(error);
+      } else failures.push(error instanceof AxlError ? error : client.fail('malformed', reasonOf(error)));
+      return 'unknown';
+    },
+  );
+  // Big lists first: their pages are most of the work, and small sections fill the gaps between them.
+  const order: SnapshotSection[] = [
+    'phones',
+    'users',
+    ...SNAPSHOT_SECTIONS.filter((s) => s !== 'phones' && s !== 'users'),
+  ];
+  const sections = order.filter((section) => asked.has(section));
+  await Promise.all([
+    version,
+    ...sections.map(async (section) => {
+      try {
+        const value = await readers[section]();
+        (collected as Record<SnapshotSection, unknown>)[section] = value;
+        options.onProgress?.({ section, rows: Array.isArray(value) ? value.length : 1 });
+      } catch (error) {
+        if (error instanceof AxlError) failures.push(error);
+        unavailable[section] = reasonOf(error);
+      }
+    }),
+  ]);
+  if (fatal) throw fatal;
+  if (sections.length > 0 && Object.keys(unavailable).length === sections.length) {
+    throw (
+      failures.find((failure) => failure.details.operation !== 'getCCMVersion') ??
+      client.fail('malformed', `AXL at ${client.url}: no section could be read (${Object.values(unavailable)[0]})`)
+    );
+  }
+
+  const notCollected = SNAPSHOT_SECTIONS.filter((section) => !asked.has(section));
+  return {
+    version: await version,
+    source: `axl ${client.url}`,
+    collectedAt: new Date().toISOString(),
+    services: collected.services ?? [],
+    phones: collected.phones ?? [],
+    securityProfiles: collected.securityProfiles ?? [],
+    devicePools: collected.devicePools ?? [],
+    dateTimeGroups: collected.dateTimeGroups ?? [],
+    regions: collected.regions ?? [],
+    commonPhoneProfiles: collected.commonPhoneProfiles ?? [],
+    userProfiles: collected.userProfiles ?? [],
+    users: collected.users ?? [],
+    ils: collected.ils ?? { configured: false },
+    clusterSecurity: collected.clusterSecurity ?? {},
+    ...(Object.keys(unavailable).length > 0 ? { unavailable } : {}),
+    ...(notCollected.length > 0 ? { notCollected } : {}),
+  };
 }

@@ -32,7 +32,18 @@ export function loadSnapshotFile(file: string): CucmSnapshot {
   const problems = schemaProblems('snapshot.schema.json', data, file);
   if (problems.length === 0) problems.push(...duplicateNames(data as CucmSnapshot, file));
   if (problems.length > 0) throw new InputError(capped(problems, file));
-  return data as CucmSnapshot;
+  return withOptionalSections(data as Partial<CucmSnapshot> & Omit<CucmSnapshot, 'clusterSecurity'>);
+}
+
+/**
+ * Snapshots written before the clusterSecurity section existed are still valid: the section is
+ * then not known, so it is marked not collected (a rule that needs it is inconclusive) rather than
+ * read as an empty "nothing enabled".
+ */
+function withOptionalSections(data: Partial<CucmSnapshot> & Omit<CucmSnapshot, 'clusterSecurity'>): CucmSnapshot {
+  if (data.clusterSecurity !== undefined) return data as CucmSnapshot;
+  const notCollected = [...new Set([...(data.notCollected ?? []), 'clusterSecurity' as const])];
+  return { ...data, clusterSecurity: {}, notCollected };
 }
 
 function duplicateNames(snapshot: CucmSnapshot, file: string): Problem[] {

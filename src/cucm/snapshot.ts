@@ -20,28 +20,57 @@ export interface CucmSnapshot {
   userProfiles: UserProfile[];
   users: EndUser[];
   ils: { configured: boolean; role?: string };
+  /** What MRA-CUCM-013 needs to know about the cluster's ability to serve encrypted registrations. */
+  clusterSecurity: ClusterSecurity;
+  /**
+   * Sections whose AXL requests failed (SPEC 8.2), each with the reason: the AXL fault code and
+   * text, an HTTP 403 for that request, a timeout, a malformed answer. The section itself is left
+   * empty; every other section is complete. A snapshot file that carries it behaves as the live
+   * scan that wrote it.
+   */
+  unavailable?: Partial<Record<SnapshotSection, string>>;
+  /**
+   * Sections that were not asked for (SPEC 8.2: `collect` skips ILS with `clusters: 1`; a live
+   * scan asks only what its rules read). They are empty here, which says nothing about the
+   * cluster; a later run that needs one gets it as unavailable, never as an empty list.
+   */
+  notCollected?: SnapshotSection[];
   /**
    * Sections the source could not supply (added by the CUCM snapshot-side work): a BAT phone export
    * carries phones only, so a snapshot built from it alone lists the other sections here and the
    * rules that need them are skipped with that reason instead of judging empty lists.
    */
   absentSections?: SnapshotSection[];
-  /** SPEC 8.2: sections whose requests failed, with the reason (AXL fault, HTTP 403, timeout, malformed). */
-  unavailable?: Partial<Record<SnapshotSection, string>>;
 }
 
-/** The sections of a snapshot, as named in SPEC section 6. */
-export type SnapshotSection =
-  | 'services'
-  | 'phones'
-  | 'securityProfiles'
-  | 'devicePools'
-  | 'dateTimeGroups'
-  | 'regions'
-  | 'commonPhoneProfiles'
-  | 'userProfiles'
-  | 'users'
-  | 'ils';
+/** The sections of a snapshot, as named in SPEC section 6 (and 8.8 for clusterSecurity). */
+export const SNAPSHOT_SECTIONS = [
+  'services',
+  'phones',
+  'securityProfiles',
+  'devicePools',
+  'dateTimeGroups',
+  'regions',
+  'commonPhoneProfiles',
+  'userProfiles',
+  'users',
+  'ils',
+  'clusterSecurity',
+] as const;
+
+export type SnapshotSection = (typeof SNAPSHOT_SECTIONS)[number];
+
+/**
+ * Whether the cluster can serve encrypted registrations (SPEC 8.8). Both values are enterprise
+ * parameters kept in the processconfig table; an absent field means "not known" (an older snapshot,
+ * a release without the parameter), never "off".
+ */
+export interface ClusterSecurity {
+  /** processconfig ClusterSecurityMode: 0 is non-secure, 1 is mixed mode (`utils ctl set-cluster mixed-mode`). */
+  clusterSecurityMode?: 'non-secure' | 'mixed';
+  /** processconfig ClusterSIPOAuthMode: 0 disabled (the default), 1 enabled (`utils sipOAuth-mode enable`, 12.5+). */
+  sipOAuthMode?: 'disabled' | 'enabled';
+}
 
 export interface ServiceState {
   node: string;
@@ -80,6 +109,11 @@ export interface SecurityProfile {
   deviceSecurityMode: DeviceSecurityMode;
   transportType: TransportType;
   tftpEncryptedConfig: boolean;
+  /**
+   * AXL `EnableOAuthAuthentication` ("Enable OAuth Authentication" on the profile, AXL 12.5+): SIP
+   * OAuth registration for the Jabber clients that use the profile. Absent: not known.
+   */
+  enableOAuthAuthentication?: boolean;
 }
 
 export interface DevicePool {
@@ -145,6 +179,7 @@ export function emptySnapshot(fields: Partial<CucmSnapshot> = {}): CucmSnapshot 
     userProfiles: [],
     users: [],
     ils: { configured: false },
+    clusterSecurity: {},
     ...fields,
   };
 }

@@ -5,11 +5,21 @@ import { redact } from '../probes/https.js';
 import { importBatPhones, mergeBatPhones } from './bat.js';
 import { loadSnapshotFile } from './snapshot-file.js';
 import type { Inventory } from '../inventory/types.js';
-import type { CucmSnapshot, SnapshotSection } from './snapshot.js';
+import { emptySnapshot, SNAPSHOT_SECTIONS, type CucmSnapshot, type SnapshotSection } from './snapshot.js';
 import type { ProbeOptions } from '../probes/options.js';
 
-/** The snapshot, or why there is none (the checks turn a failure into inconclusive findings). */
-export type SnapshotResult = { ok: true; snapshot: CucmSnapshot; origin: string } | { ok: false; reason: string };
+/** Why there is no snapshot at all: no source in the inventory, an offline run, or the AXL failure. */
+export type SnapshotFailureKind = 'no-source' | 'offline' | AxlFailureKind;
+
+/**
+ * The snapshot, or why there is none. `ok: false` only when nothing could be read at all (401, TLS
+ * verification, unreachable, AXL not activated, no source): one reason that names no secret. A
+ * section that could not be read is not a failure of the whole: it is in `snapshot.unavailable`.
+ */
+export type SnapshotResult =
+  | { ok: true; snapshot: CucmSnapshot; origin: string }
+  /** `kind` is optional only until the test fakes in test/checks set it. */
+  | { ok: false; reason: string; kind?: SnapshotFailureKind };
 
 /**
  * An authenticated getCCMVersion against the live AXL URL (MRA-CUCM-001). Facts only: the URL,
@@ -31,17 +41,45 @@ export type AxlVersionResult =
 /**
  * The CUCM configuration of the run: from a snapshot file, a BAT CSV export, or live AXL.
  *
- * Contract note for the CUCM rules (added by the AXL side): `axlVersion()` exists when the
- * inventory has `cucm.axl` and the run is online; it answers undefined otherwise. Fakes in tests
- * may leave it out — MRA-CUCM-001 then judges the snapshot's service list.
+ * The engine asks for the sections its selected rules declare. Live, only those are requested
+ * (SPEC 8.2); a section that is not asked for is empty in the snapshot and listed in
+ * `notCollected`, and the engine never reads it. A section asked for that the source cannot give
+ * (its requests failed, or a snapshot file was written without it) is in `unavailable` with the
+ * reason. BAT-only sources keep marking what a phone export lacks in `absentSections`.
  */
 export interface CucmSource {
-  /** Loaded (or collected) once per run; every CUCM check shares the result. */
-  /** The sections the run needs; a source without sections of its own (files) ignores them. */
+  /**
+   * Loads or collects, once per run, the union of the sections asked for; later calls with a
+   * subset reuse it, and a later call with new sections collects only those. Without `sections`:
+   * every section, ILS only when the inventory has more than one cluster (MRA-CUCM-012 is the
+   * only reader of ILS).
+   */
   snapshot(sections?: ReadonlySet<SnapshotSection>): Promise<SnapshotResult>;
-  /** Live liveness probe of AXL (cached per run); undefined when there is no live AXL. */
+  /**
+   * Live authenticated getCCMVersion (MRA-CUCM-001), cached per run; undefined without live AXL.
+   * Optional here only until the test fakes in test/cert and test/checks/cert implement it.
+   */
   axlVersion?(): Promise<AxlVersionResult | undefined>;
   close?(): Promise<void>;
+}
+
+/** Every section, ILS only with more than one cluster: what `collect` and a full scan ask for. */
+export function defaultSections(inventory: Inventory): ReadonlySet<SnapshotSection> {
+  return new Set(SNAPSHOT_SECTIONS.filter((section) => section !== 'ils' || inventory.clusters > 1));
+}
+
+/**
+ * A loaded snapshot as a run that asks for `sections` sees it: a section the file was written
+ * without (`notCollected`) is unavailable, with the reason, instead of an empty list that would
+ * read as "none configured".
+ */
+export function askedOf(snapshot: CucmSnapshot, origin: string, sections: ReadonlySet<SnapshotSection>): CucmSnapshot {
+  const missing = (snapshot.notCollected ?? []).filter((section) => sections.has(section));
+  if (missing.length === 0) return snapshot;
+  const unavailable = { ...snapshot.unavailable };
+  for (const section of missing)
+    unavailable[section] ??= `${origin} does not hold ${section}: it was not collected when the snapshot was written`;
+  return { ...snapshot, unavailable };
 }
 
 function reasonOf(error: unknown, secrets: readonly string[]): string {
@@ -81,7 +119,6 @@ export function createCucmSource(options: CucmSourceOptions): CucmSource {
   const secrets = passwordEnv && env[passwordEnv] ? [env[passwordEnv]!] : [];
   let client: AxlClient | undefined;
   let clientError: AxlError | undefined;
-  let snapshotResult: Promise<SnapshotResult> | undefined;
   let versionResult: Promise<AxlVersionResult | undefined> | undefined;
 
   const liveClient = (): AxlClient => {
@@ -105,18 +142,78 @@ export function createCucmSource(options: CucmSourceOptions): CucmSource {
     }
   };
 
-  const load = async (): Promise<SnapshotResult> => {
+  /** Where the snapshot comes from, decided once: offline files, live AXL, or no source (and why). */
+  type Plan =
+    | { kind: 'files'; snapshot: CucmSnapshot; origin: string }
+    | { kind: 'live' }
+    | { kind: 'none'; result: SnapshotResult };
+  const planOf = (): Plan => {
     try {
       const files = options.inputs?.cucmFiles ?? loadCucmFiles(inventory);
-      if (files) return { ok: true, ...files };
-      if (!axl)
-        return { ok: false, reason: 'no CUCM source in the inventory (cucm.axl, cucm.snapshot or cucm.batPhones)' };
-      if (options.offline) return { ok: false, reason: 'offline run (--offline): no live AXL collection' };
-      const live = liveClient();
-      return { ok: true, snapshot: await collectSnapshot(live), origin: `axl ${live.url}` };
+      if (files) return { kind: 'files', ...files };
     } catch (error) {
-      return { ok: false, reason: reasonOf(error, secrets) };
+      return { kind: 'none', result: { ok: false, kind: 'config', reason: reasonOf(error, secrets) } };
     }
+    if (!axl) {
+      const reason = 'no CUCM source in the inventory (cucm.axl, cucm.snapshot or cucm.batPhones)';
+      return { kind: 'none', result: { ok: false, kind: 'no-source', reason } };
+    }
+    if (options.offline) {
+      const reason = 'offline run (--offline): no live AXL collection';
+      return { kind: 'none', result: { ok: false, kind: 'offline', reason } };
+    }
+    return { kind: 'live' };
+  };
+  let plan: Plan | undefined;
+
+  /** Live: the sections collected so far, merged; each section maps to the collection that reads it. */
+  let current = emptySnapshot({ notCollected: [...SNAPSHOT_SECTIONS] });
+  const pending = new Map<SnapshotSection, Promise<SnapshotResult | undefined>>();
+
+  /** Collects `missing` and merges it into `current`; answers the failure when nothing could be read. */
+  const collectLive = async (missing: ReadonlySet<SnapshotSection>): Promise<SnapshotResult | undefined> => {
+    let collected: CucmSnapshot;
+    try {
+      collected = await collectSnapshot(liveClient(), { sections: missing });
+    } catch (error) {
+      const kind = error instanceof AxlError ? error.kind : 'network';
+      return { ok: false, kind, reason: reasonOf(error, secrets) };
+    }
+    const sections: Partial<CucmSnapshot> = {};
+    const unavailable = { ...current.unavailable };
+    for (const section of missing) {
+      (sections as Record<SnapshotSection, unknown>)[section] = collected[section];
+      const reason = collected.unavailable?.[section];
+      if (reason !== undefined) unavailable[section] = redact(reason, secrets);
+    }
+    const notCollected = (current.notCollected ?? []).filter((section) => !missing.has(section));
+    const { unavailable: _u, notCollected: _n, ...rest } = current;
+    current = {
+      ...rest,
+      ...sections,
+      version: current.version === 'unknown' ? collected.version : current.version,
+      source: collected.source!,
+      collectedAt: collected.collectedAt!,
+      ...(Object.keys(unavailable).length > 0 ? { unavailable } : {}),
+      ...(notCollected.length > 0 ? { notCollected } : {}),
+    };
+    return undefined;
+  };
+
+  const snapshotOf = async (sections: ReadonlySet<SnapshotSection>): Promise<SnapshotResult> => {
+    plan ??= planOf();
+    if (plan.kind === 'none') return plan.result;
+    if (plan.kind === 'files')
+      return { ok: true, snapshot: askedOf(plan.snapshot, plan.origin, sections), origin: plan.origin };
+    const missing = new Set([...sections].filter((section) => !pending.has(section)));
+    if (missing.size > 0) {
+      const run = collectLive(missing);
+      for (const section of missing) pending.set(section, run);
+    }
+    const outcomes = await Promise.all([...sections].map((section) => pending.get(section)));
+    const failed = outcomes.find((outcome) => outcome !== undefined);
+    if (failed) return failed;
+    return { ok: true, snapshot: current, origin: current.source ?? `axl ${axl!.url}` };
   };
 
   const probeVersion = async (): Promise<AxlVersionResult | undefined> => {
@@ -145,9 +242,8 @@ export function createCucmSource(options: CucmSourceOptions): CucmSource {
   };
 
   return {
-    snapshot() {
-      snapshotResult ??= load();
-      return snapshotResult;
+    snapshot(sections = defaultSections(inventory)) {
+      return snapshotOf(sections);
     },
     axlVersion() {
       versionResult ??= probeVersion();

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isIP, type LookupFunction } from 'node:net';
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates } from 'node:tls';
 import { Agent, request, type Dispatcher } from 'undici';
 import { deadline, DeadlinePassed } from './deadline.js';
 
@@ -50,13 +50,18 @@ export function createHttpsAgent(options: HttpsAgentOptions): Agent {
     ...(options.caFile ? [readFileSync(options.caFile, 'utf8')] : []),
     ...(typeof options.ca === 'string' ? [options.ca] : (options.ca ?? [])),
   ];
+  // One secure context for all the agent's connections: with `ca`, tls.connect would build one per
+  // connection, parsing Node's ~140 roots each time (40-80 ms of CPU on this machine).
+  // With caOnly the client's roots stand alone (an empty list trusts nothing).
+  const ca = options.caOnly ? extra : extra.length > 0 ? [...rootCertificates, ...extra] : undefined;
+  const secureContext = ca ? createSecureContext({ ca }) : undefined;
   return new Agent({
     connections: options.connections ?? 4,
     keepAliveTimeout: 30_000,
     headersTimeout: options.timeoutMs,
     bodyTimeout: options.timeoutMs,
     connect: {
-      ...(options.caOnly ? { ca: extra } : extra.length > 0 ? { ca: [...rootCertificates, ...extra] } : {}),
+      ...(secureContext ? { secureContext } : {}),
       ...(options.connectTo ? { lookup: pinnedLookup(options.connectTo) } : {}),
       rejectUnauthorized: options.insecure !== true,
       timeout: options.timeoutMs,

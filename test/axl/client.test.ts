@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { AxlClient, axlOptionsFromInventory } from '../../src/probes/axl/client.js';
-import { collectSnapshot, getCcmVersion } from '../../src/cucm/collect.js';
+import { getCcmVersion, listAll, PHONE_TAGS } from '../../src/cucm/collect.js';
 import { AxlError } from '../../src/probes/axl/errors.js';
 import { AXL_PASSWORD, sampleCluster, startTestAxl, type TestAxl } from '../helpers/axl-server.js';
 
@@ -37,6 +37,10 @@ const BILLION_LAUGHS = `<?xml version="1.0"?>
   <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
 ]>
 <soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body><ns:getCCMVersionResponse xmlns:ns="http://www.cisco.com/AXL/API/15.0"><return><componentVersion><version>&lol9;</version></componentVersion></return></ns:getCCMVersionResponse></soapenv:Body></soapenv:Envelope>`;
+
+/** The phone list alone: a failing page fails it (collectSnapshot would record the section instead). */
+const listPhones = (client: AxlClient): Promise<unknown[]> =>
+  listAll(client, 'phone', PHONE_TAGS, (values) => [...values]);
 
 describe('AXL client against the local HTTPS AXL server', () => {
   it('gets the CUCM version with an authenticated getCCMVersion over verified TLS', async () => {
@@ -92,7 +96,7 @@ describe('AXL client against the local HTTPS AXL server', () => {
           ? { fault: { axlcode: 5007, message: 'Item not valid: The specified Phone was not found' } }
           : undefined,
     });
-    const error = await failure(collectSnapshot(axl.client()));
+    const error = await failure(listPhones(axl.client()));
     expect(error.kind).toBe('fault');
     expect(error.details.fault?.axlcode).toBe('5007');
     expect(error.message).toContain('axlcode 5007');
@@ -127,7 +131,7 @@ describe('AXL client against the local HTTPS AXL server', () => {
     axl = await startTestAxl(sampleCluster(), {
       intercept: (request) => (request.operation === 'listPhone' ? { status: 200, body: truncated } : undefined),
     });
-    const error = await failure(collectSnapshot(axl.client()));
+    const error = await failure(listPhones(axl.client()));
     expect(error.kind).toBe('malformed');
   });
 

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { runCli } from '../helpers/cli.js';
+import { AXL_FAILURES } from '../../lab/axl-server.js';
+import type { CucmSnapshot } from '../../src/cucm/snapshot.js';
 import { AXL_ENV, AXL_PASSWORD, sampleCluster, startTestAxl, type TestAxl } from '../helpers/axl-server.js';
 
 let axl: TestAxl | undefined;
@@ -45,5 +47,38 @@ describe('mra-preflight collect (built CLI, separate process)', () => {
       expect(output).not.toContain(AXL_PASSWORD);
       expect(output).not.toContain('Wrong-Secret-For-CLI-1');
     }
+  });
+
+  it('a section whose request fails → exit 1, the partial snapshot written with unavailable, check --offline reads it', async () => {
+    axl = await startTestAxl(sampleCluster(), {
+      failures: [{ operation: 'listUserProfileProvision', reply: AXL_FAILURES.unknownRequest }],
+    });
+    const inventory = join(axl.dir, 'mra-preflight.yaml');
+    writeFileSync(
+      inventory,
+      stringify({
+        domains: ['example.com'],
+        nodes: [{ fqdn: 'cucm-pub.example.com', role: 'cucm-publisher' }],
+        cucm: { axl: axl.axl, snapshot: 'snapshot.json', mraDevicePools: ['MRA_DP'] },
+      }),
+    );
+    const partial = await runCli(['collect', '-i', inventory, '-o', join(axl.dir, 'snapshot.json')], { env: AXL_ENV });
+    expect(partial.code, partial.stderr).toBe(1);
+    expect(partial.stderr).toMatch(
+      /incomplete: 1 section could not be read:\n.* {2}userProfiles: .*axlcode 5002\): Unknown Request/,
+    );
+    const written = JSON.parse(readFileSync(join(axl.dir, 'snapshot.json'), 'utf8')) as CucmSnapshot;
+    expect(Object.keys(written.unavailable ?? {})).toEqual(['userProfiles']);
+    expect(written.phones).toHaveLength(3);
+
+    // The partial file is a valid snapshot: check --offline accepts it (no exit 2).
+    const offline = await runCli(
+      ['check', '-i', inventory, '--offline', '--only', 'MRA-CUCM-001', '--report', 'json'],
+      {
+        env: AXL_ENV,
+      },
+    );
+    expect(offline.code, offline.stderr).not.toBe(2);
+    for (const output of [partial.stdout, partial.stderr, offline.stdout]) expect(output).not.toContain(AXL_PASSWORD);
   });
 });

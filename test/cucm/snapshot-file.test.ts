@@ -80,4 +80,45 @@ describe('loadSnapshotFile', () => {
     expect(problems).toHaveLength(51);
     expect(problems[50]).toMatch(/more problems not shown/);
   });
+
+  it('accepts the sections of SPEC 8.2 and 8.8: clusterSecurity, profile OAuth, unavailable, notCollected', () => {
+    const snapshot = {
+      ...readFixture('compliant'),
+      clusterSecurity: { clusterSecurityMode: 'mixed', sipOAuthMode: 'disabled' },
+      unavailable: { regions: 'AXL listRegion at https://cucm/axl/: HTTP 403 Forbidden' },
+      notCollected: ['ils'],
+    };
+    snapshot.securityProfiles[0]!.enableOAuthAuthentication = true;
+    const loaded = loadSnapshotFile(write('partial.json', snapshot));
+    expect(loaded.clusterSecurity).toEqual({ clusterSecurityMode: 'mixed', sipOAuthMode: 'disabled' });
+    expect(loaded.unavailable).toEqual(snapshot.unavailable);
+    expect(loaded.notCollected).toEqual(['ils']);
+    expect(loaded.securityProfiles[0]!.enableOAuthAuthentication).toBe(true);
+  });
+
+  it('a file written before clusterSecurity existed loads, with the section marked not collected', () => {
+    const { clusterSecurity: _none, ...older } = readFixture('compliant');
+    const loaded = loadSnapshotFile(write('older.json', older));
+    expect(loaded.clusterSecurity).toEqual({});
+    expect(loaded.notCollected).toEqual(['clusterSecurity']);
+  });
+
+  it('refuses an unknown section, a cluster security mode CUCM does not have, and an empty reason', () => {
+    const file = write('bad-sections.json', {
+      ...readFixture('compliant'),
+      clusterSecurity: { clusterSecurityMode: 'secure' },
+      unavailable: { gateways: 'HTTP 403', users: '' },
+      notCollected: ['ils', 'ils'],
+    });
+    const problems = problemsOf(file);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/\$\.clusterSecurity\.clusterSecurityMode: /),
+        expect.stringMatching(/\$\.unavailable\.gateways: unknown key/),
+        expect.stringMatching(/\$\.unavailable\.users: /),
+        expect.stringMatching(/\$\.notCollected: /),
+      ]),
+    );
+    for (const problem of problems) expect(problem.startsWith(`${file}: `)).toBe(true);
+  });
 });

@@ -7,7 +7,7 @@ import type { CucmSnapshot } from '../../src/cucm/snapshot.js';
 import { createCa, issueCertificate, type Issued } from '../../lab/pki.js';
 
 /**
- * The tests' CUCM publisher: the AXL server of src/axl/lab-server.ts on 127.0.0.1 with a
+ * The tests' CUCM publisher: the AXL server of lab/axl-server.ts on 127.0.0.1 with a
  * certificate from a test CA (written to `caFile`), and credentials a test can grep for.
  */
 export const AXL_USER = 'axl-collector';
@@ -135,6 +135,7 @@ export function sampleCluster(): CucmSnapshot {
         deviceSecurityMode: 'Encrypted',
         transportType: 'TLS',
         tftpEncryptedConfig: true,
+        enableOAuthAuthentication: false,
       },
       {
         name: 'csf-mra.example.com',
@@ -143,6 +144,7 @@ export function sampleCluster(): CucmSnapshot {
         deviceSecurityMode: 'Encrypted',
         transportType: 'TLS',
         tftpEncryptedConfig: false,
+        enableOAuthAuthentication: true,
       },
       {
         name: 'Cisco 7841 - Standard SIP Non-Secure Profile',
@@ -151,6 +153,7 @@ export function sampleCluster(): CucmSnapshot {
         deviceSecurityMode: 'Non Secure',
         transportType: 'TCP+UDP',
         tftpEncryptedConfig: false,
+        enableOAuthAuthentication: false,
       },
     ],
     devicePools: [
@@ -210,6 +213,7 @@ export function sampleCluster(): CucmSnapshot {
       { userid: 'noprofile', jabber: false },
     ],
     ils: { configured: true, role: 'Hub Cluster' },
+    clusterSecurity: { clusterSecurityMode: 'non-secure', sipOAuthMode: 'enabled' },
   };
 }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Agent } from 'undici';
 import { basicAuthorization, createHttpsAgent, httpExchange, redact, type HttpFailure } from '../https.js';
-import { Limiter } from '../limiter.js';
+import type { Limiter } from '../limiter.js';
 import type { HttpsClientConfig } from '../../inventory/types.js';
 import { AxlError, type AxlFaultDetail } from './errors.js';
 import { axlNamespace, child, escapeXml, parseSoapBody, text, XmlShapeError, type XmlNode } from './xml.js';
@@ -40,6 +40,13 @@ export interface AxlResponse {
   /** The `<operation>Response` element. */
   body: XmlNode;
   status: number;
+  durationMs: number;
+}
+
+/** One HTTP answer, read but not yet parsed. */
+interface RawAnswer {
+  status: number;
+  body: Buffer;
   durationMs: number;
 }
 
@@ -119,10 +126,11 @@ export class AxlClient {
   private readonly agent: Agent;
   private readonly authorization: string;
   private readonly secrets: string[];
-  private readonly inFlight: Limiter;
+  private readonly inFlight: InFlight;
   private readonly options: AxlClientOptions;
   /** JSESSIONIDSSO and friends: sent back so CUCM reuses one AXL session (AXL Developer Guide). */
   private readonly session = new Map<string, string>();
+  private stopped: AxlError | undefined;
 
   constructor(options: AxlClientOptions) {
     this.options = options;
@@ -130,7 +138,7 @@ export class AxlClient {
     this.version = options.version ?? DEFAULT_AXL_VERSION;
     this.authorization = basicAuthorization(options.username, options.password);
     this.secrets = [options.password, this.authorization.slice(6)];
-    this.inFlight = new Limiter(options.maxInFlight ?? 2);
+    this.inFlight = new InFlight(options.maxInFlight ?? 2);
     this.agent = createHttpsAgent({
       connections: options.maxInFlight ?? 2,
       timeoutMs: options.timeoutMs,
@@ -141,6 +149,14 @@ export class AxlClient {
 
   async close(): Promise<void> {
     await this.agent.close().catch(() => this.agent.destroy());
+  }
+
+  /**
+   * After a failure no request can get past (401, TLS verification, unreachable...), the requests
+   * still queued fail at once with it instead of each waiting for its own timeout.
+   */
+  stop(reason: AxlError): void {
+    this.stopped ??= reason;
   }
 
   /** An Error whose text is known to hold no secret. */
@@ -154,35 +170,83 @@ export class AxlClient {
    * `<operation>Response` element.
    */
   async call(operation: string, inner: string): Promise<AxlResponse> {
+    return this.withRetries(async (retry) => {
+      const raw = await this.callOnce(operation, inner, 'item', retry);
+      const parsed = this.interpret(operation, raw.status, raw.body.toString('utf8'));
+      return { ...parsed, status: raw.status, durationMs: raw.durationMs };
+    });
+  }
+
+  /**
+   * Like {@link call}, for list and SQL pages: the answer's bytes as soon as they are in (HTTP
+   * 200), unparsed, so that the caller can send the next request before it reads this page (see
+   * openRows). A page that then cannot be read goes through {@link pageFailure}.
+   */
+  async fetchPage(operation: string, inner: string): Promise<Buffer> {
+    return this.withRetries(async (retry) => {
+      const raw = await this.callOnce(operation, inner, 'page', retry);
+      if (raw.status !== 200) this.interpret(operation, raw.status, raw.body.toString('utf8'));
+      return raw.body;
+    });
+  }
+
+  /**
+   * Why a page from {@link fetchPage} could not be read: parsed in full, it is an AXL fault (CUCM
+   * answered 200 with one) or a malformed answer.
+   */
+  pageFailure(operation: string, body: Buffer, error: unknown): AxlError {
+    if (error instanceof AxlError) return error;
+    try {
+      this.interpret(operation, 200, body.toString('utf8'));
+    } catch (failure) {
+      if (failure instanceof AxlError) return failure;
+    }
+    const reason = error instanceof Error ? error.message : String(error);
+    return this.fail('malformed', `AXL ${operation} at ${this.url}: HTTP 200, but ${reason}`, {
+      status: 200,
+      operation,
+    });
+  }
+
+  private async withRetries<T>(attempt: (retry: boolean) => Promise<T>): Promise<T> {
     const retries = this.options.retries ?? 4;
     const base = this.options.retryBaseMs ?? 500;
-    for (let attempt = 0; ; attempt++) {
+    for (let tried = 0; ; tried++) {
       try {
-        return await this.callOnce(operation, inner);
+        return await attempt(tried > 0);
       } catch (error) {
         const retryable =
           error instanceof AxlError &&
           ((error.kind === 'unavailable' && error.details.status === 503) ||
             (error.kind === 'fault' && MEMORY_FAULT.test(error.details.fault?.faultstring ?? '')));
-        if (!retryable || attempt >= retries) throw error;
-        await sleep(Math.min(base * 2 ** attempt, 8000), this.options.signal);
+        if (!retryable || tried >= retries) throw error;
+        await sleep(Math.min(base * 2 ** tried, 8000), this.options.signal);
       }
     }
   }
 
-  private async callOnce(operation: string, inner: string): Promise<AxlResponse> {
+  /**
+   * One exchange in one of the places in flight. A retry after a 503 or a memory fault goes out
+   * alone (it waits for the requests on the wire and holds back new ones): CUCM said it has too
+   * much at once, and a retry that races the other place in flight would be refused again.
+   */
+  private async callOnce(operation: string, inner: string, lane: Lane, retry = false): Promise<RawAnswer> {
     const envelope =
       `<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ns="${axlNamespace(this.version)}">` +
       `<soapenv:Header/><soapenv:Body><ns:${operation}>${inner}</ns:${operation}></soapenv:Body></soapenv:Envelope>`;
     // The AXL ceiling first, the run's limiter inside it: queued AXL requests must not sit on
-    // run-wide places that DNS, NTP and TLS probes are waiting for.
+    // run-wide places that DNS, NTP and TLS probes are waiting for. The place is held until the
+    // body is read, not while it is parsed.
     const runLimiter = this.options.runLimiter;
-    return this.inFlight.run(() =>
-      runLimiter ? runLimiter.run(() => this.exchange(operation, envelope)) : this.exchange(operation, envelope),
-    );
+    const send = (): Promise<RawAnswer> => {
+      if (this.stopped) throw this.stopped;
+      return this.exchange(operation, envelope);
+    };
+    if (this.stopped) throw this.stopped;
+    return this.inFlight.run(() => (runLimiter ? runLimiter.run(send) : send()), lane, retry);
   }
 
-  private async exchange(operation: string, envelope: string): Promise<AxlResponse> {
+  private async exchange(operation: string, envelope: string): Promise<RawAnswer> {
     const result = await httpExchange({
       url: this.url,
       method: 'POST',
@@ -203,14 +267,13 @@ export class AxlClient {
     });
     if (!result.ok) throw this.transportError(result.failure, operation);
     this.keepSession(result.headers['set-cookie']);
-    const raw = result.body.toString('utf8');
     this.options.onExchange?.({
       operation,
       status: result.status,
       durationMs: result.durationMs,
       bytes: result.body.length,
     });
-    return { ...this.interpret(operation, result.status, raw), status: result.status, durationMs: result.durationMs };
+    return { status: result.status, body: result.body, durationMs: result.durationMs };
   }
 
   private keepSession(header: string | string[] | undefined): void {
@@ -345,6 +408,73 @@ export class AxlClient {
 
   private throwing(kind: AxlError['kind'], message: string, status: number, operation: string): never {
     throw this.fail(kind, message, { status, operation });
+  }
+}
+
+/**
+ * Two kinds of request share the places in flight: list and SQL pages, which keep CUCM's database
+ * and serializer busy for a long time each, and single items (get*, getCCMVersion), which mostly
+ * wait out CUCM's per-request latency. A place that frees up goes to the other kind when one is
+ * waiting, so a page is being built while items come and go beside it, rather than both places
+ * holding pages while the items wait, then both holding items while CUCM's CPU sits idle.
+ */
+export type Lane = 'page' | 'item';
+
+/**
+ * The client's places in flight: FIFO within that preference for mixing lanes. An exclusive run
+ * waits until no other request is on the wire and keeps new ones back until it ends; it goes
+ * before the requests already waiting.
+ */
+class InFlight {
+  private active = 0;
+  private exclusive = false;
+  private readonly lanes: Record<Lane, number> = { page: 0, item: 0 };
+  private readonly waiting: Array<{ exclusive: boolean; lane: Lane; start: () => void }> = [];
+
+  constructor(private readonly size: number) {}
+
+  async run<T>(operation: () => Promise<T>, lane: Lane, exclusive = false): Promise<T> {
+    if (this.waiting.length > 0 || !this.canStart(exclusive)) {
+      await new Promise<void>((start) => {
+        const waiter = { exclusive, lane, start };
+        if (exclusive) {
+          const firstShared = this.waiting.findIndex((candidate) => !candidate.exclusive);
+          this.waiting.splice(firstShared < 0 ? this.waiting.length : firstShared, 0, waiter);
+        } else this.waiting.push(waiter);
+      });
+    } else this.enter(exclusive, lane);
+    try {
+      return await operation();
+    } finally {
+      this.active--;
+      this.lanes[lane]--;
+      if (exclusive) this.exclusive = false;
+      this.pump();
+    }
+  }
+
+  private canStart(exclusive: boolean): boolean {
+    return !this.exclusive && (exclusive ? this.active === 0 : this.active < this.size);
+  }
+
+  private enter(exclusive: boolean, lane: Lane): void {
+    this.active++;
+    this.lanes[lane]++;
+    if (exclusive) this.exclusive = true;
+  }
+
+  private pump(): void {
+    while (this.waiting.length > 0 && this.canStart(this.waiting[0]!.exclusive)) {
+      let index = 0;
+      if (!this.waiting[0]!.exclusive && this.active > 0) {
+        const busy: Lane = this.lanes.page > 0 ? 'page' : 'item';
+        const other = this.waiting.findIndex((candidate) => !candidate.exclusive && candidate.lane !== busy);
+        if (other >= 0) index = other;
+      }
+      const [next] = this.waiting.splice(index, 1);
+      this.enter(next!.exclusive, next!.lane);
+      next!.start();
+    }
   }
 }
 

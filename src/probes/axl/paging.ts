@@ -1,7 +1,16 @@
 import { AxlError } from './errors.js';
 
+/**
+ * A page whose rows are still being read: `count` (known as soon as the answer is in) decides
+ * whether another page is needed, so the next request leaves while `rows` are read.
+ */
+export interface PendingPage<T> {
+  count: number;
+  rows: Promise<T[]>;
+}
+
 /** Fetches rows [skip, skip + first) of one list; fewer than `first` rows means the list ended. */
-export type PageFetcher<T> = (skip: number, first: number) => Promise<T[]>;
+export type PageFetcher<T> = (skip: number, first: number) => Promise<T[] | PendingPage<T>>;
 
 export interface PagingOptions {
   pageSize: number;
@@ -24,7 +33,7 @@ export async function fetchAllPages<T>(fetchPage: PageFetcher<T>, options: Pagin
   let pageSize = Math.max(1, options.pageSize);
   let next = 0;
   let end = Number.POSITIVE_INFINITY;
-  const pages = new Map<number, T[]>();
+  const pages = new Map<number, Promise<T[]>>();
 
   const shrink = (error: AxlError, count: number): void => {
     const suggested = error.details.suggestedRows;
@@ -43,9 +52,9 @@ export async function fetchAllPages<T>(fetchPage: PageFetcher<T>, options: Pagin
 
   /** Fetches [skip, skip + count); returns how many rows it found. */
   const fetchRange = async (skip: number, count: number): Promise<number> => {
-    let rows: T[];
+    let page: T[] | PendingPage<T>;
     try {
-      rows = await fetchPage(skip, count);
+      page = await fetchPage(skip, count);
     } catch (error) {
       if (!(error instanceof AxlError) || error.kind !== 'too-large' || count <= 1) throw error;
       shrink(error, count);
@@ -58,10 +67,13 @@ export async function fetchAllPages<T>(fetchPage: PageFetcher<T>, options: Pagin
       }
       return found;
     }
-    if (rows.length > count) rows = rows.slice(0, count);
+    const found = Array.isArray(page) ? page.length : page.count;
+    const rows = Array.isArray(page) ? Promise.resolve(page) : page.rows;
+    // Awaited in order at the end; a page that cannot be read fails the list there.
+    rows.catch(() => {});
     pages.set(skip, rows);
-    if (rows.length < count) end = Math.min(end, skip + rows.length);
-    return rows.length;
+    if (found < count) end = Math.min(end, skip + found);
+    return Math.min(found, count);
   };
 
   const maxRows = options.maxRows ?? 1_000_000;
@@ -88,8 +100,9 @@ export async function fetchAllPages<T>(fetchPage: PageFetcher<T>, options: Pagin
 
   const out: T[] = [];
   for (const skip of [...pages.keys()].sort((a, b) => a - b)) {
+    const rows = await pages.get(skip)!;
     if (skip >= end) continue;
-    for (const row of pages.get(skip)!) {
+    for (const row of rows) {
       if (out.length >= end) break;
       out.push(row);
     }
