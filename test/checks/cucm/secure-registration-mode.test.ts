@@ -1,0 +1,156 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { AXL_FAILURES } from '../../../lab/axl-server.js';
+import type { CucmSnapshot } from '../../../src/cucm/snapshot.js';
+import { findingFor, testCheck, testScan } from '../../helpers/check.js';
+import { AXL_ENV, sampleCluster, startTestAxl, type TestAxl } from '../../helpers/axl-server.js';
+import { cucmInventory, fakeCucm, readFixture } from './cucm-fixtures.js';
+
+const RULE = 'MRA-CUCM-013';
+const CSF = 'security profile csf-mra.example.com';
+const TCT = 'security profile tct-mra.example.com';
+const BOT = 'security profile bot-mra.example.com';
+const IP8845 = 'security profile ip8845-mra.example.com';
+const IP7841 = 'security profile ip7841-mra.example.com';
+
+/** The compliant fixture with its cluster values and profile OAuth settings replaced. */
+function edited(edit: (snapshot: CucmSnapshot) => void): { cucm: ReturnType<typeof fakeCucm>['cucm'] } {
+  const snapshot = readFixture('compliant');
+  edit(snapshot);
+  return fakeCucm(snapshot);
+}
+
+const judged = (services: ReturnType<typeof edited>) =>
+  testCheck(RULE, { inventory: cucmInventory('compliant'), services });
+
+describe('MRA-CUCM-013 secure-registration-mode, from snapshot files', () => {
+  it('passes every Encrypted MRA profile when the cluster is in mixed mode; evidence has the re-check query', async () => {
+    const findings = await testCheck(RULE, { inventory: cucmInventory('compliant') });
+    expect(findings.map((f) => f.target).sort()).toEqual([BOT, CSF, IP7841, IP8845, TCT]);
+    expect(findings.every((f) => f.status === 'pass' && f.messageId === 'mixedMode')).toBe(true);
+    expect(findingFor(findings, IP8845).evidence).toMatchObject({
+      clusterSecurity: { clusterSecurityMode: 'mixed', sipOAuthMode: 'disabled' },
+      mraEndpoints: { names: ['SEP00AA11BB22CC'], count: 1 },
+      recheck: expect.stringContaining("paramname in ('ClusterSecurityMode', 'ClusterSIPOAuthMode')"),
+    });
+  });
+
+  it('on a non-secure cluster with SIP OAuth: Jabber profiles with OAuth pass, the rest do not', async () => {
+    const findings = await testCheck(RULE, { inventory: cucmInventory('cucm-013-non-secure') });
+    expect(findingFor(findings, CSF)).toMatchObject({ status: 'pass', messageId: 'sipOAuth' });
+    expect(findingFor(findings, BOT)).toMatchObject({ status: 'pass', messageId: 'sipOAuth' });
+    const tct = findingFor(findings, TCT);
+    expect(tct).toMatchObject({ status: 'fail', severity: 'error', messageId: 'cannotRegister' });
+    expect(tct.message).toContain('Enable OAuth Authentication is off on the profile');
+    expect(tct.evidence).toMatchObject({ enableOAuthAuthentication: false, jabberEndpoints: true });
+    const ip8845 = findingFor(findings, IP8845);
+    expect(ip8845).toMatchObject({ status: 'fail', messageId: 'cannotRegister' });
+    expect(ip8845.evidence).toMatchObject({ jabberEndpoints: false, models: ['Cisco 8845'] });
+    // An IP phone profile with OAuth on: SIP OAuth for phones needs CUCM 14 and firmware the snapshot does not show.
+    expect(findingFor(findings, IP7841)).toMatchObject({ status: 'inconclusive', messageId: 'phonesOnOAuth' });
+    expect(findings).toHaveLength(5);
+  });
+
+  it('fails a Jabber profile with OAuth on when SIP OAuth mode is disabled on the cluster; the fix is the cluster', async () => {
+    const report = await testScan(RULE, {
+      inventory: cucmInventory('compliant'),
+      services: edited((snapshot) => {
+        snapshot.clusterSecurity = { clusterSecurityMode: 'non-secure', sipOAuthMode: 'disabled' };
+        for (const profile of snapshot.securityProfiles) profile.enableOAuthAuthentication = true;
+      }),
+    });
+    const csf = findingFor(report.findings, CSF);
+    expect(csf.status).toBe('fail');
+    expect(csf.message).toContain('SIP OAuth mode is disabled on the cluster');
+    expect(csf.message).not.toContain('off on the profile');
+    expect(report.findings.filter((f) => f.status === 'fail')).toHaveLength(5);
+  });
+
+  it('is never pass when a value is unknown: mode, cluster OAuth or profile OAuth', async () => {
+    const modeUnknown = await judged(
+      edited((snapshot) => {
+        snapshot.clusterSecurity = { sipOAuthMode: 'disabled' };
+      }),
+    );
+    expect(modeUnknown.every((f) => f.status === 'inconclusive' && f.messageId === 'modeUnknown')).toBe(true);
+    expect(findingFor(modeUnknown, CSF).message).toContain('SIP OAuth mode is disabled on the cluster');
+
+    const oauthUnknown = await judged(
+      edited((snapshot) => {
+        snapshot.clusterSecurity = { clusterSecurityMode: 'non-secure' };
+        for (const profile of snapshot.securityProfiles) profile.enableOAuthAuthentication = true;
+      }),
+    );
+    expect(findingFor(oauthUnknown, CSF)).toMatchObject({ status: 'inconclusive', messageId: 'oauthUnknown' });
+    expect(findingFor(oauthUnknown, CSF).message).toContain('enabled on the cluster');
+
+    // Mode unknown but SIP OAuth on everywhere: Jabber passes on OAuth alone, whatever the mode.
+    const oauthOn = await judged(
+      edited((snapshot) => {
+        snapshot.clusterSecurity = { sipOAuthMode: 'enabled' };
+        for (const profile of snapshot.securityProfiles) profile.enableOAuthAuthentication = true;
+      }),
+    );
+    expect(findingFor(oauthOn, CSF)).toMatchObject({ status: 'pass', messageId: 'sipOAuth' });
+    expect(findingFor(oauthOn, IP8845)).toMatchObject({ status: 'inconclusive', messageId: 'phonesOnOAuth' });
+  });
+
+  it('is inconclusive for an old snapshot written without clusterSecurity (the section was not collected)', async () => {
+    const findings = await judged(
+      edited((snapshot) => {
+        delete (snapshot as Partial<CucmSnapshot>).clusterSecurity;
+      }),
+    );
+    // A fake source bypasses the file loader, so the section is simply empty: every value is unknown.
+    expect(findings.every((f) => f.status === 'inconclusive')).toBe(true);
+    expect(findings.some((f) => f.status === 'pass')).toBe(false);
+  });
+
+  it('judges only Encrypted profiles, and says so when there is none', async () => {
+    const findings = await judged(
+      edited((snapshot) => {
+        snapshot.clusterSecurity = { clusterSecurityMode: 'non-secure', sipOAuthMode: 'disabled' };
+        for (const profile of snapshot.securityProfiles) profile.deviceSecurityMode = 'Authenticated';
+      }),
+    );
+    expect(findings).toMatchObject([{ status: 'skipped', target: 'deployment', messageId: 'nothingInScope' }]);
+    expect(findings[0]!.message).toContain('MRA-CUCM-002');
+  });
+});
+
+describe('MRA-CUCM-013 secure-registration-mode, live against the local HTTPS AXL server', () => {
+  let axl: TestAxl | undefined;
+  afterEach(async () => {
+    await axl?.stop();
+    axl = undefined;
+  });
+
+  const live = async (failures: Parameters<typeof startTestAxl>[1] = {}) => {
+    axl = await startTestAxl(sampleCluster(), failures);
+    return testScan(RULE, {
+      inventory: { domains: ['example.com'], cucm: { axl: axl.axl, mraDevicePools: ['MRA_DP'] } },
+      env: AXL_ENV,
+      timeoutMs: 2000,
+    });
+  };
+
+  it('reads processconfig and the profiles: the Jabber profile passes on SIP OAuth, the 8845 profile fails', async () => {
+    const report = await live();
+    expect(findingFor(report.findings, CSF)).toMatchObject({ status: 'pass', messageId: 'sipOAuth' });
+    const ip8845 = findingFor(report.findings, IP8845);
+    expect(ip8845).toMatchObject({ status: 'fail', messageId: 'cannotRegister' });
+    expect(ip8845.evidence).toMatchObject({
+      clusterSecurity: { clusterSecurityMode: 'non-secure', sipOAuthMode: 'enabled' },
+      enableOAuthAuthentication: false,
+    });
+  });
+
+  it('is inconclusive, naming the AXL fault, when the processconfig query fails', async () => {
+    const report = await live({
+      failures: [{ operation: 'executeSQLQuery', sql: /\bprocessconfig\b/, reply: AXL_FAILURES.forbidden }],
+    });
+    expect(report.findings.length).toBeGreaterThan(0);
+    expect(report.findings.every((f) => f.status === 'inconclusive')).toBe(true);
+    expect(report.findings[0]!.message).toMatch(/clusterSecurity/);
+    expect(report.findings[0]!.message).toContain('403');
+  });
+});
