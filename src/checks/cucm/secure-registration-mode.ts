@@ -92,7 +92,8 @@ function judge(group: ProfileGroup & { profile: SecurityProfile }, cluster: Clus
 
 /**
  * What to change: the cluster (mixed mode or SIP OAuth mode) when the cluster is what is missing or
- * the endpoints are IP phones (mixed mode), otherwise the profile (its Enable OAuth Authentication box), grouped with MRA-CUCM-002..006.
+ * the endpoints are IP phones (mixed mode), otherwise the profile (its Enable OAuth Authentication
+ * box), grouped with MRA-CUCM-002..006.
  */
 function fixGroupOf(finding: CheckFinding<MessageId>): FixGroup {
   const evidence = finding.evidence as { clusterSecurity?: ClusterSecurity; jabberEndpoints?: boolean } | undefined;
