@@ -7,14 +7,23 @@ import type { Finding, Report } from './types.js';
  * one; between two judged findings the later report wins. Summary and verdict are recomputed, so
  * the gate of `merge` is the gate of the combined picture.
  */
+const isWrongVantage = (finding: Finding): boolean =>
+  finding.status === 'skipped' && finding.messageId === 'wrongVantage';
+
 export function mergeReports(reports: ReadonlyArray<{ file: string; report: Report }>): Report {
   const [first] = reports;
   if (!first) throw new Error('merge needs at least one report');
   const findings = new Map<string, Finding>();
   const rules = new Map(first.report.rules.map((rule) => [rule.id, rule]));
+  // A rule some report ran from its own vantage: the other reports' "needs the other vantage"
+  // skips of it are not findings about the deployment, whatever targets either side names.
+  const lookedAt = new Set(
+    reports.flatMap(({ report }) => report.findings.filter((f) => !isWrongVantage(f)).map((f) => f.ruleId)),
+  );
   for (const { report } of reports) {
     for (const rule of report.rules) rules.set(rule.id, rule);
     for (const finding of report.findings) {
+      if (isWrongVantage(finding) && lookedAt.has(finding.ruleId)) continue;
       const key = `${finding.ruleId}\u0000${finding.target}`;
       const known = findings.get(key);
       if (!known || known.status === 'skipped' || finding.status !== 'skipped') findings.set(key, finding);

@@ -289,6 +289,31 @@ describe('vantage (SPEC 8.7)', () => {
     ]);
     expect(merged.summary).toMatchObject({ pass: 2, skipped: 0, verdict: 'ready' });
   });
+
+  it("keeps the inside run's own skips of a rule over the outside run's vantage skip, per target or deployment", async () => {
+    const skipsPerTarget = defineRule({
+      meta: { ...meta('MRA-DNS-004', 'per-target'), messages: { selfSigned: 'Only for self-signed.' } },
+      run: async () => [
+        { target: 'node-a', status: 'skipped', messageId: 'selfSigned' },
+        { target: 'node-b', status: 'skipped', messageId: 'selfSigned' },
+      ],
+    });
+    const outOfScope = defineRule({
+      meta: { ...meta('MRA-DNS-005', 'out-of-scope'), messages: {} },
+      run: async () => notInScope('one cluster only'),
+    });
+    const rules = catalogOf(skipsPerTarget, outOfScope, outside);
+    const merged = mergeReports([
+      { file: 'inside.json', report: await scan(rules, { vantage: 'internal' }) },
+      { file: 'outside.json', report: await scan(rules, { vantage: 'external' }) },
+    ]);
+    expect(merged.findings.map((f) => [f.ruleId, f.target, f.messageId])).toEqual([
+      ['MRA-DNS-004', 'node-a', 'selfSigned'],
+      ['MRA-DNS-004', 'node-b', 'selfSigned'],
+      ['MRA-DNS-005', 'deployment', 'nothingInScope'],
+      ['MRA-DNS-003', 'edge', 'ok'],
+    ]);
+  });
 });
 
 describe('evidence is bounded (SPEC 8.4)', () => {
