@@ -53,7 +53,7 @@ program
   )
   .option(
     '--only <ids>',
-    'run only these rules (ids, slugs or areas: dns, ntp, cert, cucm, exp; comma-separated)',
+    'run only these rules (ids, slugs or areas: dns, ntp, cert, cucm, exp, edge; comma-separated)',
     collectList,
   )
   .option('--skip <ids>', 'skip these rules (ids, slugs or areas; comma-separated)', collectList)

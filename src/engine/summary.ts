@@ -43,6 +43,9 @@ function verdictOf(
     };
   }
   if (findings.length === 0) return { verdict: 'incomplete', reason: 'no rule produced a finding' };
+  // Every rule skipped, e.g. only edge rules run from inside: no area is in scope, nothing was judged.
+  if (!findings.some((finding) => finding.status === 'pass' || finding.status === 'fail'))
+    return { verdict: 'incomplete', reason: 'nothing was judged: every finding is skipped' };
   if (notJudged.length > 0) {
     return {
       verdict: 'incomplete',

@@ -357,6 +357,19 @@ describe('verdict and gate (SPEC 8.9)', () => {
     expect(ready.summary).toMatchObject({ verdict: 'ready', verdictReason: 'no failures', notJudged: [] });
   });
 
+  it('is incomplete, never ready, when every rule needs the other vantage', async () => {
+    const outsideOnly = defineRule({
+      meta: { ...meta('MRA-DNS-003', 'outside'), vantage: 'external', messages: { ok: 'Seen from outside.' } },
+      run: async () => [{ target: 'edge', status: 'pass', messageId: 'ok' }],
+    });
+    const inside = await scan(catalogOf(outsideOnly), { vantage: 'internal' });
+    expect(inside.findings).toMatchObject([{ status: 'skipped', messageId: 'wrongVantage' }]);
+    expect(inside.summary).toMatchObject({
+      verdict: 'incomplete',
+      verdictReason: 'nothing was judged: every finding is skipped',
+    });
+  });
+
   it('follows --fail-on, --allow-inconclusive and incomplete', async () => {
     const report = await scan(catalogOf(passes, byMessage, throws));
     expect(gateExitCode(report, 'error', false)).toBe(1);
