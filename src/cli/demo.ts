@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { copyFileSync } from 'node:fs';
 import { loadCatalog } from '../engine/catalog.js';
 import { runScan } from '../engine/run.js';
@@ -16,6 +16,12 @@ import { createProgress } from './progress.js';
  * writes every report format and stops the lab. Exits 0 whenever the scan completed: the findings
  * are the point of a demo; only `check` gates.
  */
+/** A path under the working folder as the user would type it (`mra-preflight-report/report.html`). */
+function shown(path: string): string {
+  const fromHere = relative(process.cwd(), path);
+  return fromHere === '' || fromHere.startsWith('..') || isAbsolute(fromHere) ? path : fromHere;
+}
+
 export async function runDemoCommand(options: { out: string; debug?: boolean }): Promise<number> {
   const out = resolve(options.out);
   let lab: Awaited<ReturnType<typeof startLab>> | undefined;
@@ -45,7 +51,7 @@ export async function runDemoCommand(options: { out: string; debug?: boolean }):
     copyFileSync(lab.inventoryPath, resolve(out, 'lab-inventory.yaml'));
     await writeChunks(CHUNKERS.text(report, { color: useColor(process.stdout), quiet: true }), process.stdout);
     process.stdout.write('\nReports:\n');
-    for (const path of [...written, resolve(out, 'lab-inventory.yaml')]) process.stdout.write(`  ${path}\n`);
+    for (const path of [...written, resolve(out, 'lab-inventory.yaml')]) process.stdout.write(`  ${shown(path)}\n`);
     return 0;
   } catch (error) {
     exitWithError(error, options.debug ?? false);

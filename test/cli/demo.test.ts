@@ -26,4 +26,18 @@ describe('mra-preflight demo', () => {
     const inventory = readFileSync(join(out, 'lab-inventory.yaml'), 'utf8');
     expect(inventory).toContain('domains');
   }, 180_000);
+
+  it('prints the report paths relative to the working folder when they are under it (npm start)', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'mra-demo-cwd-'));
+    const result = await runCli(['demo'], { cwd, timeoutMs: 120_000 });
+    expect(result.code, result.stderr).toBe(0);
+    const listed = result.stdout
+      .split('Reports:\n')[1]!
+      .trim()
+      .split('\n')
+      .map((line) => line.trim());
+    expect(listed).toContain('mra-preflight-report/report.html');
+    expect(listed).toContain('mra-preflight-report/report.json');
+    for (const path of listed) expect(existsSync(join(cwd, path)), path).toBe(true);
+  }, 180_000);
 });
