@@ -30,7 +30,7 @@ describe('loadSnapshotFile', () => {
   it('loads the compliant fixture and every fault fixture', () => {
     expect(loadSnapshotFile(snapshotFixture('compliant')).phones).toHaveLength(6);
     const faults = readdirSync(join(CUCM_FIXTURES, 'faults'));
-    expect(faults.length).toBe(12);
+    expect(faults.length).toBe(13);
     for (const fault of faults)
       expect(loadSnapshotFile(join(CUCM_FIXTURES, 'faults', fault)).version).toBe('15.0.1.11900(31)');
     expect(loadSnapshotFile(snapshotFixture('cucm-011-limit-25')).userProfiles[0]!.limitProvision).toBe(25);
