@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Agent } from 'undici';
 import { basicAuthorization, createHttpsAgent, httpExchange, redact, type HttpFailure } from '../https.js';
 import type { Limiter } from '../limiter.js';
+import { onceAborted } from '../deadline.js';
 import type { HttpsClientConfig } from '../../inventory/types.js';
 import { AxlError, type AxlFaultDetail } from './errors.js';
 import { axlNamespace, child, escapeXml, parseSoapBody, text, XmlShapeError, type XmlNode } from './xml.js';
@@ -478,18 +479,20 @@ class InFlight {
   }
 }
 
+/** Waits out a retry backoff; every waiter shares one 'abort' listener on the client's signal. */
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason as Error);
+    const detach = signal
+      ? onceAborted(signal, () => {
+          clearTimeout(timer);
+          reject(signal.reason as Error);
+        })
+      : undefined;
     const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
+      detach?.();
       resolve();
     }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason as Error);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 
