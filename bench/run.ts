@@ -197,9 +197,10 @@ async function liveScan(): Promise<LiveFigures> {
       const real = createServices({ inventory, offline: false, timeoutMs: SCAN_TIMEOUT_MS, limiter, signal, env });
       // Count what the checks ask of the resolvers (asked) next to what the resolvers receive (sent).
       const asked = new Map<string, number>();
+      const realDns = real.dns; // Object.assign below replaces real.dns with the counting wrapper
       const dns = createDnsProbeFrom((resolver, name, type) => {
         asked.set(resolver, (asked.get(resolver) ?? 0) + 1);
-        return real.dns.query(resolver, name, type);
+        return realDns.query(resolver, name, type);
       });
       const services: Services = Object.assign(real, { dns });
       const receivedBefore = internal.received + external.received;
