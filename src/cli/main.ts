@@ -33,6 +33,19 @@ Exit codes: 0 ready (nothing failed the gate), 1 a finding failed the gate or wa
 
 // A report path may contain a comma: --report repeats instead of splitting.
 const collectRepeat = (value: string, previous: string[] = []): string[] => [...previous, value];
+/** The report and gate options `check` and `merge` share. */
+const reportOption = (): Option =>
+  new Option(
+    '--report <format[=path]>',
+    'text|json|html|sarif|junit, to a file or stdout; repeatable (default: text)',
+  ).argParser(collectRepeat);
+const failOnOption = (): Option =>
+  new Option(
+    '--fail-on <level>',
+    'lowest severity of a fail that fails the gate; incomplete: also any verdict but ready',
+  )
+    .choices(['error', 'warning', 'info', 'incomplete'])
+    .default('error');
 const collectList = (value: string, previous: string[] = []): string[] => [
   ...previous,
   ...value
@@ -57,19 +70,8 @@ program
     collectList,
   )
   .option('--skip <ids>', 'skip these rules (ids, slugs or areas; comma-separated)', collectList)
-  .option(
-    '--report <format[=path]>',
-    'text|json|html|sarif|junit, to a file or stdout; repeatable (default: text)',
-    collectRepeat,
-  )
-  .addOption(
-    new Option(
-      '--fail-on <level>',
-      'lowest severity of a fail that fails the gate; incomplete: also any verdict but ready',
-    )
-      .choices(['error', 'warning', 'info', 'incomplete'])
-      .default('error'),
-  )
+  .addOption(reportOption())
+  .addOption(failOnOption())
   .option('--baseline <file>', 'previous JSON report: its findings are "unchanged" and do not fail the gate')
   .option('--write-baseline <file>', "write this run's JSON report as the next baseline")
   .option('--concurrency <n>', 'network operations in flight at once', '64')
@@ -91,19 +93,8 @@ program
   .command('merge')
   .description('Combine reports of one inventory from different vantages (inside and outside) into one.')
   .argument('<reports...>', 'JSON reports written by check --report json=FILE')
-  .option(
-    '--report <format[=path]>',
-    'text|json|html|sarif|junit, to a file or stdout; repeatable (default: text)',
-    collectRepeat,
-  )
-  .addOption(
-    new Option(
-      '--fail-on <level>',
-      'lowest severity of a fail that fails the gate; incomplete: also any verdict but ready',
-    )
-      .choices(['error', 'warning', 'info', 'incomplete'])
-      .default('error'),
-  )
+  .addOption(reportOption())
+  .addOption(failOnOption())
   .option('--allow-inconclusive', 'inconclusive findings do not fail the gate')
   .option('--debug', 'print stack traces of internal errors')
   .action(async (files: string[], options) => {
