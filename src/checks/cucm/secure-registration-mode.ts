@@ -125,7 +125,8 @@ export default defineRule({
   async run(ctx) {
     const scope = await mraProfileGroups(ctx);
     if (isNotInScope(scope)) return scope;
-    const cluster = scope.snapshot.clusterSecurity;
+    // A snapshot built by hand may lack the section: every value is then unknown, never a crash.
+    const cluster: ClusterSecurity = scope.snapshot.clusterSecurity ?? {};
     const findings: Array<CheckFinding<MessageId>> = [];
     for (const group of scope.groups) {
       if (!group.profile) {

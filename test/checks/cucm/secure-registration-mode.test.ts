@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AXL_FAILURES } from '../../../lab/axl-server.js';
 import type { CucmSnapshot } from '../../../src/cucm/snapshot.js';
@@ -94,15 +97,32 @@ describe('MRA-CUCM-013 secure-registration-mode, from snapshot files', () => {
     expect(findingFor(oauthOn, IP8845)).toMatchObject({ status: 'inconclusive', messageId: 'phonesOnOAuth' });
   });
 
-  it('is inconclusive for an old snapshot written without clusterSecurity (the section was not collected)', async () => {
+  it('is inconclusive, not crashed, for a hand-built snapshot without clusterSecurity', async () => {
     const findings = await judged(
       edited((snapshot) => {
         delete (snapshot as Partial<CucmSnapshot>).clusterSecurity;
       }),
     );
-    // A fake source bypasses the file loader, so the section is simply empty: every value is unknown.
-    expect(findings.every((f) => f.status === 'inconclusive')).toBe(true);
-    expect(findings.some((f) => f.status === 'pass')).toBe(false);
+    // A fake source bypasses the file loader, so the section is simply absent: every value is unknown.
+    expect(findings).toHaveLength(5);
+    expect(findings.every((f) => f.status === 'inconclusive' && f.messageId === 'modeUnknown')).toBe(true);
+  });
+
+  it('is inconclusive for a snapshot file written before clusterSecurity existed (the section was not collected)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mra-cucm-013-'));
+    try {
+      const old = readFixture('compliant') as Partial<CucmSnapshot>;
+      delete old.clusterSecurity;
+      const file = join(dir, 'old-snapshot.json');
+      writeFileSync(file, JSON.stringify(old));
+      const findings = await testCheck(RULE, {
+        inventory: { domains: ['example.com'], cucm: { snapshot: file, mraDevicePools: ['MRA_DP'] } },
+      });
+      expect(findings).toMatchObject([{ status: 'inconclusive', target: 'deployment', messageId: 'needUnavailable' }]);
+      expect(findings[0]!.message).toContain('not collected when the snapshot was written');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('judges only Encrypted profiles, and says so when there is none', async () => {
@@ -149,7 +169,7 @@ describe('MRA-CUCM-013 secure-registration-mode, live against the local HTTPS AX
       failures: [{ operation: 'executeSQLQuery', sql: /\bprocessconfig\b/, reply: AXL_FAILURES.forbidden }],
     });
     expect(report.findings.length).toBeGreaterThan(0);
-    expect(report.findings.every((f) => f.status === 'inconclusive')).toBe(true);
+    expect(report.findings.every((f) => f.status === 'inconclusive' && f.messageId === 'needUnavailable')).toBe(true);
     expect(report.findings[0]!.message).toMatch(/clusterSecurity/);
     expect(report.findings[0]!.message).toContain('403');
   });
