@@ -86,6 +86,52 @@ describe('MRA-EXP-001 expressway-version (inventory versions)', () => {
     expect(findingFor(findings, 'expe.example.com')).toMatchObject({ status: 'pass' });
   });
 
+  it('passes a version equal to the minimum and fails the release just below it, by number', async () => {
+    const verdicts = async (minimum: string, versions: string[]) => {
+      const findings = await run(
+        versions.map((version, i) => ({ fqdn: `exp${i}.example.com`, role: 'expressway-c', version })),
+        { policy: { minExpresswayVersion: minimum } },
+      );
+      return versions.map((version, i) => [version, findingFor(findings, `exp${i}.example.com`).messageId]);
+    };
+    expect(await verdicts('X8.10', ['X8.10', 'X8.10.0', 'x8.10.', 'X8.9.9', 'X8.9', 'X8.1', 'X8.11'])).toEqual([
+      ['X8.10', 'versionAtLeastMinimum'],
+      ['X8.10.0', 'versionAtLeastMinimum'],
+      ['x8.10.', 'versionAtLeastMinimum'],
+      ['X8.9.9', 'versionBelowMinimum'],
+      ['X8.9', 'versionBelowMinimum'],
+      ['X8.1', 'versionBelowMinimum'],
+      ['X8.11', 'versionAtLeastMinimum'],
+    ]);
+    expect(await verdicts('X14.0.11', ['X14.0.11', 'X14.0.10', 'X14.0.11 RC1', 'X14.0.12', 'X13.99.99'])).toEqual([
+      ['X14.0.11', 'versionAtLeastMinimum'],
+      ['X14.0.10', 'versionBelowMinimum'],
+      // A release candidate comes before the release it leads to.
+      ['X14.0.11 RC1', 'versionBelowMinimum'],
+      ['X14.0.12', 'versionAtLeastMinimum'],
+      ['X13.99.99', 'versionBelowMinimum'],
+    ]);
+  });
+
+  it('is inconclusive for every Expressway, never pass, when the policy minimum is not a release it can compare', async () => {
+    // The schema lets "X8.10.0.0.0.0.0" through (digits and dots); seven components are no Expressway release.
+    const findings = await run(
+      [
+        { fqdn: 'expc.example.com', role: 'expressway-c', version: 'X15.0' },
+        { fqdn: 'expe.example.com', role: 'expressway-e', version: 'X8.1' },
+      ],
+      { policy: { minExpresswayVersion: 'X8.10.0.0.0.0.0' } },
+    );
+    expect(findings.map((finding) => [finding.target, finding.status, finding.messageId])).toEqual([
+      ['expc.example.com', 'inconclusive', 'minimumUnparseable'],
+      ['expe.example.com', 'inconclusive', 'minimumUnparseable'],
+    ]);
+    expect(findings[0]!.message).toBe(
+      'policy.minExpresswayVersion "X8.10.0.0.0.0.0" is not an Expressway release number; Expressway-C expc.example.com cannot be judged.',
+    );
+    expect(findings[0]!.evidence).toMatchObject({ minimum: 'X8.10.0.0.0.0.0', version: 'X15.0' });
+  });
+
   it('is inconclusive, never pass, for a version that is not a release number, with the raw string as evidence', async () => {
     const findings = await run([{ fqdn: 'expc.example.com', role: 'expressway-c', version: 'latest-ish' }]);
     expect(findingFor(findings, 'expc.example.com')).toMatchObject({
