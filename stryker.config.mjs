@@ -37,14 +37,14 @@ export default {
   // The tests that import these folders in-process. Left out: the built-CLI tests (test/cli, the
   // CLI hardening and fuzz files, examples, package install), which run dist/ in a child process
   // that mutants never reach; the probe tests (src/probes is not mutated and they import nothing
-  // above it); and the report renderers with the Chromium screenshots (src/report is not mutated).
+  // above it); the report renderers with the Chromium screenshots (src/report is not mutated); and
+  // test/edge, which tests the inventory's edge block (src/inventory, not mutated).
   testFiles: [
     'test/checks/**/*.test.ts',
     'test/engine/**/*.test.ts',
     'test/cucm/**/*.test.ts',
     'test/cert/**/*.test.ts',
     'test/expressway/**/*.test.ts',
-    'test/edge/**/*.test.ts',
     'test/axl/**/*.test.ts',
     'test/lab/**/*.test.ts',
     // collect.test.ts and secrets.test.ts of test/hardening run the built CLI.
