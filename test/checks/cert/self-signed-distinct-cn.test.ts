@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { refusingPort } from '../../../lab/loopback.js';
 import { testCheck } from '../../helpers/check.js';
 import { leafFor } from '../../helpers/pki.js';
 import { startDeployment, type Deployment } from '../../helpers/pki-deployment.js';
@@ -53,7 +54,7 @@ describe('MRA-CERT-010 self-signed-distinct-cn', () => {
     const inventory = structuredClone(deployment.inventory) as {
       nodes: Array<{ fqdn: string; tls?: Record<string, string> }>;
     };
-    inventory.nodes[0]!.tls!.callmanager = '127.0.0.1:9';
+    inventory.nodes[0]!.tls!.callmanager = `127.0.0.1:${await refusingPort('127.0.0.1')}`;
     const [unread] = await testCheck(RULE, { inventory, inventoryFile: deployment.inventoryFile, timeoutMs: 500 });
     expect(unread).toMatchObject({
       status: 'skipped',

@@ -38,13 +38,17 @@ describe('MRA-CUCM-002 secprofile-encrypted', () => {
       inventory: cucmInventory('compliant'),
       services: fakeCucm(snapshot),
     });
-    expect(findingFor(missing, 'security profile csf-mra.example.com').status).toBe('inconclusive');
+    expect(findingFor(missing, 'security profile csf-mra.example.com')).toMatchObject({
+      status: 'inconclusive',
+      messageId: 'profileNotInSnapshot',
+      evidence: { profile: null, mraEndpoints: { names: ['CSFJDOE'] } },
+    });
     const failed = await testCheck('MRA-CUCM-002', {
       inventory: cucmInventory('compliant'),
       services: failingCucm('AXL answered HTTP 401'),
     });
     expect(failed).toHaveLength(1);
-    expect(failed[0]).toMatchObject({ status: 'inconclusive', target: 'deployment' });
+    expect(failed[0]).toMatchObject({ status: 'inconclusive', target: 'deployment', messageId: 'needUnavailable' });
     expect(failed[0]!.message).toContain('HTTP 401');
   });
 

@@ -43,6 +43,7 @@ describe('MRA-CUCM-010 user-profile-mra', () => {
     });
     expect(findingFor(findings, 'user profile (unknown)')).toMatchObject({
       status: 'inconclusive',
+      messageId: 'unknownOwners',
       evidence: { owners: { names: ['ghost'] } },
     });
   });

@@ -154,7 +154,7 @@ describe('MRA-NTP-001 ntp-reachable against scripted servers', () => {
       await testCheck('MRA-NTP-001', { inventory: ntpInventory([server.address]), timeoutMs: 300 }),
       server.address,
     );
-    expect(finding.status).toBe('inconclusive');
+    expect(finding).toMatchObject({ status: 'inconclusive', messageId: 'rejectedReply' });
     expect(finding.message).toContain('rejected as malformed');
   });
 
@@ -178,9 +178,11 @@ describe('MRA-NTP-001 ntp-reachable against scripted servers', () => {
   });
 
   it('is skipped offline without touching the network', async () => {
-    const findings = await testCheck('MRA-NTP-001', { inventory: ntpInventory(['127.0.0.1:9']), offline: true });
+    const server = await responder({ kind: 'serve', stratum: 2 });
+    const findings = await testCheck('MRA-NTP-001', { inventory: ntpInventory([server.address]), offline: true });
     expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatchObject({ target: 'deployment', status: 'skipped' });
+    expect(findings[0]).toMatchObject({ target: 'deployment', status: 'skipped', messageId: 'needUnavailable' });
+    expect(server.requests).toBe(0);
   });
 
   it('is skipped when the inventory lists no NTP servers', async () => {

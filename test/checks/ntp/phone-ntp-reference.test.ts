@@ -22,7 +22,10 @@ describe('MRA-NTP-004 phone-ntp-reference', () => {
 
   it('is skipped naming MRA-CUCM-007 when the pool has no date/time group, inconclusive when the group is not in the snapshot', async () => {
     const skipped = await testCheck('MRA-NTP-004', { inventory: cucmInventory('cucm-007-pool-incomplete') });
-    expect(findingFor(skipped, 'device pool MRA_DP')).toMatchObject({ status: 'skipped' });
+    expect(findingFor(skipped, 'device pool MRA_DP')).toMatchObject({
+      status: 'skipped',
+      messageId: 'prerequisiteFailed',
+    });
     expect(skipped[0]!.message).toContain('MRA-CUCM-007');
     const snapshot = readFixture('compliant');
     snapshot.dateTimeGroups = [];
@@ -30,7 +33,10 @@ describe('MRA-NTP-004 phone-ntp-reference', () => {
       inventory: cucmInventory('compliant'),
       services: fakeCucm(snapshot),
     });
-    expect(findingFor(missing, 'device pool MRA_DP').status).toBe('inconclusive');
+    expect(findingFor(missing, 'device pool MRA_DP')).toMatchObject({
+      status: 'inconclusive',
+      messageId: 'groupNotInSnapshot',
+    });
   });
 
   it('is skipped when the source is a BAT export without date/time groups', async () => {
