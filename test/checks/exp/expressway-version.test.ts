@@ -281,3 +281,98 @@ describe('MRA-EXP-001 against the local HTTPS status.xml server', () => {
     expect(findingFor(findings, 'expe.example.com')).toMatchObject({ status: 'skipped' });
   });
 });
+
+describe('MRA-EXP-001 evidence, durations and fix groups', () => {
+  const one = async (node: Record<string, unknown>, timeoutMs?: number) => run([node], timeoutMs ? { timeoutMs } : {});
+
+  it('states an inventory version as such: message source, exact evidence, no exchange time', async () => {
+    const [finding] = await one({ fqdn: 'expc.example.com', role: 'expressway-c', version: 'X8.9' });
+    expect(finding!.message).toBe(
+      'Expressway-C expc.example.com runs X8.9 (from the inventory), older than the minimum X8.10 that the MRA access policy for Cisco Jabber requires.',
+    );
+    expect(finding!.evidence).toEqual({
+      node: 'expc.example.com',
+      role: 'expressway-c',
+      version: 'X8.9',
+      source: 'inventory',
+      normalized: 'X8.9',
+      minimum: 'X8.10',
+    });
+    expect(finding!.durationMs).toBe(0);
+    // One Expressway is one thing to fix, whichever of its findings fail.
+    expect(finding!.group).toEqual({ key: 'expressway:expc.example.com', label: 'Expressway expc.example.com' });
+  });
+
+  it('names the unparseable version and why in message and evidence', async () => {
+    const [finding] = await one({ fqdn: 'expe.example.com', role: 'expressway-e', version: 'bogus' });
+    expect(finding!.message).toBe(
+      'Expressway-E expe.example.com reports the version "bogus" (from the inventory), which is not an Expressway release number; it cannot be compared with X8.10.',
+    );
+    expect(finding!.evidence).toEqual({
+      node: 'expe.example.com',
+      role: 'expressway-e',
+      version: 'bogus',
+      source: 'inventory',
+      raw: 'bogus',
+      parseError: 'expected a release such as X8.10, X14.0.11 or X14.2 RC1',
+    });
+  });
+
+  it('keeps only node and role for an Expressway without version or status', async () => {
+    const [finding] = await one({ fqdn: 'expc.example.com', role: 'expressway-c' });
+    expect(finding!.evidence).toEqual({ node: 'expc.example.com', role: 'expressway-c' });
+  });
+
+  it('gives every fact of a status.xml exchange, the time it took, and the inventory version it overrode', async () => {
+    const [finding] = await one({
+      fqdn: 'expc.example.com',
+      role: 'expressway-c',
+      version: 'X8.9',
+      status: status('good'),
+    });
+    expect(finding!.evidence).toEqual({
+      node: 'expc.example.com',
+      role: 'expressway-c',
+      version: 'X14.3.1',
+      source: 'status.xml',
+      statusUrl: fixture.url('good'),
+      tlsVerification: 'on',
+      credentialsFrom: 'EXP_USER/EXP_PASS',
+      httpStatus: 200,
+      bytes: expect.any(Number),
+      element: 'Status/SystemUnit/Software/Version',
+      product: 'TANDBERG VCS',
+      build: '14.3.1-b1',
+      releaseDate: '2024-02-14',
+      inventoryVersion: 'X8.9',
+      normalized: 'X14.3.1',
+      minimum: 'X8.10',
+    });
+    expect(finding!.evidence.bytes).toBeGreaterThan(100);
+    expect(finding!.durationMs).toBeGreaterThan(0);
+    expect(finding!.group).toBeUndefined();
+  });
+
+  it('reports TLS verification off even when the read failed, with the exchange time and its evidence', async () => {
+    const findings = await one(
+      { fqdn: 'expc.example.com', role: 'expressway-c', status: status('slow', { insecure: true, caFile: undefined }) },
+      500,
+    );
+    expect(findings.map((finding) => [finding.target, finding.status, finding.messageId])).toEqual([
+      ['expc.example.com', 'inconclusive', 'statusTimeout'],
+      ['expc.example.com status.xml TLS', 'fail', 'tlsVerificationOff'],
+    ]);
+    const [timeout, tls] = findings;
+    expect(timeout!.evidence).toEqual({
+      node: 'expc.example.com',
+      role: 'expressway-c',
+      statusUrl: fixture.url('slow'),
+      tlsVerification: 'off',
+      credentialsFrom: 'EXP_USER/EXP_PASS',
+      failure: { kind: 'timeout', timeoutMs: 500 },
+    });
+    expect(timeout!.durationMs).toBeGreaterThanOrEqual(450);
+    expect(tls!.evidence).toEqual({ node: 'expc.example.com', statusUrl: fixture.url('slow'), tlsVerification: 'off' });
+    expect(tls!.group).toEqual({ key: 'expressway:expc.example.com', label: 'Expressway expc.example.com' });
+  });
+});
