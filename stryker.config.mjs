@@ -51,7 +51,9 @@ export default {
     'test/cert/**/*.test.ts',
     'test/expressway/**/*.test.ts',
     'test/lab/**/*.test.ts',
-    ...['client', 'collect', 'lab', 'live-vs-offline', 'paging'].map((name) => `test/axl/${name}.test.ts`),
+    ...['client', 'collect', 'lab', 'live-verdicts', 'live-vs-offline', 'paging'].map(
+      (name) => `test/axl/${name}.test.ts`,
+    ),
   ],
   // Two cores shared with other work: two test runners (`npm run mutate -- --concurrency 1` for one).
   concurrency: 2,
