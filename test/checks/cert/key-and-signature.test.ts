@@ -50,7 +50,12 @@ describe('MRA-CERT-008 key-and-signature', () => {
     writePem(
       dir,
       'large.pem',
-      leafFor('cucm-pub.example.com', md5Root, { keyBits: 4160, commonName: 'cucm-pub.example.com-ms' }),
+      // A 4160-bit public key without the seconds of generating its private key.
+      withRsaKeyOfBits(
+        leafFor('cucm-pub.example.com', md5Root, { commonName: 'cucm-pub.example.com-ms' }),
+        md5Root,
+        4160,
+      ),
     );
     const findings = await testCheck(RULE, {
       offline: true,
