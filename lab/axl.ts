@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startAxlServer } from './axl-server.js';
 import { LAB_CLUSTER } from './cluster.js';
-import type { LabPart } from './index.js';
+import type { LabPart } from './part.js';
 import { createCa, issueCertificate } from './pki.js';
 
 export const LAB_AXL_USER_ENV = 'AXL_USER';

@@ -2,7 +2,7 @@ import { createSocket } from 'node:dgram';
 import { createServer, type Socket } from 'node:net';
 import dnsPacket, { type Answer, type DecodedPacket, type Packet } from 'dns-packet';
 import { canonicalName, reverseName } from '../src/probes/dns.js';
-import type { LabEdge, LabPart } from './index.js';
+import type { LabEdge, LabPart } from './part.js';
 import { LAB_DOMAIN, LAB_NODES } from './topology.js';
 
 /** One resource record of a lab zone. */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEdgeServer, type EdgeServer } from './edge-server.js';
-import type { LabPart } from './index.js';
+import type { LabPart } from './part.js';
 import { claimLoopbackPorts } from './loopback.js';
 import { createCa, issueEcCertificate } from './pki.js';
 import { LAB_DOMAIN, LAB_NODES } from './topology.js';

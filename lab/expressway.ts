@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LabPart } from './index.js';
+import type { LabPart } from './part.js';
 import { createCa, issueCertificate } from './pki.js';
 import { startStatusServer, statusDocument } from './status-server.js';
 

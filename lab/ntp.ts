@@ -1,7 +1,7 @@
 import { createSocket, type RemoteInfo } from 'node:dgram';
 import { NTP_HEADER_LENGTH, writeNtpTimestamp, type LeapIndicator } from '../src/probes/ntp.js';
 import { formatAddress } from '../src/inventory/address.js';
-import type { LabPart } from './index.js';
+import type { LabPart } from './part.js';
 
 /** What an in-process SNTP server claims about itself. */
 export interface SntpServerProfile {

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import tls from 'node:tls';
-import type { LabPart } from './index.js';
+import type { LabPart } from './part.js';
 import { createCa, issueCertificate, type Issued } from './pki.js';
 import { LAB_DOMAIN, LAB_EXPC_PROFILE_SANS } from './topology.js';
 

@@ -1,11 +1,13 @@
-// Screenshots of the HTML report for the README, at desktop and phone width.
+// Screenshots of the HTML report for the README: the top of the page (verdict and fix-first list)
+// at desktop and phone width, and the pictures ("At a glance") at desktop width.
 //
 //   npm run build && node scripts/screenshots.mjs [--report REPORT.json] [--out docs]
 //
 // Without --report it runs the built `demo` (the embedded lab) and shoots the report.html it wrote;
 // with --report it renders that JSON report with the built HTML renderer. It uses the system
-// Chromium (/usr/bin/chromium); the Korean source headings need a Hangul font (Debian: fonts-nanum).
+// Chromium (/usr/bin/chromium); the Korean source lines need a Hangul font (Debian: fonts-noto-cjk).
 // Every request but the report itself is aborted, so the pictures show what a reader offline sees.
+// It prints the page height at each width (the figure issue 18 compares).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,13 +38,21 @@ async function reportHtml() {
 }
 
 const SHOTS = [
-  { file: 'report-desktop.png', viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1, maxHeight: 1500 },
+  { file: 'report-desktop.png', viewport: { width: 1400, height: 900 }, deviceScaleFactor: 1, maxHeight: 1400 },
   {
     file: 'report-phone.png',
     viewport: { width: 390, height: 844 },
     deviceScaleFactor: 2,
     maxHeight: 1700,
     isMobile: true,
+  },
+  // The three pictures, from the "At a glance" heading down.
+  {
+    file: 'report-pictures.png',
+    viewport: { width: 1400, height: 900 },
+    deviceScaleFactor: 1,
+    from: '#glance',
+    until: '#summary',
   },
 ];
 const URL = 'http://report.invalid/report.html';
@@ -76,12 +86,20 @@ try {
         : route.abort(),
     );
     await page.goto(URL, { waitUntil: 'load' });
-    // Open the first finding's evidence so the picture shows what a reader expands.
-    await page.locator('article.finding details summary').first().click();
-    const height = Math.min(shot.maxHeight, await page.evaluate('document.documentElement.scrollHeight'));
+    const pageHeight = await page.evaluate('document.documentElement.scrollHeight');
+    let clip;
+    if (shot.from) {
+      // Browser-side code as a string: this script runs in Node, where document is not defined.
+      const [top, bottom] = await page.evaluate(
+        `[${JSON.stringify(shot.from)}, ${JSON.stringify(shot.until)}].map((selector) => document.querySelector(selector).getBoundingClientRect().top + window.scrollY)`,
+      );
+      clip = { x: 0, y: top - 8, width: shot.viewport.width, height: bottom - top };
+    } else {
+      clip = { x: 0, y: 0, width: shot.viewport.width, height: Math.min(shot.maxHeight, pageHeight) };
+    }
     const path = join(values.out, shot.file);
-    await page.screenshot({ path, fullPage: true, clip: { x: 0, y: 0, width: shot.viewport.width, height } });
-    process.stdout.write(`wrote ${path}\n`);
+    await page.screenshot({ path, fullPage: true, clip });
+    process.stdout.write(`wrote ${path} (page height ${pageHeight} px at ${shot.viewport.width} px)\n`);
     await context.close();
   }
 } finally {

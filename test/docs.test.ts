@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../src/engine/catalog.js';
-import { PACKAGE_ROOT } from '../src/engine/package-root.js';
+import { PACKAGE_ROOT } from '../src/package/root.js';
 import { regenerateReadme } from '../src/docs/readme.js';
 
 describe('README', () => {

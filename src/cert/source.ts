@@ -1,12 +1,13 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative } from 'node:path';
-import tls from 'node:tls';
 import { formatAddress, parseAddress } from '../inventory/address.js';
-import type { NodeRole, TlsService, TrustStoreName } from '../inventory/types.js';
+import type { Inventory, NodeRole, TlsService, TrustStoreName } from '../inventory/types.js';
+import { oncePerKey } from '../probes/once.js';
 import type { ProbeOptions } from '../probes/options.js';
 import { fetchPresentedChain, MAX_CHAIN_LENGTH, type ChainFailure, type PresentedChain } from '../probes/tls.js';
 import { parseBundle, parseCertificate, type Certificate } from './certificate.js';
 import { AnchorSet } from './path.js';
+import { NODE_ROOTS, nodeRootCertificates } from './roots.js';
 
 export { MAX_CHAIN_LENGTH, type ChainFailure };
 
@@ -49,7 +50,6 @@ const MAX_FILE_BYTES = 4 * 1024 * 1024;
 const MAX_STORE_FILES = 2000;
 
 const LEGACY_XMPP_TLS_PORT = 5223;
-const NODE_ROOTS = "Node's root store";
 
 function fileTarget(file: string, inventorySource: string): string {
   if (!isAbsolute(inventorySource)) return file;
@@ -74,7 +74,7 @@ class ChainError extends Error {
 }
 
 /** The presented DER chain as certificates; one that cannot be parsed makes the chain malformed. */
-function parsePresented(presented: PresentedChain): ChainResult {
+export function parsePresented(presented: PresentedChain): ChainResult {
   if (!presented.ok) return presented;
   try {
     const certificates = presented.der.map((der) => parseCertificate(der));
@@ -188,31 +188,20 @@ function xmppDomainFor(fqdn: string, domains: readonly string[]): string {
   return domains.find((domain) => fqdn === domain || fqdn.endsWith(`.${domain}`)) ?? domains[0] ?? fqdn;
 }
 
-export function createCertificateSource(options: ProbeOptions): CertificateSource {
-  const { inventory } = options;
-  const chains = new Map<string, Promise<ChainResult>>();
-  const stores = new Map<string, Promise<TrustStoreResult>>();
-  let anchorSet: Promise<AnchorSet> | undefined;
-  const roleOf = (fqdn: string): NodeRole | undefined => inventory.nodes.find((node) => node.fqdn === fqdn)?.role;
-
+/** Live endpoints (unless offline: no network) then certificate files, in inventory order. */
+function endpointsOf(inventory: Inventory, offline: boolean): CertificateEndpoint[] {
   const list: CertificateEndpoint[] = [];
-  if (!options.offline) {
+  if (!offline) {
     for (const node of inventory.nodes) {
       for (const [service, location] of Object.entries(node.tls ?? {}) as Array<[TlsService, string | undefined]>) {
         if (!location) continue;
-        list.push({
-          target: liveTarget(location, node.fqdn, service),
-          node: node.fqdn,
-          role: node.role,
-          service,
-          origin: 'live',
-          location,
-        });
+        const target = liveTarget(location, node.fqdn, service);
+        list.push({ target, node: node.fqdn, role: node.role, service, origin: 'live', location });
       }
     }
   }
   for (const entry of inventory.certificates) {
-    const role = roleOf(entry.node);
+    const role = inventory.nodes.find((node) => node.fqdn === entry.node)?.role;
     list.push({
       target: fileTarget(entry.file, inventory.source),
       node: entry.node,
@@ -222,101 +211,82 @@ export function createCertificateSource(options: ProbeOptions): CertificateSourc
       location: entry.file,
     });
   }
+  return list;
+}
 
-  const loadStore = (node: string, store: TrustStoreName, path: string): TrustStoreResult => {
+/** A trust store of the inventory read from its file or folder; empty or unreadable is a failed result. */
+function loadStore(node: string, store: TrustStoreName, path: string): TrustStoreResult {
+  try {
+    const { certificates, problems } = readTrustStore(path);
+    if (certificates.length > 0) return { ok: true, node, store, path, certificates, problems };
+    const reason = problems.length > 0 ? problems.join('; ') : `${path} holds no certificate`;
+    return { ok: false, node, store, path, reason };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code ? `${path} cannot be read (${code})` : (error as Error).message;
+    return { ok: false, node, store, path, reason };
+  }
+}
+
+/** The chain a live endpoint presents, negotiating XMPP STARTTLS where Jabber does. */
+function fetchLiveChain(endpoint: CertificateEndpoint, options: ProbeOptions): Promise<ChainResult> {
+  const address = parseAddress(endpoint.location, 443);
+  // Jabber speaks XMPP STARTTLS on the IM&P client port (5222) before any TLS; only the legacy
+  // direct-TLS port 5223 starts with a handshake.
+  const xmpp = endpoint.service === 'xmpp' && address.port !== LEGACY_XMPP_TLS_PORT;
+  return options.limiter.run(async () =>
+    parsePresented(
+      await fetchPresentedChain({
+        host: address.host,
+        port: address.port,
+        servername: endpoint.node,
+        ...(xmpp ? { xmppDomain: xmppDomainFor(endpoint.node, options.inventory.domains) } : {}),
+        timeoutMs: options.timeoutMs,
+        signal: options.signal,
+      }),
+    ),
+  );
+}
+
+/** Every certificate the run trusts: the inventory's trust stores, its caFiles and Node's root store. */
+async function anchorsOf(source: CertificateSource, inventory: Inventory): Promise<AnchorSet> {
+  const set = new AnchorSet();
+  for (const entry of inventory.trust) {
+    const result = await source.trustStore(entry.node, entry.store);
+    if (result?.ok) for (const certificate of result.certificates) set.add(certificate, `${entry.node} ${entry.store}`);
+  }
+  const caFiles = [inventory.cucm.axl?.caFile, ...inventory.nodes.map((node) => node.status?.caFile)];
+  for (const file of new Set(caFiles.filter((path): path is string => !!path))) {
     try {
-      const { certificates, problems } = readTrustStore(path);
-      if (certificates.length === 0) {
-        return {
-          ok: false,
-          node,
-          store,
-          path,
-          reason: problems.length > 0 ? problems.join('; ') : `${path} holds no certificate`,
-        };
-      }
-      return { ok: true, node, store, path, certificates, problems };
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      return {
-        ok: false,
-        node,
-        store,
-        path,
-        reason: code ? `${path} cannot be read (${code})` : (error as Error).message,
-      };
+      const origin = `caFile ${fileTarget(file, inventory.source)}`;
+      for (const certificate of readTrustStore(file).certificates) set.add(certificate, origin);
+    } catch {
+      // SPEC 8.3 checks caFiles before the run; one that went away since adds nothing here.
     }
-  };
+  }
+  for (const certificate of nodeRootCertificates()) set.add(certificate, NODE_ROOTS);
+  return set;
+}
 
+export function createCertificateSource(options: ProbeOptions): CertificateSource {
+  const { inventory } = options;
+  const chains = oncePerKey<ChainResult>();
+  const stores = oncePerKey<TrustStoreResult>();
+  const list = endpointsOf(inventory, options.offline);
+  let anchorSet: Promise<AnchorSet> | undefined;
   const source: CertificateSource = {
     endpoints: () => list,
-    chain(endpoint) {
-      const key = `${endpoint.origin}\u0000${endpoint.location}\u0000${endpoint.node}\u0000${endpoint.service}`;
-      let pending = chains.get(key);
-      if (!pending) {
-        if (endpoint.origin === 'file') {
-          pending = Promise.resolve(readCertificateFile(endpoint.location));
-        } else {
-          const address = parseAddress(endpoint.location, 443);
-          // Jabber speaks XMPP STARTTLS on the IM&P client port (5222) before any TLS; only the
-          // legacy direct-TLS port 5223 starts with a handshake.
-          const xmpp = endpoint.service === 'xmpp' && address.port !== LEGACY_XMPP_TLS_PORT;
-          pending = options.limiter.run(async () =>
-            parsePresented(
-              await fetchPresentedChain({
-                host: address.host,
-                port: address.port,
-                servername: endpoint.node,
-                ...(xmpp ? { xmppDomain: xmppDomainFor(endpoint.node, inventory.domains) } : {}),
-                timeoutMs: options.timeoutMs,
-                signal: options.signal,
-              }),
-            ),
-          );
-        }
-        chains.set(key, pending);
-      }
-      return pending;
-    },
+    chain: (endpoint) =>
+      chains(`${endpoint.origin}\u0000${endpoint.location}\u0000${endpoint.node}\u0000${endpoint.service}`, async () =>
+        endpoint.origin === 'file' ? readCertificateFile(endpoint.location) : fetchLiveChain(endpoint, options),
+      ),
     trustStore(node, store) {
       const entry = inventory.trust.find((candidate) => candidate.node === node && candidate.store === store);
       if (!entry) return Promise.resolve(undefined);
-      const key = `${node}\u0000${store}`;
-      let pending = stores.get(key);
-      if (!pending) {
-        pending = Promise.resolve(loadStore(node, store, entry.path));
-        stores.set(key, pending);
-      }
-      return pending;
+      return stores(`${node}\u0000${store}`, async () => loadStore(node, store, entry.path));
     },
     anchors() {
-      anchorSet ??= (async () => {
-        const set = new AnchorSet();
-        for (const entry of inventory.trust) {
-          const result = await source.trustStore(entry.node, entry.store);
-          if (result?.ok)
-            for (const certificate of result.certificates) set.add(certificate, `${entry.node} ${entry.store}`);
-        }
-        const caFiles = [inventory.cucm.axl?.caFile, ...inventory.nodes.map((node) => node.status?.caFile)].filter(
-          (file): file is string => !!file,
-        );
-        for (const file of new Set(caFiles)) {
-          try {
-            for (const certificate of readTrustStore(file).certificates)
-              set.add(certificate, `caFile ${fileTarget(file, inventory.source)}`);
-          } catch {
-            // An unreadable caFile is reported by the HTTPS client that uses it; here it just adds nothing.
-          }
-        }
-        for (const pem of tls.rootCertificates) {
-          try {
-            set.add(parseCertificate(Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64')), NODE_ROOTS);
-          } catch {
-            // A root Node ships but we cannot read is simply not an anchor.
-          }
-        }
-        return set;
-      })();
+      anchorSet ??= anchorsOf(source, inventory);
       return anchorSet;
     },
   };

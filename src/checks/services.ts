@@ -1,3 +1,4 @@
+import { accessSync, constants } from 'node:fs';
 import { createCertificateSource } from '../cert/source.js';
 import type { CucmSnapshot, SnapshotSection } from '../cucm/snapshot.js';
 import { createCucmSource, type CucmSource } from '../cucm/source.js';
@@ -7,6 +8,7 @@ import type { Inventory } from '../inventory/types.js';
 import { EXPRESSWAY_ROLES } from '../inventory/types.js';
 import { createDnsProbe } from '../probes/dns.js';
 import { createNtpProbe } from '../probes/ntp.js';
+import type { Problem } from '../inventory/problems.js';
 import type { ProbeOptions } from '../probes/options.js';
 import type { Need, Services, Unavailable } from './rule.js';
 
@@ -53,7 +55,9 @@ function configured(need: Need, inventory: Inventory, offline: boolean): Unavail
       const fromFiles = inventory.cucm.snapshot !== undefined;
       return (inventory.edge?.turn.length ?? 0) > 0 || fromFiles
         ? undefined
-        : skipped('no TURN servers in the inventory (edge.turn) and no CUCM snapshot with ICE settings (cucm.snapshot)');
+        : skipped(
+            'no TURN servers in the inventory (edge.turn) and no CUCM snapshot with ICE settings (cucm.snapshot)',
+          );
     }
     case 'expressway':
       return inventory.nodes.some((node) => EXPRESSWAY_ROLES.includes(node.role))
@@ -146,4 +150,90 @@ export async function loadedSnapshot(services: Services): Promise<{ snapshot: Cu
 
 export async function snapshotOf(services: Services): Promise<CucmSnapshot> {
   return (await loadedSnapshot(services)).snapshot;
+}
+
+/** A file or folder the run will read, or the problem with it (SPEC 8.3: found before the run, not during it). */
+function unreadable(path: string): string | undefined {
+  try {
+    accessSync(path, constants.R_OK);
+    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? 'error'})`;
+  }
+}
+
+/**
+ * SPEC 8.3: everything the inventory names for the needs of the selected rules, checked before any
+ * probe runs: environment variables named by usernameEnv/passwordEnv are set and non-empty (unless
+ * offline), and caFile, certificate, trust store and clientTrust files are readable. Each problem
+ * names the file and the JSON path and says what to do; the run then stops with exit 2 instead of
+ * reporting a configuration mistake as an inconclusive finding.
+ */
+export function configurationProblems(
+  inventory: Inventory,
+  needs: ReadonlySet<Need>,
+  options: { offline: boolean; env: NodeJS.ProcessEnv },
+): Problem[] {
+  const file = inventory.source;
+  const problems: Problem[] = [];
+  const needsFile = (path: string | undefined, at: string, what: string): void => {
+    const problem = path === undefined ? undefined : unreadable(path);
+    if (problem) problems.push({ file, path: at, message: `${what} ${path} ${problem}` });
+  };
+  const needsEnv = (name: string | undefined, at: string): void => {
+    if (options.offline || name === undefined || options.env[name]) return;
+    problems.push({
+      file,
+      path: at,
+      message: `environment variable ${name} is not set or empty: export it before the run`,
+    });
+  };
+  const has = (prefix: string): boolean => [...needs].some((need) => need === prefix || need.startsWith(`${prefix}.`));
+  const axl = inventory.cucm.axl;
+  const liveAxl = axl && !options.offline && !inventory.cucm.snapshot && !inventory.cucm.batPhones;
+  if (has('cucm') && liveAxl) {
+    if (!axl.usernameEnv)
+      problems.push({
+        file,
+        path: '$.cucm.axl.usernameEnv',
+        message: 'is required: name the variable holding the AXL user',
+      });
+    if (!axl.passwordEnv)
+      problems.push({
+        file,
+        path: '$.cucm.axl.passwordEnv',
+        message: 'is required: name the variable holding the AXL password',
+      });
+    needsEnv(axl.usernameEnv, '$.cucm.axl.usernameEnv');
+    needsEnv(axl.passwordEnv, '$.cucm.axl.passwordEnv');
+    needsFile(axl.caFile, '$.cucm.axl.caFile', 'caFile');
+  }
+  if (has('expressway') && !options.offline) {
+    inventory.nodes.forEach((node, i) => {
+      if (!node.status) return;
+      needsEnv(node.status.usernameEnv, `$.nodes[${i}].status.usernameEnv`);
+      needsEnv(node.status.passwordEnv, `$.nodes[${i}].status.passwordEnv`);
+      needsFile(node.status.caFile, `$.nodes[${i}].status.caFile`, 'caFile');
+    });
+  }
+  if (has('certificates')) {
+    inventory.certificates.forEach((entry, i) =>
+      needsFile(entry.file, `$.certificates[${i}].file`, 'certificate file'),
+    );
+    inventory.trust.forEach((entry, i) => needsFile(entry.path, `$.trust[${i}].path`, 'trust store'));
+  }
+  const edge = inventory.edge;
+  if (edge && has('dns.external') && !options.offline) {
+    edge.clientTrust?.forEach((path, i) => needsFile(path, `$.edge.clientTrust[${i}]`, 'clientTrust file'));
+    needsEnv(edge.discovery?.usernameEnv, '$.edge.discovery.usernameEnv');
+    needsEnv(edge.discovery?.passwordEnv, '$.edge.discovery.passwordEnv');
+  }
+  if (edge && has('turn')) {
+    edge.turn.forEach((turn, i) => {
+      needsEnv(turn.usernameEnv, `$.edge.turn[${i}].usernameEnv`);
+      needsEnv(turn.passwordEnv, `$.edge.turn[${i}].passwordEnv`);
+    });
+  }
+  return problems;
 }

@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { applyBaseline, baselineFindings, type Baseline } from '../engine/baseline.js';
 import { loadCatalog, ruleNames, type Catalog } from '../engine/catalog.js';
-import { runScan } from '../engine/run.js';
+import { plannedNeeds, runScan } from '../engine/run.js';
+import { configurationProblems } from '../checks/services.js';
 import { gateExitCode, type FailOn } from '../engine/summary.js';
 import type { Vantage } from '../engine/types.js';
 import { loadCucmFiles } from '../cucm/source.js';
@@ -11,7 +12,7 @@ import { didYouMean } from '../inventory/suggest.js';
 import { renderJson } from '../report/json.js';
 import { exitWithError, UsageError } from './errors.js';
 import { MAX_TIMEOUT_MS, positiveInteger } from './flags.js';
-import { parseReportTargets, writeReports } from './output.js';
+import { parseReportTargets, printSummaryUnlessText, writeReports } from './output.js';
 import { createProgress } from './progress.js';
 
 export interface CheckCommandOptions {
@@ -83,12 +84,20 @@ export async function runCheckCommand(options: CheckCommandOptions): Promise<num
     const inventory = loadInventory(options.inventory, knownRuleNames(catalog));
     // A bad snapshot or BAT export is bad input too: exit 2 naming the file and path, before scanning.
     const cucmFiles = loadCucmFiles(inventory);
+    const offline = options.offline ?? false;
+    const needs = plannedNeeds(catalog, inventory, {
+      only: options.only ?? [],
+      skip: options.skip ?? [],
+      vantage: options.vantage,
+    });
+    const mistakes = configurationProblems(inventory, needs, { offline, env: process.env });
+    if (mistakes.length > 0) throw new InputError(mistakes);
 
     const progress = createProgress(process.stderr, !options.quiet);
     let report = await runScan({
       inventory,
       catalog,
-      offline: options.offline ?? false,
+      offline,
       vantage: options.vantage,
       only: options.only ?? [],
       skip: options.skip ?? [],
@@ -100,9 +109,14 @@ export async function runCheckCommand(options: CheckCommandOptions): Promise<num
     });
     progress.end();
     if (baseline) report = applyBaseline(report, baseline);
-    const written = writeReports(report, targets, options.quiet ?? false);
+    const written = await writeReports(report, targets, {
+      quiet: options.quiet ?? false,
+      failOn: options.failOn,
+      allowInconclusive: options.allowInconclusive ?? false,
+    });
     if (options.writeBaseline) writeFileSync(options.writeBaseline, renderJson(report));
     for (const path of written) process.stderr.write(`wrote ${path}\n`);
+    printSummaryUnlessText(report, targets);
     return gateExitCode(report, options.failOn, options.allowInconclusive ?? false);
   } catch (error) {
     exitWithError(error, options.debug ?? false);

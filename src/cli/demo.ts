@@ -4,7 +4,8 @@ import { loadCatalog } from '../engine/catalog.js';
 import { runScan } from '../engine/run.js';
 import { loadInventory } from '../inventory/load.js';
 import { startLab } from '../../lab/index.js';
-import { RENDERERS, REPORT_FILE_NAMES, type ReportFormat } from '../report/index.js';
+import { CHUNKERS, REPORT_FILE_NAMES, type ReportFormat } from '../report/index.js';
+import { writeChunks } from '../report/stream.js';
 import { knownRuleNames } from './check.js';
 import { exitWithError } from './errors.js';
 import { ensureFolder, useColor, writeReports } from './output.js';
@@ -35,14 +36,14 @@ export async function runDemoCommand(options: { out: string; debug?: boolean }):
       ...(progress.onProgress ? { onProgress: progress.onProgress } : {}),
     });
     progress.end();
-    const formats = (Object.keys(RENDERERS) as ReportFormat[]).filter((format) => format !== 'text');
-    const written = writeReports(
+    const formats = (Object.keys(CHUNKERS) as ReportFormat[]).filter((format) => format !== 'text');
+    const written = await writeReports(
       report,
       formats.map((format) => ({ format, path: resolve(out, REPORT_FILE_NAMES[format]) })),
-      false,
+      { quiet: false },
     );
     copyFileSync(lab.inventoryPath, resolve(out, 'lab-inventory.yaml'));
-    process.stdout.write(RENDERERS.text?.(report, { color: useColor(process.stdout), quiet: true }) ?? '');
+    await writeChunks(CHUNKERS.text(report, { color: useColor(process.stdout), quiet: true }), process.stdout);
     process.stdout.write('\nReports:\n');
     for (const path of [...written, resolve(out, 'lab-inventory.yaml')]) process.stdout.write(`  ${path}\n`);
     return 0;

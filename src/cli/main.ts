@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
-import { TOOL_VERSION } from '../engine/package-root.js';
+import { TOOL_VERSION } from '../package/root.js';
 import { exitWithError } from './errors.js';
 
 // Command modules are imported when their command runs, so `--version` and `--help` start fast.
@@ -108,7 +108,7 @@ program
   .option('--debug', 'print stack traces of internal errors')
   .action(async (files: string[], options) => {
     const { runMergeCommand } = await import('./merge.js');
-    process.exitCode = runMergeCommand(files, options);
+    process.exitCode = await runMergeCommand(files, options);
   });
 
 program

@@ -4,7 +4,7 @@ import { gateExitCode, type FailOn } from '../engine/summary.js';
 import type { Report } from '../engine/types.js';
 import { InputError, type Problem } from '../inventory/problems.js';
 import { exitWithError, UsageError } from './errors.js';
-import { parseReportTargets, writeReports } from './output.js';
+import { parseReportTargets, printSummaryUnlessText, writeReports } from './output.js';
 
 export interface MergeCommandOptions {
   report?: string[];
@@ -35,7 +35,7 @@ function readReport(file: string): Report {
 }
 
 /** `merge`: one report from several vantages of one inventory; the exit code gates the merged picture. */
-export function runMergeCommand(files: readonly string[], options: MergeCommandOptions): number {
+export async function runMergeCommand(files: readonly string[], options: MergeCommandOptions): Promise<number> {
   try {
     const targets = parseReportTargets(options.report);
     const reports = files.map((file) => ({ file, report: readReport(file) }));
@@ -46,7 +46,13 @@ export function runMergeCommand(files: readonly string[], options: MergeCommandO
       );
     }
     const merged = mergeReports(reports);
-    for (const path of writeReports(merged, targets, false)) process.stderr.write(`wrote ${path}\n`);
+    const written = await writeReports(merged, targets, {
+      quiet: false,
+      failOn: options.failOn,
+      allowInconclusive: options.allowInconclusive ?? false,
+    });
+    for (const path of written) process.stderr.write(`wrote ${path}\n`);
+    printSummaryUnlessText(merged, targets);
     return gateExitCode(merged, options.failOn, options.allowInconclusive ?? false);
   } catch (error) {
     exitWithError(error, options.debug ?? false);

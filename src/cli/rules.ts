@@ -1,4 +1,4 @@
-import { findRule, loadCatalog, ruleNames, type CatalogEntry } from '../engine/catalog.js';
+import { catalogEntries, findRule, ruleNames, type CatalogEntry } from '../engine/catalog.js';
 import { didYouMean } from '../inventory/suggest.js';
 
 /** The chapter every `source` refers to, named once where people read it. */
@@ -15,7 +15,7 @@ const severityText = (entry: CatalogEntry): string => {
 };
 
 export async function runRulesCommand(options: { json?: boolean }): Promise<number> {
-  const { entries } = await loadCatalog();
+  const entries = await catalogEntries();
   if (options.json) {
     process.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
     return 0;
@@ -58,7 +58,7 @@ export function explainText(rule: CatalogEntry): string {
 }
 
 export async function runExplainCommand(name: string): Promise<number> {
-  const { entries } = await loadCatalog();
+  const entries = await catalogEntries();
   const rule = findRule(entries, name);
   if (!rule) {
     const names = entries.flatMap((entry) => [entry.id, entry.slug]);

@@ -13,24 +13,26 @@ export function mraEndpoints(snapshot: CucmSnapshot, inventory: Inventory): Phon
 }
 
 /**
- * `Cisco 78*` style patterns from policy.tftpEncryptionExcludedModels: `*` is any run of
- * characters, `?` one character; case-insensitive, whole name, spaces as written.
+ * `Cisco 78*` style patterns from policy.tftpEncryptionExcludedModels, matched as SPEC 8.1 asks:
+ * case- and space-insensitive (`cisco8865` is `Cisco 8865`), `*` any run of characters, `?` one,
+ * and a listed model covers its variants: a suffix that starts with a letter or a separator
+ * (`Cisco 8865NR`, `Cisco 8845-3PCC`) is the same hardware, a further digit is another model
+ * (`Cisco 8851` does not cover `Cisco 88510`).
  */
 export function modelMatcher(patterns: readonly string[]): (model: string) => string | undefined {
+  const squash = (text: string): string => text.replace(/\s+/g, '').toLowerCase();
   const compiled = patterns.map((pattern) => ({
     pattern,
     regex: new RegExp(
       '^' +
-        pattern
-          .trim()
+        squash(pattern)
           .split('')
           .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
           .join('') +
-        '$',
-      'i',
+        '(?:[a-z][a-z0-9]*|[-_][a-z0-9]+)?$',
     ),
   }));
-  return (model) => compiled.find(({ regex }) => regex.test(model.trim()))?.pattern;
+  return (model) => compiled.find(({ regex }) => regex.test(squash(model)))?.pattern;
 }
 
 const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadCatalog } from '../engine/catalog.js';
-import { PACKAGE_ROOT } from '../engine/package-root.js';
+import { PACKAGE_ROOT } from '../package/root.js';
 import { regenerateReadme } from './readme.js';
 
 // `npm run docs`: rewrites the README's generated sections (rule list, inventory reference).

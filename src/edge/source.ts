@@ -1,15 +1,16 @@
-import tls from 'node:tls';
 import { readFileSync } from 'node:fs';
-import { parseCertificate, type Certificate } from '../cert/certificate.js';
+import { NODE_ROOTS, nodeRootCertificates, readablePems } from '../cert/roots.js';
+import { parsePresented, type ChainResult } from '../cert/source.js';
 import { AnchorSet } from '../cert/path.js';
 import { formatAddress, parseAddress } from '../inventory/address.js';
 import type { TurnTransport } from '../inventory/types.js';
 import type { DnsProbe } from '../probes/dns.js';
 import { fetchEdgeConfig, type EdgeConfigResult } from '../probes/edge-config.js';
+import { oncePerKey } from '../probes/once.js';
 import type { ProbeOptions } from '../probes/options.js';
 import { stunBinding, turnAllocate, type StunBindingResult, type TurnAllocateResult } from '../probes/stun/client.js';
 import { probeTcpConnect, type TcpConnectResult } from '../probes/tcp.js';
-import { fetchPresentedChain, type ChainFailure } from '../probes/tls.js';
+import { fetchPresentedChain } from '../probes/tls.js';
 
 /**
  * The edge as a remote Jabber client meets it (SPEC 8.7): `_collab-edge._tls.<domain>` from the
@@ -43,9 +44,7 @@ export type EdgeDiscovery =
   /** No external resolver gave an SRV answer for any domain: MRA-DNS-003 says why. */
   | { ok: false; reason: string };
 
-export type EdgeChain =
-  | { ok: true; certificates: Certificate[]; durationMs: number }
-  | { ok: false; failure: ChainFailure; detail: string; durationMs: number };
+export type EdgeChain = ChainResult;
 
 /** A TURN server to test, from `edge.turn`. */
 export interface TurnSpec {
@@ -70,21 +69,6 @@ export interface EdgeSource {
   allocate(server: TurnSpec, transport: TurnTransport, signal: AbortSignal): Promise<TurnAllocateResult>;
 }
 
-const NODE_ROOTS = "Node's root store";
-
-/** Memoises one promise per key: an exchange happens once per run, whichever rule asks first. */
-function once<T>(): (key: string, make: () => Promise<T>) => Promise<T> {
-  const cache = new Map<string, Promise<T>>();
-  return (key, make) => {
-    let pending = cache.get(key);
-    if (!pending) {
-      pending = make();
-      cache.set(key, pending);
-    }
-    return pending;
-  };
-}
-
 const pemCertificates = (text: string): string[] =>
   text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
 
@@ -99,12 +83,12 @@ export function createEdgeSource(options: ProbeOptions, dns: DnsProbe): EdgeSour
     return clientTrust;
   };
   let anchors: AnchorSet | undefined;
-  const discovered = once<EdgeDiscovery>();
-  const connections = once<TcpConnectResult>();
-  const chains = once<EdgeChain>();
-  const configs = once<EdgeConfigResult>();
-  const bindings = once<StunBindingResult>();
-  const allocations = once<TurnAllocateResult>();
+  const discovered = oncePerKey<EdgeDiscovery>();
+  const connections = oncePerKey<TcpConnectResult>();
+  const chains = oncePerKey<EdgeChain>();
+  const configs = oncePerKey<EdgeConfigResult>();
+  const bindings = oncePerKey<StunBindingResult>();
+  const allocations = oncePerKey<TurnAllocateResult>();
   const env = options.env;
   const discoveryUser = inventory.edge?.discovery;
   const credentials =
@@ -172,31 +156,14 @@ export function createEdgeSource(options: ProbeOptions, dns: DnsProbe): EdgeSour
         const presented = await limiter.run(() =>
           fetchPresentedChain({ host: address, port: target.port, servername: target.host, timeoutMs, signal }),
         );
-        if (!presented.ok) return presented;
-        try {
-          return {
-            ok: true,
-            certificates: presented.der.map((der) => parseCertificate(der)),
-            durationMs: presented.durationMs,
-          };
-        } catch (error) {
-          const detail = `a presented certificate cannot be parsed: ${(error as Error).message.split('\n')[0] ?? ''}`;
-          return { ok: false, failure: 'malformed', detail, durationMs: presented.durationMs };
-        }
+        return parsePresented(presented);
       }),
     clientAnchors() {
       if (!anchors) {
         anchors = new AnchorSet();
         const trusted = clientTrustPem();
-        const pems = trusted ?? [...tls.rootCertificates];
-        const source = trusted ? 'edge.clientTrust' : NODE_ROOTS;
-        for (const pem of pems) {
-          try {
-            anchors.add(parseCertificate(Buffer.from(pem.replace(/-----[^-]+-----|\s/g, ''), 'base64')), source);
-          } catch {
-            // A root that cannot be read is simply not an anchor.
-          }
-        }
+        const certificates = trusted ? readablePems(trusted) : nodeRootCertificates();
+        for (const certificate of certificates) anchors.add(certificate, trusted ? 'edge.clientTrust' : NODE_ROOTS);
       }
       return anchors;
     },

@@ -16,7 +16,7 @@ import { findRule, matchRule, type Catalog, type CatalogEntry } from './catalog.
 import { capEvidence, MAX_FINDING_BYTES, MAX_STRING_LENGTH } from './evidence.js';
 import { renderMessage } from './message.js';
 import { ENGINE_MESSAGES, type EngineMessageId } from './messages.js';
-import { TOOL_VERSION } from './package-root.js';
+import { TOOL_VERSION } from '../package/root.js';
 import { areasInScope, summarize } from './summary.js';
 import type { Finding, Report, ReportRule, Severity, Vantage } from './types.js';
 
@@ -99,6 +99,23 @@ function overrideOf(entry: CatalogEntry, inventory: Inventory): RuleOverride | u
   return Object.entries(inventory.rules).find(([name]) => findRule([entry], name) !== undefined)?.[1];
 }
 
+const reaches = (entry: CatalogEntry, vantage: Vantage): boolean =>
+  entry.vantage === 'any' || vantage === 'both' || entry.vantage === vantage;
+
+/** What the rules a run will judge need (their prerequisites included): what SPEC 8.3 checks before it starts. */
+export function plannedNeeds(
+  catalog: Catalog,
+  inventory: Inventory,
+  options: { only?: readonly string[]; skip?: readonly string[]; vantage?: Vantage } = {},
+): Set<Need> {
+  const vantage = options.vantage ?? 'internal';
+  return new Set(
+    selectRules(catalog, inventory, options.only, options.skip)
+      .filter(({ entry, rule }) => reaches(entry, vantage) && !rule.meta.appliesTo?.(inventory))
+      .flatMap(({ entry }) => entry.needs),
+  );
+}
+
 /** The severity a finding is reported at: the inventory's override, else the message's, else the rule's. */
 function severityOf(entry: CatalogEntry, inventory: Inventory, messageId: string): Severity {
   const override = overrideOf(entry, inventory);
@@ -164,10 +181,10 @@ async function runIsolated(
   }
 }
 
-const reaches = (entry: CatalogEntry, vantage: Vantage): boolean =>
-  entry.vantage === 'any' || vantage === 'both' || entry.vantage === vantage;
-
-/** Why the rule cannot run here: the wrong vantage, an inventory it does not apply to, or a need the run cannot meet. */
+/**
+ * Why the rule cannot run here: the wrong vantage, an inventory it does not apply to, or a need the run cannot
+ * meet.
+ */
 async function precondition(
   { entry, rule }: Selected,
   inventory: Inventory,

@@ -13,7 +13,8 @@ const WRONG_VANTAGE: EngineMessageId = 'wrongVantage';
 
 const emptyCounts = (): StatusCounts => ({ pass: 0, fail: 0, inconclusive: 0, skipped: 0 });
 
-const plural = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
+const plural = (count: number, noun: string): string =>
+  `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
 
 /** Areas in scope: those of the rules that ran from a vantage they need (not vantage-skipped). */
 function notJudgedAreas(findings: readonly Finding[], inScope: ReadonlySet<Area>): NotJudged[] {

@@ -3,7 +3,9 @@ import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { AddressError, parseAddress } from './address.js';
 import { childPath, InputError, type Problem } from './problems.js';
+import { canonicalizeNames } from './names.js';
 import { readInputText } from './read-input.js';
+import { didYouMean } from './suggest.js';
 import {
   DEFAULT_POLICY,
   DEFAULT_TURN_PORT,
@@ -138,7 +140,7 @@ function semanticProblems(data: unknown, file: string, knownRules: ReadonlySet<s
       problems.push({
         file,
         path: childPath('$.rules', key),
-        message: `unknown rule "${key}" (see \`mra-preflight rules\`)`,
+        message: `unknown rule "${key}"${didYouMean(key, knownRules)} (see \`mra-preflight rules\`)`,
       });
     }
   }
@@ -149,8 +151,17 @@ function semanticProblems(data: unknown, file: string, knownRules: ReadonlySet<s
  * Validates (schema, then meaning) and normalises an inventory: defaults filled in, relative
  * paths resolved against the inventory's folder. Throws InputError listing every problem.
  */
-export function normalizeInventory(data: unknown, file: string, knownRules: ReadonlySet<string>): Inventory {
-  const problems = schemaProblems('inventory.schema.json', data, file);
+export function normalizeInventory(given: unknown, file: string, knownRules: ReadonlySet<string>): Inventory {
+  // Product names first (SPEC 8.1): a value in any case becomes CUCM's spelling; an unknown one
+  // gets "did you mean" here instead of the schema's list of allowed values.
+  const { data, problems: nameProblems } = canonicalizeNames(given, file);
+  const named = new Set(nameProblems.map((problem) => problem.path));
+  const problems = [
+    ...schemaProblems('inventory.schema.json', data, file).filter(
+      (problem) => ![...named].some((path) => problem.path === path || problem.path.startsWith(`${path}`)),
+    ),
+    ...nameProblems,
+  ];
   const flagged = new Set(problems.map((problem) => problem.path));
   problems.push(...semanticProblems(data, file, knownRules).filter((problem) => !flagged.has(problem.path)));
   if (problems.length > 0) throw new InputError(problems);

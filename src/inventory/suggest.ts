@@ -3,7 +3,7 @@ import { distance } from 'fastest-levenshtein';
 /**
  * "Did you mean ...?" for a value that names nothing known (a rule, a trust store, a report
  * format): the closest candidate by edit distance, case-insensitively, when it is close enough to
- * be a typo (at most a third of the longer word, and never more than 3 edits).
+ * be a typo (a quarter of the longer word, at most 2 edits).
  */
 export function closestName(value: string, candidates: Iterable<string>): string | undefined {
   const wanted = value.trim().toLowerCase();
@@ -13,7 +13,7 @@ export function closestName(value: string, candidates: Iterable<string>): string
     if (!best || cost < best.cost) best = { name, cost };
   }
   if (!best) return undefined;
-  const limit = Math.min(3, Math.max(1, Math.floor(Math.max(wanted.length, best.name.length) / 3)));
+  const limit = Math.min(2, Math.max(1, Math.floor(Math.max(wanted.length, best.name.length) / 4)));
   return best.cost <= limit ? best.name : undefined;
 }
 

@@ -1,3 +1,5 @@
+import type { TRUST_STORES } from './names.js';
+
 /** The inventory as the user writes it (validated by schema/inventory.schema.json). */
 
 export type NodeRole =
@@ -5,7 +7,7 @@ export type NodeRole =
 
 export type TlsService = 'tomcat' | 'callmanager' | 'xmpp' | 'server';
 
-export type TrustStoreName = 'tomcat-trust' | 'callmanager-trust' | 'cup-xmpp-trust' | 'trusted-ca';
+export type TrustStoreName = (typeof TRUST_STORES)[number];
 
 export interface HttpsClientConfig {
   url: string;

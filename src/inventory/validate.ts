@@ -1,8 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { fileURLToPath } from 'node:url';
+import { Ajv, type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { PACKAGE_ROOT } from '../engine/package-root.js';
+import { PACKAGE_ROOT } from '../package/root.js';
 import { childPath, pointerToPath, type Problem } from './problems.js';
 
 // ajv-formats is CommonJS; its default export arrives under .default in ESM.
@@ -15,13 +17,33 @@ export function schemaPath(name: string): string {
   return join(PACKAGE_ROOT, 'schema', name);
 }
 
+export const AJV_OPTIONS: Options = { allErrors: true, strict: false, allowUnionTypes: true };
+
+/** A new Ajv with the formats the schemas use (also used by the build to write standalone validators). */
+export function newAjv(options: Options = {}): Ajv {
+  const ajv = new Ajv({ ...AJV_OPTIONS, ...options });
+  addFormats(ajv);
+  return ajv;
+}
+
+/** Where `npm run build` writes each schema's validator as standalone code (ajv standalone). */
+export const standaloneValidatorPath = (schemaFile: string): string =>
+  join(PACKAGE_ROOT, 'dist', 'validators', schemaFile.replace(/\.schema\.json$/, '.cjs'));
+
+// The built CLI loads the validators compiled at build time (compiling a schema costs more than
+// the rest of start-up); tests run from the sources and compile the schemas as they are now.
+const fromBuild = fileURLToPath(import.meta.url).includes(`${join('dist', 'src')}`);
+const requireBuilt = createRequire(import.meta.url);
+
 /** Compiled once per process; the schemas in schema/ are the published contract. */
 export function validatorFor(schemaFile: string): ValidateFunction {
   let validate = validators.get(schemaFile);
   if (!validate) {
-    const ajv = new Ajv({ allErrors: true, strict: false, allowUnionTypes: true });
-    addFormats(ajv);
-    validate = ajv.compile(JSON.parse(readFileSync(schemaPath(schemaFile), 'utf8')) as object);
+    const built = standaloneValidatorPath(schemaFile);
+    validate =
+      fromBuild && existsSync(built)
+        ? (requireBuilt(built) as ValidateFunction)
+        : newAjv().compile(JSON.parse(readFileSync(schemaPath(schemaFile), 'utf8')) as object);
     validators.set(schemaFile, validate);
   }
   return validate;

@@ -273,6 +273,34 @@ function newNonce(): Buffer {
   }
 }
 
+/**
+ * The reply with the four timestamps of RFC 5905 section 8: T1 kept locally (the request carried a
+ * nonce), T2/T3 from the server, T4 on the monotonic clock, so a clock step during the exchange
+ * cannot distort the delay. offset = ((T2 - T1) + (T3 - T4)) / 2, delay = (T4 - T1) - (T3 - T2).
+ */
+function timedReply(packet: NtpPacket, request: SentRequest, receivedMono: number, plan: ExchangePlan): NtpResult {
+  const t1 = request.wallMs;
+  const t4 = request.wallMs + (receivedMono - request.monoMs);
+  const t2 = packet.receiveTimeMs;
+  const t3 = packet.transmitTimeMs;
+  const timed = t2 !== undefined && t3 !== undefined;
+  return {
+    ok: true,
+    reply: {
+      ...packet,
+      server: plan.target,
+      address: plan.address,
+      port: plan.port,
+      clientTransmitMs: t1,
+      clientReceiveMs: t4,
+      offsetMs: timed ? (t2 - t1 + (t3 - t4)) / 2 : undefined,
+      delayMs: timed ? t4 - t1 - (t3 - t2) : undefined,
+      attempts: request.attempt,
+      durationMs: elapsed(plan.started),
+    },
+  };
+}
+
 function udpExchange(plan: ExchangePlan): Promise<NtpResult> {
   const { target, address, port, timeoutMs, signal, started, budgetEnd } = plan;
   return new Promise((resolve) => {
@@ -341,27 +369,7 @@ function udpExchange(plan: ExchangePlan): Promise<NtpResult> {
         send();
         return;
       }
-      const { packet, request } = verdict;
-      const t1 = request.wallMs;
-      const t4 = request.wallMs + (receivedMono - request.monoMs);
-      const t2 = packet.receiveTimeMs;
-      const t3 = packet.transmitTimeMs;
-      const timed = t2 !== undefined && t3 !== undefined;
-      finish({
-        ok: true,
-        reply: {
-          ...packet,
-          server: target,
-          address,
-          port,
-          clientTransmitMs: t1,
-          clientReceiveMs: t4,
-          offsetMs: timed ? (t2 - t1 + (t3 - t4)) / 2 : undefined,
-          delayMs: timed ? t4 - t1 - (t3 - t2) : undefined,
-          attempts: request.attempt,
-          durationMs: elapsed(started),
-        },
-      });
+      finish(timedReply(verdict.packet, verdict.request, receivedMono, plan));
     });
     socket.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code === 'ECONNREFUSED') {

@@ -1,19 +1,44 @@
 import { createHash } from 'node:crypto';
-import type { Area, Finding, Report, ReportRule, Severity, Status } from '../engine/types.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../package/root.js';
+import type { Area, Finding, Report, ReportRule, Status } from '../engine/types.js';
 import { AREAS, SEVERITIES, STATUSES } from '../engine/types.js';
 import { AREA_LABELS } from './areas.js';
+import { escapeHtml } from './escape.js';
+import { fixFirst, undecided, type FixItem } from './fix-first.js';
+import { menuPaths } from './menu-path.js';
+import { compareFindings, STATUS_RANK } from './order.js';
+import { dnsMatrixPicture } from './pictures/dns-views.js';
+import { timelinePicture } from './pictures/expiry-timeline.js';
+import { figure } from './pictures/svg.js';
+import { trustMapPicture } from './pictures/trust-map.js';
+import { joinChunks, type Chunks } from './stream.js';
+import { verdictOf } from './verdict.js';
+import { count, plural } from './wording.js';
+
+export { escapeHtml } from './escape.js';
+export { verdictOf, type VerdictLabel as Verdict } from './verdict.js';
 
 export interface HtmlOptions {
   /** Unused: the HTML carries its own colours. Accepted so every renderer has one signature. */
   color?: boolean;
+  /** The JSON report written with this page (relative to it), named where the page shows only part of a long list. */
+  jsonReport?: string;
 }
 
-export type Verdict = 'READY' | 'NOT READY' | 'INCOMPLETE';
+/**
+ * Issue 21: a report of 50,000 failing endpoints must not become 50,000 cards. Per rule, the page
+ * shows this many non-pass findings (and this many passes), plus every finding the fix-first list
+ * links to; the rest are counted, and the JSON report has them all.
+ */
+export const CARDS_PER_RULE = 100;
+/** Findings a fix-first item links to by name; the rest are counted. */
+export const LINKS_PER_FIX = 12;
 
-const STATUS_ORDER: Record<Status, number> = { fail: 0, inconclusive: 1, skipped: 2, pass: 3 };
-/** Failures first everywhere: in the summary, the filter and each area. */
-const DISPLAY_STATUSES: readonly Status[] = [...STATUSES].sort((a, b) => STATUS_ORDER[a] - STATUS_ORDER[b]);
-const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+/** Failures first everywhere: in the summary, the filter and each rule. */
+const DISPLAY_STATUSES: readonly Status[] = [...STATUSES].sort((a, b) => STATUS_RANK[a] - STATUS_RANK[b]);
 
 /** Text labels and glyphs, so a status reads without colour (print, colour blindness). */
 const STATUS_LABELS: Record<Status, { label: string; icon: string }> = {
@@ -23,40 +48,47 @@ const STATUS_LABELS: Record<Status, { label: string; icon: string }> = {
   pass: { label: 'PASS', icon: '✔' },
 };
 
-const VERDICT_LABELS = { ready: 'READY', 'not-ready': 'NOT READY', incomplete: 'INCOMPLETE' } as const;
-
-/** The engine's verdict (SPEC 8.9), as the page shows it. */
-export function verdictOf(report: Report): { verdict: Verdict; reason: string } {
-  return { verdict: VERDICT_LABELS[report.summary.verdict], reason: report.summary.verdictReason };
+/**
+ * The style sheet and the script, kept as CSS and JS files (linted and formatted as such) beside this
+ * module: src/report/html/ under test, dist/src/report/html/ once built (`npm run build` copies them,
+ * scripts/copy-report-assets.mjs). A compile by tsc alone (the hardening tests build a private copy)
+ * has no copy, so the package's own src/report/html/ is the fallback. Read once, at the first page.
+ */
+let assets: { style: string; script: string } | undefined;
+function asset(name: string): string {
+  const beside = fileURLToPath(new URL(`./html/${name}`, import.meta.url));
+  return readFileSync(existsSync(beside) ? beside : join(PACKAGE_ROOT, 'src', 'report', 'html', name), 'utf8');
+}
+function pageAssets(): { style: string; script: string } {
+  assets ??= { style: asset('report.css'), script: asset('report.js') };
+  return assets;
 }
 
-function plural(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
+const sha256 = (text: string): string => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 
 /**
- * C0 controls (but tab, line feed, carriage return) are parse errors in HTML and NUL is dropped by
- * the parser; a banner or certificate field from a hostile peer may hold them, so they go.
+ * Content-Security-Policy for a file opened from disk or a mail attachment: nothing may load from
+ * anywhere, and only the one script and style block of the page (by hash) may run, so markup
+ * smuggled in through a certificate CN or SRV target could not act even if escaping ever failed.
+ * Inline SVG needs nothing more: it is markup styled by the same sheet.
  */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
-
-/** Escapes for text and double- or single-quoted attribute values alike. */
-export function escapeHtml(value: unknown): string {
-  return String(value)
-    .replace(CONTROL_CHARACTERS, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
+export function contentSecurityPolicy(): string {
+  const { style, script } = pageAssets();
+  return [
+    "default-src 'none'",
+    `script-src ${sha256(script)}`,
+    `style-src ${sha256(style)}`,
+    "img-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
 }
 
 /** ISO instants shown in UTC, independent of the reader's locale, so every copy reads the same. */
 function instant(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
-  return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 function duration(ms: number): string {
@@ -64,15 +96,6 @@ function duration(ms: number): string {
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
   const minutes = Math.floor(ms / 60_000);
   return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
-}
-
-function compareFindings(a: Finding, b: Finding): number {
-  return (
-    STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
-    SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
-    a.ruleId.localeCompare(b.ruleId) ||
-    a.target.localeCompare(b.target)
-  );
 }
 
 function evidenceText(evidence: Finding['evidence']): string {
@@ -88,12 +111,53 @@ function prose(text: string): string {
   return escapeHtml(text).replace(/`([^`]+)`/g, '<code>$1</code>');
 }
 
-function badge(status: Status): string {
-  const { label, icon } = STATUS_LABELS[status];
-  return `<span class="badge st-${status}"><span aria-hidden="true">${icon}</span> ${label}</span>`;
+/** A rule's public documentation link, only when it is an https URL (a javascript: URI must never become a link). */
+function helpLink(rule: ReportRule): string {
+  return /^https:\/\/[^\s"'<>]+$/i.test(rule.helpUri)
+    ? `<a href="${escapeHtml(rule.helpUri)}" rel="noopener noreferrer">Cisco documentation</a>`
+    : '';
 }
 
-function renderFinding(finding: Finding, rule: ReportRule | undefined): string {
+function badge(status: Status): string {
+  // A report read back from a file (merge, a baseline) is data too: an unknown status is shown, escaped.
+  const { label, icon } = STATUS_LABELS[status] ?? { label: escapeHtml(String(status).toUpperCase()), icon: '?' };
+  return `<span class="badge st-${escapeHtml(status)}"><span aria-hidden="true">${icon}</span> ${label}</span>`;
+}
+
+const fixId = (key: string): string => `fix-${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
+const explainId = (ruleId: string): string => `explain-${encodeURIComponent(ruleId)}`;
+const ruleAnchor = (ruleId: string): string => `rule-${encodeURIComponent(ruleId)}`;
+
+/** Permalink ids: `f-<fingerprint>`, stable across runs; a repeated fingerprint gets a suffix. */
+class Anchors {
+  private readonly ids = new Map<Finding, string>();
+  private readonly used = new Set<string>();
+  of(finding: Finding): string {
+    let id = this.ids.get(finding);
+    if (id) return id;
+    const base = `f-${finding.fingerprint.replace(/[^A-Za-z0-9_-]/g, '')}`;
+    id = base;
+    for (let n = 2; this.used.has(id); n++) id = `${base}-${n}`;
+    this.used.add(id);
+    this.ids.set(finding, id);
+    return id;
+  }
+}
+
+interface Page {
+  report: Report;
+  rules: Map<string, ReportRule>;
+  fixes: FixItem[];
+  /** The fix-first item of each failing finding. */
+  fixOf: Map<Finding, FixItem>;
+  /** Findings shown as cards (see CARDS_PER_RULE). */
+  shown: Set<Finding>;
+  anchors: Anchors;
+  jsonReport: string;
+}
+
+function renderFinding(page: Page, finding: Finding): string {
+  const id = page.anchors.of(finding);
   const baseline =
     finding.baselineState === 'new'
       ? '<span class="chip bl-new" title="Not in the baseline">NEW</span>'
@@ -101,21 +165,118 @@ function renderFinding(finding: Finding, rule: ReportRule | undefined): string {
         ? '<span class="chip bl-unchanged" title="Accepted in the baseline; does not fail the gate">BASELINE</span>'
         : '';
   const hasEvidence = Object.keys(finding.evidence).length > 0;
-  return `<article class="finding st-${finding.status}" data-status="${finding.status}" data-area="${finding.area}" data-fingerprint="${escapeHtml(finding.fingerprint)}">
-<div class="head">${badge(finding.status)} <span class="chip sev-${finding.severity}">${finding.severity}</span> ${baseline}</div>
+  const status = escapeHtml(finding.status);
+  const severity = escapeHtml(finding.severity);
+  const data = `id="${id}" data-status="${status}" data-area="${escapeHtml(finding.area)}" data-rule="${escapeHtml(finding.ruleId)}" data-fingerprint="${escapeHtml(finding.fingerprint)}"${finding.baselineState ? ` data-baseline="${escapeHtml(finding.baselineState)}"` : ''}`;
+  const permalink = `<a class="permalink" href="#${id}" title="Permalink to this finding">#${escapeHtml(finding.fingerprint.slice(0, 8))}</a>`;
+  const evidence = `<details><summary>Evidence${hasEvidence ? '' : ' (none recorded)'} · ${escapeHtml(duration(finding.durationMs))}</summary><pre>${escapeHtml(evidenceText(finding.evidence))}</pre></details>`;
+  if (finding.status === 'pass') {
+    return `<article class="finding st-pass" ${data}><div class="head">${badge('pass')} <code class="target">${escapeHtml(finding.target)}</code>${permalink}</div><p class="message">${escapeHtml(finding.message)}</p>${evidence}</article>`;
+  }
+  const fix = page.fixOf.get(finding);
+  const fixLine = fix
+    ? `<dt>Fix</dt><dd><a href="#${fixId(fix.key)}">${escapeHtml(fix.label)}</a> (fix-first item ${page.fixes.indexOf(fix) + 1})</dd>`
+    : '';
+  return `<article class="finding st-${status}" ${data}>
+<div class="head">${badge(finding.status)} <span class="chip sev-${severity}">${severity}</span> ${baseline}${permalink}</div>
 <p class="message">${escapeHtml(finding.message)}</p>
-<dl>
-<dt>Rule</dt><dd><code>${escapeHtml(finding.ruleId)}</code> ${escapeHtml(finding.rule)}</dd>
-<dt>Target</dt><dd><code class="target">${escapeHtml(finding.target)}</code></dd>
-<dt>Remediation</dt><dd>${prose(rule?.remediation ?? '')}</dd>
-<dt>Source</dt><dd lang="ko">${escapeHtml(rule?.source ?? '')}</dd>
-</dl>
-<details><summary>Evidence${hasEvidence ? '' : ' (none recorded)'} · ${escapeHtml(duration(finding.durationMs))}</summary><pre>${escapeHtml(evidenceText(finding.evidence))}</pre></details>
+<dl><dt>Target</dt><dd><code class="target">${escapeHtml(finding.target)}</code></dd>${fixLine}<dt>Why, how</dt><dd><a href="#${explainId(finding.ruleId)}">explain ${escapeHtml(finding.ruleId)}</a></dd></dl>
+${evidence}
 </article>`;
 }
 
+function renderFixItem(page: Page, item: FixItem): string {
+  const paths = item.menuPaths.map((path) => `<span class="path">${escapeHtml(path)}</span>`).join('; ');
+  const how = item.rules
+    .map(
+      (entry) =>
+        `<dt><a href="#${explainId(entry.id)}">${escapeHtml(entry.id)}</a>${entry.count > 1 ? ` ×${count(entry.count)}` : ''}</dt><dd>${prose(entry.rule?.remediation ?? 'The report does not carry this rule.')}</dd>`,
+    )
+    .join('');
+  const links = item.findings
+    .slice(0, LINKS_PER_FIX)
+    .map(
+      (finding) =>
+        `<a href="#${page.anchors.of(finding)}">${escapeHtml(finding.ruleId)} <code>${escapeHtml(finding.target)}</code></a>`,
+    );
+  const rest = item.findings.length - links.length;
+  const fresh =
+    item.newSinceBaseline > 0 ? ` <span class="chip bl-new">${count(item.newSinceBaseline)} NEW</span>` : '';
+  const severity = escapeHtml(item.severity);
+  return `<li class="fix sev-${severity}" id="${fixId(item.key)}">
+<div class="fix-head"><span class="chip sev-${severity}">${severity}</span> <span class="fix-label">${escapeHtml(item.label)}</span> <span class="resolves">resolves ${plural(item.findings.length, 'failure')}</span>${fresh}</div>
+${paths ? `<p class="where">Where: ${paths}</p>` : ''}
+<dl class="how">${how}</dl>
+<p class="resolves-list">Resolves: ${links.join(', ')}${rest > 0 ? `, and ${count(rest)} more (every one is in ${escapeHtml(page.jsonReport)})` : ''}</p>
+</li>`;
+}
+
+function renderFixFirst(page: Page): string {
+  const failures = page.fixes.reduce((sum, item) => sum + item.findings.length, 0);
+  const unsure = undecided(page.report);
+  const unsureTotal = unsure.reduce((sum, entry) => sum + entry.findings.length, 0);
+  const undecidedLine =
+    unsure.length > 0
+      ? `<p class="undecided"><strong>Could not decide:</strong> ${plural(unsureTotal, 'inconclusive finding')} (${unsure
+          .map(
+            (entry) =>
+              `<a href="#${ruleAnchor(entry.id)}">${escapeHtml(entry.id)}</a> ×${count(entry.findings.length)}`,
+          )
+          .join(', ')}); their messages say what to look at.</p>`
+      : '';
+  const body =
+    page.fixes.length > 0
+      ? `<ol class="fixes">${page.fixes.map((item) => renderFixItem(page, item)).join('\n')}</ol>`
+      : '<p class="nothing">Nothing to fix: no rule failed.</p>';
+  const summary =
+    page.fixes.length > 0
+      ? `${plural(page.fixes.length, 'change')} ${page.fixes.length === 1 ? 'resolves' : 'resolve'} ${plural(failures, 'failure')}, errors first`
+      : '';
+  return `<section id="fix-first" class="fix-first" aria-labelledby="fix-first-title">
+<h2 id="fix-first-title">Fix first<span class="counts">${summary}</span></h2>
+${body}
+${undecidedLine}
+</section>`;
+}
+
+function statusCounts(findings: readonly Finding[]): Record<Status, number> {
+  const counts: Record<Status, number> = { pass: 0, fail: 0, inconclusive: 0, skipped: 0 };
+  for (const finding of findings) counts[finding.status]++;
+  return counts;
+}
+
+function countsText(counts: Record<Status, number>): string {
+  return DISPLAY_STATUSES.filter((status) => counts[status] > 0)
+    .map((status) => `${count(counts[status])} ${status}`)
+    .join(' · ');
+}
+
+function renderToc(page: Page, byArea: Map<Area, Finding[]>): string {
+  const areas = [...byArea.entries()]
+    .map(
+      ([area, findings]) =>
+        `<li><a href="#area-${area}">${AREA_LABELS[area]}</a> <span class="n">${countsText(statusCounts(findings))}</span></li>`,
+    )
+    .join('');
+  return `<nav class="toc" aria-labelledby="toc-title"><h2 id="toc-title">Contents</h2><ol>
+<li><a href="#fix-first">Fix first</a> <span class="n">${plural(page.fixes.length, 'change')}</span></li>
+<li><a href="#glance">At a glance</a> <span class="n">trust map, DNS views, certificate expiry</span></li>
+<li><a href="#summary">Summary</a></li>
+${areas}
+<li><a href="#explain">Rules explained</a> <span class="n">${plural(page.report.rules.length, 'rule')}</span></li>
+</ol></nav>`;
+}
+
+function renderGlance(report: Report): string {
+  return `<section id="glance" aria-labelledby="glance-title"><h2 id="glance-title">At a glance</h2>
+${figure(trustMapPicture(report))}
+${figure(dnsMatrixPicture(report))}
+${figure(timelinePicture(report))}
+</section>`;
+}
+
 function countsRow(label: string, counts: Record<Status, number>): string {
-  return `<tr><th scope="row">${label}</th>${DISPLAY_STATUSES.map((status) => `<td class="${counts[status] > 0 ? `n-${status}` : 'zero'}">${counts[status]}</td>`).join('')}</tr>`;
+  return `<tr><th scope="row">${label}</th>${DISPLAY_STATUSES.map((status) => `<td class="${counts[status] > 0 ? `n-${status}` : 'zero'}">${count(counts[status])}</td>`).join('')}</tr>`;
 }
 
 function renderSummary(report: Report): string {
@@ -127,16 +288,36 @@ function renderSummary(report: Report): string {
   ).join('')}</tr>`;
   const rows = SEVERITIES.map((severity) => countsRow(severity, s.bySeverity[severity])).join('');
   const baseline = s.baseline
-    ? `<p class="baseline"><strong>${s.baseline.new} new since baseline</strong>, ${s.baseline.unchanged} unchanged (baseline <code>${escapeHtml(s.baseline.file)}</code>)</p>`
+    ? `<p class="baseline"><strong>${count(s.baseline.new)} new since baseline</strong>, ${count(s.baseline.unchanged)} unchanged, ${count(s.baseline.fixed)} fixed (baseline <code>${escapeHtml(s.baseline.file)}</code>)</p>`
     : '';
+  const notJudged = s.notJudged
+    .map((entry) => `<li>${AREA_LABELS[entry.area]}: ${escapeHtml(entry.reasons.join('; '))}</li>`)
+    .join('');
   const tiles = DISPLAY_STATUSES.map(
-    (status) => `<li class="tile st-${status}"><span class="count">${s[status]}</span> ${badge(status)}</li>`,
+    (status) => `<li class="tile st-${status}"><span class="count">${count(s[status])}</span> ${badge(status)}</li>`,
   ).join('');
-  return `<section class="summary" aria-labelledby="summary-title">
+  const domains =
+    report.inventory.domains.length > 0
+      ? report.inventory.domains.map((domain) => `<code>${escapeHtml(domain)}</code>`).join(', ')
+      : '—';
+  const asOf = report.asOf === report.startedAt ? `${instant(report.asOf)} (scan start)` : instant(report.asOf);
+  const merged = report.merged
+    ? `<dt>Merged from</dt><dd>${report.merged.map((entry) => `<code>${escapeHtml(entry.file)}</code> (${escapeHtml(entry.vantage)})`).join(', ')}</dd>`
+    : '';
+  return `<section class="summary" id="summary" aria-labelledby="summary-title">
 <h2 id="summary-title">Summary</h2>
 <ul class="tiles">${tiles}</ul>
 ${baseline}
-<div class="table-wrap"><table><caption>Findings by severity and status</caption><thead>${head}</thead><tbody>${rows}${countsRow('total', s)}</tbody></table></div>
+${notJudged ? `<p>Not judged:</p><ul>${notJudged}</ul>` : ''}
+<div class="table-wrap"><table class="counts-table"><caption>Findings by severity and status</caption><thead>${head}</thead><tbody>${rows}${countsRow('total', s)}</tbody></table></div>
+<dl class="facts">
+<dt>Inventory</dt><dd><code>${escapeHtml(report.inventory.source)}</code> (${plural(report.inventory.nodes, 'node')})</dd>
+<dt>Domains</dt><dd>${domains}</dd>
+<dt>Scan</dt><dd>${report.offline ? 'offline (exports and files only)' : 'live'}, from ${escapeHtml(report.vantage === 'both' ? 'inside and outside' : report.vantage)}</dd>
+${merged}
+<dt>Started</dt><dd><time datetime="${escapeHtml(report.startedAt)}">${escapeHtml(instant(report.startedAt))}</time>, ${escapeHtml(duration(report.durationMs))}</dd>
+<dt>Dates judged as of</dt><dd><time datetime="${escapeHtml(report.asOf)}">${escapeHtml(asOf)}</time></dd>
+</dl>
 <p class="meta-line">${plural(report.findings.length, 'finding')} from ${plural(report.rules.length, 'rule')}.</p>
 </section>`;
 }
@@ -144,7 +325,7 @@ ${baseline}
 function renderFilters(report: Report, areas: readonly Area[]): string {
   const statusBoxes = DISPLAY_STATUSES.map(
     (status) =>
-      `<label class="st-${status}"><input type="checkbox" name="status" value="${status}" checked> ${STATUS_LABELS[status].label} (${report.summary[status]})</label>`,
+      `<label class="st-${status}"><input type="checkbox" name="status" value="${status}" checked> ${STATUS_LABELS[status].label} (${count(report.summary[status])})</label>`,
   ).join('');
   const areaOptions = areas.map((area) => `<option value="${area}">${AREA_LABELS[area]}</option>`).join('');
   const baseline = report.summary.baseline
@@ -160,220 +341,169 @@ ${baseline}
 </form>`;
 }
 
-const STYLE = `
-:root{color-scheme:light dark;--fail:#b42318;--fail-bg:#fef3f2;--inconclusive:#9a4a06;--inconclusive-bg:#fffaeb;--skipped:#475467;--skipped-bg:#f2f4f7;--pass:#067647;--pass-bg:#ecfdf3;--line:#d0d5dd;--muted:#475467;--ink:#101828;--page:#f9fafb;--card:#fff;--code:#f2f4f7;--zero:#98a2b3}
-@media screen and (prefers-color-scheme:dark){:root{--fail:#fda29b;--fail-bg:#55160c;--inconclusive:#fec84b;--inconclusive-bg:#4e1d09;--skipped:#cecfd2;--skipped-bg:#22262f;--pass:#75e0a7;--pass-bg:#053321;--line:#333741;--muted:#94969c;--ink:#f5f5f6;--page:#0c111d;--card:#161b26;--code:#1f242f;--zero:#61646c}}
-*{box-sizing:border-box}
-[hidden]{display:none!important}
-body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans CJK KR","Malgun Gothic","Apple SD Gothic Neo","Nanum Gothic","DejaVu Sans",sans-serif;color:var(--ink);background:var(--page)}
-main{max-width:1100px;margin:0 auto;padding:16px}
-h1{font-size:1.5rem;margin:0 0 4px}
-h2{font-size:1.2rem;margin:24px 0 8px}
-code,pre{font-family:ui-monospace,"SFMono-Regular",Menlo,Consolas,"DejaVu Sans Mono",monospace;font-size:.9em}
-code,pre,.message,dd{overflow-wrap:anywhere;word-break:break-word}
-header.report{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:16px}
-.verdict{display:inline-block;font-weight:700;font-size:1.1rem;padding:4px 12px;border-radius:6px;border:2px solid currentColor;margin:8px 0}
-.verdict.v-ready{color:var(--pass);background:var(--pass-bg)}
-.verdict.v-not-ready{color:var(--fail);background:var(--fail-bg)}
-.verdict.v-incomplete{color:var(--inconclusive);background:var(--inconclusive-bg)}
-.facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 16px;margin:8px 0 0}
-.facts dt{color:var(--muted)}
-.facts dd{margin:0}
-.tiles{list-style:none;display:flex;flex-wrap:wrap;gap:8px;padding:0;margin:0}
-.tile{background:var(--card);border:1px solid var(--line);border-left-width:6px;border-radius:6px;padding:6px 12px;min-width:140px}
-.tile .count{font-size:1.4rem;font-weight:700;margin-right:4px}
-.tile.st-fail{border-left-color:var(--fail)}.tile.st-inconclusive{border-left-color:var(--inconclusive)}.tile.st-skipped{border-left-color:var(--skipped)}.tile.st-pass{border-left-color:var(--pass)}
-.table-wrap{overflow-x:auto}
-table{border-collapse:collapse;background:var(--card);margin-top:12px}
-caption{text-align:left;color:var(--muted);padding:4px 0}
-th,td{border:1px solid var(--line);padding:4px 10px;text-align:right}
-th[scope=row]{text-align:left;text-transform:capitalize}
-td.zero{color:var(--zero)}
-td.n-fail{color:var(--fail);font-weight:700}
-.baseline{font-size:1.05rem}
-.meta-line{color:var(--muted)}
-.badge{display:inline-block;font-weight:700;font-size:.8rem;padding:1px 8px;border-radius:4px;border:1px solid currentColor;white-space:nowrap}
-.label-short{display:none;text-decoration:none}
-.badge.st-fail{color:var(--fail);background:var(--fail-bg)}
-.badge.st-inconclusive{color:var(--inconclusive);background:var(--inconclusive-bg)}
-.badge.st-skipped{color:var(--skipped);background:var(--skipped-bg)}
-.badge.st-pass{color:var(--pass);background:var(--pass-bg)}
-.chip{display:inline-block;font-size:.8rem;padding:1px 8px;border-radius:10px;border:1px solid var(--line);background:var(--card);white-space:nowrap}
-.chip.sev-error{font-weight:700}
-.chip.bl-new{border-color:var(--fail);color:var(--fail);font-weight:700}
-.chip.bl-unchanged{color:var(--muted);border-style:dashed}
-.filters{position:sticky;top:0;z-index:1;background:var(--card);border:1px solid var(--line);border-radius:8px;padding:8px 12px;margin:16px 0;display:flex;flex-wrap:wrap;gap:8px 16px;align-items:center}
-.filters fieldset{border:0;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:4px 12px}
-.filters legend{float:left;margin-right:8px;color:var(--muted)}
-.filters label{white-space:nowrap}
-.filters .search{flex:1 1 220px;display:flex;gap:6px;align-items:center}
-.filters input[type=search]{flex:1;min-width:0;font:inherit;padding:4px 8px;border:1px solid var(--line);border-radius:4px}
-.filters select{font:inherit;padding:3px}
-#shown{color:var(--muted)}
-.area h2 .counts{font-size:.85rem;font-weight:400;color:var(--muted);margin-left:8px}
-.finding{background:var(--card);border:1px solid var(--line);border-left-width:6px;border-radius:6px;padding:10px 14px;margin:0 0 10px}
-.finding.st-fail{border-left-color:var(--fail)}
-.finding.st-inconclusive{border-left-color:var(--inconclusive);border-left-style:dashed}
-.finding.st-skipped{border-left-color:var(--skipped);border-left-style:dotted}
-.finding.st-pass{border-left-color:var(--pass)}
-.finding .head{display:flex;flex-wrap:wrap;gap:6px;align-items:center}
-.finding .message{font-weight:600;margin:6px 0}
-.finding dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:0}
-.finding dt{color:var(--muted)}
-.finding dd{margin:0}
-details{margin-top:6px}
-summary{cursor:pointer;color:var(--muted)}
-pre{background:var(--code);border-radius:4px;padding:8px;margin:6px 0 0;white-space:pre-wrap;max-height:none}
-#no-match{font-style:italic;color:var(--muted)}
-footer{color:var(--muted);font-size:.85rem;margin:24px 0}
-@media (max-width:600px){
-th,td{padding:3px 5px}
-th .label-long{display:none}
-th .label-short{display:inline}
-.badge{font-size:.72rem;padding:1px 4px}
-body{font-size:14px}
-main{padding:8px}
-.facts,.finding dl{grid-template-columns:1fr}
-.facts dt,.finding dt{font-size:.8rem;margin-top:4px}
-.tile{min-width:0;flex:1 1 40%}
-.filters{position:static}
-}
-@media print{
-body{background:#fff;font-size:10pt}
-main{max-width:none;padding:0}
-.filters,#no-match{display:none!important}
-.area[hidden],.finding[hidden]{display:block!important}
-.finding,.tile,header.report{break-inside:avoid;border-color:#999}
-details::details-content{content-visibility:visible;display:block}
-summary{list-style:none}
-pre{background:none;border:1px solid #ccc}
-*{-webkit-print-color-adjust:exact;print-color-adjust:exact}
-}
-`;
-
-// Reads the page it is in; it carries no data of its own, so nothing from a report reaches a script
-// context, and the CSP hash stays the same for every report.
-const SCRIPT = `
-(function () {
-  'use strict';
-  var form = document.getElementById('filters');
-  if (!form) return;
-  var findings = Array.prototype.slice.call(document.querySelectorAll('.finding'));
-  var texts = findings.map(function (el) { return (el.textContent || '').toLowerCase(); });
-  var areas = Array.prototype.slice.call(document.querySelectorAll('section.area'));
-  var boxes = Array.prototype.slice.call(form.querySelectorAll('input[name=status]'));
-  var newOnly = form.querySelector('input[name=new-only]');
-  var area = document.getElementById('area-filter');
-  var query = document.getElementById('q');
-  var shown = document.getElementById('shown');
-  var noMatch = document.getElementById('no-match');
-  function apply() {
-    var statuses = {};
-    boxes.forEach(function (box) { statuses[box.value] = box.checked; });
-    var terms = query.value.toLowerCase().split(/\\s+/).filter(Boolean);
-    var count = 0;
-    findings.forEach(function (el, index) {
-      var visible = statuses[el.getAttribute('data-status')] === true &&
-        (area.value === '' || el.getAttribute('data-area') === area.value) &&
-        (!newOnly || !newOnly.checked || el.querySelector('.bl-new') !== null) &&
-        terms.every(function (term) { return texts[index].indexOf(term) !== -1; });
-      el.hidden = !visible;
-      if (visible) count++;
-    });
-    areas.forEach(function (section) { section.hidden = section.querySelector('.finding:not([hidden])') === null; });
-    shown.textContent = count + ' of ' + findings.length + ' findings shown';
-    noMatch.hidden = count !== 0;
+/** One rule inside its area: non-pass findings as cards, passes collapsed to one line with the count. */
+function* renderRule(page: Page, rule: ReportRule | undefined, ruleId: string, findings: Finding[]): Chunks {
+  const open = findings.filter((finding) => finding.status !== 'pass');
+  const passes = findings.filter((finding) => finding.status === 'pass');
+  const title = rule ? escapeHtml(rule.title) : escapeHtml(findings[0]?.rule ?? '');
+  const explain = `<a class="explain-link" href="#${explainId(ruleId)}">explain</a>`;
+  const passBlock = (): string => {
+    const cards = passes.slice(0, CARDS_PER_RULE).map((finding) => renderFinding(page, finding));
+    const more =
+      passes.length > cards.length
+        ? `<p class="more">${count(passes.length - cards.length)} more passes, in ${escapeHtml(page.jsonReport)}.</p>`
+        : '';
+    return `${cards.join('\n')}${more}`;
+  };
+  if (open.length === 0) {
+    yield `<details class="rule passes" id="${ruleAnchor(ruleId)}" data-rule="${escapeHtml(ruleId)}"><summary><span class="ok" aria-hidden="true">✔</span> <code>${escapeHtml(ruleId)}</code> ${title} <span class="counts">${plural(passes.length, 'pass', 'passes')}</span></summary>
+${passBlock()}
+</details>\n`;
+    return;
   }
-  form.addEventListener('input', apply);
-  form.addEventListener('change', apply);
-  form.addEventListener('submit', function (event) { event.preventDefault(); });
-  var opened = [];
-  window.addEventListener('beforeprint', function () {
-    opened = Array.prototype.slice.call(document.querySelectorAll('details:not([open])'));
-    opened.forEach(function (el) { el.open = true; });
-  });
-  window.addEventListener('afterprint', function () {
-    opened.forEach(function (el) { el.open = false; });
-    opened = [];
-  });
-  form.hidden = false;
-  apply();
-})();
-`;
+  yield `<section class="rule" id="${ruleAnchor(ruleId)}" data-rule="${escapeHtml(ruleId)}" aria-labelledby="${ruleAnchor(ruleId)}-h">
+<h3 id="${ruleAnchor(ruleId)}-h"><code>${escapeHtml(ruleId)}</code> ${title}<span class="counts">${countsText(statusCounts(findings))}</span> ${explain}</h3>\n`;
+  let hidden = 0;
+  for (const finding of open) {
+    if (page.shown.has(finding)) yield `${renderFinding(page, finding)}\n`;
+    else hidden++;
+  }
+  if (hidden > 0)
+    yield `<p class="more">${count(hidden)} more ${escapeHtml(ruleId)} findings are not shown here; every finding is in ${escapeHtml(page.jsonReport)}.</p>\n`;
+  if (passes.length > 0)
+    yield `<details class="passes"><summary><span class="ok" aria-hidden="true">✔</span> ${plural(passes.length, 'pass', 'passes')}</summary>${passBlock()}</details>\n`;
+  yield '</section>\n';
+}
 
-const sha256 = (text: string): string => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+/** The most urgent status among a rule's findings (a loop: a rule may have 50,000). */
+function worstRank(findings: readonly Finding[]): number {
+  let rank = STATUS_RANK.pass;
+  for (const finding of findings) rank = Math.min(rank, STATUS_RANK[finding.status]);
+  return rank;
+}
+
+function* renderAreas(page: Page, byArea: Map<Area, Finding[]>): Chunks {
+  for (const [area, findings] of byArea) {
+    const byRule = new Map<string, Finding[]>();
+    for (const finding of findings) {
+      const list = byRule.get(finding.ruleId) ?? [];
+      list.push(finding);
+      byRule.set(finding.ruleId, list);
+    }
+    // Rules with failures first, in report order; rules that only passed after them.
+    const rules = [...byRule.entries()].sort(
+      ([a, first], [b, second]) => worstRank(first) - worstRank(second) || a.localeCompare(b),
+    );
+    const toc = rules
+      .map(([id, list]) => {
+        const counts = statusCounts(list);
+        const cls = counts.fail > 0 ? 'has-fail' : counts.inconclusive > 0 ? 'has-inconclusive' : '';
+        return `<li><a class="${cls}" href="#${ruleAnchor(id)}">${escapeHtml(id)} <span class="n">${countsText(counts)}</span></a></li>`;
+      })
+      .join('');
+    yield `<section class="area" id="area-${area}" data-area="${area}" aria-labelledby="h-${area}">
+<h2 id="h-${area}">${AREA_LABELS[area]}<span class="counts">${countsText(statusCounts(findings))}</span></h2>
+<ul class="rule-toc" aria-label="Rules of ${AREA_LABELS[area]}">${toc}</ul>\n`;
+    for (const [id, list] of rules) yield* renderRule(page, page.rules.get(id), id, list.sort(compareFindings));
+    yield '</section>\n';
+  }
+}
+
+function renderExplain(report: Report): string {
+  const docs = report.rules.map((rule) => {
+    const paths = menuPaths(rule.remediation);
+    return `<details class="rule-doc" id="${explainId(rule.id)}"><summary><code>${escapeHtml(rule.id)}</code> ${escapeHtml(rule.title)}</summary>
+<p class="meta-line">${escapeHtml(rule.slug)} · ${AREA_LABELS[rule.area]} · ${escapeHtml(rule.severity)} · vantage ${escapeHtml(rule.vantage)}${rule.requires ? ` · needs ${rule.requires.map(escapeHtml).join(', ')} first` : ''}</p>
+<h4>Why</h4><p>${prose(rule.rationale)}</p>
+<h4>How to fix</h4><p>${prose(rule.remediation)}</p>
+${paths.length > 0 ? `<p class="where">Where: ${paths.map((path) => `<strong>${escapeHtml(path)}</strong>`).join('; ')}</p>` : ''}
+<h4>Source</h4><p class="source" lang="ko">${escapeHtml(rule.source)}</p>
+<p>${helpLink(rule)}${helpLink(rule) ? ' · ' : ''}<code>mra-preflight explain ${escapeHtml(rule.id)}</code></p>
+</details>`;
+  });
+  return `<section id="explain" aria-labelledby="explain-title"><h2 id="explain-title">Rules explained</h2>
+${docs.join('\n')}
+</section>`;
+}
 
 /**
- * Content-Security-Policy for a file opened from disk or a mail attachment: nothing may load from
- * anywhere, and only the one script and style block below (by hash) may run, so markup smuggled
- * in through a certificate CN or SRV target could not act even if escaping ever failed.
+ * Which findings become cards: per rule the first CARDS_PER_RULE that are not passes, and every one
+ * a fix item links to.
  */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  `script-src ${sha256(SCRIPT)}`,
-  `style-src ${sha256(STYLE)}`,
-  "img-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-].join('; ');
+function shownFindings(report: Report, fixes: readonly FixItem[]): Set<Finding> {
+  const shown = new Set<Finding>();
+  for (const item of fixes) for (const finding of item.findings.slice(0, LINKS_PER_FIX)) shown.add(finding);
+  const perRule = new Map<string, number>();
+  for (const finding of [...report.findings].filter((item) => item.status !== 'pass').sort(compareFindings)) {
+    const seen = perRule.get(finding.ruleId) ?? 0;
+    if (seen < CARDS_PER_RULE) shown.add(finding);
+    perRule.set(finding.ruleId, seen + 1);
+  }
+  return shown;
+}
 
-/** One self-contained HTML page (inline CSS and JS, strict CSP); a pure function of the report. */
-export function renderHtml(report: Report, _options: HtmlOptions = {}): string {
+/** One self-contained HTML page as pieces (inline CSS and JS, strict CSP); a function of the report. */
+export function* htmlChunks(report: Report, options: HtmlOptions = {}): Chunks {
+  const { style, script } = pageAssets();
   const { verdict, reason } = verdictOf(report);
-  const rules = new Map(report.rules.map((rule) => [rule.id, rule]));
-  const areas = AREAS.filter((area) => report.findings.some((finding) => finding.area === area));
-  const sections = areas
-    .map((area) => {
-      const findings = report.findings.filter((finding) => finding.area === area).sort(compareFindings);
-      const counts = DISPLAY_STATUSES.filter((status) => findings.some((finding) => finding.status === status))
-        .map((status) => `${findings.filter((finding) => finding.status === status).length} ${status}`)
-        .join(', ');
-      return `<section class="area" id="area-${area}" data-area="${area}" aria-labelledby="h-${area}">
-<h2 id="h-${area}">${AREA_LABELS[area]}<span class="counts">${counts}</span></h2>
-${findings.map((finding) => renderFinding(finding, rules.get(finding.ruleId))).join('\n')}
-</section>`;
-    })
-    .join('\n');
-  const domains =
-    report.inventory.domains.length > 0
-      ? report.inventory.domains.map((domain) => `<code>${escapeHtml(domain)}</code>`).join(', ')
-      : '—';
-  const asOf = report.asOf === report.startedAt ? `${instant(report.asOf)} (scan start)` : instant(report.asOf);
-  const verdictClass = verdict === 'READY' ? 'v-ready' : verdict === 'NOT READY' ? 'v-not-ready' : 'v-incomplete';
-  const baselineNote = report.summary.baseline ? ` · ${report.summary.baseline.new} new since baseline` : '';
-  return `<!DOCTYPE html>
+  const fixes = fixFirst(report);
+  const fixOf = new Map<Finding, FixItem>();
+  for (const item of fixes) for (const finding of item.findings) fixOf.set(finding, item);
+  const page: Page = {
+    report,
+    rules: new Map(report.rules.map((rule) => [rule.id, rule])),
+    fixes,
+    fixOf,
+    shown: shownFindings(report, fixes),
+    anchors: new Anchors(),
+    jsonReport: options.jsonReport ?? 'the JSON report (--report json=FILE)',
+  };
+  const byArea = new Map<Area, Finding[]>();
+  for (const area of AREAS) {
+    const findings = report.findings.filter((finding) => finding.area === area);
+    if (findings.length > 0) byArea.set(area, findings);
+  }
+  const verdictClass = { READY: 'v-ready', 'NOT READY': 'v-not-ready', INCOMPLETE: 'v-incomplete' }[verdict];
+  const s = report.summary;
+  const baselineNote = s.baseline
+    ? ` · baseline: ${count(s.baseline.new)} new since baseline, ${count(s.baseline.unchanged)} unchanged, ${count(s.baseline.fixed)} fixed`
+    : '';
+  const scope = report.inventory.domains.join(', ') || report.inventory.source;
+  yield `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy()}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <meta name="generator" content="${escapeHtml(report.tool.name)} ${escapeHtml(report.tool.version)}">
-<title>${escapeHtml(verdict)}: MRA readiness of ${escapeHtml(report.inventory.domains.join(', ') || report.inventory.source)}</title>
-<style>${STYLE}</style>
+<title>${escapeHtml(verdict)}: MRA readiness of ${escapeHtml(scope)}</title>
+<style>${style}</style>
 </head>
 <body>
+<header class="banner ${verdictClass}"><div class="inner">
+<h1>MRA readiness of ${escapeHtml(scope)}</h1>
+<div class="verdict ${verdictClass}" role="status">${verdict}</div><span class="reason">${escapeHtml(reason)}</span>
+<span class="sub">${escapeHtml(instant(report.startedAt))}${escapeHtml(baselineNote)}</span>
+</div></header>
 <main>
-<header class="report">
-<h1>MRA readiness report</h1>
-<div class="verdict ${verdictClass}" role="status">${verdict}</div> <span class="reason">${escapeHtml(reason)}${escapeHtml(baselineNote)}</span>
-<dl class="facts">
-<dt>Inventory</dt><dd><code>${escapeHtml(report.inventory.source)}</code> (${plural(report.inventory.nodes, 'node')})</dd>
-<dt>Domains</dt><dd>${domains}</dd>
-<dt>Scan</dt><dd>${report.offline ? 'offline (exports and files only)' : 'live'}</dd>
-<dt>Started</dt><dd><time datetime="${escapeHtml(report.startedAt)}">${escapeHtml(instant(report.startedAt))}</time></dd>
-<dt>Duration</dt><dd>${escapeHtml(duration(report.durationMs))}</dd>
-<dt>Dates judged as of</dt><dd><time datetime="${escapeHtml(report.asOf)}">${escapeHtml(asOf)}</time></dd>
-</dl>
-</header>
+${renderFixFirst(page)}
+${renderToc(page, byArea)}
+${renderGlance(report)}
 ${renderSummary(report)}
-${renderFilters(report, areas)}
-<p id="no-match" hidden>No finding matches the filter.</p>
-${sections || '<p>No findings.</p>'}
+${renderFilters(report, [...byArea.keys()])}
+<p id="no-match" hidden>No finding matches the filter.</p>\n`;
+  if (byArea.size === 0) yield '<p>No findings.</p>\n';
+  yield* renderAreas(page, byArea);
+  yield `${renderExplain(report)}
 <footer>${escapeHtml(report.tool.name)} ${escapeHtml(report.tool.version)} · rendered from the JSON report (schema version ${report.schemaVersion}) · finished ${escapeHtml(instant(report.finishedAt))}</footer>
 </main>
-<script>${SCRIPT}</script>
+<script>${script}</script>
 </body>
 </html>
 `;
+}
+
+export function renderHtml(report: Report, options: HtmlOptions = {}): string {
+  return joinChunks(htmlChunks(report, options));
 }

@@ -1,9 +1,19 @@
-import { isAbsolute } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { basename, dirname, isAbsolute, relative } from 'node:path';
+import { failsGate, type FailOn } from '../engine/summary.js';
 import type { Finding, Report, Severity } from '../engine/types.js';
+import { joinChunks, jsonWithArray, type Chunks } from './stream.js';
 
 export interface SarifOptions {
   color?: boolean;
+  /** The run's gate, recorded per result (`properties.failsGate`) and in the invocation. */
+  failOn?: FailOn;
+  allowInconclusive?: boolean;
+  /**
+   * The run's working directory. When the inventory folder lies inside it, the folder's URI is given
+   * relative to `%SRCROOT%` (the checkout, for a CI job), so code scanning finds the inventory file
+   * in the repository; the log never holds an absolute path of the machine that ran the scan.
+   */
+  workingDirectory?: string;
 }
 
 type SarifLevel = 'error' | 'warning' | 'note' | 'none';
@@ -13,6 +23,9 @@ const LEVELS: Record<Severity, SarifLevel> = { error: 'error', warning: 'warning
 
 /** Id of our fingerprint in `partialFingerprints`, versioned as SARIF §3.27.17 recommends. */
 export const FINGERPRINT_KEY = 'mraPreflightFingerprint/v1';
+
+/** The base id every artifact URI of the log is relative to: the folder that holds the inventory. */
+export const INVENTORY_BASE_ID = 'INVENTORYROOT';
 
 /**
  * SARIF requires literal braces in message text to be doubled ({{ and }}, §3.11.5), since single
@@ -38,26 +51,46 @@ function kindAndLevel(finding: Finding): { kind: SarifKind; level: SarifLevel } 
   return { kind: 'notApplicable', level: 'none' };
 }
 
-/**
- * The inventory is the artifact a run analysed. Code-scanning services (GitHub's among them) reject a
- * result that has no physical location, so each result also points at the inventory file, as a
- * file URI when the path is absolute, else as the relative path the user gave.
- */
-export function inventoryUri(source: string): string {
-  if (isAbsolute(source)) return pathToFileURL(source).href;
-  return source.split(/[\\/]/).map(encodeURIComponent).join('/');
+/** A relative path as a URI reference: each segment percent-encoded, `/` between them. */
+export function inventoryUri(path: string): string {
+  return path.split(/[\\/]/).map(encodeURIComponent).join('/');
 }
 
-/** SARIF 2.1.0 log of one run; validated in the tests against the vendored OASIS schema. */
-export function renderSarif(report: Report, _options: SarifOptions = {}): string {
+/**
+ * SARIF §3.14.14: `originalUriBaseIds` says what INVENTORYROOT stands for. With the working directory
+ * known and the inventory inside it, that is the folder relative to %SRCROOT% (itself left to the
+ * consumer, as §3.14.14 allows); otherwise only a description, and the consumer decides. An
+ * absolute inventory path outside the working directory is not written: it names a folder on the
+ * scanning host that no reader of the log has.
+ */
+function inventoryBase(source: string, workingDirectory: string | undefined): Record<string, unknown> {
+  const description = {
+    text: 'The folder that holds the inventory file the run read; file URIs in this log are relative to it.',
+  };
+  const folder = dirname(source);
+  const inside = isAbsolute(folder)
+    ? workingDirectory !== undefined
+      ? relative(workingDirectory, folder)
+      : undefined
+    : folder;
+  if (inside === undefined || inside.startsWith('..') || isAbsolute(inside)) return { description };
+  const uri = inside === '' || inside === '.' ? './' : `${inventoryUri(inside)}/`;
+  return { uri, uriBaseId: '%SRCROOT%', description };
+}
+
+/** SARIF 2.1.0 log of one run as pieces, one result at a time; validated in the tests against the OASIS schema. */
+export function* sarifChunks(report: Report, options: SarifOptions = {}): Chunks {
+  const failOn = options.failOn ?? 'error';
+  const allowInconclusive = options.allowInconclusive ?? false;
   const ruleIndex = new Map(report.rules.map((rule, index) => [rule.id, index]));
-  const hasBaseline = report.summary.baseline !== undefined;
-  const artifactUri = inventoryUri(report.inventory.source);
+  const baseline = report.summary.baseline;
+  const artifact = { uri: inventoryUri(basename(report.inventory.source)), uriBaseId: INVENTORY_BASE_ID };
 
   const rules = report.rules.map((rule) => ({
     id: rule.id,
     name: rule.slug,
     shortDescription: { text: rule.title },
+    fullDescription: { text: rule.rationale },
     // Catalog remediation is written with Markdown `code` spans; viewers that render Markdown use it.
     help: { text: rule.remediation, markdown: rule.remediation },
     helpUri: rule.helpUri,
@@ -65,62 +98,67 @@ export function renderSarif(report: Report, _options: SarifOptions = {}): string
     properties: {
       area: rule.area,
       severity: rule.severity,
+      vantage: rule.vantage,
       tags: ['mra', rule.area],
       source: rule.source,
     },
   }));
 
-  const results = report.findings
-    .filter((finding) => finding.status !== 'pass')
-    .map((finding) => {
-      const { kind, level } = kindAndLevel(finding);
-      const index = ruleIndex.get(finding.ruleId);
-      return {
-        ruleId: finding.ruleId,
-        ...(index !== undefined ? { ruleIndex: index } : {}),
-        kind,
-        level,
-        message: { text: messageText(finding.message) },
-        locations: [
-          {
-            physicalLocation: { artifactLocation: { uri: artifactUri, index: 0 } },
-            logicalLocations: [
-              { name: finding.target, fullyQualifiedName: `${finding.area}/${finding.target}`, kind: 'resource' },
-            ],
-          },
-        ],
-        partialFingerprints: { [FINGERPRINT_KEY]: finding.fingerprint },
-        ...(finding.baselineState ? { baselineState: finding.baselineState } : {}),
-        // With a baseline every result says whether it is suppressed: an empty array means "not
-        // suppressed", an absent one "unknown" (§3.27.23).
-        ...(hasBaseline
-          ? {
-              suppressions:
-                finding.baselineState === 'unchanged'
-                  ? [
-                      {
-                        kind: 'external',
-                        status: 'accepted',
-                        justification: `Accepted in the baseline ${report.summary.baseline?.file ?? ''}: this finding was already present there.`,
-                      },
-                    ]
-                  : [],
-            }
-          : {}),
-        properties: {
-          status: finding.status,
-          severity: finding.severity,
-          area: finding.area,
-          rule: finding.rule,
-          target: finding.target,
-          messageId: finding.messageId,
-          durationMs: finding.durationMs,
-          evidence: finding.evidence,
+  const result = (finding: Finding): Record<string, unknown> => {
+    const { kind, level } = kindAndLevel(finding);
+    const index = ruleIndex.get(finding.ruleId);
+    return {
+      ruleId: finding.ruleId,
+      ...(index !== undefined ? { ruleIndex: index } : {}),
+      kind,
+      level,
+      message: { text: messageText(finding.message) },
+      locations: [
+        {
+          physicalLocation: { artifactLocation: { ...artifact, index: 0 } },
+          logicalLocations: [
+            { name: finding.target, fullyQualifiedName: `${finding.area}/${finding.target}`, kind: 'resource' },
+          ],
         },
-      };
-    });
+      ],
+      partialFingerprints: { [FINGERPRINT_KEY]: finding.fingerprint },
+      ...(finding.baselineState ? { baselineState: finding.baselineState } : {}),
+      // With a baseline every result says whether it is suppressed: an empty array means "not
+      // suppressed", an absent one "unknown" (§3.27.23).
+      ...(baseline
+        ? {
+            suppressions:
+              finding.baselineState === 'unchanged'
+                ? [
+                    {
+                      kind: 'external',
+                      status: 'accepted',
+                      justification: `Accepted in the baseline ${baseline.file}: this finding was already present there.`,
+                    },
+                  ]
+                : [],
+          }
+        : {}),
+      properties: {
+        status: finding.status,
+        severity: finding.severity,
+        area: finding.area,
+        rule: finding.rule,
+        target: finding.target,
+        messageId: finding.messageId,
+        failsGate: failsGate(finding, failOn, allowInconclusive),
+        ...(finding.group ? { fixGroup: finding.group } : {}),
+        durationMs: finding.durationMs,
+        evidence: finding.evidence,
+      },
+    };
+  };
 
-  const log = {
+  function* results(): Generator<Record<string, unknown>> {
+    for (const finding of report.findings) if (finding.status !== 'pass') yield result(finding);
+  }
+
+  const skeleton = (marker: string): unknown => ({
     $schema: 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json',
     version: '2.1.0',
     runs: [
@@ -139,20 +177,43 @@ export function renderSarif(report: Report, _options: SarifOptions = {}): string
             startTimeUtc: report.startedAt,
             endTimeUtc: report.finishedAt,
             properties: {
-              inventory: report.inventory.source,
+              inventory: basename(report.inventory.source),
               domains: report.inventory.domains,
               nodes: report.inventory.nodes,
               offline: report.offline,
+              vantage: report.vantage,
               asOf: report.asOf,
+              failOn,
+              allowInconclusive,
             },
           },
         ],
-        artifacts: [{ location: { uri: artifactUri }, roles: ['analysisTarget', 'userSpecifiedConfiguration'] }],
+        originalUriBaseIds: { [INVENTORY_BASE_ID]: inventoryBase(report.inventory.source, options.workingDirectory) },
+        artifacts: [{ location: artifact, roles: ['analysisTarget', 'userSpecifiedConfiguration'] }],
         columnKind: 'unicodeCodePoints',
-        results,
-        properties: { summary: report.summary },
+        results: marker,
+        properties: {
+          verdict: report.summary.verdict,
+          verdictReason: report.summary.verdictReason,
+          ...(baseline
+            ? {
+                baseline: {
+                  file: baseline.file,
+                  new: baseline.new,
+                  unchanged: baseline.unchanged,
+                  fixed: baseline.fixed,
+                },
+              }
+            : {}),
+          summary: report.summary,
+        },
       },
     ],
-  };
-  return `${JSON.stringify(log, null, 2)}\n`;
+  });
+  yield* jsonWithArray(skeleton, results());
+  yield '\n';
+}
+
+export function renderSarif(report: Report, options: SarifOptions = {}): string {
+  return joinChunks(sarifChunks(report, options));
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collectSnapshot, PHONE_TAGS } from '../../src/cucm/collect.js';
 import type { CucmSnapshot } from '../../src/cucm/snapshot.js';
-import { PACKAGE_ROOT } from '../../src/engine/package-root.js';
+import { PACKAGE_ROOT } from '../../src/package/root.js';
 import { generatedCluster, sampleCluster, startTestAxl, type TestAxl } from '../helpers/axl-server.js';
 
 let axl: TestAxl | undefined;

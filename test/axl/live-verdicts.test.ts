@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CucmSnapshot } from '../../src/cucm/snapshot.js';
 import { loadCatalog } from '../../src/engine/catalog.js';
-import { PACKAGE_ROOT } from '../../src/engine/package-root.js';
+import { PACKAGE_ROOT } from '../../src/package/root.js';
 import type { Finding } from '../../src/engine/types.js';
 import { testCheck } from '../helpers/check.js';
 import { AXL_ENV, AXL_PASSWORD, startTestAxl, type TestAxl } from '../helpers/axl-server.js';

@@ -82,7 +82,7 @@ describe('demo lab TLS part: every MRA-CERT verdict', () => {
 
   it('MRA-CERT-003: only CUCM tomcat-trust fails, naming the edge root', () => {
     expect(verdicts('MRA-CERT-003')).toEqual([
-      'cucm-pub.example.com callmanager-trust=pass/error',
+      'cucm-pub.example.com CallManager-trust=pass/error',
       'cucm-pub.example.com tomcat-trust=fail/error',
       'expc.example.com trusted-ca=pass/error',
       'imp-pub.example.com cup-xmpp-trust=pass/error',

@@ -294,7 +294,7 @@ describe('certificate files and trust stores', () => {
     expect(source.chain(endpoints[1]!)).toBe(source.chain(endpoints[1]!));
     const store = await source.trustStore('cucm-pub.example.com', 'tomcat-trust');
     expect(store).toMatchObject({ ok: true, problems: [expect.stringMatching(/^junk.pem/)] });
-    expect(await source.trustStore('cucm-pub.example.com', 'callmanager-trust')).toBeUndefined();
+    expect(await source.trustStore('cucm-pub.example.com', 'CallManager-trust')).toBeUndefined();
     const anchors = await source.anchors();
     expect(anchors).toBe(await source.anchors());
     const rootACert = store?.ok ? store.certificates[0] : undefined;

@@ -15,6 +15,17 @@ describe('MRA scope', () => {
     expect(modelMatcher(['Cisco (8845)'])('Cisco (8845)')).toBe('Cisco (8845)');
   });
 
+  it('matches models case- and space-insensitively and covers their variants, not other models (SPEC 8.1)', () => {
+    const excluded = modelMatcher(['Cisco 8865', 'Cisco 8851', 'Cisco DX*']);
+    expect(excluded('Cisco 8865NR')).toBe('Cisco 8865');
+    expect(excluded('cisco8865')).toBe('Cisco 8865');
+    expect(excluded('CISCO  8865-3PCC')).toBe('Cisco 8865');
+    expect(excluded('Cisco 88650')).toBeUndefined();
+    expect(excluded('Cisco 8851')).toBe('Cisco 8851');
+    expect(excluded('Cisco 88510')).toBeUndefined();
+    expect(excluded('Cisco DX80')).toBe('Cisco DX*');
+  });
+
   it('accepts FQDN profile names in an enterprise domain only', () => {
     expect(fqdnProfileName('csf-mra.example.com', ['example.com'])).toEqual({ ok: true, domain: 'example.com' });
     expect(fqdnProfileName('CSF-MRA.Example.COM.', ['example.com']).ok).toBe(true);

@@ -68,7 +68,7 @@ describe('inventory edge block', () => {
         '$.edge.clientTrust[0]: must NOT have fewer than 1 characters',
         '$.edge.stun: unknown key (not in the schema; check the spelling)',
         '$.edge.turn[0].server: "expe.example.com:70000" has port 70000, outside 1-65535',
-        '$.edge.turn[1].transports[1]: must be one of "udp", "tcp", "tls"',
+        '$.edge.turn[1].transports[1]: unknown TURN transport "dtls" (did you mean "tls"?)',
         '$.edge.turn[2].passwordEnv: usernameEnv and passwordEnv go together (both for an Allocate test, neither for Binding only)',
         '$.edge.turn[3].transport: unknown key (not in the schema; check the spelling)',
         '$.edge.turn[4].server: is required',

@@ -1,8 +1,15 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defineRule, type Rule } from '../../src/checks/rule.js';
-import { catalogProblems, findRule, loadCatalog, matchRule, RULES_DIR } from '../../src/engine/catalog.js';
+import {
+  BUILT_CATALOG,
+  catalogProblems,
+  findRule,
+  loadCatalog,
+  matchRule,
+  RULES_DIR,
+} from '../../src/engine/catalog.js';
 
 const catalog = await loadCatalog();
 
@@ -66,5 +73,12 @@ describe('catalogProblems', () => {
       'rules/MRA-DNS-008.yaml: no rule module declares MRA-DNS-008',
       'MRA-NTP-005: no prose (rules/MRA-NTP-005.yaml)',
     ]);
+  });
+});
+
+describe('the catalog the build writes (dist/catalog.json, read by `rules` and `explain`)', () => {
+  it('equals the registry and its prose (npm test builds before it runs)', async () => {
+    const built = JSON.parse(readFileSync(BUILT_CATALOG, 'utf8')) as unknown;
+    expect(built).toEqual(JSON.parse(JSON.stringify(catalog.entries)));
   });
 });

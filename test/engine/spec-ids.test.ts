@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findRule, loadCatalog } from '../../src/engine/catalog.js';
-import { PACKAGE_ROOT } from '../../src/engine/package-root.js';
+import { PACKAGE_ROOT } from '../../src/package/root.js';
 import specRules from './spec-rules.json' with { type: 'json' };
 
 /**

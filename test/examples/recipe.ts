@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
 import { parse, parseAllDocuments } from 'yaml';
-import { PACKAGE_ROOT } from '../../src/engine/package-root.js';
+import { PACKAGE_ROOT } from '../../src/package/root.js';
 import { CLI } from '../helpers/cli.js';
 
 /**

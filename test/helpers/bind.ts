@@ -13,7 +13,7 @@ import {
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PACKAGE_ROOT } from '../../src/engine/package-root.js';
+import { PACKAGE_ROOT } from '../../src/package/root.js';
 
 /** fixtures/bind: named.conf templates per view and zone sets (good, faulty, large). */
 export const BIND_FIXTURES = join(PACKAGE_ROOT, 'fixtures', 'bind');

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { PACKAGE_ROOT } from '../../src/engine/package-root.js';
+import { PACKAGE_ROOT } from '../../src/package/root.js';
 
 export const CLI = join(PACKAGE_ROOT, 'dist', 'src', 'cli', 'main.js');
 

@@ -20,6 +20,43 @@ function problemsOf(data: unknown): string[] {
   return [];
 }
 
+describe('product spellings (SPEC 8.1)', () => {
+  it('accepts names in any case and keeps CUCM\'s spelling; says "did you mean" for the rest', () => {
+    const inventory = normalizeInventory(
+      {
+        domains: ['example.com'],
+        nodes: [
+          { fqdn: 'cucm-pub.example.com', role: 'CUCM-Publisher', tls: { CallManager: 'cucm-pub.example.com:5061' } },
+          { fqdn: 'imp-pub.example.com', role: 'imp-publisher', tls: { 'cup-xmpp': 'imp-pub.example.com:5222' } },
+        ],
+        trust: [
+          { node: 'cucm-pub.example.com', store: 'callmanager-TRUST', path: '.' },
+          { node: 'cucm-pub.example.com', store: 'capf-trust', path: '.' },
+        ],
+        rules: { 'UDS-SRV-INTERNAL': 'warning' },
+      },
+      '<embedded>',
+      known,
+    );
+    expect(inventory.nodes.map((node) => [node.role, Object.keys(node.tls ?? {})])).toEqual([
+      ['cucm-publisher', ['callmanager']],
+      ['imp-publisher', ['xmpp']],
+    ]);
+    expect(inventory.trust.map((entry) => entry.store)).toEqual(['CallManager-trust', 'CAPF-trust']);
+    expect(
+      problemsOf({
+        domains: ['example.com'],
+        nodes: [{ fqdn: 'cucm-pub.example.com', role: 'cucm-publsher', tls: { tomcatt: 'x.example.com:8443' } }],
+        trust: [{ node: 'cucm-pub.example.com', store: 'CallManger-trust', path: '.' }],
+      }).sort(),
+    ).toEqual([
+      '$.nodes[0].role: unknown role "cucm-publsher" (did you mean "cucm-publisher"?)',
+      '$.nodes[0].tls.tomcatt: unknown key: "tomcatt" is not a TLS service (did you mean "tomcat"?) (tomcat, callmanager, xmpp, server)',
+      '$.trust[0].store: unknown trust store "CallManger-trust" (did you mean "CallManager-trust"?)',
+    ]);
+  });
+});
+
 describe('inventory loader', () => {
   it('reports a typo key, a bad port and a missing domains key with their JSON paths', () => {
     const text = `
@@ -43,7 +80,7 @@ dns:
     });
     expect(problems.sort()).toEqual(
       [
-        '$.nodes[0].role: must be one of "cucm-publisher", "cucm-subscriber", "imp-publisher", "imp-subscriber", "expressway-c", "expressway-e"',
+        '$.nodes[0].role: unknown role "cucm-pub" (one of cucm-publisher, cucm-subscriber, imp-publisher, imp-subscriber, expressway-c, expressway-e)',
         '$.nodes[0].ip: has an invalid format (expected to match ^[0-9A-Fa-f.:]+$)',
         '$.nodes[0].tls.tomcat: "a.example.com:0" has port 0, outside 1-65535',
         '$.certificates[0].node: "b.example.com" is not a node of the inventory',

@@ -13,7 +13,7 @@ import {
 import { tmpdir } from 'node:os';
 import { basename, delimiter, dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PACKAGE_ROOT } from '../../src/engine/package-root.js';
+import { PACKAGE_ROOT } from '../../src/package/root.js';
 
 /**
  * What a user gets from `npm pack` + `npm install <tarball>`: the README's install path. The pack

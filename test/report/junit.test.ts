@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import type { Finding, Report } from '../../src/engine/types.js';
+import { failsGate, type FailOn } from '../../src/engine/summary.js';
+import { AREAS, type Finding, type Report } from '../../src/engine/types.js';
+import { AREA_LABELS } from '../../src/report/areas.js';
 import { renderJunit, xmlAttr, xmlText } from '../../src/report/junit.js';
 import { loadReport, printable } from './fixtures.js';
 
@@ -45,8 +47,8 @@ const parser = new XMLParser({
   isArray: (name) => ['testsuite', 'testcase', 'property'].includes(name),
 });
 
-function parse(report: Report): Junit {
-  const xml = renderJunit(report);
+function parse(report: Report, options: { failOn?: FailOn; allowInconclusive?: boolean } = {}): Junit {
+  const xml = renderJunit(report, options);
   expect(XMLValidator.validate(xml)).toBe(true);
   return parser.parse(xml) as Junit;
 }
@@ -56,13 +58,7 @@ const sample = loadReport('sample');
 describe('renderJunit', () => {
   it('is well-formed XML with one suite per area and one testcase per finding', () => {
     const { testsuites } = parse(sample);
-    expect(testsuites.testsuite.map((suite) => suite['@_name'])).toEqual([
-      'DNS',
-      'NTP',
-      'Certificates',
-      'CUCM',
-      'Expressway',
-    ]);
+    expect(testsuites.testsuite.map((suite) => suite['@_name'])).toEqual(AREAS.map((area) => AREA_LABELS[area]));
     const cases = testsuites.testsuite.flatMap((suite) => suite.testcase);
     expect(cases).toHaveLength(sample.findings.length);
     for (const suite of testsuites.testsuite) {
@@ -71,24 +67,28 @@ describe('renderJunit', () => {
     }
   });
 
-  it('counts failures, errors and skips per suite and in total, and adds up the times', () => {
+  it('counts as failures exactly the findings that fail the gate, and the other non-pass ones as skipped', () => {
     const { testsuites } = parse(sample);
-    const status = (findings: readonly Finding[], wanted: Finding['status']): string =>
-      String(findings.filter((finding) => finding.status === wanted).length);
+    const gate = (findings: readonly Finding[]): string =>
+      String(findings.filter((finding) => failsGate(finding, 'error', false)).length);
+    const skipped = (findings: readonly Finding[]): string =>
+      String(findings.filter((finding) => finding.status !== 'pass' && !failsGate(finding, 'error', false)).length);
     expect(testsuites['@_tests']).toBe(String(sample.findings.length));
-    expect(testsuites['@_failures']).toBe(String(sample.summary.fail));
-    expect(testsuites['@_errors']).toBe(String(sample.summary.inconclusive));
-    expect(testsuites['@_skipped']).toBe(String(sample.summary.skipped));
+    expect(testsuites['@_failures']).toBe(gate(sample.findings));
+    // The sample has warning fails, baseline-accepted fails and inconclusive ones: fewer failures than fails.
+    expect(Number(testsuites['@_failures'])).toBeLessThan(sample.summary.fail + sample.summary.inconclusive);
+    expect(Number(testsuites['@_failures'])).toBeGreaterThan(0);
+    expect(testsuites['@_errors']).toBe('0');
+    expect(testsuites['@_skipped']).toBe(skipped(sample.findings));
     expect(Number(testsuites['@_time'])).toBe(sample.durationMs / 1000);
     for (const suite of testsuites.testsuite) {
       const area = suite.testcase[0]!['@_classname'].split('.')[1];
       const findings = sample.findings.filter((finding) => finding.area === area);
       expect(suite['@_tests']).toBe(String(findings.length));
-      expect(suite['@_failures']).toBe(status(findings, 'fail'));
-      expect(suite['@_errors']).toBe(status(findings, 'inconclusive'));
-      expect(suite['@_skipped']).toBe(status(findings, 'skipped'));
+      expect(suite['@_failures']).toBe(gate(findings));
+      expect(suite['@_skipped']).toBe(skipped(findings));
       expect(suite.testcase.filter((testcase) => testcase.failure).length).toBe(Number(suite['@_failures']));
-      expect(suite.testcase.filter((testcase) => testcase.error).length).toBe(Number(suite['@_errors']));
+      expect(suite.testcase.filter((testcase) => testcase.error)).toEqual([]);
       expect(suite.testcase.filter((testcase) => testcase.skipped).length).toBe(Number(suite['@_skipped']));
       const sum = suite.testcase.reduce((total, testcase) => total + Number(testcase['@_time']), 0);
       expect(Number(suite['@_time'])).toBeCloseTo(sum, 3);
@@ -99,37 +99,62 @@ describe('renderJunit', () => {
     }
   });
 
-  it('maps fail to <failure>, inconclusive to <error>, skipped to <skipped message>, with the text intact', () => {
+  it('follows --fail-on and --allow-inconclusive as the exit code does', () => {
+    const total = (options: { failOn?: FailOn; allowInconclusive?: boolean }): number =>
+      Number(parse(sample, options).testsuites['@_failures']);
+    const expected = (failOn: FailOn, allow: boolean): number =>
+      sample.findings.filter((finding) => failsGate(finding, failOn, allow)).length;
+    expect(total({ failOn: 'warning' })).toBe(expected('warning', false));
+    expect(total({ failOn: 'info' })).toBe(expected('info', false));
+    expect(total({ allowInconclusive: true })).toBe(expected('error', true));
+    expect(total({ failOn: 'info' })).toBeGreaterThan(total({}));
+    expect(total({ allowInconclusive: true })).toBeLessThan(total({}));
+  });
+
+  it('writes a <failure> with the evidence for a gate failure, <skipped> saying why for any other non-pass finding', () => {
     const cases = parse(sample).testsuites.testsuite.flatMap((suite) => suite.testcase);
     for (const finding of sample.findings) {
       const testcase = cases.find(
         (candidate) => candidate['@_name'] === printable(`${finding.ruleId} ${finding.rule}: ${finding.target}`),
       );
       expect(testcase, finding.target).toBeDefined();
-      const message =
-        printable(finding.message) + (finding.baselineState === 'unchanged' ? ' (unchanged since baseline)' : '');
-      if (finding.status === 'fail') {
-        expect(testcase!.failure).toMatchObject({ '@_message': message, '@_type': finding.severity });
+      if (failsGate(finding)) {
+        expect(testcase!.failure).toMatchObject({
+          '@_message': printable(finding.message),
+          '@_type': finding.status === 'fail' ? finding.severity : 'inconclusive',
+        });
         expect(testcase!.failure!['#text']).toContain(printable(JSON.stringify(finding.evidence, null, 2)));
-      } else if (finding.status === 'inconclusive') {
-        expect(testcase!.error).toMatchObject({ '@_message': message, '@_type': 'inconclusive' });
-      } else if (finding.status === 'skipped') {
-        expect(testcase!.skipped).toEqual({ '@_message': printable(finding.message) });
+        expect(testcase!.failure!['#text']).toContain(`explain: mra-preflight explain ${finding.ruleId}`);
+      } else if (finding.status !== 'pass') {
+        expect(testcase!.failure).toBeUndefined();
+        const why =
+          finding.status === 'skipped'
+            ? 'skipped'
+            : finding.baselineState === 'unchanged'
+              ? `${finding.status}, unchanged since the baseline`
+              : `${finding.severity} ${finding.status}, below --fail-on error`;
+        expect(testcase!.skipped).toEqual({ '@_message': `[${why}] ${printable(finding.message)}` });
       } else {
         expect(testcase!.failure ?? testcase!.error ?? testcase!.skipped).toBeUndefined();
       }
     }
   });
 
-  it('records the inventory and the baseline as suite properties', () => {
+  it('records the verdict, the gate, the inventory and the baseline counts as suite properties', () => {
     const suite = parse(sample).testsuites.testsuite[0]!;
     const properties = Object.fromEntries(
       suite.properties.property.map((property) => [property['@_name'], property['@_value']]),
     );
     expect(properties).toMatchObject({
+      verdict: 'not-ready',
+      verdictReason: sample.summary.verdictReason,
+      failOn: 'error',
+      allowInconclusive: 'false',
       inventory: sample.inventory.source,
       baseline: sample.summary.baseline!.file,
       newSinceBaseline: String(sample.summary.baseline!.new),
+      unchangedSinceBaseline: String(sample.summary.baseline!.unchanged),
+      fixedSinceBaseline: String(sample.summary.baseline!.fixed),
     });
   });
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { defineRule, type CheckFinding } from '../../src/checks/rule.js';
 import { fingerprint } from '../../src/engine/run.js';
 import { summarize } from '../../src/engine/summary.js';
-import type { Report } from '../../src/engine/types.js';
+import { AREAS, type Report } from '../../src/engine/types.js';
 import { schemaProblems } from '../../src/inventory/validate.js';
 import { renderHtml } from '../../src/report/html.js';
 import { RENDERERS, type ReportFormat } from '../../src/report/index.js';
@@ -32,14 +32,19 @@ describe('sample reports (fixtures/reports)', () => {
     });
   }
 
-  it('sample.json covers every status, severity and area, both baseline states and hostile strings', () => {
+  it('sample.json covers every status, severity and area, both baseline states, fix groups and hostile strings', () => {
     const { findings } = loadReport('sample');
     expect(new Set(findings.map((finding) => finding.status))).toEqual(
       new Set(['pass', 'fail', 'inconclusive', 'skipped']),
     );
     expect(new Set(findings.map((finding) => finding.severity))).toEqual(new Set(['error', 'warning', 'info']));
-    expect(new Set(findings.map((finding) => finding.area))).toEqual(new Set(['dns', 'ntp', 'cert', 'cucm', 'exp']));
+    expect(new Set(findings.map((finding) => finding.area))).toEqual(new Set(AREAS));
     expect(new Set(findings.map((finding) => finding.baselineState))).toEqual(new Set([undefined, 'new', 'unchanged']));
+    const failures = findings.filter((finding) => finding.status === 'fail');
+    expect(failures.some((finding) => finding.group) && failures.some((finding) => !finding.group)).toBe(true);
+    // The pictures' evidence: a trust map, a DNS matrix and a timeline each carry markup from a peer.
+    for (const rule of ['MRA-CERT-002', 'MRA-CERT-003', 'MRA-CERT-004', 'MRA-DNS-003'])
+      expect(JSON.stringify(findings.filter((finding) => finding.ruleId === rule)), rule).toMatch(/<(img|script|svg)/);
     for (const field of ['target', 'message', 'evidence'] as const) {
       expect(
         findings.some((finding) => JSON.stringify(finding[field]).includes('<img src=x onerror=alert(1)>')),

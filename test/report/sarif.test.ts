@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Report } from '../../src/engine/types.js';
-import { FINGERPRINT_KEY, inventoryUri, renderSarif } from '../../src/report/sarif.js';
+import { failsGate } from '../../src/engine/summary.js';
+import {
+  FINGERPRINT_KEY,
+  INVENTORY_BASE_ID,
+  inventoryUri,
+  renderSarif,
+  type SarifOptions,
+} from '../../src/report/sarif.js';
 import { loadReport } from './fixtures.js';
 import { validateSarif as validate } from './sarif-schema.js';
 
@@ -12,13 +19,13 @@ interface SarifResult {
   level: string;
   message: { text: string };
   locations: Array<{
-    physicalLocation: { artifactLocation: { uri: string } };
+    physicalLocation: { artifactLocation: { uri: string; uriBaseId?: string } };
     logicalLocations: Array<{ name: string; fullyQualifiedName: string; kind: string }>;
   }>;
   partialFingerprints: Record<string, string>;
   baselineState?: string;
   suppressions?: Array<{ kind: string; status?: string; justification?: string }>;
-  properties: { status: string; severity: string; evidence: unknown };
+  properties: { status: string; severity: string; evidence: unknown; failsGate: boolean };
 }
 interface SarifLog {
   version: string;
@@ -37,11 +44,16 @@ interface SarifLog {
       };
     };
     results: SarifResult[];
+    originalUriBaseIds: Record<string, { uri?: string; uriBaseId?: string; description?: { text: string } }>;
+    artifacts: Array<{ location: { uri: string; uriBaseId?: string } }>;
+    properties: { verdict: string; verdictReason: string; baseline?: Record<string, unknown> };
   }>;
 }
 
-function sarifOf(report: Report): SarifLog {
-  const text = renderSarif(report);
+function sarifOf(report: Report, options: SarifOptions = {}): SarifLog {
+  const text = renderSarif(report, options);
+  // Streamed piece by piece, the log is still exactly what JSON.stringify would write.
+  expect(text).toBe(`${JSON.stringify(JSON.parse(text), null, 2)}\n`);
   const log = JSON.parse(text) as SarifLog;
   const valid = validate(log);
   expect(validate.errors ?? [], JSON.stringify(validate.errors?.slice(0, 3))).toEqual([]);
@@ -136,14 +148,51 @@ describe('renderSarif', () => {
     }
   });
 
-  it('points every result at the inventory file, the artifact code-scanning services need', () => {
-    for (const result of sarifOf(sample).runs[0]!.results) {
-      expect(result.locations[0]!.physicalLocation.artifactLocation.uri).toBe(
-        'file:///srv/mra/%3Csvg%20onload=alert(3)%3E/inventory%20&%20%22prod%22.yaml',
-      );
-    }
+  it('points every result at the inventory file relative to INVENTORYROOT, never at an absolute path', () => {
+    const text = renderSarif(sample);
+    expect(text).not.toContain('file://');
+    expect(text).not.toContain('/srv/mra');
+    const run = sarifOf(sample).runs[0]!;
+    const location = { uri: 'inventory%20%26%20%22prod%22.yaml', uriBaseId: INVENTORY_BASE_ID };
+    expect(run.artifacts[0]!.location).toEqual(location);
+    for (const result of run.results)
+      expect(result.locations[0]!.physicalLocation.artifactLocation).toEqual({ ...location, index: 0 });
+    // Without the working directory, what INVENTORYROOT stands for is left to the consumer (§3.14.14).
+    expect(run.originalUriBaseIds[INVENTORY_BASE_ID]).toEqual({ description: { text: expect.any(String) } });
     expect(inventoryUri('mra-preflight.yaml')).toBe('mra-preflight.yaml');
     expect(inventoryUri('exports/a b#c?.yaml')).toBe('exports/a%20b%23c%3F.yaml');
+  });
+
+  it('gives the inventory folder relative to %SRCROOT% when it lies inside the working directory', () => {
+    const base = (report: Report, workingDirectory?: string) =>
+      sarifOf(report, workingDirectory ? { workingDirectory } : {}).runs[0]!.originalUriBaseIds[INVENTORY_BASE_ID];
+    expect(base(sample, '/srv/mra')).toMatchObject({ uri: '%3Csvg%20onload%3Dalert(3)%3E/', uriBaseId: '%SRCROOT%' });
+    expect(base(sample, '/srv/mra/<svg onload=alert(3)>')).toMatchObject({ uri: './', uriBaseId: '%SRCROOT%' });
+    expect(base(sample, '/home/ci')).not.toHaveProperty('uri');
+    const relativeSource = { ...sample, inventory: { ...sample.inventory, source: 'exports/mra.yaml' } };
+    expect(base(relativeSource)).toMatchObject({ uri: 'exports/', uriBaseId: '%SRCROOT%' });
+  });
+
+  it('carries the verdict and the baseline counts in the run properties, and the gate per result', () => {
+    const run = sarifOf(sample).runs[0]!;
+    expect(run.properties).toMatchObject({
+      verdict: sample.summary.verdict,
+      verdictReason: sample.summary.verdictReason,
+      baseline: {
+        file: sample.summary.baseline!.file,
+        new: sample.summary.baseline!.new,
+        unchanged: sample.summary.baseline!.unchanged,
+        fixed: sample.summary.baseline!.fixed,
+      },
+    });
+    const nonPass = sample.findings.filter((finding) => finding.status !== 'pass');
+    expect(run.results.map((result) => result.properties.failsGate)).toEqual(
+      nonPass.map((finding) => failsGate(finding)),
+    );
+    const lenient = sarifOf(sample, { failOn: 'info', allowInconclusive: true }).runs[0]!;
+    expect(lenient.results.map((result) => result.properties.failsGate)).toEqual(
+      nonPass.map((finding) => failsGate(finding, 'info', true)),
+    );
   });
 
   it('doubles literal braces in messages, which SARIF reserves for placeholders', () => {

@@ -40,7 +40,7 @@ function requirements(inventory: Inventory): Requirement[] {
   for (const node of inventory.nodes) {
     const publisher = node.role === 'cucm-publisher' || node.role === 'imp-publisher';
     if (CUCM_ROLES.includes(node.role) && (publisher || given(node))) {
-      for (const store of ['tomcat-trust', 'callmanager-trust'] as const)
+      for (const store of ['tomcat-trust', 'CallManager-trust'] as const)
         list.push({ node, store, peerKinds: 'Expressway-C', peers: expc });
     }
     if (IMP_ROLES.includes(node.role) && (publisher || given(node))) {

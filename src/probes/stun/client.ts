@@ -68,7 +68,10 @@ export interface StunProbeOptions {
   /** Bound of the connection and of each transaction. */
   timeoutMs: number;
   signal: AbortSignal;
-  /** TLS: PEM roots to verify the server against; the result says whether it verified (the probe goes on either way). */
+  /**
+   * TLS: PEM roots to verify the server against; the result says whether it verified (the probe goes on either
+   * way).
+   */
   tlsCa?: readonly string[];
 }
 

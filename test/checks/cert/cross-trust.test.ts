@@ -20,7 +20,7 @@ describe('MRA-CERT-003 cross-trust', () => {
       inventoryFile: deployment.inventoryFile,
     });
     expect(findings.map((finding) => `${finding.target}=${finding.status}`).sort()).toEqual([
-      'cucm-pub.example.com callmanager-trust=pass',
+      'cucm-pub.example.com CallManager-trust=pass',
       'cucm-pub.example.com tomcat-trust=pass',
       'expc.example.com trusted-ca=pass',
       'imp-pub.example.com cup-xmpp-trust=pass',
@@ -48,7 +48,7 @@ describe('MRA-CERT-003 cross-trust', () => {
     expect(tomcat.message).toMatch(
       /^tomcat-trust of cucm-pub.example.com lacks the root CN=Test Root CA B, O=mra-preflight lab \(SHA-256 [0-9A-F:]+\), needed to trust expc.example.com server\.$/,
     );
-    expect(findingFor(findings, 'cucm-pub.example.com callmanager-trust').status).toBe('pass');
+    expect(findingFor(findings, 'cucm-pub.example.com CallManager-trust').status).toBe('pass');
     expect(findingFor(findings, 'imp-pub.example.com tomcat-trust').status).toBe('pass');
     const xmpp = findingFor(findings, 'imp-pub.example.com cup-xmpp-trust');
     expect(xmpp).toMatchObject({ status: 'skipped', messageId: 'storeNotProvided' });
@@ -111,9 +111,9 @@ describe('MRA-CERT-003 cross-trust', () => {
       inventoryFile: join(dir, 'inventory.yaml'),
     });
     expect(findings.map((finding) => `${finding.target}=${finding.status}`).sort()).toEqual([
-      'cucm-pub.example.com callmanager-trust=skipped',
+      'cucm-pub.example.com CallManager-trust=skipped',
       'cucm-pub.example.com tomcat-trust=pass',
-      'cucm-sub2.example.com callmanager-trust=skipped',
+      'cucm-sub2.example.com CallManager-trust=skipped',
       'cucm-sub2.example.com tomcat-trust=pass',
       // Expressway-C trusted-ca has no CUCM or IM&P certificate to be checked against.
       'expc.example.com trusted-ca=skipped',
@@ -210,7 +210,7 @@ describe('MRA-CERT-003 cross-trust: every peer of each store counts (offline fil
     const findings = await judge('expc');
     expect(findings.map((finding) => [finding.target, finding.status, finding.messageId])).toEqual([
       ['cucm-pub.example.com tomcat-trust', 'fail', 'missingRoots'],
-      ['cucm-pub.example.com callmanager-trust', 'fail', 'missingRoots'],
+      ['cucm-pub.example.com CallManager-trust', 'fail', 'missingRoots'],
       ['imp-pub.example.com tomcat-trust', 'fail', 'missingRoots'],
       ['imp-pub.example.com cup-xmpp-trust', 'fail', 'missingRoots'],
       ['expc.example.com trusted-ca', 'pass', 'holdsRoots'],

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { AxlServerOptions } from '../../../lab/axl-server.js';
 import type { CucmSnapshot } from '../../../src/cucm/snapshot.js';
-import { PACKAGE_ROOT } from '../../../src/engine/package-root.js';
+import { PACKAGE_ROOT } from '../../../src/package/root.js';
 import { findingFor, testCheck, testScan } from '../../helpers/check.js';
 import { AXL_ENV, AXL_PASSWORD, sampleCluster, startTestAxl, type TestAxl } from '../../helpers/axl-server.js';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CucmSnapshot } from '../../../src/cucm/snapshot.js';
 import type { CucmSource } from '../../../src/cucm/source.js';
-import { PACKAGE_ROOT } from '../../../src/engine/package-root.js';
+import { PACKAGE_ROOT } from '../../../src/package/root.js';
 
 export const CUCM_FIXTURES = join(PACKAGE_ROOT, 'fixtures', 'cucm');
 

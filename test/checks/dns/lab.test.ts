@@ -7,7 +7,10 @@ import type { LabDraft } from '../../../lab/index.js';
 import { LAB_DOMAIN, LAB_NODES } from '../../../lab/topology.js';
 import { fixtureInventory } from '../../helpers/check.js';
 
-/** The demo lab's DNS part (its UDP + TCP servers over dns-packet) with its deliberate faults, scanned by every DNS rule. */
+/**
+ * The demo lab's DNS part (its UDP + TCP servers over dns-packet) with its deliberate faults, scanned by every
+ * DNS rule.
+ */
 describe('demo lab DNS part', () => {
   let stop: () => Promise<void>;
   let draft: LabDraft;

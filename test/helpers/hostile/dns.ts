@@ -161,7 +161,8 @@ function answerFlood(query: Buffer): Buffer | undefined {
     const list: Buffer[] = [];
     for (let i = 0; i < ANSWER_FLOOD_RECORDS; i++) {
       const target = wireName(`h${i}.example.com`);
-      const rdata = type === 33 ? Buffer.concat([Buffer.from([0, 1, 0, 1, 0x20, 0xfb]), target]) : target; // priority 1, weight 1, port 8443
+      // SRV: priority 1, weight 1, port 8443, then the target.
+      const rdata = type === 33 ? Buffer.concat([Buffer.from([0, 1, 0, 1, 0x20, 0xfb]), target]) : target;
       const fixed = Buffer.alloc(12);
       fixed.writeUInt16BE(0xc00c, 0); // owner: pointer to the question name
       fixed.writeUInt16BE(type, 2);
