@@ -35,6 +35,10 @@ if (unknown.length > 0) {
 
 const reportName = (folder) => folder.replace(/\//g, '-');
 
+// The catalog test reads the catalog the build writes (dist/catalog.json); build it from these sources.
+const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
+
 let failed = 0;
 for (const folder of folders.length > 0 ? folders : configured) {
   // The folder's own pattern plus the config's exclusions inside it.
