@@ -50,3 +50,45 @@ describe('MRA-NTP-004 phone-ntp-reference', () => {
     expect(findings[0]!.message).toContain('devicePools, dateTimeGroups');
   });
 });
+
+describe('MRA-NTP-004 phone-ntp-reference in detail', () => {
+  async function judge(references: string[]) {
+    const snapshot = readFixture('compliant');
+    const group = snapshot.dateTimeGroups.find((candidate) => candidate.name === 'CMLocal-MRA')!;
+    group.phoneNtpReferences = references;
+    const findings = await testCheck('MRA-NTP-004', {
+      inventory: cucmInventory('compliant'),
+      services: fakeCucm(snapshot),
+    });
+    return findingFor(findings, 'device pool MRA_DP');
+  }
+
+  it('fails a date/time group whose only references are blank, naming the group to fix', async () => {
+    const finding = await judge([' ', '']);
+    expect(finding).toMatchObject({
+      status: 'fail',
+      messageId: 'noReference',
+      severity: 'error',
+      evidence: { devicePool: 'MRA_DP', dateTimeGroup: 'CMLocal-MRA', phoneNtpReferences: [] },
+    });
+    expect(finding.message).toBe(
+      'Date/time group CMLocal-MRA of device pool MRA_DP holds no phone NTP reference; MRA requires one for its SIP endpoints.',
+    );
+    expect(finding.group).toEqual({
+      key: 'date-time-group:CMLocal-MRA',
+      label: 'date/time group CMLocal-MRA (System > Date/Time Group)',
+    });
+  });
+
+  it('passes naming every reference, blanks left out', async () => {
+    const finding = await judge(['10.1.1.123', ' ', 'ntp2.example.com']);
+    expect(finding).toMatchObject({
+      status: 'pass',
+      messageId: 'hasReference',
+      evidence: { phoneNtpReferences: ['10.1.1.123', 'ntp2.example.com'] },
+    });
+    expect(finding.message).toBe(
+      'Date/time group CMLocal-MRA of device pool MRA_DP holds phone NTP reference(s) 10.1.1.123, ntp2.example.com.',
+    );
+  });
+});
