@@ -19,7 +19,7 @@ export interface CheckFixture {
   checkTimeoutMs?: number;
   env?: NodeJS.ProcessEnv;
   /** Replace some real probes with fakes (edge cases: SERVFAIL, truncation, malformed packets). */
-  services?: Partial<Pick<Services, 'dns' | 'ntp' | 'certificates' | 'cucm' | 'expressway'>>;
+  services?: Partial<Pick<Services, 'dns' | 'ntp' | 'certificates' | 'cucm' | 'expressway' | 'edge'>>;
   /**
    * The engine's own verdicts for a rule that threw or hung (`checkCrashed`, `checkTimedOut`) are
    * refused: a rule test that got one has found a crash, not an `inconclusive` judgement, even when
