@@ -126,6 +126,10 @@ describe('MRA-CERT-004 cert-expiry at the bounds (offline file, judged at --as-o
       `CN=cucm-pub.example.com, O=mra-preflight lab in the chain of leaf.pem expires on ${notAfter.toISOString()}, 10 days after ${new Date(notAfter.getTime() - 10 * DAY).toISOString()} (warning window 30 days).`,
     );
     expect(finding.evidence).toMatchObject({ warnDays: 30 });
+    // Fixed once, by re-issuing that certificate, whichever rules it fails and wherever it is served.
+    const leaf = finding.evidence.leaf as { sha256: string; subject: string };
+    expect(leaf.subject).toBe('CN=cucm-pub.example.com, O=mra-preflight lab');
+    expect(finding.group).toEqual({ key: `certificate:${leaf.sha256}`, label: `certificate ${leaf.subject}` });
     expect((finding.evidence.certificates as Array<{ remainingDays: number }>)[0]!.remainingDays).toBe(10);
   });
 });
