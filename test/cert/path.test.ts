@@ -50,16 +50,35 @@ describe('buildPath', () => {
   it('trusts a self-signed leaf when the store holds the leaf itself', () => {
     const selfSigned = leafFor('cucm-pub.example.com', undefined);
     const path = buildPath([cert(selfSigned)], anchors(selfSigned));
-    expect(path.anchor).toBeDefined();
+    expect(path.anchor?.certificate.sha256).toBe(cert(selfSigned).sha256);
     expect(path.root?.commonName).toBe('cucm-pub.example.com');
   });
 
   it('verifies ECDSA signatures (EC root, EC leaf)', () => {
     const ecRoot = issueEcCertificate({ commonName: 'EC Root', isCa: true });
-    const rsaUnderEc = cert(issueEcCertificate({ commonName: 'ec-leaf.example.com' }, testPki().rootA));
-    expect(buildPath([rsaUnderEc], anchors(testPki().rootA)).anchor).toBeDefined();
-    const ecSelf = cert(ecRoot);
-    expect(buildPath([ecSelf], new AnchorSet([{ certificate: ecSelf, source: 's' }])).anchor).toBeDefined();
+    const ecLeaf = cert(issueEcCertificate({ commonName: 'ec-leaf.example.com' }, ecRoot));
+    expect(ecLeaf.signatureAlgorithm).toBe('ecdsa-with-SHA256');
+    const path = buildPath([ecLeaf], anchors(ecRoot));
+    expect(path.stop).toBeUndefined();
+    expect(subjects(path.certificates)).toEqual(['ec-leaf.example.com', 'EC Root']);
+    expect(path.anchor?.certificate.sha256).toBe(cert(ecRoot).sha256);
+    expect(path.root?.key).toMatchObject({ type: 'EC', curve: 'prime256v1' });
+    // The same leaf against another EC root of the same name: the ECDSA signature does not verify.
+    const impostor = issueEcCertificate({ commonName: 'EC Root', isCa: true });
+    expect(buildPath([ecLeaf], anchors(impostor)).stop?.reason).toBe('bad-signature');
+  });
+
+  it('verifies an EC leaf under an RSA root, and a self-signed EC root held in a store', () => {
+    const ecUnderRsa = cert(issueEcCertificate({ commonName: 'ec-leaf.example.com' }, testPki().rootA));
+    expect(ecUnderRsa.signatureAlgorithm).toBe('sha256WithRSAEncryption');
+    const underRsa = buildPath([ecUnderRsa], anchors(testPki().rootA));
+    expect(underRsa.stop).toBeUndefined();
+    expect(underRsa.root?.commonName).toBe('Test Root CA A');
+    const ecSelf = cert(issueEcCertificate({ commonName: 'EC Root', isCa: true }));
+    const self = buildPath([ecSelf], new AnchorSet([{ certificate: ecSelf, source: 's' }]));
+    expect(self.stop).toBeUndefined();
+    expect(self.anchor?.sources).toEqual(['s']);
+    expect(subjects(self.certificates)).toEqual(['EC Root']);
   });
 });
 

@@ -4,6 +4,7 @@ import tls from 'node:tls';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Limiter } from '../../src/probes/limiter.js';
+import { refusingPort } from '../../lab/loopback.js';
 import { createCa, type Issued } from '../../lab/pki.js';
 import { parseCertificate } from '../../src/cert/certificate.js';
 import { createCertificateSource, readCertificateFile, type ChainResult } from '../../src/cert/source.js';
@@ -258,6 +259,7 @@ describe('certificate files and trust stores', () => {
   it('lists live and file endpoints, caches chains, and gathers anchors from stores, caFiles and Node roots', async () => {
     const storeDir = join(dir, 'tomcat-trust');
     mkdirSync(storeDir);
+    const closed = await refusingPort('127.0.0.1');
     writePem(storeDir, 'root-a.pem', rootA);
     writeFileSync(join(storeDir, 'junk.pem'), 'not a certificate');
     const caFile = writePem(dir, 'ca.pem', rootB);
@@ -267,7 +269,7 @@ describe('certificate files and trust stores', () => {
       inventory: {
         domains: ['example.com'],
         nodes: [
-          { fqdn: 'cucm-pub.example.com', role: 'cucm-publisher', tls: { tomcat: '127.0.0.1:1' } },
+          { fqdn: 'cucm-pub.example.com', role: 'cucm-publisher', tls: { tomcat: `127.0.0.1:${closed}` } },
           { fqdn: 'expc.example.com', role: 'expressway-c' },
           { fqdn: 'expe.example.com', role: 'expressway-e', status: { url: 'https://127.0.0.1/status.xml', caFile } },
         ],
@@ -285,7 +287,7 @@ describe('certificate files and trust stores', () => {
     });
     const endpoints = source.endpoints();
     expect(endpoints.map((endpoint) => endpoint.target)).toEqual([
-      'cucm-pub.example.com tomcat at 127.0.0.1:1',
+      `cucm-pub.example.com tomcat at 127.0.0.1:${closed}`,
       'expc.pem',
     ]);
     expect(endpoints[1]?.location).toBe(exported);

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { fqdnProfileName, isJabberDevice, jabberUsers, modelMatcher, sample } from '../../src/cucm/mra-scope.js';
+import {
+  fqdnProfileName,
+  isEncrypted,
+  isJabberDevice,
+  isTlsTransport,
+  jabberUsers,
+  modelMatcher,
+  profileShortfalls,
+  sample,
+} from '../../src/cucm/mra-scope.js';
 import { DEFAULT_POLICY } from '../../src/inventory/types.js';
 import { readFixture } from '../checks/cucm/cucm-fixtures.js';
 
@@ -58,5 +67,74 @@ describe('MRA scope', () => {
   it('caps evidence lists with a count', () => {
     expect(sample(['a', 'b', 'c'], 2)).toEqual({ names: ['a', 'b'], count: 3, more: 1 });
     expect(sample(['a'])).toEqual({ names: ['a'], count: 1 });
+  });
+});
+
+describe('MRA scope at its edges', () => {
+  it('says why a profile name is not an FQDN in an enterprise domain', () => {
+    const domains = ['example.com', 'Example.ORG.'];
+    expect(fqdnProfileName('example.com', domains)).toEqual({ ok: true, domain: 'example.com' });
+    expect(fqdnProfileName(' mra.example.org ', domains)).toEqual({ ok: true, domain: 'Example.ORG.' });
+    expect(fqdnProfileName('localhost.', domains)).toEqual({ ok: false, reason: 'is not FQDN-format (no dots)' });
+    for (const label of ['-mra', 'mra-', 'm_ra', '', 'a'.repeat(64)]) {
+      expect(fqdnProfileName(`${label}.example.com`, domains)).toEqual({
+        ok: false,
+        reason: `is not FQDN-format (label ${JSON.stringify(label)} is not letters, digits and inner hyphens)`,
+      });
+    }
+    expect(fqdnProfileName(`${'a'.repeat(63)}.example.com`, domains).ok).toBe(true);
+    expect(fqdnProfileName('m-r-a.x.example.com', domains).ok).toBe(true);
+    expect(fqdnProfileName('mra.badexample.com', domains)).toEqual({
+      ok: false,
+      reason: 'does not end in an enterprise domain (example.com, Example.ORG.)',
+    });
+  });
+
+  it('reads device security mode and transport as AXL spells them, in any case and spacing', () => {
+    const profile = {
+      name: 'p.example.com',
+      phoneType: 'Cisco 8845',
+      protocol: 'SIP',
+      deviceSecurityMode: ' encrypted ',
+      transportType: ' tls',
+      tftpEncryptedConfig: false,
+    };
+    expect([isEncrypted(profile), isTlsTransport(profile)]).toEqual([true, true]);
+    expect(profileShortfalls(profile, ['example.com'])).toEqual([]);
+    const bad = { ...profile, name: 'Standard', deviceSecurityMode: 'Authenticated', transportType: 'TCP+UDP' };
+    expect([isEncrypted(bad), isTlsTransport(bad)]).toEqual([false, false]);
+    expect(profileShortfalls(bad, ['example.com'])).toEqual([
+      'device security mode is Authenticated, not Encrypted',
+      'transport type is TCP+UDP, not TLS',
+      'name is not FQDN-format (no dots)',
+    ]);
+  });
+
+  it('finds Jabber devices by each prefix and model, and owners without an end user', () => {
+    const phone = { name: 'SEP1', model: 'Cisco 8845', protocol: 'SIP', devicePool: 'x', securityProfile: 'y' };
+    for (const name of ['csfjdoe', 'BOTJDOE', 'TCTJDOE', 'TABJDOE'])
+      expect(isJabberDevice({ ...phone, name })).toBe(true);
+    for (const model of [
+      ' Cisco Unified Client Services Framework',
+      'CISCO DUAL MODE FOR ANDROID',
+      'Cisco Dual Mode for iPhone',
+    ])
+      expect(isJabberDevice({ ...phone, model })).toBe(true);
+    expect(isJabberDevice({ ...phone, name: 'XCSF1' })).toBe(false);
+    const snapshot = readFixture('compliant');
+    snapshot.phones.push(
+      { ...phone, name: 'CSFGHOST', owner: 'ghost' },
+      { ...phone, name: 'SEPDESK', owner: 'nobody' },
+      { ...phone, name: 'BOTZED', owner: 'aaa' },
+    );
+    const found = jabberUsers(snapshot);
+    expect(found.unknownOwners).toEqual(['aaa', 'ghost']);
+    expect(found.users.map((user) => user.userid)).toEqual(['jdoe', 'asmith']);
+  });
+
+  it('samples twenty names by default', () => {
+    const names = Array.from({ length: 21 }, (_, i) => `n${i}`);
+    expect(sample(names.slice(0, 20))).toEqual({ names: names.slice(0, 20), count: 20 });
+    expect(sample(names)).toEqual({ names: names.slice(0, 20), count: 21, more: 1 });
   });
 });

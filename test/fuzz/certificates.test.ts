@@ -1,9 +1,10 @@
 import fc from 'fast-check';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseBundle, parseCertificate } from '../../src/cert/certificate.js';
+import { parseBundle, parseCertificate, type Certificate } from '../../src/cert/certificate.js';
 import { AnchorSet } from '../../src/cert/path.js';
 import { validatePath } from '../../src/cert/validate.js';
 import { loadCatalog } from '../../src/engine/catalog.js';
@@ -71,6 +72,26 @@ function mutate(der: Buffer, mutations: readonly Mutation[]): Buffer {
   return bytes;
 }
 
+/** The fingerprint openssl prints: SHA-256 of the DER, colon-separated upper-case hex. */
+const fingerprintOf = (der: Buffer): string =>
+  createHash('sha256')
+    .update(der)
+    .digest('hex')
+    .toUpperCase()
+    .replace(/(..)(?!$)/g, '$1:');
+
+/** What any certificate parseBundle returns must be: its own DER, fingerprinted, and parsed the same again. */
+function expectReadable(certificate: Certificate): void {
+  expect(certificate.sha256).toBe(fingerprintOf(certificate.der));
+  const again = parseCertificate(certificate.der);
+  expect([again.subject, again.issuer, again.serial, again.notAfter.getTime()]).toEqual([
+    certificate.subject,
+    certificate.issuer,
+    certificate.serial,
+    certificate.notAfter.getTime(),
+  ]);
+}
+
 async function lint(certificateFile: string, trustFile: string): Promise<void> {
   const catalog = await loadCatalog();
   const inventory = normalizeInventory(
@@ -88,6 +109,12 @@ async function lint(certificateFile: string, trustFile: string): Promise<void> {
   );
   const report = await runScan({ inventory, catalog, only: ['cert'], offline: true, env: {} });
   expect(report.findings.length).toBeGreaterThan(0);
+  // The exported file is one endpoint: MRA-CERT-001 judges it once, and says it could not read it
+  // exactly when it holds no certificate at all.
+  const chain = report.findings.filter((finding) => finding.ruleId === 'MRA-CERT-001');
+  expect(chain.map((finding) => finding.target)).toEqual([basename(certificateFile)]);
+  const readable = parseBundle(readFileSync(certificateFile)).certificates.length > 0;
+  if (!readable) expect(chain[0]).toMatchObject({ status: 'inconclusive', messageId: 'notObtained' });
   for (const finding of report.findings) {
     expect(STATUSES).toContain(finding.status);
     expect(['checkCrashed', 'checkTimedOut', 'noFindings'], `${finding.ruleId}: ${finding.message}`).not.toContain(
@@ -103,20 +130,50 @@ describe('certificate parsing and the certificate rules on damaged exports', () 
         const der = mutate(leafDer, mutations);
         const parsed = parseBundle(asPem ? Buffer.from(pem(der)) : der);
         expect(parsed.certificates.length + parsed.problems.length).toBeGreaterThan(0);
+        parsed.certificates.forEach(expectReadable);
+        // Bytes that came through unchanged are the certificate that was issued.
+        if (der.equals(leafDer)) expect(parsed).toMatchObject({ certificates: [{ der: leafDer }], problems: [] });
       }),
       { numRuns: 1500 },
     );
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 400 }), fc.string({ maxLength: 200 }), (bytes, text) => {
-        parseBundle(Buffer.from(bytes));
-        parseBundle(Buffer.from(`-----BEGIN CERTIFICATE-----\n${text}\n-----END CERTIFICATE-----`));
-        parseBundle(
+        for (const input of [
+          Buffer.from(bytes),
+          Buffer.from(`-----BEGIN CERTIFICATE-----\n${text}\n-----END CERTIFICATE-----`),
           Buffer.from(
             `-----BEGIN CERTIFICATE-----\n${Buffer.from(bytes).toString('base64')}\n-----END CERTIFICATE-----\n-----BEGIN CERTIFICATE-----\n`,
           ),
-        );
+        ]) {
+          const parsed = parseBundle(input);
+          // Something is always said: a certificate or a problem, never an empty answer.
+          expect(parsed.certificates.length + parsed.problems.length).toBeGreaterThan(0);
+          parsed.certificates.forEach(expectReadable);
+        }
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('reads back every certificate of a PEM bundle, in order, whatever lies between the blocks', () => {
+    const intermediate = createCa('mra-preflight fuzz bundle CA', {}, ca);
+    const pool = [leafDer, intermediate.certDer, ca.certDer];
+    // Text around PEM blocks (openssl's "subject=" lines, comments, blank lines) carries no dashes.
+    const between = fc.string({ maxLength: 40 }).map((text) => text.replace(/-/g, ''));
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(0, 1, 2), between), { minLength: 1, maxLength: 6 }),
+        fc.boolean(),
+        (blocks, crlf) => {
+          const text = blocks.map(([index, before]) => `${before}\n${pem(pool[index]!)}`).join('');
+          const parsed = parseBundle(Buffer.from(crlf ? text.replace(/\n/g, '\r\n') : text));
+          expect(parsed.problems).toEqual([]);
+          expect(parsed.certificates.map((certificate) => certificate.der.toString('hex'))).toEqual(
+            blocks.map(([index]) => pool[index]!.toString('hex')),
+          );
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 
@@ -138,13 +195,25 @@ describe('certificate parsing and the certificate rules on damaged exports', () 
           ? [mutate(leaf.certDer, mutations), intermediate.certDer]
           : [leaf.certDer, mutate(intermediate.certDer, mutations)];
         const parsed = parseBundle(Buffer.concat(ders.map((der) => Buffer.from(pem(der)))));
-        if (parsed.certificates.length === 0) return;
+        if (parsed.certificates.length === 0) {
+          // Nothing to validate: both blocks are named as problems instead.
+          expect(parsed.problems.length).toBe(2);
+          return;
+        }
         const verdict = validatePath(parsed.certificates, anchors, { at: new Date() });
         judged++;
-        if (!verdict.valid) {
+        if (verdict.valid) {
+          // A valid path starts at a presented certificate and ends at the one anchor there is.
+          expect(parsed.certificates.map((certificate) => certificate.sha256)).toContain(
+            verdict.path.certificates[0]!.sha256,
+          );
+          expect(verdict.path.anchor?.certificate.sha256).toBe(fingerprintOf(ca.certDer));
+        } else {
           expect(verdict.failure.message.length).toBeGreaterThan(0);
           expect(verdict.path.certificates.length).toBeGreaterThan(0);
         }
+        // A damaged leaf whose bytes did not change is the valid chain it was.
+        if (ders[0]!.equals(leaf.certDer) && ders[1]!.equals(intermediate.certDer)) expect(verdict.valid).toBe(true);
       }),
       { seed: 17, numRuns: 1500 },
     );

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseBatPhones } from '../../src/cucm/bat.js';
+import type { CucmSnapshot, Phone } from '../../src/cucm/snapshot.js';
 import { loadSnapshotFile } from '../../src/cucm/snapshot-file.js';
 import { childPath, InputError } from '../../src/inventory/problems.js';
 
@@ -42,25 +43,65 @@ function expectInputError(error: unknown, file: string): InputError {
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Segment = string | number;
 
-/** Loads text as a snapshot file; returns the InputError, or undefined when it loaded. */
-function loadSnapshotText(text: string): InputError | undefined {
+/** Loads text as a snapshot file: the snapshot, or the InputError it must throw otherwise. */
+function readSnapshotText(text: string): { snapshot: CucmSnapshot } | { error: InputError } {
   const file = join(dir, `snapshot-${n++}.json`);
   writeFileSync(file, text);
   try {
-    loadSnapshotFile(file);
-    return undefined;
+    return { snapshot: loadSnapshotFile(file) };
   } catch (error) {
-    return expectInputError(error, file);
+    return { error: expectInputError(error, file) };
+  }
+}
+
+/**
+ * What a loaded snapshot must be, whatever text it came from: written back out it loads again to
+ * the same snapshot (the loader keeps what it read and adds nothing the schema would refuse), and
+ * its phone list is a list of phones with names.
+ */
+function expectLoadedSnapshot(snapshot: CucmSnapshot): void {
+  const again = readSnapshotText(JSON.stringify(snapshot));
+  expect(again).toEqual({ snapshot });
+  expect(Array.isArray(snapshot.phones)).toBe(true);
+  for (const phone of snapshot.phones) expect(typeof phone.name).toBe('string');
+}
+
+/** Loads text as a snapshot file; returns the InputError, or undefined when it loaded (and round-trips). */
+function loadSnapshotText(text: string): InputError | undefined {
+  const result = readSnapshotText(text);
+  if ('error' in result) return result.error;
+  expectLoadedSnapshot(result.snapshot);
+  return undefined;
+}
+
+/**
+ * What phones read from a BAT export must be, whatever the text: the fields the rules key on are
+ * set and trimmed, device names are unique (CUCM's are, case-insensitively), there is at most one
+ * phone per line of text, and every name comes from the text.
+ */
+function expectLoadedPhones(phones: readonly Phone[], text: string): void {
+  expect(phones.length).toBeLessThanOrEqual(text.split(/\r\n|\r|\n/).length);
+  const names = new Set<string>();
+  for (const phone of phones) {
+    for (const value of [phone.name, phone.model, phone.devicePool, phone.securityProfile]) {
+      expect(value).not.toBe('');
+      expect(value).toBe(value.trim());
+    }
+    // As written, or with its quotes doubled inside a quoted cell.
+    expect([phone.name, phone.name.replace(/"/g, '""')].some((written) => text.includes(written))).toBe(true);
+    expect(names.has(phone.name.toUpperCase())).toBe(false);
+    names.add(phone.name.toUpperCase());
   }
 }
 
 function loadBatText(text: string): InputError | undefined {
   const file = '/exports/phones.csv';
   try {
-    parseBatPhones(text, file);
+    expectLoadedPhones(parseBatPhones(text, file), text);
     return undefined;
   } catch (error) {
-    return expectInputError(error, file);
+    if (error instanceof InputError) return expectInputError(error, file);
+    throw error;
   }
 }
 
@@ -134,9 +175,14 @@ describe('snapshot file loader under random input', () => {
           .constantFrom(...SNAPSHOT_POSITIONS)
           .chain((path) => fc.tuple(fc.constant(path), wrong(getAt(VALID_SNAPSHOT, path)))),
         ([path, value]) => {
-          const error = loadSnapshotText(JSON.stringify(setAt(VALID_SNAPSHOT, path, value)));
-          // Some fields accept several types (optional strings may be null); those may load.
-          if (!error) return;
+          const result = readSnapshotText(JSON.stringify(setAt(VALID_SNAPSHOT, path, value)));
+          if ('snapshot' in result) {
+            // Some fields accept several types (optional strings may be null): then the value is kept.
+            expectLoadedSnapshot(result.snapshot);
+            expect(getAt(result.snapshot as unknown as Json, path)).toEqual(value);
+            return;
+          }
+          const { error } = result;
           const expected = path.reduce<string>((text, segment) => childPath(text, segment), '$');
           const paths = error.problems.map((problem) => problem.path);
           expect(
@@ -214,6 +260,50 @@ const HEADER = VALID_BAT.split(/\r?\n/)[0]!;
 describe('BAT CSV importer under random input', () => {
   it('reads the fixture export (so the mutations test what they claim)', () => {
     expect(loadBatText(VALID_BAT)).toBeUndefined();
+  });
+
+  it('reads back generated phones through the export format, quoting and all', () => {
+    const text = fc.string({ minLength: 1, maxLength: 12 }).filter((value) => value.trim() === value && value !== '');
+    const phone = fc.record({
+      name: text,
+      model: text,
+      devicePool: text,
+      securityProfile: text,
+      owner: fc.option(text, { nil: undefined }),
+    });
+    const quote = (value: string): string => `"${value.replace(/"/g, '""')}"`;
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(phone, { maxLength: 8, selector: (generated) => generated.name.toUpperCase() }),
+        (phones) => {
+          const rows = phones.map((p) =>
+            [p.name, p.model, p.devicePool, p.securityProfile, p.owner ?? ''].map(quote).join(','),
+          );
+          const csv = ['Device Name,Device Type,Device Pool,Device Security Profile,Owner User ID', ...rows].join(
+            '\r\n',
+          );
+          const read = parseBatPhones(csv, '/exports/generated.csv');
+          expect(
+            read.map(({ name, model, devicePool, securityProfile, owner }) => ({
+              name,
+              model,
+              devicePool,
+              securityProfile,
+              owner,
+            })),
+          ).toEqual(
+            phones.map(({ name, model, devicePool, securityProfile, owner }) => ({
+              name,
+              model,
+              devicePool,
+              securityProfile,
+              owner,
+            })),
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('returns phones or an InputError for arbitrary text', () => {

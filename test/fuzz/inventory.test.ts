@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { normalizeInventory, parseStructuredText } from '../../src/inventory/load.js';
 import { childPath, InputError } from '../../src/inventory/problems.js';
-import type { Inventory } from '../../src/inventory/types.js';
+import { DEFAULT_POLICY, type Inventory } from '../../src/inventory/types.js';
+import { isAbsolute } from 'node:path';
 
 /**
  * Bad input must stop the run with exit 2 and one readable message per problem (SPEC section 2):
@@ -53,6 +54,44 @@ function loadText(text: string): Outcome {
     return { error: expectInputErrorShape(error) };
   }
   return loadData(data);
+}
+
+/**
+ * What any inventory the loader returns must be, whatever it was given: the shape every module
+ * downstream relies on (no optional lists left undefined, every policy default filled, nodes with
+ * an FQDN and a role, certificate and trust entries naming nodes of the inventory).
+ */
+function expectLoadedInventory(inventory: Inventory): void {
+  expect(inventory.source).toBe(FILE);
+  expect(inventory.domains.length).toBeGreaterThan(0);
+  for (const list of [
+    inventory.dns.internal,
+    inventory.dns.external,
+    inventory.ntp.servers,
+    inventory.cucm.mraDevicePools,
+  ])
+    expect(Array.isArray(list)).toBe(true);
+  expect(Object.keys(inventory.policy).sort()).toEqual(Object.keys(DEFAULT_POLICY).sort());
+  expect(Number.isInteger(inventory.clusters) && inventory.clusters >= 1).toBe(true);
+  const fqdns = new Set(inventory.nodes.map((node) => node.fqdn));
+  for (const node of inventory.nodes) expect(typeof node.role).toBe('string');
+  for (const entry of [...inventory.certificates, ...inventory.trust]) expect(fqdns.has(entry.node)).toBe(true);
+  for (const path of [
+    ...inventory.certificates.map((entry) => entry.file),
+    ...inventory.trust.map((entry) => entry.path),
+  ])
+    expect(isAbsolute(path)).toBe(true);
+}
+
+/** The same data as a value, as JSON text and as YAML text loads to the same inventory, or fails in each form. */
+function expectSameInEveryForm(data: unknown): void {
+  const outcomes = [loadData(data), loadText(JSON.stringify(data)), loadText(stringify(data))];
+  const loaded = outcomes.flatMap((outcome) => ('inventory' in outcome ? [outcome.inventory] : []));
+  expect(loaded.length === 0 || loaded.length === 3, 'loads in some forms only').toBe(true);
+  for (const inventory of loaded) {
+    expectLoadedInventory(inventory);
+    expect(inventory).toEqual(loaded[0]);
+  }
 }
 
 function problemsOf(outcome: Outcome): InputError['problems'] {
@@ -282,7 +321,8 @@ describe('inventory loader under random input', () => {
           yamlish,
         ),
         (text) => {
-          loadText(text);
+          const outcome = loadText(text);
+          if ('inventory' in outcome) expectLoadedInventory(outcome.inventory);
         },
       ),
       { numRuns: 600 },
@@ -292,14 +332,14 @@ describe('inventory loader under random input', () => {
   it('returns an inventory or an InputError for arbitrary values (JSON, YAML, or as parsed)', () => {
     fc.assert(
       fc.property(anyJson, (data) => {
-        loadData(data);
+        const outcome = loadData(data);
+        if ('inventory' in outcome) expectLoadedInventory(outcome.inventory);
       }),
       { numRuns: 400 },
     );
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 5 }), (data) => {
-        loadText(JSON.stringify(data));
-        loadText(stringify(data));
+        expectSameInEveryForm(data);
       }),
       { numRuns: 300 },
     );
@@ -307,8 +347,7 @@ describe('inventory loader under random input', () => {
 
   it('accepts the valid base inventory (so the mutations below test what they claim)', () => {
     expect('inventory' in loadData(VALID)).toBe(true);
-    expect('inventory' in loadText(stringify(VALID))).toBe(true);
-    expect('inventory' in loadText(JSON.stringify(VALID))).toBe(true);
+    expectSameInEveryForm(VALID);
   });
 
   it('names the JSON path of a value of the wrong type', () => {
@@ -362,8 +401,7 @@ describe('inventory loader under random input', () => {
         const last = path[path.length - 1]!;
         if (Array.isArray(parent)) parent.splice(last as number, 1);
         else delete parent[last];
-        loadData(copy);
-        loadText(stringify(copy));
+        expectSameInEveryForm(copy);
       }),
       { numRuns: 150 },
     );
@@ -396,6 +434,7 @@ describe('inventory loader under extreme input', () => {
           const huge = filler.repeat(Math.ceil(200_000 / filler.length)) + tail;
           const outcome = loadData(setAt(VALID, path, huge));
           if ('error' in outcome) expect(outcome.error.problems.length).toBeLessThan(50);
+          else expectLoadedInventory(outcome.inventory);
         },
       ),
       { numRuns: 60 },

@@ -82,7 +82,7 @@ describe('DNS checks against hostile resolvers', () => {
       );
       expect(peer.received()).toBeGreaterThan(0);
       if (behaviour.startsWith('truncated-then-tcp')) expect(peer.tcpConnections()).toBeGreaterThan(0);
-      expectTypedInconclusive(report, 'MRA-DNS-001', `${UDS}@${peer.address}`);
+      expectTypedInconclusive(report, 'MRA-DNS-001', `${UDS}@${peer.address}`, 'queryFailed');
       expect(findingsFor(report, 'MRA-DNS-001', `${UDS}@${good.address}`).map((f) => f.status)).toEqual(['pass']);
       // Per-node rules ask both resolvers: the hostile one must not turn them into a pass or a crash.
       for (const ruleId of ['MRA-DNS-004', 'MRA-DNS-005']) {

@@ -10,6 +10,27 @@ import { expectNoEngineFallbacks, expectTypedInconclusive, findingsFor, hostileS
  */
 const BEHAVIOURS = HOSTILE_HTTP_BEHAVIOURS;
 
+/** The typed failure each hostile server must come back as. */
+const STATUS_MESSAGE: Record<(typeof BEHAVIOURS)[number], string> = {
+  'drip-body': 'statusTimeout',
+  'drip-headers': 'statusTimeout',
+  stall: 'statusTimeout',
+  'huge-chunked': 'statusTooLarge',
+  'huge-declared': 'statusTooLarge',
+  'invalid-xml': 'statusMalformed',
+  // Entities are never expanded: the version element holds "&lol9;", which is no release.
+  'billion-laughs': 'versionUnparseable',
+  'wrong-content-type': 'statusMalformed',
+  empty: 'statusMalformed',
+  'redirect-loop': 'statusHttpError',
+  reset: 'statusUnreachable',
+  'huge-headers': 'statusUnreachable',
+  // Never inflated: the compressed bytes are not XML.
+  'gzip-bomb': 'statusMalformed',
+  'deep-xml': 'statusMalformed',
+  'unavailable-forever': 'statusHttpError',
+};
+
 const ENV = { HARDENING_EXP_USER: 'admin', HARDENING_EXP_PASS: 'Expressway-Hostile-Pa55' };
 const peers = hostileHttpPeers('Status');
 
@@ -40,7 +61,7 @@ describe('MRA-EXP-001 against hostile status.xml servers', () => {
       const { result: report, peakGrowthMb } = await withPeakRss(() =>
         hostileScan(inventoryFor(peer), { only: ['exp'], timeoutMs: 2000, env: ENV }),
       );
-      const finding = expectTypedInconclusive(report, 'MRA-EXP-001', 'expc.example.com');
+      const finding = expectTypedInconclusive(report, 'MRA-EXP-001', 'expc.example.com', STATUS_MESSAGE[behaviour]);
       expect(peer.connections).toBeGreaterThan(0);
       expect(JSON.stringify(finding.evidence)).not.toContain(ENV.HARDENING_EXP_PASS);
       expect(findingsFor(report, 'MRA-EXP-001', 'expe.example.com').map((f) => f.status)).toEqual(['pass']);

@@ -93,10 +93,10 @@ describe('a full scan of the lab with hostile peers mixed in', () => {
     const baseline = await scan(parseYaml(readFileSync(lab.inventoryPath, 'utf8')) as Record<string, unknown>);
 
     expectNoEngineFallbacks(report);
-    expectTypedInconclusive(report, 'MRA-DNS-001', `_cisco-uds._tcp.example.com@${hostile.dns}`);
-    expectTypedInconclusive(report, 'MRA-NTP-001', hostile.ntp);
-    expectTypedInconclusive(report, 'MRA-CERT-001', `cucm-sub9.example.com tomcat at ${hostile.tls}`);
-    expectTypedInconclusive(report, 'MRA-EXP-001', 'expe9.example.com');
+    expectTypedInconclusive(report, 'MRA-DNS-001', `_cisco-uds._tcp.example.com@${hostile.dns}`, 'queryFailed');
+    expectTypedInconclusive(report, 'MRA-NTP-001', hostile.ntp, 'rejectedReply');
+    expectTypedInconclusive(report, 'MRA-CERT-001', `cucm-sub9.example.com tomcat at ${hostile.tls}`, 'notObtained');
+    expectTypedInconclusive(report, 'MRA-EXP-001', 'expe9.example.com', 'statusTooLarge');
     for (const server of healthyNtp)
       expect(findingsFor(report, 'MRA-NTP-001', server).map((f) => f.status)).toEqual(['pass']);
 

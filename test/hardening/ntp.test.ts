@@ -11,6 +11,17 @@ import { expectNoEngineFallbacks, expectTypedInconclusive, findingsFor, hostileS
  */
 const BEHAVIOURS: HostileNtpBehaviour[] = ['short', 'garbage', 'zeros', 'echo', 'huge', 'flood', 'silent'];
 
+/** MRA-NTP-001's message for each: a reply it could not accept, or none at all. */
+const EXPECTED: Record<HostileNtpBehaviour, string> = {
+  short: 'rejectedReply',
+  garbage: 'rejectedReply',
+  zeros: 'rejectedReply',
+  echo: 'rejectedReply',
+  huge: 'rejectedReply',
+  flood: 'rejectedReply',
+  silent: 'noAnswer',
+};
+
 let good: SntpServer;
 const hostile = new Map<HostileNtpBehaviour, UdpPeer>();
 
@@ -32,13 +43,14 @@ describe('NTP checks against hostile servers', () => {
         { domains: ['example.com'], ntp: { servers: [peer.address, good.address] } },
         { only: ['ntp'], timeoutMs: 1000 },
       );
-      const finding = expectTypedInconclusive(report, 'MRA-NTP-001', peer.address);
+      const finding = expectTypedInconclusive(report, 'MRA-NTP-001', peer.address, EXPECTED[behaviour]);
       expect(peer.received).toBeGreaterThan(0);
-      expect(finding.evidence).toBeDefined();
+      expect(finding.evidence).toMatchObject({ server: peer.address, failure: expect.any(String) });
       // A failure is reported once, where it belongs: the stratum and offset rules skip that server.
       for (const ruleId of ['MRA-NTP-002', 'MRA-NTP-003']) {
-        for (const other of findingsFor(report, ruleId, peer.address))
-          expect(['skipped', 'inconclusive']).toContain(other.status);
+        expect(findingsFor(report, ruleId, peer.address)).toMatchObject([
+          { status: 'skipped', messageId: 'prerequisiteFailed', evidence: { prerequisite: { ruleId: 'MRA-NTP-001' } } },
+        ]);
       }
       expect(findingsFor(report, 'MRA-NTP-001', good.address).map((f) => f.status)).toEqual(['pass']);
       expectNoEngineFallbacks(report);

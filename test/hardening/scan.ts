@@ -34,8 +34,17 @@ export function findingsFor(report: Report, ruleId: string, target: string): Fin
   return report.findings.filter((finding) => finding.ruleId === ruleId && finding.target === target);
 }
 
-/** The one finding of a rule for a target; it must be inconclusive and come from the probe's own failure. */
-export function expectTypedInconclusive(report: Report, ruleId: string, target: string): Finding {
+/**
+ * The one finding of a rule for a target; it must be inconclusive, come from the probe's own
+ * failure, and say so with the expected message (one id, or any of a few where the peer's timing
+ * decides which failure the probe sees first).
+ */
+export function expectTypedInconclusive(
+  report: Report,
+  ruleId: string,
+  target: string,
+  messageId: string | readonly string[],
+): Finding {
   const matching = findingsFor(report, ruleId, target);
   expect(
     matching,
@@ -44,6 +53,9 @@ export function expectTypedInconclusive(report: Report, ruleId: string, target: 
   const finding = matching[0]!;
   expect(finding.status).toBe('inconclusive');
   expect(ENGINE_FALLBACKS).not.toContain(finding.messageId);
+  expect(typeof messageId === 'string' ? [messageId] : messageId, `${ruleId} ${target}: ${finding.message}`).toContain(
+    finding.messageId,
+  );
   return finding;
 }
 

@@ -19,7 +19,36 @@ export interface CheckFixture {
   checkTimeoutMs?: number;
   env?: NodeJS.ProcessEnv;
   /** Replace some real probes with fakes (edge cases: SERVFAIL, truncation, malformed packets). */
-  services?: Partial<Pick<Services, 'dns' | 'ntp' | 'certificates' | 'cucm' | 'expressway'>>;
+  services?: Partial<Pick<Services, 'dns' | 'ntp' | 'certificates' | 'cucm' | 'expressway' | 'edge'>>;
+  /**
+   * The engine's own verdicts for a rule that threw or hung (`checkCrashed`, `checkTimedOut`) are
+   * refused: a rule test that got one has found a crash, not an `inconclusive` judgement, even when
+   * it only looked at the status. Only a test about that engine behaviour sets this.
+   */
+  allowEngineFailure?: boolean;
+}
+
+/** Engine messages that stand for a rule that failed to run (src/engine/messages.ts). */
+export const ENGINE_FAILURES: ReadonlySet<string> = new Set(['checkCrashed', 'checkTimedOut']);
+
+/**
+ * Throws when a finding is the engine's crash or timeout verdict, or is skipped because a hidden
+ * prerequisite rule crashed or hung (its findings are not in the report, only named in evidence).
+ */
+export function refuseEngineFailures(findings: readonly Finding[]): void {
+  for (const finding of findings) {
+    const prerequisite = (finding.evidence.prerequisite ?? {}) as { ruleId?: string; messageId?: string };
+    const failed = ENGINE_FAILURES.has(finding.messageId)
+      ? `${finding.ruleId}`
+      : finding.messageId === 'prerequisiteFailed' && ENGINE_FAILURES.has(prerequisite.messageId ?? '')
+        ? `its prerequisite ${prerequisite.ruleId}`
+        : undefined;
+    if (failed) {
+      throw new Error(
+        `${finding.ruleId} ${finding.target}: ${failed} did not run to a verdict (${finding.messageId}): ${finding.message}`,
+      );
+    }
+  }
 }
 
 const catalog = await loadCatalog();
@@ -67,8 +96,9 @@ export async function testScan(rule: string | Rule, fixture: CheckFixture): Prom
     env: fixture.env ?? process.env,
   });
   Object.assign(services, fixture.services);
+  let report: Report;
   try {
-    return await runScan({
+    report = await runScan({
       inventory,
       catalog: rules,
       only: [id],
@@ -82,6 +112,8 @@ export async function testScan(rule: string | Rule, fixture: CheckFixture): Prom
   } finally {
     await services.close();
   }
+  if (!fixture.allowEngineFailure) refuseEngineFailures(report.findings);
+  return report;
 }
 
 /** The single finding for a target (fails the test when there is not exactly one). */

@@ -28,23 +28,32 @@ async function freeUdpPort(): Promise<number> {
   return port;
 }
 
+export interface ChronyOptions {
+  /**
+   * The stratum chronyd serves its own clock at (`local stratum N`, default 3). `false` leaves the
+   * `local` line out: with no source chronyd never synchronises and answers every client with
+   * leap indicator 3, stratum 0 and reference id 0 (what an NTP server without upstream sends).
+   */
+  localStratum?: number | false;
+}
+
 /**
- * A real chronyd serving NTP on a random loopback port, as its own local stratum-3 reference. `-x`
- * keeps it off the system clock; `-d` keeps it in the foreground so the test owns the process.
- * Throws (failing the test) when it cannot start or does not answer.
+ * A real chronyd serving NTP on a random loopback port, by default as its own local stratum-3
+ * reference. `-x` keeps it off the system clock; `-d` keeps it in the foreground so the test owns
+ * the process. Throws (failing the test) when it cannot start or does not answer.
  */
-export async function startChrony(): Promise<Chrony> {
+export async function startChrony(options: ChronyOptions = {}): Promise<Chrony> {
   let lastError = '';
   // Another engineer's test may grab the port between our probe bind and chronyd's bind.
   for (let attempt = 0; attempt < 3; attempt++) {
-    const started = await tryStart();
+    const started = await tryStart(options.localStratum ?? 3);
     if ('chrony' in started) return started.chrony;
     lastError = started.error;
   }
   throw new Error(`chronyd could not start: ${lastError}`);
 }
 
-async function tryStart(): Promise<{ chrony: Chrony } | { error: string }> {
+async function tryStart(localStratum: number | false): Promise<{ chrony: Chrony } | { error: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'mra-preflight-chrony-'));
   const port = await freeUdpPort();
   const config = join(dir, 'chrony.conf');
@@ -55,7 +64,7 @@ async function tryStart(): Promise<{ chrony: Chrony } | { error: string }> {
       'cmdport 0',
       // No Unix command socket either: nothing under /run/chrony is touched.
       'bindcmdaddress /',
-      'local stratum 3',
+      ...(localStratum === false ? [] : [`local stratum ${localStratum}`]),
       'allow 127.0.0.0/8',
       'bindaddress 127.0.0.1',
       `pidfile ${join(dir, 'chronyd.pid')}`,

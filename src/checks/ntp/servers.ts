@@ -71,12 +71,22 @@ export async function assessServers(ctx: CheckContext): Promise<ServerAssessment
 
 const round = (value: number, digits = 3): number => Number(value.toFixed(digits));
 
+/**
+ * RFC 5905 7.4: a kiss-o'-death is stratum 0 with a four-character ASCII kiss code in the
+ * reference id. Stratum 0 alone only means "unspecified or invalid" (7.3): a chronyd with no
+ * source answers stratum 0, leap 3 and reference id 0, which is no kiss. ntpd sends its kisses
+ * with leap 3 as well, so the code, not the leap indicator, tells the two apart.
+ */
+export function isKissCode(code: string | undefined): code is string {
+  return code !== undefined && /^[\x20-\x7e]{1,4}$/.test(code);
+}
+
 export function judgeReachability(result: NtpResult): Reachability {
   if (!result.ok) return judgeFailure(result.failure);
   const reply = result.reply;
   const server = reply.server;
-  if (reply.stratum === 0) {
-    const code = reply.kissCode ?? reply.referenceId;
+  const code = reply.kissCode ?? reply.referenceId;
+  if (reply.stratum === 0 && isKissCode(code)) {
     return {
       status: 'fail',
       messageId: 'kissOfDeath',
@@ -92,7 +102,7 @@ export function judgeReachability(result: NtpResult): Reachability {
       reason: 'leap indicator 3 (unsynchronised)',
     };
   }
-  if (reply.stratum > 15) {
+  if (reply.stratum === 0 || reply.stratum > 15) {
     return {
       status: 'fail',
       messageId: 'stratumOutOfRange',
@@ -184,7 +194,7 @@ export function exchangeEvidence(result: NtpResult): Evidence {
     version: r.version,
     mode: r.mode,
     referenceId: r.referenceId,
-    ...(r.kissCode !== undefined ? { kissCode: r.kissCode } : {}),
+    ...(r.stratum === 0 && isKissCode(r.kissCode) ? { kissCode: r.kissCode } : {}),
     pollLog2: r.poll,
     precisionLog2: r.precision,
     rootDelayMs: round(r.rootDelayMs),

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { refusingPort } from '../../../lab/loopback.js';
 import { issueEcCertificate } from '../../../lab/pki.js';
 import { findingFor, testCheck } from '../../helpers/check.js';
 import { DAY, leafFor, pemOf, tempDir, testPki, writePem } from '../../helpers/pki.js';
@@ -127,7 +128,14 @@ describe('MRA-CERT-001 chain-valid', () => {
       inventoryFile: join(dir, 'inventory.yaml'),
       inventory: {
         domains: ['example.com'],
-        nodes: [{ fqdn: 'cucm-pub.example.com', role: 'cucm-publisher', tls: { tomcat: '127.0.0.1:9' } }],
+        // Offline: the live endpoint is listed but never contacted.
+        nodes: [
+          {
+            fqdn: 'cucm-pub.example.com',
+            role: 'cucm-publisher',
+            tls: { tomcat: `127.0.0.1:${await refusingPort('127.0.0.1')}` },
+          },
+        ],
         certificates: [
           { node: 'cucm-pub.example.com', service: 'tomcat', file: 'cucm-tomcat.pem' },
           { node: 'cucm-pub.example.com', service: 'callmanager', file: 'broken.pem' },
@@ -148,7 +156,8 @@ describe('MRA-CERT-001 chain-valid', () => {
   });
 
   it('is skipped offline when there are only live endpoints', async () => {
-    const [finding] = await testCheck(RULE, { inventory: single('127.0.0.1:9', dir), offline: true });
+    const closed = `127.0.0.1:${await refusingPort('127.0.0.1')}`;
+    const [finding] = await testCheck(RULE, { inventory: single(closed, dir), offline: true });
     expect(finding).toMatchObject({ status: 'skipped', target: 'deployment' });
   });
 });

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { refusingPort } from '../../../lab/loopback.js';
 import { testCheck } from '../../helpers/check.js';
 import { leafFor, testPki } from '../../helpers/pki.js';
 import { startDeployment, type Deployment } from '../../helpers/pki-deployment.js';
@@ -51,7 +52,8 @@ describe('MRA-CERT-002 common-ca', () => {
     const inventory = structuredClone(deployment.inventory) as {
       nodes: Array<{ fqdn: string; tls?: Record<string, string> }>;
     };
-    inventory.nodes.find((node) => node.fqdn === 'expe.example.com')!.tls = { server: '127.0.0.1:9' };
+    const closed = await refusingPort('127.0.0.1');
+    inventory.nodes.find((node) => node.fqdn === 'expe.example.com')!.tls = { server: `127.0.0.1:${closed}` };
     const [finding] = await testCheck(RULE, { inventory, inventoryFile: deployment.inventoryFile, timeoutMs: 500 });
     expect(finding).toMatchObject({ status: 'inconclusive', messageId: 'undetermined' });
     expect(finding?.message).toContain('expe.example.com server (refused)');

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emptySnapshot, type CucmSnapshot } from '../../../src/cucm/snapshot.js';
 import type { CucmSource } from '../../../src/cucm/source.js';
+import { AXL_ENV, AXL_PASSWORD, startTestAxl, type TestAxl } from '../../helpers/axl-server.js';
 import { testCheck } from '../../helpers/check.js';
 import { leafFor, testPki } from '../../helpers/pki.js';
 import { startDeployment, type Deployment } from '../../helpers/pki-deployment.js';
@@ -94,6 +95,32 @@ describe('MRA-CERT-005 expc-san-security-profiles', () => {
     expect(findings[0]).toMatchObject({ status: 'fail', messageId: 'missingProfiles', severity: 'error' });
     expect(findings[0]?.message).toContain('does not list tct-mra.example.com in its SANs');
     expect(findings[0]?.evidence.missingProfiles).toEqual(['tct-mra.example.com']);
+  });
+
+  describe('with the CUCM side collected live from the HTTPS AXL lab server', () => {
+    let axl: TestAxl | undefined;
+    afterAll(async () => {
+      await axl?.stop();
+    });
+    const liveCheck = async (deployment: Deployment) => {
+      axl ??= await startTestAxl(snapshot);
+      const inventory = { ...deployment.inventory, cucm: { axl: axl.axl, mraDevicePools: ['MRA_DP'] } };
+      const findings = await testCheck(RULE, { inventory, inventoryFile: deployment.inventoryFile, env: AXL_ENV });
+      expect(JSON.stringify(findings)).not.toContain(AXL_PASSWORD);
+      return findings;
+    };
+
+    it('passes when the SANs list every Encrypted profile the MRA phones read over AXL use', async () => {
+      const findings = await liveCheck(complete);
+      expect(findings).toMatchObject([{ target: complete.targets.expc, status: 'pass', messageId: 'allListed' }]);
+      expect(axl!.server.requests.map((request) => request.operation)).toContain('listPhone');
+    });
+
+    it('fails naming the profile the SANs lack', async () => {
+      const findings = await liveCheck(missing);
+      expect(findings).toMatchObject([{ status: 'fail', messageId: 'missingProfiles' }]);
+      expect(findings[0]?.evidence.missingProfiles).toEqual(['tct-mra.example.com']);
+    });
   });
 
   it('is inconclusive when the CUCM snapshot cannot be had', async () => {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCa, issueEcCertificate } from '../../../lab/pki.js';
 import { findingFor, testCheck } from '../../helpers/check.js';
-import { leafFor, tempDir, testPki, writePem } from '../../helpers/pki.js';
+import { leafFor, tempDir, testPki, withRsaKeyOfBits, writePem } from '../../helpers/pki.js';
 import { startDeployment, type Deployment } from '../../helpers/pki-deployment.js';
 
 const RULE = 'MRA-CERT-008';
@@ -50,7 +50,12 @@ describe('MRA-CERT-008 key-and-signature', () => {
     writePem(
       dir,
       'large.pem',
-      leafFor('cucm-pub.example.com', md5Root, { keyBits: 4160, commonName: 'cucm-pub.example.com-ms' }),
+      // A 4160-bit public key without the seconds of generating its private key.
+      withRsaKeyOfBits(
+        leafFor('cucm-pub.example.com', md5Root, { commonName: 'cucm-pub.example.com-ms' }),
+        md5Root,
+        4160,
+      ),
     );
     const findings = await testCheck(RULE, {
       offline: true,
@@ -71,5 +76,44 @@ describe('MRA-CERT-008 key-and-signature', () => {
       messageId: 'keyTooLarge',
       severity: 'warning',
     });
+  });
+
+  it('passes RSA 2048 and 4096, fails 2047 and 1024, warns at 4097 and 8192 (the bounds, both sides)', async () => {
+    const { rootA, intermediateA } = testPki();
+    const dir = tempDir();
+    writePem(dir, 'root.pem', rootA);
+    const sizes = [1024, 2047, 2048, 4096, 4097, 8192];
+    const nodes = sizes.map((bits) => `cucm-sub${bits}.example.com`);
+    sizes.forEach((bits, i) => {
+      const leaf = withRsaKeyOfBits(leafFor(nodes[i]!, intermediateA), intermediateA, bits);
+      writePem(dir, `rsa-${bits}.pem`, leaf, intermediateA);
+    });
+    const findings = await testCheck(RULE, {
+      offline: true,
+      inventoryFile: join(dir, 'inventory.yaml'),
+      inventory: {
+        domains: ['example.com'],
+        nodes: nodes.map((fqdn) => ({ fqdn, role: 'cucm-subscriber' })),
+        certificates: sizes.map((bits, i) => ({ node: nodes[i], service: 'tomcat', file: `rsa-${bits}.pem` })),
+        trust: [{ node: nodes[0], store: 'tomcat-trust', path: 'root.pem' }],
+      },
+    });
+    const verdict = (bits: number) => {
+      const finding = findingFor(findings, `rsa-${bits}.pem`);
+      return [bits, finding.status, finding.messageId, finding.severity];
+    };
+    expect(sizes.map(verdict)).toEqual([
+      [1024, 'fail', 'weak', 'error'],
+      [2047, 'fail', 'weak', 'error'],
+      [2048, 'pass', 'sound', 'error'],
+      [4096, 'pass', 'sound', 'error'],
+      [4097, 'fail', 'keyTooLarge', 'warning'],
+      [8192, 'fail', 'keyTooLarge', 'warning'],
+    ]);
+    expect(findingFor(findings, 'rsa-2047.pem').message).toContain('has an RSA 2047-bit key (minimum 2048)');
+    expect(findingFor(findings, 'rsa-8192.pem').message).toContain(
+      `CN=${nodes[5]}, O=mra-preflight lab has an RSA 8192-bit key`,
+    );
+    expect(findingFor(findings, 'rsa-4096.pem').message).toContain('RSA 4096, sha256WithRSAEncryption');
   });
 });

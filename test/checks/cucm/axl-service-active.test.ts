@@ -99,15 +99,14 @@ describe('MRA-CUCM-001 axl-service-active, live against the local HTTPS AXL serv
 
   it('is inconclusive on a slow AXL (timeout) and on an AXL fault (axlcode in evidence)', async () => {
     const slow = findingFor((await live({ intercept: () => ({ delayMs: 3000 }) })).findings, TARGET);
-    expect(slow.status).toBe('inconclusive');
-    expect(slow.evidence).toMatchObject({ failure: 'timeout' });
+    expect(slow).toMatchObject({ status: 'inconclusive', messageId: 'unreachable', evidence: { failure: 'timeout' } });
     await axl!.stop();
     axl = undefined;
     const fault = findingFor(
       (await live({ intercept: () => ({ fault: { axlcode: 5000, message: 'Unknown error' } }) })).findings,
       TARGET,
     );
-    expect(fault.status).toBe('inconclusive');
+    expect(fault).toMatchObject({ status: 'inconclusive', messageId: 'unreachable' });
     expect(fault.evidence).toMatchObject({ failure: 'fault', axlcode: '5000' });
     expect(fault.message).toContain('axlcode 5000');
   });

@@ -48,8 +48,17 @@ describe('MRA-CUCM-006 profile-applied', () => {
       inventory: cucmInventory('compliant'),
       services: fakeCucm(snapshot),
     });
-    expect(findingFor(findings, 'phone SEP00AA11BB22DD').status).toBe('fail');
-    expect(findingFor(findings, 'security profile csf-mra.example.com').status).toBe('inconclusive');
+    expect(findingFor(findings, 'phone SEP00AA11BB22DD')).toMatchObject({
+      status: 'fail',
+      messageId: 'notCompliant',
+      evidence: { profile: { name: 'Cisco 7841 - MRA Secure Profile', inSnapshot: false } },
+    });
+    expect(findingFor(findings, 'security profile csf-mra.example.com')).toMatchObject({
+      status: 'inconclusive',
+      messageId: 'profileNotInSnapshot',
+    });
+    // A profile the snapshot does not hold is never counted as compliant.
+    expect(findings.filter((finding) => finding.status === 'pass')).toEqual([]);
   });
 
   it('fails an MRA endpoint with no security profile; the profile rules leave it to this one', async () => {

@@ -23,4 +23,19 @@ describe('MRA-CUCM-004 secprofile-name-fqdn', () => {
     expect(findings.every((f) => f.status === 'fail')).toBe(true);
     expect(findings[0]!.message).toContain('does not end in an enterprise domain (example.org)');
   });
+
+  it('names the domain it matched, and gives the enterprise domains as evidence', async () => {
+    const findings = await testCheck('MRA-CUCM-004', {
+      inventory: { ...cucmInventory('compliant'), domains: ['example.org', 'example.com'] },
+    });
+    const csf = findingFor(findings, 'security profile csf-mra.example.com');
+    expect(csf.message).toBe(
+      'Phone security profile csf-mra.example.com (used by 1 MRA endpoint) is FQDN-format in the enterprise domain example.com.',
+    );
+    expect(csf.evidence).toMatchObject({ enterpriseDomains: ['example.org', 'example.com'] });
+    const bad = await testCheck('MRA-CUCM-004', { inventory: cucmInventory('cucm-004-name-not-fqdn') });
+    expect(findingFor(bad, 'security profile Cisco 7841 - MRA Secure Profile').message).toBe(
+      'Phone security profile Cisco 7841 - MRA Secure Profile, used by 1 MRA endpoint, is not FQDN-format (no dots).',
+    );
+  });
 });

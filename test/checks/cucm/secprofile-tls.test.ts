@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findingFor, testCheck } from '../../helpers/check.js';
-import { cucmInventory } from './cucm-fixtures.js';
+import { cucmInventory, fakeCucm, readFixture } from './cucm-fixtures.js';
 
 describe('MRA-CUCM-003 secprofile-tls', () => {
   it('passes profiles with transport TLS', async () => {
@@ -18,5 +18,19 @@ describe('MRA-CUCM-003 secprofile-tls', () => {
     expect(bad.status).toBe('fail');
     expect(bad.message).toContain('transport type TCP');
     expect(findings.filter((f) => f.status === 'fail')).toHaveLength(1);
+  });
+
+  it('is inconclusive, never a pass, for a profile the snapshot does not hold', async () => {
+    const snapshot = readFixture('compliant');
+    snapshot.securityProfiles = snapshot.securityProfiles.filter((profile) => profile.name !== 'tct-mra.example.com');
+    const findings = await testCheck('MRA-CUCM-003', {
+      inventory: cucmInventory('compliant'),
+      services: fakeCucm(snapshot),
+    });
+    expect(findingFor(findings, 'security profile tct-mra.example.com')).toMatchObject({
+      status: 'inconclusive',
+      messageId: 'profileNotInSnapshot',
+    });
+    expect(findings.filter((finding) => finding.status === 'pass')).toHaveLength(4);
   });
 });

@@ -27,10 +27,11 @@ describe('MRA-CUCM-011 self-provision-limit', () => {
       services: fakeCucm(snapshot),
     });
     expect(zero[0]!.status).toBe('fail');
+    expect(zero[0]!.messageId).toBe('outOfRange');
     const lowMax = await testCheck('MRA-CUCM-011', {
       inventory: cucmInventory('compliant', { policy: { maxSelfProvisionLimit: 5 } }),
     });
-    expect(lowMax[0]!.status).toBe('fail');
+    expect(lowMax[0]!).toMatchObject({ status: 'fail', evidence: { maxSelfProvisionLimit: 5 } });
     snapshot.userProfiles[0]!.allowProvision = false;
     const off = await testCheck('MRA-CUCM-011', {
       inventory: cucmInventory('compliant'),
@@ -38,6 +39,67 @@ describe('MRA-CUCM-011 self-provision-limit', () => {
     });
     expect(off).toMatchObject([
       { status: 'skipped', target: 'user profile MRA Jabber Users', messageId: 'notAllowed' },
+    ]);
+  });
+
+  /** Verdict on the Jabber users' profile with this limit (and policy), through the real engine. */
+  async function verdictAt(limit: number, policy: Record<string, unknown> = {}): Promise<[string, string]> {
+    const snapshot = readFixture('compliant');
+    snapshot.userProfiles[0]!.limitProvision = limit;
+    const findings = await testCheck('MRA-CUCM-011', {
+      inventory: cucmInventory('compliant', { policy }),
+      services: fakeCucm(snapshot),
+    });
+    const finding = findingFor(findings, 'user profile MRA Jabber Users');
+    return [finding.status, finding.messageId];
+  }
+
+  it('passes 1 and 20 (the default maximum), fails 0 and 21', async () => {
+    expect(await verdictAt(0)).toEqual(['fail', 'outOfRange']);
+    expect(await verdictAt(1)).toEqual(['pass', 'withinLimit']);
+    expect(await verdictAt(20)).toEqual(['pass', 'withinLimit']);
+    expect(await verdictAt(21)).toEqual(['fail', 'outOfRange']);
+  });
+
+  it('passes policy.maxSelfProvisionLimit itself and fails one above it', async () => {
+    expect(await verdictAt(5, { maxSelfProvisionLimit: 5 })).toEqual(['pass', 'withinLimit']);
+    expect(await verdictAt(6, { maxSelfProvisionLimit: 5 })).toEqual(['fail', 'outOfRange']);
+  });
+
+  it('says the limit and the range in the message', async () => {
+    const snapshot = readFixture('compliant');
+    snapshot.userProfiles[0]!.limitProvision = 21;
+    const [finding] = await testCheck('MRA-CUCM-011', {
+      inventory: cucmInventory('compliant'),
+      services: fakeCucm(snapshot),
+    });
+    expect(finding!.message).toBe(
+      'User profile MRA Jabber Users allows self-provisioning with a limit of 21 phones; the limit must be 1..20.',
+    );
+  });
+
+  it('is inconclusive when the snapshot has no limit, or lacks the user profile of the Jabber users', async () => {
+    const snapshot = readFixture('compliant');
+    delete snapshot.userProfiles[0]!.limitProvision;
+    const unknown = await testCheck('MRA-CUCM-011', {
+      inventory: cucmInventory('compliant'),
+      services: fakeCucm(snapshot),
+    });
+    expect(unknown).toMatchObject([
+      { status: 'inconclusive', messageId: 'limitUnknown', evidence: { userProfile: { limitProvision: null } } },
+    ]);
+    snapshot.userProfiles = [];
+    const missing = await testCheck('MRA-CUCM-011', {
+      inventory: cucmInventory('compliant'),
+      services: fakeCucm(snapshot),
+    });
+    expect(missing).toMatchObject([
+      {
+        status: 'inconclusive',
+        messageId: 'profileNotInSnapshot',
+        target: 'user profile MRA Jabber Users',
+        evidence: { jabberUsers: { names: ['jdoe', 'asmith'], count: 2 } },
+      },
     ]);
   });
 });

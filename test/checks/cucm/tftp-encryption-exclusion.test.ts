@@ -35,4 +35,41 @@ describe('MRA-CUCM-005 tftp-encryption-exclusion', () => {
     });
     expect(none).toMatchObject([{ status: 'skipped', target: 'deployment', messageId: 'nothingInScope' }]);
   });
+
+  it('fails a profile shared by an excluded model and a model that is not, naming only the excluded one', async () => {
+    const snapshot = readFixture('compliant');
+    const shared = snapshot.securityProfiles.find((profile) => profile.name === 'ip8845-mra.example.com')!;
+    shared.tftpEncryptedConfig = true;
+    // The Jabber client comes first, so a rule that looked only at the first phone of a profile would pass it.
+    snapshot.phones.unshift({ ...snapshot.phones[0]!, name: 'CSFSHARED', securityProfile: shared.name });
+    const findings = await testCheck('MRA-CUCM-005', {
+      inventory: cucmInventory('compliant'),
+      services: fakeCucm(snapshot),
+    });
+    const profile = findingFor(findings, 'security profile ip8845-mra.example.com');
+    expect(profile).toMatchObject({
+      status: 'fail',
+      messageId: 'tftpEncrypted',
+      evidence: { mraEndpoints: { names: ['SEP00AA11BB22CC'], count: 1 }, models: ['Cisco 8845'] },
+    });
+    expect(profile.message).toBe(
+      'Phone security profile ip8845-mra.example.com has TFTP Encrypted Config checked but is used by 1 Cisco 8845 MRA endpoint, on which MRA does not work with encrypted TFTP configuration.',
+    );
+  });
+
+  it('is inconclusive, never a pass, when the profile an excluded model uses is not in the snapshot', async () => {
+    const snapshot = readFixture('compliant');
+    snapshot.securityProfiles = snapshot.securityProfiles.filter(
+      (profile) => profile.name !== 'ip7841-mra.example.com',
+    );
+    const findings = await testCheck('MRA-CUCM-005', {
+      inventory: cucmInventory('compliant'),
+      services: fakeCucm(snapshot),
+    });
+    expect(findings.map((finding) => [finding.target, finding.status, finding.messageId])).toEqual([
+      ['security profile ip7841-mra.example.com', 'inconclusive', 'profileNotInSnapshot'],
+      ['security profile ip8845-mra.example.com', 'pass', 'tftpUnchecked'],
+    ]);
+    expect(findings[0]!.evidence).toMatchObject({ profile: null, matchedPatterns: ['Cisco 78*'] });
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findingFor, testCheck } from '../../helpers/check.js';
-import { cucmInventory } from './cucm-fixtures.js';
+import { cucmInventory, fakeCucm, readFixture } from './cucm-fixtures.js';
 
 describe('MRA-CUCM-008 video-bitrate', () => {
   it('passes an MRA region allowing at least minVideoKbps to every related region', async () => {
@@ -29,5 +29,69 @@ describe('MRA-CUCM-008 video-bitrate', () => {
     const none = await testCheck('MRA-CUCM-008', { inventory: cucmInventory('compliant', {}, ['GONE_DP']) });
     expect(findingFor(none, 'device pool GONE_DP')).toMatchObject({ status: 'skipped' });
     expect(findingFor(none, 'device pool GONE_DP').message).toContain('MRA-CUCM-007');
+  });
+
+  /** Verdict on MRA_DP when MRA_Region allows `kbps` to HQ_Region (and 6000 to itself). */
+  async function verdictAt(kbps: number, policy: Record<string, unknown> = {}) {
+    const snapshot = readFixture('compliant');
+    snapshot.regions[0]!.relations[1]!.videoKbps = kbps;
+    const findings = await testCheck('MRA-CUCM-008', {
+      inventory: cucmInventory('compliant', { policy }),
+      services: fakeCucm(snapshot),
+    });
+    const pool = findingFor(findings, 'device pool MRA_DP');
+    return [pool.status, pool.messageId, pool.evidence.minVideoKbps];
+  }
+
+  it('passes minVideoKbps itself (385 by default, one above the CUCM default) and fails one below it', async () => {
+    expect(await verdictAt(385)).toEqual(['pass', 'sufficient', 385]);
+    expect(await verdictAt(384)).toEqual(['fail', 'tooLow', 385]);
+    expect(await verdictAt(1500, { minVideoKbps: 1500 })).toEqual(['pass', 'sufficient', 1500]);
+    expect(await verdictAt(1499, { minVideoKbps: 1500 })).toEqual(['fail', 'tooLow', 1500]);
+  });
+
+  it('names only the relations below the minimum, and the lowest of all in the message', async () => {
+    const snapshot = readFixture('compliant');
+    snapshot.regions[0]!.relations = [
+      { region: 'MRA_Region', videoKbps: 200 },
+      { region: 'HQ_Region', videoKbps: 385 },
+      { region: 'Branch_Region', videoKbps: 384 },
+    ];
+    const [pool] = await testCheck('MRA-CUCM-008', {
+      inventory: cucmInventory('compliant'),
+      services: fakeCucm(snapshot),
+    });
+    expect(pool).toMatchObject({
+      status: 'fail',
+      messageId: 'tooLow',
+      evidence: {
+        belowMinimum: [
+          { region: 'MRA_Region', videoKbps: 200 },
+          { region: 'Branch_Region', videoKbps: 384 },
+        ],
+        minVideoKbps: 385,
+      },
+    });
+    expect(pool!.message).toContain(
+      'allows only 200 kbps for video to MRA_Region (200 kbps), Branch_Region (384 kbps);',
+    );
+  });
+
+  it('is inconclusive, naming why, for a region the snapshot lacks or one without relations', async () => {
+    const snapshot = readFixture('compliant');
+    snapshot.regions[0]!.relations = [];
+    const none = await testCheck('MRA-CUCM-008', {
+      inventory: cucmInventory('compliant'),
+      services: fakeCucm(snapshot),
+    });
+    expect(none).toMatchObject([{ status: 'inconclusive', messageId: 'noRelations', target: 'device pool MRA_DP' }]);
+    snapshot.regions = snapshot.regions.slice(1);
+    const gone = await testCheck('MRA-CUCM-008', {
+      inventory: cucmInventory('compliant'),
+      services: fakeCucm(snapshot),
+    });
+    expect(gone).toMatchObject([
+      { status: 'inconclusive', messageId: 'regionNotInSnapshot', evidence: { region: 'MRA_Region' } },
+    ]);
   });
 });

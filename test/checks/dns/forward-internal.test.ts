@@ -64,6 +64,8 @@ describe('MRA-DNS-004 forward-internal', () => {
       inventory: inventory({ internal: ['10.1.1.53'] }),
       services: { dns: failingDns(outcome) },
     });
-    expect(findings.map((finding) => finding.status)).toEqual(NODES.map(() => 'inconclusive'));
+    expect(findings.map((finding) => [finding.status, finding.messageId])).toEqual(
+      NODES.map(() => ['inconclusive', 'forwardFailed']),
+    );
   });
 });

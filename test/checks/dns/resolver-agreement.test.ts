@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNamed, type NamedInstance } from '../../helpers/bind.js';
 import { findingFor, testCheck } from '../../helpers/check.js';
-import { inventory, NODES, silentResolver } from './fixture.js';
+import { failingDns, inventory, NODES, silentResolver } from './fixture.js';
 
 describe('MRA-DNS-006 resolver-agreement', () => {
   let good: NamedInstance;
@@ -62,6 +62,21 @@ describe('MRA-DNS-006 resolver-agreement', () => {
       await silent.close();
     }
   });
+
+  it.each(['servfail', 'refused', 'malformed'] as const)(
+    'is inconclusive, not a crash nor an agreement, when every resolver answers %s',
+    async (outcome) => {
+      const findings = await testCheck('MRA-DNS-006', {
+        inventory: inventory({ internal: ['10.9.9.1', '10.9.9.2'] }, NODES.slice(0, 1)),
+        services: { dns: failingDns(outcome, 'bad reply') },
+      });
+      expect(findings.map((finding) => [finding.target, finding.status, finding.messageId])).toEqual([
+        ['_cisco-uds._tcp.example.com SRV', 'inconclusive', 'compareFailed'],
+        ['cucm-pub.example.com A/AAAA', 'inconclusive', 'compareFailed'],
+        ['10.1.1.10.in-addr.arpa PTR', 'inconclusive', 'compareFailed'],
+      ]);
+    },
+  );
 
   it('is skipped with a single internal resolver', async () => {
     const [finding] = await testCheck('MRA-DNS-006', { inventory: inventory({ internal: [good.ipv4] }) });

@@ -66,6 +66,10 @@ describe('MRA-DNS-002 uds-srv-not-external', () => {
       inventory: inventory({ external: ['198.51.100.53'] }),
       services: { dns: failingDns(outcome, 'reply id 1 does not match query id 2') },
     });
-    expect(findings.every((finding) => finding.status === 'inconclusive')).toBe(true);
+    // Never a pass: a resolver that does not say NXDOMAIN/NODATA has not shown the name unpublished.
+    expect(findings.map((finding) => [finding.target, finding.status, finding.messageId])).toEqual([
+      ['_cisco-uds._tcp.example.com@198.51.100.53:53', 'inconclusive', 'queryFailed'],
+      ['_cuplogin._tcp.example.com@198.51.100.53:53', 'inconclusive', 'queryFailed'],
+    ]);
   });
 });

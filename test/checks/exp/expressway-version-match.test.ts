@@ -35,6 +35,13 @@ describe('MRA-EXP-002 expressway-version-match', () => {
     expect(findings).toHaveLength(1);
     const finding = findingFor(findings, 'expc.example.com <-> expe.example.com');
     expect(finding).toMatchObject({ status: 'fail', severity: 'warning', messageId: 'versionsDiffer' });
+    expect(finding.message).toBe(
+      'Expressway-C expc.example.com runs X14.0.11 but Expressway-E expe.example.com runs X14.0.2; upgrade them to the same release before relying on MRA.',
+    );
+    expect(finding.group).toEqual({
+      key: 'expressway-pair:expc.example.com <-> expe.example.com',
+      label: 'Expressway pair expc.example.com <-> expe.example.com',
+    });
     expect(finding.message).toContain('X14.0.11');
     expect(finding.message).toContain('X14.0.2');
     expect(finding.evidence).toEqual({
@@ -82,6 +89,14 @@ describe('MRA-EXP-002 expressway-version-match', () => {
     const finding = findingFor(findings, 'deployment');
     expect(finding).toMatchObject({ status: 'skipped', messageId: 'nothingInScope' });
     expect(finding.message).toContain('no Expressway-E');
+  });
+
+  it('is skipped for the deployment when there is no Expressway-C', async () => {
+    const findings = await run([{ fqdn: 'expe.example.com', role: 'expressway-e', version: 'X14.3.1' }]);
+    expect(findings).toMatchObject([{ target: 'deployment', status: 'skipped', messageId: 'nothingInScope' }]);
+    expect(findings[0]!.message).toBe(
+      'Nothing to examine: no Expressway-C in the inventory, so there is no C/E pair to compare.',
+    );
   });
 
   it('skips a pair whose version is unknown or unparseable, pointing to MRA-EXP-001', async () => {

@@ -86,6 +86,52 @@ describe('MRA-EXP-001 expressway-version (inventory versions)', () => {
     expect(findingFor(findings, 'expe.example.com')).toMatchObject({ status: 'pass' });
   });
 
+  it('passes a version equal to the minimum and fails the release just below it, by number', async () => {
+    const verdicts = async (minimum: string, versions: string[]) => {
+      const findings = await run(
+        versions.map((version, i) => ({ fqdn: `exp${i}.example.com`, role: 'expressway-c', version })),
+        { policy: { minExpresswayVersion: minimum } },
+      );
+      return versions.map((version, i) => [version, findingFor(findings, `exp${i}.example.com`).messageId]);
+    };
+    expect(await verdicts('X8.10', ['X8.10', 'X8.10.0', 'x8.10.', 'X8.9.9', 'X8.9', 'X8.1', 'X8.11'])).toEqual([
+      ['X8.10', 'versionAtLeastMinimum'],
+      ['X8.10.0', 'versionAtLeastMinimum'],
+      ['x8.10.', 'versionAtLeastMinimum'],
+      ['X8.9.9', 'versionBelowMinimum'],
+      ['X8.9', 'versionBelowMinimum'],
+      ['X8.1', 'versionBelowMinimum'],
+      ['X8.11', 'versionAtLeastMinimum'],
+    ]);
+    expect(await verdicts('X14.0.11', ['X14.0.11', 'X14.0.10', 'X14.0.11 RC1', 'X14.0.12', 'X13.99.99'])).toEqual([
+      ['X14.0.11', 'versionAtLeastMinimum'],
+      ['X14.0.10', 'versionBelowMinimum'],
+      // A release candidate comes before the release it leads to.
+      ['X14.0.11 RC1', 'versionBelowMinimum'],
+      ['X14.0.12', 'versionAtLeastMinimum'],
+      ['X13.99.99', 'versionBelowMinimum'],
+    ]);
+  });
+
+  it('is inconclusive for every Expressway, never pass, when the policy minimum is not a release it can compare', async () => {
+    // The schema lets "X8.10.0.0.0.0.0" through (digits and dots); seven components are no Expressway release.
+    const findings = await run(
+      [
+        { fqdn: 'expc.example.com', role: 'expressway-c', version: 'X15.0' },
+        { fqdn: 'expe.example.com', role: 'expressway-e', version: 'X8.1' },
+      ],
+      { policy: { minExpresswayVersion: 'X8.10.0.0.0.0.0' } },
+    );
+    expect(findings.map((finding) => [finding.target, finding.status, finding.messageId])).toEqual([
+      ['expc.example.com', 'inconclusive', 'minimumUnparseable'],
+      ['expe.example.com', 'inconclusive', 'minimumUnparseable'],
+    ]);
+    expect(findings[0]!.message).toBe(
+      'policy.minExpresswayVersion "X8.10.0.0.0.0.0" is not an Expressway release number; Expressway-C expc.example.com cannot be judged.',
+    );
+    expect(findings[0]!.evidence).toMatchObject({ minimum: 'X8.10.0.0.0.0.0', version: 'X15.0' });
+  });
+
   it('is inconclusive, never pass, for a version that is not a release number, with the raw string as evidence', async () => {
     const findings = await run([{ fqdn: 'expc.example.com', role: 'expressway-c', version: 'latest-ish' }]);
     expect(findingFor(findings, 'expc.example.com')).toMatchObject({
@@ -233,5 +279,100 @@ describe('MRA-EXP-001 against the local HTTPS status.xml server', () => {
       evidence: { source: 'inventory' },
     });
     expect(findingFor(findings, 'expe.example.com')).toMatchObject({ status: 'skipped' });
+  });
+});
+
+describe('MRA-EXP-001 evidence, durations and fix groups', () => {
+  const one = async (node: Record<string, unknown>, timeoutMs?: number) => run([node], timeoutMs ? { timeoutMs } : {});
+
+  it('states an inventory version as such: message source, exact evidence, no exchange time', async () => {
+    const [finding] = await one({ fqdn: 'expc.example.com', role: 'expressway-c', version: 'X8.9' });
+    expect(finding!.message).toBe(
+      'Expressway-C expc.example.com runs X8.9 (from the inventory), older than the minimum X8.10 that the MRA access policy for Cisco Jabber requires.',
+    );
+    expect(finding!.evidence).toEqual({
+      node: 'expc.example.com',
+      role: 'expressway-c',
+      version: 'X8.9',
+      source: 'inventory',
+      normalized: 'X8.9',
+      minimum: 'X8.10',
+    });
+    expect(finding!.durationMs).toBe(0);
+    // One Expressway is one thing to fix, whichever of its findings fail.
+    expect(finding!.group).toEqual({ key: 'expressway:expc.example.com', label: 'Expressway expc.example.com' });
+  });
+
+  it('names the unparseable version and why in message and evidence', async () => {
+    const [finding] = await one({ fqdn: 'expe.example.com', role: 'expressway-e', version: 'bogus' });
+    expect(finding!.message).toBe(
+      'Expressway-E expe.example.com reports the version "bogus" (from the inventory), which is not an Expressway release number; it cannot be compared with X8.10.',
+    );
+    expect(finding!.evidence).toEqual({
+      node: 'expe.example.com',
+      role: 'expressway-e',
+      version: 'bogus',
+      source: 'inventory',
+      raw: 'bogus',
+      parseError: 'expected a release such as X8.10, X14.0.11 or X14.2 RC1',
+    });
+  });
+
+  it('keeps only node and role for an Expressway without version or status', async () => {
+    const [finding] = await one({ fqdn: 'expc.example.com', role: 'expressway-c' });
+    expect(finding!.evidence).toEqual({ node: 'expc.example.com', role: 'expressway-c' });
+  });
+
+  it('gives every fact of a status.xml exchange, the time it took, and the inventory version it overrode', async () => {
+    const [finding] = await one({
+      fqdn: 'expc.example.com',
+      role: 'expressway-c',
+      version: 'X8.9',
+      status: status('good'),
+    });
+    expect(finding!.evidence).toEqual({
+      node: 'expc.example.com',
+      role: 'expressway-c',
+      version: 'X14.3.1',
+      source: 'status.xml',
+      statusUrl: fixture.url('good'),
+      tlsVerification: 'on',
+      credentialsFrom: 'EXP_USER/EXP_PASS',
+      httpStatus: 200,
+      bytes: expect.any(Number),
+      element: 'Status/SystemUnit/Software/Version',
+      product: 'TANDBERG VCS',
+      build: '14.3.1-b1',
+      releaseDate: '2024-02-14',
+      inventoryVersion: 'X8.9',
+      normalized: 'X14.3.1',
+      minimum: 'X8.10',
+    });
+    expect(finding!.evidence.bytes).toBeGreaterThan(100);
+    expect(finding!.durationMs).toBeGreaterThan(0);
+    expect(finding!.group).toBeUndefined();
+  });
+
+  it('reports TLS verification off even when the read failed, with the exchange time and its evidence', async () => {
+    const findings = await one(
+      { fqdn: 'expc.example.com', role: 'expressway-c', status: status('slow', { insecure: true, caFile: undefined }) },
+      500,
+    );
+    expect(findings.map((finding) => [finding.target, finding.status, finding.messageId])).toEqual([
+      ['expc.example.com', 'inconclusive', 'statusTimeout'],
+      ['expc.example.com status.xml TLS', 'fail', 'tlsVerificationOff'],
+    ]);
+    const [timeout, tls] = findings;
+    expect(timeout!.evidence).toEqual({
+      node: 'expc.example.com',
+      role: 'expressway-c',
+      statusUrl: fixture.url('slow'),
+      tlsVerification: 'off',
+      credentialsFrom: 'EXP_USER/EXP_PASS',
+      failure: { kind: 'timeout', timeoutMs: 500 },
+    });
+    expect(timeout!.durationMs).toBeGreaterThanOrEqual(450);
+    expect(tls!.evidence).toEqual({ node: 'expc.example.com', statusUrl: fixture.url('slow'), tlsVerification: 'off' });
+    expect(tls!.group).toEqual({ key: 'expressway:expc.example.com', label: 'Expressway expc.example.com' });
   });
 });

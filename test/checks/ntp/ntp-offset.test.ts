@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SntpServer } from '../../../lab/ntp.js';
 import { findingFor, testCheck } from '../../helpers/check.js';
-import { ntpInventory, realChrony, scriptedResponders } from '../../helpers/ntp-fixtures.js';
+import { fakeNtp, ntpInventory, ntpReply, realChrony, scriptedResponders } from '../../helpers/ntp-fixtures.js';
 
 const responder = scriptedResponders();
 const offsetServer = (clockOffsetMs: number): Promise<SntpServer> =>
@@ -84,5 +84,73 @@ describe('MRA-NTP-003 ntp-offset spread between servers', () => {
     expect(findingFor(findings, kod.address).message).toContain('kiss-of-death (DENY');
     expect(findingFor(findings, good.address).status).toBe('pass');
     expect(findingFor(findings, good.address).evidence).toMatchObject({ serversCompared: 1 });
+  });
+});
+
+describe('MRA-NTP-003 ntp-offset at the bounds (exact offsets from a fake probe)', () => {
+  /** Verdict per server for servers at these offsets (ms), under policy.maxClockOffsetMs 1000. */
+  async function verdicts(offsets: number[]): Promise<Array<[number, string, string]>> {
+    const replies = offsets.map((offsetMs, i) => ntpReply(`192.0.2.${i + 1}:123`, { offsetMs }));
+    const findings = await testCheck('MRA-NTP-003', {
+      inventory: ntpInventory(replies.map((reply) => reply.server)),
+      services: fakeNtp(replies),
+    });
+    return findings.map((finding) => [finding.evidence.offsetMs as number, finding.status, finding.messageId]);
+  }
+
+  it('passes a host offset of exactly maxClockOffsetMs either way, and fails just over it', async () => {
+    expect(await verdicts([1000])).toEqual([[1000, 'pass', 'offsetWithinPolicy']]);
+    expect(await verdicts([-1000])).toEqual([[-1000, 'pass', 'offsetWithinPolicy']]);
+    expect(await verdicts([1000.5])).toEqual([[1000.5, 'fail', 'hostOffsetTooLarge']]);
+    expect(await verdicts([-1000.5])).toEqual([[-1000.5, 'fail', 'hostOffsetTooLarge']]);
+  });
+
+  it('passes a spread of exactly maxClockOffsetMs, and fails both of two servers just over it', async () => {
+    expect(await verdicts([-500, 500])).toEqual([
+      [-500, 'pass', 'offsetWithinPolicy'],
+      [500, 'pass', 'offsetWithinPolicy'],
+    ]);
+    expect(await verdicts([-500, 500.5])).toEqual([
+      [-500, 'fail', 'spreadTooLarge'],
+      [500.5, 'fail', 'spreadTooLarge'],
+    ]);
+  });
+
+  it('fails on spread only a server more than half the limit from the median', async () => {
+    // Spread 1000.5 ms; median 0: -500 deviates exactly half the limit (pass), 500.5 just over (fail).
+    expect(await verdicts([-500, 0, 500.5])).toEqual([
+      [-500, 'pass', 'offsetWithinPolicy'],
+      [0, 'pass', 'offsetWithinPolicy'],
+      [500.5, 'fail', 'spreadTooLarge'],
+    ]);
+  });
+
+  it('states median, deviation and spread in the message and the evidence', async () => {
+    const replies = [0, 100, 400].map((offsetMs, i) => ntpReply(`192.0.2.${i + 1}:123`, { offsetMs }));
+    const findings = await testCheck('MRA-NTP-003', {
+      inventory: ntpInventory(replies.map((reply) => reply.server)),
+      services: fakeNtp(replies),
+    });
+    const last = findingFor(findings, '192.0.2.3:123');
+    expect(last.message).toBe(
+      '192.0.2.3:123 is 400 ms from this host and 300 ms from the median of 3 server(s); spread 400 ms (policy: at most 1000 ms).',
+    );
+    expect(last.evidence).toMatchObject({
+      medianOffsetMs: 100,
+      deviationFromMedianMs: 300,
+      spreadMs: 400,
+      serversCompared: 3,
+      maxClockOffsetMs: 1000,
+    });
+    // An even count takes the mean of the middle two as the median.
+    const even = [0, 100, 300, 1000].map((offsetMs, i) => ntpReply(`192.0.2.${i + 1}:123`, { offsetMs }));
+    const four = await testCheck('MRA-NTP-003', {
+      inventory: ntpInventory(even.map((reply) => reply.server)),
+      services: fakeNtp(even),
+    });
+    expect(findingFor(four, '192.0.2.1:123').evidence).toMatchObject({
+      medianOffsetMs: 200,
+      deviationFromMedianMs: -200,
+    });
   });
 });

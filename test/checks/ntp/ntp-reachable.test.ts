@@ -1,7 +1,7 @@
 import { createSocket } from 'node:dgram';
 import { describe, expect, it } from 'vitest';
 import { findingFor, testCheck } from '../../helpers/check.js';
-import { ntpInventory, realChrony, scriptedResponders } from '../../helpers/ntp-fixtures.js';
+import { fakeNtp, ntpInventory, ntpReply, realChrony, scriptedResponders } from '../../helpers/ntp-fixtures.js';
 
 const responder = scriptedResponders();
 
@@ -34,6 +34,23 @@ describe('MRA-NTP-001 ntp-reachable against chronyd', () => {
   });
 });
 
+describe('MRA-NTP-001 ntp-reachable against an unsynchronised chronyd', () => {
+  // No `local` line and no source: chronyd answers stratum 0, leap indicator 3, reference id 0.
+  const unsynchronised = realChrony({ localStratum: false });
+
+  it('fails it as not synchronised, not as a kiss-of-death (RFC 5905 7.3/7.4: no kiss code in the reference id)', async () => {
+    const server = unsynchronised().address;
+    const finding = findingFor(await testCheck('MRA-NTP-001', { inventory: ntpInventory([server]) }), server);
+    expect(finding).toMatchObject({ status: 'fail', severity: 'error', messageId: 'unsynchronised' });
+    expect(finding.message).toBe(
+      `${server} answers but is not synchronised (leap indicator 3, stratum 0); clients will not use its time.`,
+    );
+    expect(finding.message).not.toContain('kiss');
+    expect(finding.evidence).toMatchObject({ stratum: 0, leapIndicator: 3, referenceId: '0x00000000' });
+    expect(finding.evidence).not.toHaveProperty('kissCode');
+  });
+});
+
 describe('MRA-NTP-001 ntp-reachable against scripted servers', () => {
   it('fails a kiss-of-death and names its code', async () => {
     const kod = await responder({ kind: 'kiss', code: 'RATE' });
@@ -53,6 +70,45 @@ describe('MRA-NTP-001 ntp-reachable against scripted servers', () => {
     expect(finding.status).toBe('fail');
     expect(finding.messageId).toBe('unsynchronised');
     expect(finding.evidence).toMatchObject({ leapIndicator: 3, stratum: 4 });
+  });
+
+  it('tells an ntpd kiss-of-death (leap 3, stratum 0, ASCII code) from an unsynchronised server by its code', async () => {
+    // ntpd sends its kisses with leap 3 too (LEAP_NOTINSYNC): the leap indicator alone decides nothing.
+    const findings = await testCheck('MRA-NTP-001', {
+      inventory: ntpInventory(['192.0.2.1:123', '192.0.2.2:123']),
+      services: fakeNtp([
+        ntpReply('192.0.2.1:123', { stratum: 0, leap: 3, referenceId: 'RATE', kissCode: 'RATE' }),
+        ntpReply('192.0.2.2:123', { stratum: 0, leap: 3, referenceId: '0x00000000', kissCode: '0x00000000' }),
+      ]),
+    });
+    expect(findingFor(findings, '192.0.2.1:123')).toMatchObject({ status: 'fail', messageId: 'kissOfDeath' });
+    expect(findingFor(findings, '192.0.2.2:123')).toMatchObject({ status: 'fail', messageId: 'unsynchronised' });
+  });
+
+  it('fails stratum 0 without a kiss code and without leap 3 as out of range', async () => {
+    const server = await responder({
+      kind: 'mutate',
+      mutate: (reply) => {
+        reply[1] = 0;
+        reply.writeUInt32BE(0, 12);
+      },
+    });
+    const finding = findingFor(
+      await testCheck('MRA-NTP-001', { inventory: ntpInventory([server.address]) }),
+      server.address,
+    );
+    expect(finding).toMatchObject({ status: 'fail', messageId: 'stratumOutOfRange' });
+    expect(finding.message).toContain('stratum 0, outside 1–15');
+  });
+
+  it('passes stratum 1 and 15, the ends of the synchronised range', async () => {
+    const primary = await responder({ kind: 'serve', stratum: 1 });
+    const last = await responder({ kind: 'serve', stratum: 15, referenceId: '192.0.2.15' });
+    const findings = await testCheck('MRA-NTP-001', { inventory: ntpInventory([primary.address, last.address]) });
+    expect(findingFor(findings, primary.address)).toMatchObject({ status: 'pass', messageId: 'reachable' });
+    expect(findingFor(findings, primary.address).message).toContain('stratum 1, reference GPS');
+    expect(findingFor(findings, last.address)).toMatchObject({ status: 'pass', messageId: 'reachable' });
+    expect(findingFor(findings, last.address).evidence).toMatchObject({ stratum: 15 });
   });
 
   it('fails stratum 16', async () => {
@@ -98,7 +154,7 @@ describe('MRA-NTP-001 ntp-reachable against scripted servers', () => {
       await testCheck('MRA-NTP-001', { inventory: ntpInventory([server.address]), timeoutMs: 300 }),
       server.address,
     );
-    expect(finding.status).toBe('inconclusive');
+    expect(finding).toMatchObject({ status: 'inconclusive', messageId: 'rejectedReply' });
     expect(finding.message).toContain('rejected as malformed');
   });
 
@@ -122,9 +178,11 @@ describe('MRA-NTP-001 ntp-reachable against scripted servers', () => {
   });
 
   it('is skipped offline without touching the network', async () => {
-    const findings = await testCheck('MRA-NTP-001', { inventory: ntpInventory(['127.0.0.1:9']), offline: true });
+    const server = await responder({ kind: 'serve', stratum: 2 });
+    const findings = await testCheck('MRA-NTP-001', { inventory: ntpInventory([server.address]), offline: true });
     expect(findings).toHaveLength(1);
-    expect(findings[0]).toMatchObject({ target: 'deployment', status: 'skipped' });
+    expect(findings[0]).toMatchObject({ target: 'deployment', status: 'skipped', messageId: 'needUnavailable' });
+    expect(server.requests).toBe(0);
   });
 
   it('is skipped when the inventory lists no NTP servers', async () => {

@@ -22,7 +22,10 @@ describe('MRA-NTP-004 phone-ntp-reference', () => {
 
   it('is skipped naming MRA-CUCM-007 when the pool has no date/time group, inconclusive when the group is not in the snapshot', async () => {
     const skipped = await testCheck('MRA-NTP-004', { inventory: cucmInventory('cucm-007-pool-incomplete') });
-    expect(findingFor(skipped, 'device pool MRA_DP')).toMatchObject({ status: 'skipped' });
+    expect(findingFor(skipped, 'device pool MRA_DP')).toMatchObject({
+      status: 'skipped',
+      messageId: 'prerequisiteFailed',
+    });
     expect(skipped[0]!.message).toContain('MRA-CUCM-007');
     const snapshot = readFixture('compliant');
     snapshot.dateTimeGroups = [];
@@ -30,7 +33,10 @@ describe('MRA-NTP-004 phone-ntp-reference', () => {
       inventory: cucmInventory('compliant'),
       services: fakeCucm(snapshot),
     });
-    expect(findingFor(missing, 'device pool MRA_DP').status).toBe('inconclusive');
+    expect(findingFor(missing, 'device pool MRA_DP')).toMatchObject({
+      status: 'inconclusive',
+      messageId: 'groupNotInSnapshot',
+    });
   });
 
   it('is skipped when the source is a BAT export without date/time groups', async () => {
@@ -42,5 +48,47 @@ describe('MRA-NTP-004 phone-ntp-reference', () => {
     });
     expect(findings).toMatchObject([{ status: 'skipped', messageId: 'needUnavailable' }]);
     expect(findings[0]!.message).toContain('devicePools, dateTimeGroups');
+  });
+});
+
+describe('MRA-NTP-004 phone-ntp-reference in detail', () => {
+  async function judge(references: string[]) {
+    const snapshot = readFixture('compliant');
+    const group = snapshot.dateTimeGroups.find((candidate) => candidate.name === 'CMLocal-MRA')!;
+    group.phoneNtpReferences = references;
+    const findings = await testCheck('MRA-NTP-004', {
+      inventory: cucmInventory('compliant'),
+      services: fakeCucm(snapshot),
+    });
+    return findingFor(findings, 'device pool MRA_DP');
+  }
+
+  it('fails a date/time group whose only references are blank, naming the group to fix', async () => {
+    const finding = await judge([' ', '']);
+    expect(finding).toMatchObject({
+      status: 'fail',
+      messageId: 'noReference',
+      severity: 'error',
+      evidence: { devicePool: 'MRA_DP', dateTimeGroup: 'CMLocal-MRA', phoneNtpReferences: [] },
+    });
+    expect(finding.message).toBe(
+      'Date/time group CMLocal-MRA of device pool MRA_DP holds no phone NTP reference; MRA requires one for its SIP endpoints.',
+    );
+    expect(finding.group).toEqual({
+      key: 'date-time-group:CMLocal-MRA',
+      label: 'date/time group CMLocal-MRA (System > Date/Time Group)',
+    });
+  });
+
+  it('passes naming every reference, blanks left out', async () => {
+    const finding = await judge(['10.1.1.123', ' ', 'ntp2.example.com']);
+    expect(finding).toMatchObject({
+      status: 'pass',
+      messageId: 'hasReference',
+      evidence: { phoneNtpReferences: ['10.1.1.123', 'ntp2.example.com'] },
+    });
+    expect(finding.message).toBe(
+      'Date/time group CMLocal-MRA of device pool MRA_DP holds phone NTP reference(s) 10.1.1.123, ntp2.example.com.',
+    );
   });
 });
