@@ -39,6 +39,7 @@ const FAULT_MESSAGE: Record<string, string> = {
   'MRA-CUCM-010': 'deniesMra',
   'MRA-CUCM-011': 'outOfRange',
   'MRA-CUCM-012': 'ilsMissing',
+  'MRA-CUCM-013': 'cannotRegister',
   'MRA-NTP-004': 'noReference',
 };
 
