@@ -27,9 +27,11 @@ const args = process.argv.slice(2);
 const firstOption = args.findIndex((arg) => arg.startsWith('-'));
 const folders = (firstOption < 0 ? args : args.slice(0, firstOption)).map((arg) => arg.replace(/\/$/, ''));
 const strykerArgs = firstOption < 0 ? [] : args.slice(firstOption);
-const unknown = folders.filter((folder) => !configured.includes(folder));
+/** A configured folder or a folder inside one (src/checks/ntp): a long folder can be run in parts. */
+const mutated = (folder) => configured.some((root) => folder === root || folder.startsWith(`${root}/`));
+const unknown = folders.filter((folder) => !mutated(folder));
 if (unknown.length > 0) {
-  error(`mutate: not a mutated folder: ${unknown.join(', ')} (folders: ${configured.join(', ')})`);
+  error(`mutate: not a mutated folder: ${unknown.join(', ')} (folders: ${configured.join(', ')} and folders in them)`);
   process.exit(2);
 }
 
@@ -42,9 +44,7 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 let failed = 0;
 for (const folder of folders.length > 0 ? folders : configured) {
   // The folder's own pattern plus the config's exclusions inside it.
-  const mutate = config.mutate.filter(
-    (pattern) => pattern === `${folder}/**/*.ts` || (pattern.startsWith(`!${folder}/`) && pattern.length > 1),
-  );
+  const mutate = [`${folder}/**/*.ts`, ...config.mutate.filter((pattern) => pattern.startsWith(`!${folder}/`))];
   const started = Date.now();
   log(`\n=== stryker: ${folder} (${mutate.join(', ')})`);
   const result = spawnSync(

@@ -590,11 +590,7 @@ export async function turnAllocate(
   if (!opened.ok) return { ...base(), stage: 'connect', ...opened };
   const { channel, address } = opened;
   const tlsFacts = channel.tls ? { tls: channel.tls } : {};
-  const failed = (
-    stage: TurnStage,
-    problem: { failure: StunFailure; detail: string; errorCode?: number },
-    realm?: string,
-  ): TurnAllocateResult => ({
+  const failed = (stage: TurnStage, problem: Problem, realm?: string): TurnAllocateResult => ({
     ...base(),
     address,
     ...tlsFacts,
@@ -603,22 +599,6 @@ export async function turnAllocate(
     ...problem,
     ...(realm ? { realm } : {}),
   });
-  let staleNonceRetries = 0;
-
-  const allocateRequest = (auth: Credentials | undefined): { bytes: Buffer; id: Buffer } => {
-    const id = newTransactionId();
-    const attributes: Array<{ type: number; value: Buffer }> = [
-      { type: Attr.RequestedTransport, value: requestedTransportValue(UDP_PROTOCOL) },
-    ];
-    if (auth) attributes.push(...authAttributes(auth));
-    return {
-      id,
-      bytes: encodeMessage(
-        { method: StunMethod.Allocate, cls: 'request', transactionId: id, attributes },
-        { fingerprint: true, ...(auth ? { integrityKey: auth.key } : {}) },
-      ),
-    };
-  };
 
   try {
     // 1. The challenge: an Allocate without credentials.
@@ -627,50 +607,17 @@ export async function turnAllocate(
     if (!challenge.ok) return failed('challenge', challenge);
     let auth: Credentials | undefined;
     let answer = challenge.message;
+    let staleNonceRetries = 0;
     if (answer.cls === 'error') {
       const error = readErrorCode(answer);
       if (!error.ok || error.value.code !== 401) return failed('challenge', errorOutcome(answer, 'Allocate'));
       const fresh = challengeOf(answer, credentials);
       if (!fresh.ok)
         return failed('challenge', { failure: 'malformed', detail: `401 without a usable ${fresh.detail}` });
-      auth = fresh.value;
-      // 2. The authenticated Allocate, retried once on 438 Stale Nonce.
-      for (;;) {
-        const request = allocateRequest(auth);
-        const reply = await transaction(channel, request.bytes, request.id, options);
-        if (!reply.ok) return failed('allocate', reply, auth.realm.toString('utf8'));
-        answer = reply.message;
-        if (answer.cls !== 'error') break;
-        const code = readErrorCode(answer);
-        if (code.ok && code.value.code === 438 && staleNonceRetries === 0) {
-          const renewed = challengeOf(answer, credentials, auth);
-          if (!renewed.ok)
-            return failed('allocate', { failure: 'malformed', detail: `438 without a usable ${renewed.detail}` });
-          auth = renewed.value;
-          staleNonceRetries++;
-          continue;
-        }
-        if (code.ok && code.value.code === 401)
-          return failed(
-            'allocate',
-            {
-              failure: 'unauthorized',
-              detail: `the server rejected the credentials (401${code.value.reason ? ` ${code.value.reason}` : ''} after MESSAGE-INTEGRITY)`,
-              errorCode: 401,
-            },
-            auth.realm.toString('utf8'),
-          );
-        return failed('allocate', errorOutcome(answer, 'Allocate'), auth.realm.toString('utf8'));
-      }
-      if (checkIntegrity(answer, auth.key) !== 'valid')
-        return failed(
-          'allocate',
-          {
-            failure: 'integrity',
-            detail: 'the Allocate success response has no MESSAGE-INTEGRITY that verifies with the credentials',
-          },
-          auth.realm.toString('utf8'),
-        );
+      // 2. The authenticated Allocate.
+      const allocated = await authenticatedAllocate(channel, fresh.value, credentials, options);
+      if (!allocated.ok) return failed('allocate', allocated.problem, allocated.auth.realm.toString('utf8'));
+      ({ answer, auth, staleNonceRetries } = allocated);
     }
     const realm = auth ? auth.realm.toString('utf8') : '';
     if (answer.method !== StunMethod.Allocate)
@@ -685,45 +632,8 @@ export async function turnAllocate(
     const mapped = readAddress(answer, Attr.XorMappedAddress, true);
     const lifetime = readUint32(answer, Attr.Lifetime);
     const software = readText(answer, Attr.Software);
-
-    // 3. Release: Refresh with LIFETIME 0, also retried once on 438.
-    let release: Extract<TurnAllocateResult, { ok: true }>['release'] = { ok: true };
-    let refreshRetried = false;
-    for (;;) {
-      const id = newTransactionId();
-      const attributes = [{ type: Attr.Lifetime, value: uint32Value(0) }, ...(auth ? authAttributes(auth) : [])];
-      const request = encodeMessage(
-        { method: StunMethod.Refresh, cls: 'request', transactionId: id, attributes },
-        { fingerprint: true, ...(auth ? { integrityKey: auth.key } : {}) },
-      );
-      const reply = await transaction(channel, request, id, options);
-      if (!reply.ok) {
-        release = { ok: false, failure: reply.failure, detail: `Refresh (LIFETIME 0): ${reply.detail}` };
-        break;
-      }
-      if (reply.message.cls === 'error') {
-        const code = readErrorCode(reply.message);
-        if (auth && code.ok && code.value.code === 438 && !refreshRetried) {
-          const renewed = challengeOf(reply.message, credentials, auth);
-          if (renewed.ok) {
-            auth = renewed.value;
-            refreshRetried = true;
-            staleNonceRetries++;
-            continue;
-          }
-        }
-        const problem = errorOutcome(reply.message, 'Refresh (LIFETIME 0)');
-        release = { ok: false, ...problem };
-        break;
-      }
-      if (auth && checkIntegrity(reply.message, auth.key) !== 'valid')
-        release = {
-          ok: false,
-          failure: 'integrity',
-          detail: 'the Refresh success response does not verify with the credentials',
-        };
-      break;
-    }
+    // 3. Release the allocation.
+    const released = await releaseAllocation(channel, auth, credentials, options);
     return {
       ...base(),
       address,
@@ -733,12 +643,118 @@ export async function turnAllocate(
       relayed: relayed.value,
       ...(mapped.ok ? { mapped: mapped.value } : {}),
       ...(lifetime.ok ? { lifetimeSeconds: lifetime.value } : {}),
-      release,
-      staleNonceRetries,
+      release: released.release,
+      staleNonceRetries: staleNonceRetries + (released.staleNonceRetried ? 1 : 0),
       ...(software.ok ? { software: printable(software.value, 120) } : {}),
     };
   } finally {
     channel.close();
+  }
+}
+
+type Problem = { failure: StunFailure; detail: string; errorCode?: number };
+type Release = Extract<TurnAllocateResult, { ok: true }>['release'];
+
+/** A request of one method with REQUESTED-TRANSPORT or LIFETIME, authenticated when auth is given. */
+function turnRequest(
+  method: number,
+  attributes: Array<{ type: number; value: Buffer }>,
+  auth: Credentials | undefined,
+): { bytes: Buffer; id: Buffer } {
+  const id = newTransactionId();
+  return {
+    id,
+    bytes: encodeMessage(
+      { method, cls: 'request', transactionId: id, attributes: [...attributes, ...(auth ? authAttributes(auth) : [])] },
+      { fingerprint: true, ...(auth ? { integrityKey: auth.key } : {}) },
+    ),
+  };
+}
+
+const allocateRequest = (auth: Credentials | undefined): { bytes: Buffer; id: Buffer } =>
+  turnRequest(
+    StunMethod.Allocate,
+    [{ type: Attr.RequestedTransport, value: requestedTransportValue(UDP_PROTOCOL) }],
+    auth,
+  );
+
+/**
+ * The Allocate with the credentials of a 401 challenge, retried once on 438 Stale Nonce; a success
+ * must carry a MESSAGE-INTEGRITY that verifies with them.
+ */
+async function authenticatedAllocate(
+  channel: Channel,
+  challenged: Credentials,
+  credentials: TurnCredentials,
+  options: StunProbeOptions,
+): Promise<
+  | { ok: true; answer: StunMessage; auth: Credentials; staleNonceRetries: number }
+  | { ok: false; problem: Problem; auth: Credentials }
+> {
+  let auth = challenged;
+  let staleNonceRetries = 0;
+  for (;;) {
+    const request = allocateRequest(auth);
+    const reply = await transaction(channel, request.bytes, request.id, options);
+    if (!reply.ok) return { ok: false, problem: reply, auth };
+    const answer = reply.message;
+    if (answer.cls !== 'error') {
+      if (checkIntegrity(answer, auth.key) === 'valid') return { ok: true, answer, auth, staleNonceRetries };
+      const detail = 'the Allocate success response has no MESSAGE-INTEGRITY that verifies with the credentials';
+      return { ok: false, problem: { failure: 'integrity', detail }, auth };
+    }
+    const code = readErrorCode(answer);
+    if (code.ok && code.value.code === 438 && staleNonceRetries === 0) {
+      const renewed = challengeOf(answer, credentials, auth);
+      if (!renewed.ok)
+        return { ok: false, problem: { failure: 'malformed', detail: `438 without a usable ${renewed.detail}` }, auth };
+      auth = renewed.value;
+      staleNonceRetries++;
+      continue;
+    }
+    if (code.ok && code.value.code === 401) {
+      const reason = code.value.reason ? ` ${code.value.reason}` : '';
+      const detail = `the server rejected the credentials (401${reason} after MESSAGE-INTEGRITY)`;
+      return { ok: false, problem: { failure: 'unauthorized', detail, errorCode: 401 }, auth };
+    }
+    return { ok: false, problem: errorOutcome(answer, 'Allocate'), auth };
+  }
+}
+
+/** Refresh with LIFETIME 0 (the allocation released), retried once on 438 Stale Nonce. */
+async function releaseAllocation(
+  channel: Channel,
+  challenged: Credentials | undefined,
+  credentials: TurnCredentials,
+  options: StunProbeOptions,
+): Promise<{ release: Release; staleNonceRetried: boolean }> {
+  let auth = challenged;
+  let staleNonceRetried = false;
+  for (;;) {
+    const request = turnRequest(StunMethod.Refresh, [{ type: Attr.Lifetime, value: uint32Value(0) }], auth);
+    const reply = await transaction(channel, request.bytes, request.id, options);
+    if (!reply.ok)
+      return {
+        release: { ok: false, failure: reply.failure, detail: `Refresh (LIFETIME 0): ${reply.detail}` },
+        staleNonceRetried,
+      };
+    if (reply.message.cls === 'error') {
+      const code = readErrorCode(reply.message);
+      if (auth && code.ok && code.value.code === 438 && !staleNonceRetried) {
+        const renewed = challengeOf(reply.message, credentials, auth);
+        if (renewed.ok) {
+          auth = renewed.value;
+          staleNonceRetried = true;
+          continue;
+        }
+      }
+      return { release: { ok: false, ...errorOutcome(reply.message, 'Refresh (LIFETIME 0)') }, staleNonceRetried };
+    }
+    if (auth && checkIntegrity(reply.message, auth.key) !== 'valid') {
+      const detail = 'the Refresh success response does not verify with the credentials';
+      return { release: { ok: false, failure: 'integrity', detail }, staleNonceRetried };
+    }
+    return { release: { ok: true }, staleNonceRetried };
   }
 }
 
