@@ -337,108 +337,125 @@ function openStream(
       settled = true;
       bound.signal.removeEventListener('abort', onAbort);
       socket.off('error', onEarlyError);
-      let buffered = Buffer.alloc(0);
-      let waiter: ((event: { data?: Buffer; error?: Error; closed?: boolean }) => void) | undefined;
-      let closedOrFailed: { error?: Error; closed?: boolean } | undefined;
-      socket.on('data', (chunk: Buffer) => {
-        buffered = Buffer.concat([buffered, chunk]);
-        waiter?.({ data: chunk });
-      });
-      socket.on('error', (error) => {
-        closedOrFailed = { error };
-        waiter?.({ error });
-      });
-      socket.on('close', () => {
-        closedOrFailed ??= { closed: true };
-        waiter?.({ closed: true });
-      });
-      const secure = socket as tls.TLSSocket;
-      const channel: Channel = {
-        ...(target.transport === 'tls'
-          ? {
-              tls: {
-                protocol: secure.getProtocol() ?? 'unknown',
-                authorized: secure.authorized,
-                ...(secure.authorizationError ? { authorizationError: String(secure.authorizationError) } : {}),
-              },
-            }
-          : {}),
-        transact(request, transactionId, transactionBound) {
-          return new Promise((done) => {
-            const finish = (outcome: Outcome<Answer>): void => {
-              waiter = undefined;
-              transactionBound.signal.removeEventListener('abort', onTransactionAbort);
-              done(outcome);
-            };
-            const onTransactionAbort = (): void =>
-              finish({
-                ok: false,
-                ...boundFailure(transactionBound, 'STUN', 0),
-                detail: 'no answer before the timeout',
-              });
-            // Reads every complete message in the buffer; settles on ours or on the first problem.
-            const examine = (): boolean => {
-              while (buffered.length >= HEADER_BYTES) {
-                const type = buffered.readUInt16BE(0);
-                const length = buffered.readUInt16BE(2);
-                if ((type & 0xc000) !== 0 || buffered.readUInt32BE(4) !== MAGIC_COOKIE || length % 4 !== 0) {
-                  const decoded = decodeMessage(buffered.subarray(0, Math.min(buffered.length, HEADER_BYTES + length)));
-                  finish({
-                    ok: false,
-                    failure: 'malformed',
-                    detail: decoded.ok ? 'the stream does not carry STUN framing' : decoded.detail,
-                  });
-                  return true;
-                }
-                if (buffered.length < HEADER_BYTES + length) return false;
-                const bytes = Buffer.from(buffered.subarray(0, HEADER_BYTES + length));
-                buffered = buffered.subarray(HEADER_BYTES + length);
-                const decoded = decodeMessage(bytes);
-                if (!decoded.ok) {
-                  finish({ ok: false, failure: 'malformed', detail: decoded.detail });
-                  return true;
-                }
-                const message = decoded.message;
-                if (message.cls === 'request' || message.cls === 'indication') continue;
-                if (!message.transactionId.equals(transactionId)) {
-                  // One request at a time on this connection: any other id is the server's mistake.
-                  finish({ ok: false, failure: 'mismatch', detail: 'the answer carries another transaction id' });
-                  return true;
-                }
-                finish({ ok: true, message, retransmits: 0, ignored: { malformed: 0, mismatched: 0 } });
-                return true;
-              }
-              return false;
-            };
-            const onEvent = (event: { data?: Buffer; error?: Error; closed?: boolean }): void => {
-              if (event.data) {
-                if (examine()) return;
-                if (buffered.length > MAX_STREAM_BUFFER)
-                  return finish({
-                    ok: false,
-                    failure: 'malformed',
-                    detail: 'more bytes than one STUN message can hold',
-                  });
-                return;
-              }
-              if (event.error) return finish({ ok: false, ...socketFailure(event.error) });
-              finish({ ok: false, failure: 'closed', detail: 'the server closed the connection without answering' });
-            };
-            if (transactionBound.signal.aborted) return onTransactionAbort();
-            transactionBound.signal.addEventListener('abort', onTransactionAbort, { once: true });
-            if (examine()) return;
-            if (closedOrFailed) return onEvent(closedOrFailed);
-            waiter = onEvent;
-            socket.write(request, (error) => {
-              if (error) finish({ ok: false, ...socketFailure(error) });
-            });
-          });
-        },
-        close: () => socket.destroy(),
-      };
-      resolve({ ok: true, channel });
+      resolve({ ok: true, channel: streamChannel(socket, target.transport === 'tls') });
     });
   });
+}
+
+type StreamEvent = { data?: Buffer; error?: Error; closed?: boolean };
+
+/** A connected TCP or TLS socket as a channel: one request at a time, answers read by their framing. */
+function streamChannel(socket: net.Socket, isTls: boolean): Channel {
+  let buffered: Buffer = Buffer.alloc(0);
+  let waiter: ((event: StreamEvent) => void) | undefined;
+  let closedOrFailed: StreamEvent | undefined;
+  socket.on('data', (chunk: Buffer) => {
+    buffered = Buffer.concat([buffered, chunk]);
+    waiter?.({ data: chunk });
+  });
+  socket.on('error', (error) => {
+    closedOrFailed = { error };
+    waiter?.({ error });
+  });
+  socket.on('close', () => {
+    closedOrFailed ??= { closed: true };
+    waiter?.({ closed: true });
+  });
+  const secure = socket as tls.TLSSocket;
+  return {
+    ...(isTls
+      ? {
+          tls: {
+            protocol: secure.getProtocol() ?? 'unknown',
+            authorized: secure.authorized,
+            ...(secure.authorizationError ? { authorizationError: String(secure.authorizationError) } : {}),
+          },
+        }
+      : {}),
+    transact(request, transactionId, transactionBound) {
+      return new Promise((done) => {
+        const finish = (outcome: Outcome<Answer>): void => {
+          waiter = undefined;
+          transactionBound.signal.removeEventListener('abort', onTransactionAbort);
+          done(outcome);
+        };
+        const onTransactionAbort = (): void =>
+          finish({ ok: false, ...boundFailure(transactionBound, 'STUN', 0), detail: 'no answer before the timeout' });
+        // Reads every complete message in the buffer; settles on ours or on the first problem.
+        const examine = (): boolean => {
+          for (;;) {
+            const frame = readFrame(buffered, transactionId);
+            if (frame.kind === 'incomplete') return false;
+            buffered = frame.rest;
+            if (frame.kind === 'settled') {
+              finish(frame.outcome);
+              return true;
+            }
+          }
+        };
+        const onEvent = (event: StreamEvent): void => {
+          if (event.data) {
+            if (examine()) return;
+            if (buffered.length > MAX_STREAM_BUFFER)
+              finish({ ok: false, failure: 'malformed', detail: 'more bytes than one STUN message can hold' });
+            return;
+          }
+          if (event.error) return finish({ ok: false, ...socketFailure(event.error) });
+          finish({ ok: false, failure: 'closed', detail: 'the server closed the connection without answering' });
+        };
+        if (transactionBound.signal.aborted) return onTransactionAbort();
+        transactionBound.signal.addEventListener('abort', onTransactionAbort, { once: true });
+        if (examine()) return;
+        if (closedOrFailed) return onEvent(closedOrFailed);
+        waiter = onEvent;
+        socket.write(request, (error) => {
+          if (error) finish({ ok: false, ...socketFailure(error) });
+        });
+      });
+    },
+    close: () => socket.destroy(),
+  };
+}
+
+/**
+ * The first message of a stream buffer (RFC 5389 section 7.2.2: the length field tells where it
+ * ends): not complete yet, a request or indication to skip, or what settles the transaction (our
+ * answer, another transaction id, or bytes that are not STUN). `rest` is the buffer after it.
+ */
+function readFrame(
+  buffered: Buffer,
+  transactionId: Buffer,
+):
+  | { kind: 'incomplete' }
+  | { kind: 'skip'; rest: Buffer }
+  | { kind: 'settled'; rest: Buffer; outcome: Outcome<Answer> } {
+  if (buffered.length < HEADER_BYTES) return { kind: 'incomplete' };
+  const type = buffered.readUInt16BE(0);
+  const length = buffered.readUInt16BE(2);
+  if ((type & 0xc000) !== 0 || buffered.readUInt32BE(4) !== MAGIC_COOKIE || length % 4 !== 0) {
+    const decoded = decodeMessage(buffered.subarray(0, Math.min(buffered.length, HEADER_BYTES + length)));
+    const detail = decoded.ok ? 'the stream does not carry STUN framing' : decoded.detail;
+    return { kind: 'settled', rest: buffered, outcome: { ok: false, failure: 'malformed', detail } };
+  }
+  if (buffered.length < HEADER_BYTES + length) return { kind: 'incomplete' };
+  const rest = buffered.subarray(HEADER_BYTES + length);
+  const decoded = decodeMessage(Buffer.from(buffered.subarray(0, HEADER_BYTES + length)));
+  if (!decoded.ok)
+    return { kind: 'settled', rest, outcome: { ok: false, failure: 'malformed', detail: decoded.detail } };
+  const message = decoded.message;
+  if (message.cls === 'request' || message.cls === 'indication') return { kind: 'skip', rest };
+  // One request at a time on this connection: any other id is the server's mistake.
+  if (!message.transactionId.equals(transactionId))
+    return {
+      kind: 'settled',
+      rest,
+      outcome: { ok: false, failure: 'mismatch', detail: 'the answer carries another transaction id' },
+    };
+  return {
+    kind: 'settled',
+    rest,
+    outcome: { ok: true, message, retransmits: 0, ignored: { malformed: 0, mismatched: 0 } },
+  };
 }
 
 async function openChannel(
