@@ -78,210 +78,257 @@ export interface TurnResponder {
 const SOFTWARE = Buffer.from('mra-preflight lab TURN responder');
 const LIFETIME_SECONDS = 600;
 
-export async function startTurnResponder(options: TurnResponderOptions): Promise<TurnResponder> {
-  const realm = options.realm ?? 'mra-lab';
-  const behaviour = options.behaviour ?? 'normal';
-  const transports = options.transports ?? ['udp', 'tcp'];
-  const nonces = new Set<string>();
-  const allocations = new Map<string, number>();
-  const requests: TurnResponder['requests'] = [];
-  let staleSent = false;
+/** The STUN/TURN answers of the responder: nonces, allocations per 5-tuple, the requests seen. */
+class TurnAnswers {
+  readonly requests: TurnResponder['requests'] = [];
+  readonly allocations = new Map<string, number>();
+  private readonly nonces = new Set<string>();
+  private staleSent = false;
 
-  const newNonce = (): Buffer => {
-    const nonce = randomBytes(12).toString('hex');
-    nonces.add(nonce);
-    return Buffer.from(nonce);
-  };
-
-  const reply = (
-    request: StunMessage,
-    cls: 'success' | 'error',
-    attributes: Array<{ type: number; value: Buffer }>,
-    key?: Buffer,
-  ): Buffer =>
-    encodeMessage(
-      {
-        method: request.method,
-        cls,
-        transactionId: request.transactionId,
-        attributes: [...attributes, { type: Attr.Software, value: SOFTWARE }],
-      },
-      { fingerprint: true, ...(key ? { integrityKey: key } : {}) },
-    );
-
-  const challenge = (request: StunMessage, code: 401 | 438, reason: string): Buffer =>
-    reply(request, 'error', [
-      { type: Attr.ErrorCode, value: errorCodeValue(code, reason) },
-      { type: Attr.Realm, value: Buffer.from(realm) },
-      { type: Attr.Nonce, value: newNonce() },
-    ]);
+  constructor(
+    private readonly options: TurnResponderOptions,
+    private readonly realm: string,
+    private readonly behaviour: TurnResponderBehaviour,
+  ) {}
 
   /** The answer to one request from `from` (undefined: no answer). */
-  const answer = (
-    request: StunMessage,
-    from: TransportAddress,
-    tuple: string,
-    transport: 'udp' | 'tcp',
-  ): Buffer | undefined => {
+  answer(request: StunMessage, from: TransportAddress, tuple: string, transport: 'udp' | 'tcp'): Buffer | undefined {
     const authenticated = request.attributes.some((attribute) => attribute.type === Attr.MessageIntegrity);
-    requests.push({ method: request.method, transport, authenticated });
+    this.requests.push({ method: request.method, transport, authenticated });
     if (request.method === StunMethod.Binding)
       return reply(request, 'success', [
         { type: Attr.XorMappedAddress, value: addressValue(from, request.transactionId, true) },
       ]);
     if (request.method !== StunMethod.Allocate && request.method !== StunMethod.Refresh)
       return reply(request, 'error', [{ type: Attr.ErrorCode, value: errorCodeValue(400, 'Bad Request') }]);
-    let key: Buffer | undefined;
-    if (options.users) {
-      if (!authenticated) return challenge(request, 401, 'Unauthorized');
-      const username = readText(request, Attr.Username);
-      const nonce = readText(request, Attr.Nonce);
-      const password = username.ok ? options.users[username.value] : undefined;
-      if (!username.ok || !nonce.ok || password === undefined) return challenge(request, 401, 'Unauthorized');
-      key = longTermKey(username.value, realm, password);
-      if (checkIntegrity(request, key) !== 'valid') return challenge(request, 401, 'Unauthorized');
-      if (!nonces.has(nonce.value)) return challenge(request, 438, 'Stale Nonce');
-      if (behaviour === 'stale-nonce-always' || (behaviour === 'stale-nonce-once' && !staleSent)) {
-        staleSent = true;
-        nonces.delete(nonce.value);
-        return challenge(request, 438, 'Stale Nonce');
-      }
+    const auth = this.authenticate(request, authenticated);
+    if ('challenge' in auth) return auth.challenge;
+    return request.method === StunMethod.Allocate
+      ? this.allocate(request, from, tuple, auth.key)
+      : this.refresh(request, tuple, auth.key);
+  }
+
+  /** The long-term credential mechanism: the key to sign the answer with, or the 401/438 to send. */
+  private authenticate(request: StunMessage, authenticated: boolean): { key?: Buffer } | { challenge: Buffer } {
+    const users = this.options.users;
+    if (!users) return {};
+    const unauthorized = (): { challenge: Buffer } => ({ challenge: this.challenge(request, 401, 'Unauthorized') });
+    if (!authenticated) return unauthorized();
+    const username = readText(request, Attr.Username);
+    const nonce = readText(request, Attr.Nonce);
+    const password = username.ok ? users[username.value] : undefined;
+    if (!username.ok || !nonce.ok || password === undefined) return unauthorized();
+    const key = longTermKey(username.value, this.realm, password);
+    if (checkIntegrity(request, key) !== 'valid') return unauthorized();
+    if (!this.nonces.has(nonce.value)) return { challenge: this.challenge(request, 438, 'Stale Nonce') };
+    if (this.behaviour === 'stale-nonce-always' || (this.behaviour === 'stale-nonce-once' && !this.staleSent)) {
+      this.staleSent = true;
+      this.nonces.delete(nonce.value);
+      return { challenge: this.challenge(request, 438, 'Stale Nonce') };
     }
-    if (request.method === StunMethod.Allocate) {
-      if (allocations.has(tuple))
-        return reply(
-          request,
-          'error',
-          [{ type: Attr.ErrorCode, value: errorCodeValue(437, 'Allocation Mismatch') }],
-          key,
-        );
-      const relayPort = randomInt(49_152, 65_535);
-      allocations.set(tuple, relayPort);
-      return reply(
-        request,
-        'success',
-        [
-          {
-            type: Attr.XorRelayedAddress,
-            value: addressValue(
-              { family: from.family, address: options.host, port: relayPort },
-              request.transactionId,
-              true,
-            ),
-          },
-          { type: Attr.Lifetime, value: uint32Value(LIFETIME_SECONDS) },
-          { type: Attr.XorMappedAddress, value: addressValue(from, request.transactionId, true) },
-        ],
-        key,
-      );
-    }
-    if (!allocations.has(tuple))
-      return reply(
-        request,
-        'error',
-        [{ type: Attr.ErrorCode, value: errorCodeValue(437, 'Allocation Mismatch') }],
-        key,
-      );
-    const lifetime = readUint32(request, Attr.Lifetime);
-    if (lifetime.ok && lifetime.value === 0) allocations.delete(tuple);
+    return { key };
+  }
+
+  private allocate(request: StunMessage, from: TransportAddress, tuple: string, key: Buffer | undefined): Buffer {
+    if (this.allocations.has(tuple)) return mismatch(request, key);
+    const relayPort = randomInt(49_152, 65_535);
+    this.allocations.set(tuple, relayPort);
+    const relayed = { family: from.family, address: this.options.host, port: relayPort };
     return reply(
       request,
       'success',
-      [{ type: Attr.Lifetime, value: uint32Value(lifetime.ok ? lifetime.value : LIFETIME_SECONDS) }],
+      [
+        { type: Attr.XorRelayedAddress, value: addressValue(relayed, request.transactionId, true) },
+        { type: Attr.Lifetime, value: uint32Value(LIFETIME_SECONDS) },
+        { type: Attr.XorMappedAddress, value: addressValue(from, request.transactionId, true) },
+      ],
       key,
     );
-  };
+  }
 
-  /** What a hostile behaviour sends instead of the answer (undefined: the normal answer). */
-  const hostile = (request: StunMessage, normal: Buffer | undefined): Buffer | undefined => {
-    switch (behaviour) {
-      case 'garbage':
-        return Buffer.from('HTTP/1.1 400 Bad Request\r\n\r\nthis is not STUN at all');
-      case 'wrong-transaction': {
-        const other = randomBytes(12);
-        const mapped = { family: 'IPv4' as const, address: '192.0.2.1', port: 5000 };
-        return encodeMessage(
-          {
-            method: request.method,
-            cls: 'success',
-            transactionId: other,
-            attributes: [{ type: Attr.XorMappedAddress, value: addressValue(mapped, other, true) }],
-          },
-          { fingerprint: true },
-        );
-      }
-      case 'wrong-cookie': {
-        if (!normal) return undefined;
-        const bytes = Buffer.from(normal);
-        bytes.writeUInt32BE(0xdeadbeef, 4);
-        return bytes;
-      }
-      case 'attribute-past-end': {
-        const bytes = encodeMessage({
+  private refresh(request: StunMessage, tuple: string, key: Buffer | undefined): Buffer {
+    if (!this.allocations.has(tuple)) return mismatch(request, key);
+    const lifetime = readUint32(request, Attr.Lifetime);
+    if (lifetime.ok && lifetime.value === 0) this.allocations.delete(tuple);
+    const granted = lifetime.ok ? lifetime.value : LIFETIME_SECONDS;
+    return reply(request, 'success', [{ type: Attr.Lifetime, value: uint32Value(granted) }], key);
+  }
+
+  private challenge(request: StunMessage, code: 401 | 438, reason: string): Buffer {
+    const nonce = randomBytes(12).toString('hex');
+    this.nonces.add(nonce);
+    return reply(request, 'error', [
+      { type: Attr.ErrorCode, value: errorCodeValue(code, reason) },
+      { type: Attr.Realm, value: Buffer.from(this.realm) },
+      { type: Attr.Nonce, value: Buffer.from(nonce) },
+    ]);
+  }
+}
+
+function reply(
+  request: StunMessage,
+  cls: 'success' | 'error',
+  attributes: Array<{ type: number; value: Buffer }>,
+  key?: Buffer,
+): Buffer {
+  return encodeMessage(
+    {
+      method: request.method,
+      cls,
+      transactionId: request.transactionId,
+      attributes: [...attributes, { type: Attr.Software, value: SOFTWARE }],
+    },
+    { fingerprint: true, ...(key ? { integrityKey: key } : {}) },
+  );
+}
+
+const mismatch = (request: StunMessage, key: Buffer | undefined): Buffer =>
+  reply(request, 'error', [{ type: Attr.ErrorCode, value: errorCodeValue(437, 'Allocation Mismatch') }], key);
+
+/** What a hostile behaviour sends instead of the answer (undefined: the normal answer). */
+function hostileReply(
+  behaviour: TurnResponderBehaviour,
+  request: StunMessage,
+  normal: Buffer | undefined,
+): Buffer | undefined {
+  const success = (transactionId: Buffer, attributes: Array<{ type: number; value: Buffer }>): Buffer =>
+    encodeMessage({ method: request.method, cls: 'success', transactionId, attributes });
+  const elsewhere = { family: 'IPv4' as const, address: '192.0.2.1', port: 5000 };
+  switch (behaviour) {
+    case 'garbage':
+      return Buffer.from('HTTP/1.1 400 Bad Request\r\n\r\nthis is not STUN at all');
+    case 'wrong-transaction': {
+      const other = randomBytes(12);
+      return encodeMessage(
+        {
           method: request.method,
           cls: 'success',
-          transactionId: request.transactionId,
-          attributes: [{ type: Attr.XorMappedAddress, value: Buffer.alloc(8) }],
-        });
-        bytes.writeUInt16BE(0xfff0, HEADER_BYTES + 2);
-        return bytes;
-      }
-      case 'many-attributes':
-        return encodeMessage({
-          method: request.method,
-          cls: 'success',
-          transactionId: request.transactionId,
-          attributes: Array.from({ length: 16_000 }, () => ({ type: 0x8050, value: Buffer.alloc(0) })),
-        });
-      case 'legacy-mapped':
-        return encodeMessage({
-          method: request.method,
-          cls: 'success',
-          transactionId: request.transactionId,
-          attributes: [
-            {
-              type: Attr.MappedAddress,
-              value: addressValue({ family: 'IPv4', address: '192.0.2.1', port: 5000 }, request.transactionId, false),
-            },
-          ],
-        });
-      case 'huge-length': {
-        const header = Buffer.from(normal?.subarray(0, HEADER_BYTES) ?? Buffer.alloc(HEADER_BYTES));
-        header.writeUInt16BE(65532, 2);
-        return header;
-      }
-      default:
-        return normal;
+          transactionId: other,
+          attributes: [{ type: Attr.XorMappedAddress, value: addressValue(elsewhere, other, true) }],
+        },
+        { fingerprint: true },
+      );
     }
-  };
+    case 'wrong-cookie': {
+      if (!normal) return undefined;
+      const bytes = Buffer.from(normal);
+      bytes.writeUInt32BE(0xdeadbeef, 4);
+      return bytes;
+    }
+    case 'attribute-past-end': {
+      const bytes = success(request.transactionId, [{ type: Attr.XorMappedAddress, value: Buffer.alloc(8) }]);
+      bytes.writeUInt16BE(0xfff0, HEADER_BYTES + 2);
+      return bytes;
+    }
+    case 'many-attributes':
+      return success(
+        request.transactionId,
+        Array.from({ length: 16_000 }, () => ({ type: 0x8050, value: Buffer.alloc(0) })),
+      );
+    case 'legacy-mapped':
+      return success(request.transactionId, [
+        { type: Attr.MappedAddress, value: addressValue(elsewhere, request.transactionId, false) },
+      ]);
+    case 'huge-length': {
+      const header = Buffer.from(normal?.subarray(0, HEADER_BYTES) ?? Buffer.alloc(HEADER_BYTES));
+      header.writeUInt16BE(65532, 2);
+      return header;
+    }
+    default:
+      return normal;
+  }
+}
 
-  const udpSockets: UdpSocket[] = [];
-  let tcpServer: Server | undefined;
-  const connections = new Set<Socket>();
-  const timers = new Set<NodeJS.Timeout>();
+/** The sockets of one responder: UDP and TCP on one port, and what stop() must end. */
+class TurnSockets {
+  readonly udpSockets: UdpSocket[] = [];
+  tcpServer: Server | undefined;
+  private readonly connections = new Set<Socket>();
+  private readonly timers = new Set<NodeJS.Timeout>();
 
-  const onDatagram = (
+  constructor(
+    private readonly options: TurnResponderOptions,
+    private readonly behaviour: TurnResponderBehaviour,
+    private readonly answers: TurnAnswers,
+  ) {}
+
+  /** Binds UDP then TCP on one port; undefined when the TCP side of a port picked by UDP is taken. */
+  async bind(wanted: number, transports: ReadonlyArray<'udp' | 'tcp'>): Promise<number | undefined> {
+    let port = wanted;
+    if (transports.includes('udp')) {
+      const socket = createSocket(this.options.host.includes(':') ? 'udp6' : 'udp4');
+      socket.on('message', (bytes, remote) => this.onDatagram(socket, bytes, remote));
+      await new Promise<void>((resolve, reject) => {
+        socket.once('error', reject);
+        socket.bind(port, this.options.host, () => resolve());
+      });
+      socket.on('error', () => {});
+      port = socket.address().port;
+      this.udpSockets.push(socket);
+    }
+    if (transports.includes('tcp')) {
+      const server = createServer((connection) => this.onConnection(connection));
+      const listening = await new Promise<boolean>((resolve) => {
+        server.once('error', () => resolve(false));
+        server.listen(port, this.options.host, () => resolve(true));
+      });
+      if (!listening) {
+        await Promise.all(this.udpSockets.splice(0).map(closeUdp));
+        return undefined;
+      }
+      this.tcpServer = server;
+      const address = server.address();
+      if (address && typeof address === 'object') port = address.port;
+    }
+    return port;
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
+    for (const connection of this.connections) connection.destroy();
+    const server = this.tcpServer;
+    await Promise.all([
+      ...this.udpSockets.map(closeUdp),
+      server ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve(),
+    ]);
+  }
+
+  private respond(
+    request: StunMessage,
+    from: TransportAddress,
+    tuple: string,
+    transport: 'udp' | 'tcp',
+  ): Buffer | undefined {
+    return hostileReply(this.behaviour, request, this.answers.answer(request, from, tuple, transport));
+  }
+
+  private onDatagram(
     socket: UdpSocket,
     bytes: Buffer,
     remote: { address: string; family: string; port: number },
-  ): void => {
+  ): void {
     const decoded = decodeMessage(bytes);
-    if (!decoded.ok || decoded.message.cls !== 'request' || behaviour === 'silent') return;
+    if (!decoded.ok || decoded.message.cls !== 'request' || this.behaviour === 'silent') return;
     const from: TransportAddress = {
       family: remote.family === 'IPv6' ? 'IPv6' : 'IPv4',
       address: remote.address,
       port: remote.port,
     };
-    const out = hostile(decoded.message, answer(decoded.message, from, `udp:${remote.address}:${remote.port}`, 'udp'));
+    const out = this.respond(decoded.message, from, `udp:${remote.address}:${remote.port}`, 'udp');
     if (out) socket.send(out, remote.port, remote.address);
-  };
+  }
 
-  const onConnection = (connection: Socket): void => {
-    connections.add(connection);
-    connection.on('close', () => connections.delete(connection));
+  private onConnection(connection: Socket): void {
+    this.connections.add(connection);
+    connection.on('close', () => this.connections.delete(connection));
     connection.on('error', () => connection.destroy());
     let buffered = Buffer.alloc(0);
     const tuple = `tcp:${connection.remoteAddress}:${connection.remotePort}`;
+    const from: TransportAddress = {
+      family: connection.remoteFamily === 'IPv6' ? 'IPv6' : 'IPv4',
+      address: connection.remoteAddress ?? this.options.host,
+      port: connection.remotePort ?? 0,
+    };
     connection.on('data', (chunk: Buffer) => {
       buffered = Buffer.concat([buffered, chunk]);
       if (buffered.length > 70_000) return void connection.destroy();
@@ -291,80 +338,44 @@ export async function startTurnResponder(options: TurnResponderOptions): Promise
         const decoded = decodeMessage(Buffer.from(buffered.subarray(0, total)));
         buffered = buffered.subarray(total);
         if (!decoded.ok) return void connection.destroy();
-        if (decoded.message.cls !== 'request' || behaviour === 'silent') continue;
-        const from: TransportAddress = {
-          family: connection.remoteFamily === 'IPv6' ? 'IPv6' : 'IPv4',
-          address: connection.remoteAddress ?? options.host,
-          port: connection.remotePort ?? 0,
-        };
-        const out = hostile(decoded.message, answer(decoded.message, from, tuple, 'tcp'));
-        if (!out) continue;
-        if (behaviour === 'trickle') {
-          let sent = 0;
-          const timer = setInterval(() => {
-            if (connection.destroyed || sent >= out.length - 1) return clearInterval(timer);
-            connection.write(out.subarray(sent, sent + 1));
-            sent++;
-          }, 200);
-          timers.add(timer);
-        } else connection.write(out);
+        if (decoded.message.cls !== 'request' || this.behaviour === 'silent') continue;
+        const out = this.respond(decoded.message, from, tuple, 'tcp');
+        if (out) this.write(connection, out);
       }
     });
-  };
+  }
 
-  /** Binds UDP then TCP on one port; false when the TCP side of a port picked by UDP is taken. */
-  const bind = async (wanted: number): Promise<number | undefined> => {
-    let port = wanted;
-    if (transports.includes('udp')) {
-      const socket = createSocket(options.host.includes(':') ? 'udp6' : 'udp4');
-      socket.on('message', (bytes, remote) => onDatagram(socket, bytes, remote));
-      await new Promise<void>((resolve, reject) => {
-        socket.once('error', reject);
-        socket.bind(port, options.host, () => resolve());
-      });
-      socket.on('error', () => {});
-      port = socket.address().port;
-      udpSockets.push(socket);
-    }
-    if (transports.includes('tcp')) {
-      const server = createServer(onConnection);
-      const listening = await new Promise<boolean>((resolve) => {
-        server.once('error', () => resolve(false));
-        server.listen(port, options.host, () => resolve(true));
-      });
-      if (!listening) {
-        await Promise.all(
-          udpSockets.splice(0).map((socket) => new Promise<void>((resolve) => socket.close(() => resolve()))),
-        );
-        return undefined;
-      }
-      tcpServer = server;
-      const address = server.address();
-      if (address && typeof address === 'object') port = address.port;
-    }
-    return port;
-  };
+  /** Writes an answer; under 'trickle', one byte every 200 ms and never the last one. */
+  private write(connection: Socket, out: Buffer): void {
+    if (this.behaviour !== 'trickle') return void connection.write(out);
+    let sent = 0;
+    const timer = setInterval(() => {
+      if (connection.destroyed || sent >= out.length - 1) return clearInterval(timer);
+      connection.write(out.subarray(sent, sent + 1));
+      sent++;
+    }, 200);
+    this.timers.add(timer);
+  }
+}
 
+const closeUdp = (socket: UdpSocket): Promise<void> => new Promise<void>((resolve) => socket.close(() => resolve()));
+
+export async function startTurnResponder(options: TurnResponderOptions): Promise<TurnResponder> {
+  const behaviour = options.behaviour ?? 'normal';
+  const answers = new TurnAnswers(options, options.realm ?? 'mra-lab', behaviour);
+  const sockets = new TurnSockets(options, behaviour, answers);
   let port: number | undefined;
   for (let attempt = 0; attempt < 10 && port === undefined; attempt++) {
-    port = await bind(options.port);
+    port = await sockets.bind(options.port, options.transports ?? ['udp', 'tcp']);
     if (port === undefined && options.port !== 0)
       throw new Error(`TCP port ${options.port} is taken on ${options.host}`);
   }
   if (port === undefined) throw new Error(`no port free for both UDP and TCP on ${options.host}`);
-
   return {
     host: options.host,
     port,
-    requests,
-    allocations: () => allocations.size,
-    async stop() {
-      for (const timer of timers) clearInterval(timer);
-      for (const connection of connections) connection.destroy();
-      await Promise.all([
-        ...udpSockets.map((socket) => new Promise<void>((resolve) => socket.close(() => resolve()))),
-        tcpServer ? new Promise<void>((resolve) => tcpServer!.close(() => resolve())) : Promise.resolve(),
-      ]);
-    },
+    requests: answers.requests,
+    allocations: () => answers.allocations.size,
+    stop: () => sockets.stop(),
   };
 }
