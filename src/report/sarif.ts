@@ -80,13 +80,32 @@ function inventoryBase(source: string, workingDirectory: string | undefined): Re
 
 /** SARIF 2.1.0 log of one run as pieces, one result at a time; validated in the tests against the OASIS schema. */
 export function* sarifChunks(report: Report, options: SarifOptions = {}): Chunks {
-  const failOn = options.failOn ?? 'error';
-  const allowInconclusive = options.allowInconclusive ?? false;
-  const ruleIndex = new Map(report.rules.map((rule, index) => [rule.id, index]));
-  const baseline = report.summary.baseline;
-  const artifact = { uri: inventoryUri(basename(report.inventory.source)), uriBaseId: INVENTORY_BASE_ID };
+  const gate = { failOn: options.failOn ?? 'error', allowInconclusive: options.allowInconclusive ?? false };
+  const context: ResultContext = {
+    ...gate,
+    ruleIndex: new Map(report.rules.map((rule, index) => [rule.id, index])),
+    baseline: report.summary.baseline,
+    artifact: { uri: inventoryUri(basename(report.inventory.source)), uriBaseId: INVENTORY_BASE_ID },
+  };
+  function* results(): Generator<Record<string, unknown>> {
+    for (const finding of report.findings) if (finding.status !== 'pass') yield sarifResult(finding, context);
+  }
+  yield* jsonWithArray((marker) => sarifLog(report, options, context, marker), results());
+  yield '\n';
+}
 
-  const rules = report.rules.map((rule) => ({
+/** What every result of one report shares: the gate, the rule indices, the baseline, the inventory. */
+interface ResultContext {
+  failOn: FailOn;
+  allowInconclusive: boolean;
+  ruleIndex: Map<string, number>;
+  baseline: Report['summary']['baseline'];
+  artifact: { uri: string; uriBaseId: string };
+}
+
+/** A reportingDescriptor (SARIF 3.49) for one rule of the catalog. */
+function sarifRule(rule: Report['rules'][number]): Record<string, unknown> {
+  return {
     id: rule.id,
     name: rule.slug,
     shortDescription: { text: rule.title },
@@ -102,63 +121,65 @@ export function* sarifChunks(report: Report, options: SarifOptions = {}): Chunks
       tags: ['mra', rule.area],
       source: rule.source,
     },
-  }));
-
-  const result = (finding: Finding): Record<string, unknown> => {
-    const { kind, level } = kindAndLevel(finding);
-    const index = ruleIndex.get(finding.ruleId);
-    return {
-      ruleId: finding.ruleId,
-      ...(index !== undefined ? { ruleIndex: index } : {}),
-      kind,
-      level,
-      message: { text: messageText(finding.message) },
-      locations: [
-        {
-          physicalLocation: { artifactLocation: { ...artifact, index: 0 } },
-          logicalLocations: [
-            { name: finding.target, fullyQualifiedName: `${finding.area}/${finding.target}`, kind: 'resource' },
-          ],
-        },
-      ],
-      partialFingerprints: { [FINGERPRINT_KEY]: finding.fingerprint },
-      ...(finding.baselineState ? { baselineState: finding.baselineState } : {}),
-      // With a baseline every result says whether it is suppressed: an empty array means "not
-      // suppressed", an absent one "unknown" (§3.27.23).
-      ...(baseline
-        ? {
-            suppressions:
-              finding.baselineState === 'unchanged'
-                ? [
-                    {
-                      kind: 'external',
-                      status: 'accepted',
-                      justification: `Accepted in the baseline ${baseline.file}: this finding was already present there.`,
-                    },
-                  ]
-                : [],
-          }
-        : {}),
-      properties: {
-        status: finding.status,
-        severity: finding.severity,
-        area: finding.area,
-        rule: finding.rule,
-        target: finding.target,
-        messageId: finding.messageId,
-        failsGate: failsGate(finding, failOn, allowInconclusive),
-        ...(finding.group ? { fixGroup: finding.group } : {}),
-        durationMs: finding.durationMs,
-        evidence: finding.evidence,
-      },
-    };
   };
+}
 
-  function* results(): Generator<Record<string, unknown>> {
-    for (const finding of report.findings) if (finding.status !== 'pass') yield result(finding);
-  }
+/** A result (SARIF 3.27) for one finding that is not a pass. */
+function sarifResult(finding: Finding, context: ResultContext): Record<string, unknown> {
+  const { kind, level } = kindAndLevel(finding);
+  const index = context.ruleIndex.get(finding.ruleId);
+  const baseline = context.baseline;
+  return {
+    ruleId: finding.ruleId,
+    ...(index !== undefined ? { ruleIndex: index } : {}),
+    kind,
+    level,
+    message: { text: messageText(finding.message) },
+    locations: [
+      {
+        physicalLocation: { artifactLocation: { ...context.artifact, index: 0 } },
+        logicalLocations: [
+          { name: finding.target, fullyQualifiedName: `${finding.area}/${finding.target}`, kind: 'resource' },
+        ],
+      },
+    ],
+    partialFingerprints: { [FINGERPRINT_KEY]: finding.fingerprint },
+    ...(finding.baselineState ? { baselineState: finding.baselineState } : {}),
+    // With a baseline every result says whether it is suppressed: an empty array means "not
+    // suppressed", an absent one "unknown" (§3.27.23).
+    ...(baseline
+      ? {
+          suppressions:
+            finding.baselineState === 'unchanged'
+              ? [
+                  {
+                    kind: 'external',
+                    status: 'accepted',
+                    justification: `Accepted in the baseline ${baseline.file}: this finding was already present there.`,
+                  },
+                ]
+              : [],
+        }
+      : {}),
+    properties: {
+      status: finding.status,
+      severity: finding.severity,
+      area: finding.area,
+      rule: finding.rule,
+      target: finding.target,
+      messageId: finding.messageId,
+      failsGate: failsGate(finding, context.failOn, context.allowInconclusive),
+      ...(finding.group ? { fixGroup: finding.group } : {}),
+      durationMs: finding.durationMs,
+      evidence: finding.evidence,
+    },
+  };
+}
 
-  const skeleton = (marker: string): unknown => ({
+/** The SARIF log around the results; `marker` stands where the streamed results go. */
+function sarifLog(report: Report, options: SarifOptions, context: ResultContext, marker: string): unknown {
+  const baseline = context.baseline;
+  return {
     $schema: 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json',
     version: '2.1.0',
     runs: [
@@ -168,7 +189,7 @@ export function* sarifChunks(report: Report, options: SarifOptions = {}): Chunks
             name: report.tool.name,
             version: report.tool.version,
             semanticVersion: report.tool.version,
-            rules,
+            rules: report.rules.map(sarifRule),
           },
         },
         invocations: [
@@ -183,13 +204,13 @@ export function* sarifChunks(report: Report, options: SarifOptions = {}): Chunks
               offline: report.offline,
               vantage: report.vantage,
               asOf: report.asOf,
-              failOn,
-              allowInconclusive,
+              failOn: context.failOn,
+              allowInconclusive: context.allowInconclusive,
             },
           },
         ],
         originalUriBaseIds: { [INVENTORY_BASE_ID]: inventoryBase(report.inventory.source, options.workingDirectory) },
-        artifacts: [{ location: artifact, roles: ['analysisTarget', 'userSpecifiedConfiguration'] }],
+        artifacts: [{ location: context.artifact, roles: ['analysisTarget', 'userSpecifiedConfiguration'] }],
         columnKind: 'unicodeCodePoints',
         results: marker,
         properties: {
@@ -209,9 +230,7 @@ export function* sarifChunks(report: Report, options: SarifOptions = {}): Chunks
         },
       },
     ],
-  });
-  yield* jsonWithArray(skeleton, results());
-  yield '\n';
+  };
 }
 
 export function renderSarif(report: Report, options: SarifOptions = {}): string {
