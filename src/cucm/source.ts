@@ -113,20 +113,66 @@ export interface CucmSourceOptions extends ProbeOptions {
 }
 
 export function createCucmSource(options: CucmSourceOptions): CucmSource {
-  const { inventory, env } = options;
-  const axl = inventory.cucm.axl;
-  const passwordEnv = axl?.passwordEnv;
-  const secrets = passwordEnv && env[passwordEnv] ? [env[passwordEnv]!] : [];
-  let client: AxlClient | undefined;
-  let clientError: AxlError | undefined;
-  let versionResult: Promise<AxlVersionResult | undefined> | undefined;
+  return new LazyCucmSource(options);
+}
 
-  const liveClient = (): AxlClient => {
-    if (client) return client;
-    if (clientError) throw clientError;
+/** Where the snapshot comes from, decided once: offline files, live AXL, or no source (and why). */
+type Plan =
+  | { kind: 'files'; snapshot: CucmSnapshot; origin: string }
+  | { kind: 'live' }
+  | { kind: 'none'; result: SnapshotResult };
+
+/** Reads the CUCM configuration once, section by section as rules ask for it. */
+class LazyCucmSource implements CucmSource {
+  private readonly axl: Inventory['cucm']['axl'];
+  private readonly secrets: string[];
+  private client: AxlClient | undefined;
+  private clientError: AxlError | undefined;
+  private versionResult: Promise<AxlVersionResult | undefined> | undefined;
+  private plan: Plan | undefined;
+  /** Live: the sections collected so far, merged; each section maps to the collection that reads it. */
+  private current = emptySnapshot({ notCollected: [...SNAPSHOT_SECTIONS] });
+  private readonly pending = new Map<SnapshotSection, Promise<SnapshotResult | undefined>>();
+
+  constructor(private readonly options: CucmSourceOptions) {
+    this.axl = options.inventory.cucm.axl;
+    const passwordEnv = this.axl?.passwordEnv;
+    this.secrets = passwordEnv && options.env[passwordEnv] ? [options.env[passwordEnv]] : [];
+  }
+
+  async snapshot(sections = defaultSections(this.options.inventory)): Promise<SnapshotResult> {
+    this.plan ??= this.planOf();
+    const plan = this.plan;
+    if (plan.kind === 'none') return plan.result;
+    if (plan.kind === 'files')
+      return { ok: true, snapshot: askedOf(plan.snapshot, plan.origin, sections), origin: plan.origin };
+    const missing = new Set([...sections].filter((section) => !this.pending.has(section)));
+    if (missing.size > 0) {
+      const run = this.collectLive(missing);
+      for (const section of missing) this.pending.set(section, run);
+    }
+    const outcomes = await Promise.all([...sections].map((section) => this.pending.get(section)));
+    const failed = outcomes.find((outcome) => outcome !== undefined);
+    if (failed) return failed;
+    return { ok: true, snapshot: this.current, origin: this.current.source ?? `axl ${this.axl!.url}` };
+  }
+
+  axlVersion(): Promise<AxlVersionResult | undefined> {
+    this.versionResult ??= this.probeVersion();
+    return this.versionResult;
+  }
+
+  async close(): Promise<void> {
+    await this.client?.close();
+  }
+
+  private liveClient(): AxlClient {
+    if (this.client) return this.client;
+    if (this.clientError) throw this.clientError;
+    const { options } = this;
     try {
-      client = new AxlClient(
-        axlOptionsFromInventory(axl!, env, {
+      this.client = new AxlClient(
+        axlOptionsFromInventory(this.axl!, options.env, {
           timeoutMs: options.timeoutMs,
           signal: options.signal,
           runLimiter: options.limiter,
@@ -135,122 +181,100 @@ export function createCucmSource(options: CucmSourceOptions): CucmSource {
           retryBaseMs: Math.min(500, Math.floor(options.timeoutMs / 4)),
         }),
       );
-      return client;
+      return this.client;
     } catch (error) {
-      clientError = error instanceof AxlError ? error : new AxlError('config', reasonOf(error, secrets));
-      throw clientError;
+      this.clientError = error instanceof AxlError ? error : new AxlError('config', reasonOf(error, this.secrets));
+      throw this.clientError;
     }
-  };
+  }
 
-  /** Where the snapshot comes from, decided once: offline files, live AXL, or no source (and why). */
-  type Plan =
-    | { kind: 'files'; snapshot: CucmSnapshot; origin: string }
-    | { kind: 'live' }
-    | { kind: 'none'; result: SnapshotResult };
-  const planOf = (): Plan => {
+  private planOf(): Plan {
     try {
-      const files = options.inputs?.cucmFiles ?? loadCucmFiles(inventory);
+      const files = this.options.inputs?.cucmFiles ?? loadCucmFiles(this.options.inventory);
       if (files) return { kind: 'files', ...files };
     } catch (error) {
-      return { kind: 'none', result: { ok: false, kind: 'config', reason: reasonOf(error, secrets) } };
+      return { kind: 'none', result: { ok: false, kind: 'config', reason: reasonOf(error, this.secrets) } };
     }
-    if (!axl) {
+    if (!this.axl) {
       const reason = 'no CUCM source in the inventory (cucm.axl, cucm.snapshot or cucm.batPhones)';
       return { kind: 'none', result: { ok: false, kind: 'no-source', reason } };
     }
-    if (options.offline) {
+    if (this.options.offline) {
       const reason = 'offline run (--offline): no live AXL collection';
       return { kind: 'none', result: { ok: false, kind: 'offline', reason } };
     }
     return { kind: 'live' };
-  };
-  let plan: Plan | undefined;
-
-  /** Live: the sections collected so far, merged; each section maps to the collection that reads it. */
-  let current = emptySnapshot({ notCollected: [...SNAPSHOT_SECTIONS] });
-  const pending = new Map<SnapshotSection, Promise<SnapshotResult | undefined>>();
+  }
 
   /** Collects `missing` and merges it into `current`; answers the failure when nothing could be read. */
-  const collectLive = async (missing: ReadonlySet<SnapshotSection>): Promise<SnapshotResult | undefined> => {
+  private async collectLive(missing: ReadonlySet<SnapshotSection>): Promise<SnapshotResult | undefined> {
     let collected: CucmSnapshot;
     try {
-      collected = await collectSnapshot(liveClient(), { sections: missing });
+      collected = await collectSnapshot(this.liveClient(), { sections: missing });
     } catch (error) {
       const kind = error instanceof AxlError ? error.kind : 'network';
-      return { ok: false, kind, reason: reasonOf(error, secrets) };
+      return { ok: false, kind, reason: reasonOf(error, this.secrets) };
     }
-    const sections: Partial<CucmSnapshot> = {};
-    const unavailable = { ...current.unavailable };
-    for (const section of missing) {
-      (sections as Record<SnapshotSection, unknown>)[section] = collected[section];
-      const reason = collected.unavailable?.[section];
-      if (reason !== undefined) unavailable[section] = redact(reason, secrets);
-    }
-    const notCollected = (current.notCollected ?? []).filter((section) => !missing.has(section));
-    const { unavailable: _u, notCollected: _n, ...rest } = current;
-    current = {
-      ...rest,
-      ...sections,
-      version: current.version === 'unknown' ? collected.version : current.version,
-      source: collected.source!,
-      collectedAt: collected.collectedAt!,
-      ...(Object.keys(unavailable).length > 0 ? { unavailable } : {}),
-      ...(notCollected.length > 0 ? { notCollected } : {}),
-    };
+    this.current = mergeSections(this.current, collected, missing, this.secrets);
     return undefined;
-  };
+  }
 
-  const snapshotOf = async (sections: ReadonlySet<SnapshotSection>): Promise<SnapshotResult> => {
-    plan ??= planOf();
-    if (plan.kind === 'none') return plan.result;
-    if (plan.kind === 'files')
-      return { ok: true, snapshot: askedOf(plan.snapshot, plan.origin, sections), origin: plan.origin };
-    const missing = new Set([...sections].filter((section) => !pending.has(section)));
-    if (missing.size > 0) {
-      const run = collectLive(missing);
-      for (const section of missing) pending.set(section, run);
-    }
-    const outcomes = await Promise.all([...sections].map((section) => pending.get(section)));
-    const failed = outcomes.find((outcome) => outcome !== undefined);
-    if (failed) return failed;
-    return { ok: true, snapshot: current, origin: current.source ?? `axl ${axl!.url}` };
-  };
-
-  const probeVersion = async (): Promise<AxlVersionResult | undefined> => {
-    if (!axl || options.offline) return undefined;
+  private async probeVersion(): Promise<AxlVersionResult | undefined> {
+    const axl = this.axl;
+    if (!axl || this.options.offline) return undefined;
     const insecure = axl.insecure === true;
     const started = performance.now();
     try {
-      const { version, status, durationMs } = await getCcmVersion(liveClient());
+      const { version, status, durationMs } = await getCcmVersion(this.liveClient());
       return { ok: true, url: axl.url, status, version, durationMs, insecure };
     } catch (error) {
       const durationMs = Math.round(performance.now() - started);
-      if (error instanceof AxlError) {
+      if (!(error instanceof AxlError))
         return {
           ok: false,
           url: axl.url,
-          kind: error.kind,
-          reason: redact(error.message, secrets),
-          ...(error.details.status !== undefined ? { status: error.details.status } : {}),
-          ...(error.details.fault?.axlcode !== undefined ? { axlcode: error.details.fault.axlcode } : {}),
+          kind: 'network',
+          reason: reasonOf(error, this.secrets),
           durationMs,
           insecure,
         };
-      }
-      return { ok: false, url: axl.url, kind: 'network', reason: reasonOf(error, secrets), durationMs, insecure };
+      return {
+        ok: false,
+        url: axl.url,
+        kind: error.kind,
+        reason: redact(error.message, this.secrets),
+        ...(error.details.status !== undefined ? { status: error.details.status } : {}),
+        ...(error.details.fault?.axlcode !== undefined ? { axlcode: error.details.fault.axlcode } : {}),
+        durationMs,
+        insecure,
+      };
     }
-  };
+  }
+}
 
+/** `current` with the sections of `collected` named in `missing` (their unavailability reasons redacted). */
+function mergeSections(
+  current: CucmSnapshot,
+  collected: CucmSnapshot,
+  missing: ReadonlySet<SnapshotSection>,
+  secrets: readonly string[],
+): CucmSnapshot {
+  const sections: Partial<CucmSnapshot> = {};
+  const unavailable = { ...current.unavailable };
+  for (const section of missing) {
+    (sections as Record<SnapshotSection, unknown>)[section] = collected[section];
+    const reason = collected.unavailable?.[section];
+    if (reason !== undefined) unavailable[section] = redact(reason, secrets);
+  }
+  const notCollected = (current.notCollected ?? []).filter((section) => !missing.has(section));
+  const { unavailable: _u, notCollected: _n, ...rest } = current;
   return {
-    snapshot(sections = defaultSections(inventory)) {
-      return snapshotOf(sections);
-    },
-    axlVersion() {
-      versionResult ??= probeVersion();
-      return versionResult;
-    },
-    async close() {
-      await client?.close();
-    },
+    ...rest,
+    ...sections,
+    version: current.version === 'unknown' ? collected.version : current.version,
+    source: collected.source!,
+    collectedAt: collected.collectedAt!,
+    ...(Object.keys(unavailable).length > 0 ? { unavailable } : {}),
+    ...(notCollected.length > 0 ? { notCollected } : {}),
   };
 }
