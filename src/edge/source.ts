@@ -3,7 +3,7 @@ import { NODE_ROOTS, nodeRootCertificates, readablePems } from '../cert/roots.js
 import { parsePresented, type ChainResult } from '../cert/source.js';
 import { AnchorSet } from '../cert/path.js';
 import { formatAddress, parseAddress } from '../inventory/address.js';
-import type { TurnTransport } from '../inventory/types.js';
+import type { Inventory, TurnTransport } from '../inventory/types.js';
 import type { DnsProbe } from '../probes/dns.js';
 import { fetchEdgeConfig, type EdgeConfigResult } from '../probes/edge-config.js';
 import { oncePerKey } from '../probes/once.js';
@@ -96,57 +96,8 @@ export function createEdgeSource(options: ProbeOptions, dns: DnsProbe): EdgeSour
       ? { username: env[discoveryUser.usernameEnv]!, password: env[discoveryUser.passwordEnv]! }
       : undefined;
 
-  const discover = async (signal: AbortSignal): Promise<EdgeDiscovery> => {
-    const targets = new Map<string, EdgeTarget>();
-    const problems: string[] = [];
-    for (const domain of inventory.domains) {
-      const name = `${COLLAB_EDGE_SERVICE}.${domain}`;
-      for (const resolver of inventory.dns.external) {
-        const answer = await dns.query(resolver, name, 'SRV', signal);
-        const records = answer.answers.filter((record) => record.type === 'SRV' && record.target);
-        if (records.length === 0) {
-          problems.push(`${name} on ${resolver}: ${answer.outcome}`);
-          continue;
-        }
-        for (const record of records) {
-          const host = record.target!.toLowerCase();
-          const port = record.port ?? 8443;
-          const key = `${domain}\u0000${host}\u0000${port}`;
-          if (targets.has(key)) continue;
-          const lookup = await dns.resolveAddresses(resolver, host, signal);
-          targets.set(key, {
-            domain,
-            host,
-            port,
-            addresses: lookup.addresses,
-            resolver,
-            ...(lookup.addresses.length === 0 ? { addressProblem: lookup.detail ?? lookup.outcome } : {}),
-          });
-        }
-        break; // one external resolver that answers is the client's view; MRA-DNS-003 compares them all
-      }
-    }
-    return targets.size > 0
-      ? { ok: true, targets: [...targets.values()] }
-      : { ok: false, reason: `no external resolver answers ${problems.join('; ') || 'the _collab-edge SRV records'}` };
-  };
-
-  const turnServers = (): TurnSpec[] =>
-    (inventory.edge?.turn ?? []).map((entry) => {
-      const address = parseAddress(entry.server, DEFAULT_TURN_PORT);
-      return {
-        server: formatAddress(address),
-        host: address.host,
-        port: address.port,
-        transports: entry.transports,
-        ...(entry.usernameEnv && entry.passwordEnv
-          ? { credentials: { usernameEnv: entry.usernameEnv, passwordEnv: entry.passwordEnv } }
-          : {}),
-      };
-    });
-
   return {
-    discover: (signal) => discovered('all', () => discover(signal)),
+    discover: (signal) => discovered('all', () => discoverEdge(inventory, dns, signal)),
     connect: (address, port, signal) =>
       connections(`${address}\u0000${port}`, () =>
         limiter.run(() => probeTcpConnect({ host: address, port, timeoutMs, signal })),
@@ -182,7 +133,7 @@ export function createEdgeSource(options: ProbeOptions, dns: DnsProbe): EdgeSour
           }),
         ),
       ),
-    turnServers,
+    turnServers: () => turnServersOf(inventory),
     binding: (server, transport, signal) =>
       bindings(`${server.server}\u0000${transport}`, () =>
         limiter.run(() =>
@@ -205,4 +156,59 @@ export function createEdgeSource(options: ProbeOptions, dns: DnsProbe): EdgeSour
         );
       }),
   };
+}
+
+/**
+ * Jabber's edge discovery: the _collab-edge SRV records of each domain from the first external
+ * resolver that has them, each target host's addresses from that resolver.
+ */
+async function discoverEdge(inventory: Inventory, dns: DnsProbe, signal: AbortSignal): Promise<EdgeDiscovery> {
+  const targets = new Map<string, EdgeTarget>();
+  const problems: string[] = [];
+  for (const domain of inventory.domains) {
+    const name = `${COLLAB_EDGE_SERVICE}.${domain}`;
+    for (const resolver of inventory.dns.external) {
+      const answer = await dns.query(resolver, name, 'SRV', signal);
+      const records = answer.answers.filter((record) => record.type === 'SRV' && record.target);
+      if (records.length === 0) {
+        problems.push(`${name} on ${resolver}: ${answer.outcome}`);
+        continue;
+      }
+      for (const record of records) {
+        const host = record.target!.toLowerCase();
+        const port = record.port ?? 8443;
+        const key = `${domain}\u0000${host}\u0000${port}`;
+        if (targets.has(key)) continue;
+        const lookup = await dns.resolveAddresses(resolver, host, signal);
+        targets.set(key, {
+          domain,
+          host,
+          port,
+          addresses: lookup.addresses,
+          resolver,
+          ...(lookup.addresses.length === 0 ? { addressProblem: lookup.detail ?? lookup.outcome } : {}),
+        });
+      }
+      break; // one external resolver that answers is the client's view; MRA-DNS-003 compares them all
+    }
+  }
+  return targets.size > 0
+    ? { ok: true, targets: [...targets.values()] }
+    : { ok: false, reason: `no external resolver answers ${problems.join('; ') || 'the _collab-edge SRV records'}` };
+}
+
+/** The TURN servers of the inventory, with the names of their credential variables. */
+function turnServersOf(inventory: Inventory): TurnSpec[] {
+  return (inventory.edge?.turn ?? []).map((entry) => {
+    const address = parseAddress(entry.server, DEFAULT_TURN_PORT);
+    return {
+      server: formatAddress(address),
+      host: address.host,
+      port: address.port,
+      transports: entry.transports,
+      ...(entry.usernameEnv && entry.passwordEnv
+        ? { credentials: { usernameEnv: entry.usernameEnv, passwordEnv: entry.passwordEnv } }
+        : {}),
+    };
+  });
 }
