@@ -203,57 +203,8 @@ function* readRows<T>(
 ): Generator<void, void, undefined> {
   const { fields, item } = scan;
   const width = fields.length;
-  // Per field: the last value and its raw text (sorted lists repeat it row after row), and a small
-  // table of the values seen so far, looked up by a hash of the raw characters so that looking up
-  // allocates nothing; a field with more than REPEATED_VALUES distinct values (a name) is decoded
-  // every time instead.
-  const lastRaw: string[] = fields.map(() => '');
-  const lastValue: Array<string | undefined> = fields.map(() => undefined);
-  const seen: Array<Array<{ raw: string; value: string } | undefined> | undefined> = fields.map(() =>
-    new Array<{ raw: string; value: string } | undefined>(REPEATED_VALUES * 2).fill(undefined),
-  );
-  const distinct: number[] = fields.map(() => 0);
-  const decode = (slot: number, start: number, end: number): string | undefined => {
-    while (start < end && isSpace(text.charCodeAt(start))) start++;
-    while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
-    if (start === end) return undefined;
-    const length = end - start;
-    const previous = lastRaw[slot]!;
-    if (previous.length === length && text.startsWith(previous, start)) return lastValue[slot];
-    const table = seen[slot];
-    let index = 0;
-    if (table) {
-      // Length and three characters tell most names apart; startsWith settles the rest.
-      const hash =
-        (Math.imul(length, 0x9e3779b1) ^
-          Math.imul(text.charCodeAt(start), 31 * 31 * 31) ^
-          Math.imul(text.charCodeAt((start + end) >> 1), 31 * 31) ^
-          Math.imul(text.charCodeAt(end - 1), 31)) >>>
-        0;
-      index = hash & (table.length - 1);
-      for (let entry = table[index]; entry; entry = table[index]) {
-        if (entry.raw.length === length && text.startsWith(entry.raw, start)) {
-          lastRaw[slot] = entry.raw;
-          lastValue[slot] = entry.value;
-          return entry.value;
-        }
-        index = (index + 1) & (table.length - 1);
-      }
-    }
-    const decoded = utf8(body, start, end);
-    // XML 1.0 section 2.11: a parser passes on every line break as a single LF.
-    const lines = decoded.includes('\r') ? decoded.replace(/\r\n?/g, '\n') : decoded;
-    const value = lines.includes('&') ? decodeXmlText(lines) : lines;
-    if (table) {
-      // An ASCII value without entities is its own raw text; only others keep a slice of the page.
-      const raw = decoded.length === length && value === decoded ? value : text.slice(start, end);
-      if (++distinct[slot]! > REPEATED_VALUES) seen[slot] = undefined;
-      else table[index] = { raw, value };
-      lastRaw[slot] = raw;
-      lastValue[slot] = value;
-    }
-    return value;
-  };
+  const decoder = new FieldDecoder(text, body, width);
+  const decode = (slot: number, start: number, end: number): string | undefined => decoder.decode(slot, start, end);
 
   // One array for every row: `map` copies what it keeps.
   const values: Array<string | undefined> = new Array<string | undefined>(width).fill(undefined);
@@ -329,6 +280,76 @@ function* readRows<T>(
       sinceYield = 0;
       yield;
     }
+  }
+}
+
+/**
+ * Decodes the text of one field of a row from the page. Per field it keeps the last value and its
+ * raw text (sorted lists repeat it row after row), and a small table of the values seen so far,
+ * looked up by a hash of the raw characters so that looking up allocates nothing; a field with
+ * more than REPEATED_VALUES distinct values (a name) is decoded every time instead.
+ */
+class FieldDecoder {
+  private readonly lastRaw: string[];
+  private readonly lastValue: Array<string | undefined>;
+  private readonly seen: Array<Array<{ raw: string; value: string } | undefined> | undefined>;
+  private readonly distinct: number[];
+
+  constructor(
+    private readonly text: string,
+    private readonly body: Buffer,
+    width: number,
+  ) {
+    this.lastRaw = new Array<string>(width).fill('');
+    this.lastValue = new Array<string | undefined>(width).fill(undefined);
+    this.seen = Array.from({ length: width }, () =>
+      new Array<{ raw: string; value: string } | undefined>(REPEATED_VALUES * 2).fill(undefined),
+    );
+    this.distinct = new Array<number>(width).fill(0);
+  }
+
+  /** The value of field `slot` between `start` and `end` (trimmed; undefined when empty). */
+  decode(slot: number, start: number, end: number): string | undefined {
+    const text = this.text;
+    while (start < end && isSpace(text.charCodeAt(start))) start++;
+    while (end > start && isSpace(text.charCodeAt(end - 1))) end--;
+    if (start === end) return undefined;
+    const length = end - start;
+    const previous = this.lastRaw[slot]!;
+    if (previous.length === length && text.startsWith(previous, start)) return this.lastValue[slot];
+    const table = this.seen[slot];
+    let index = 0;
+    if (table) {
+      // Length and three characters tell most names apart; startsWith settles the rest.
+      const hash =
+        (Math.imul(length, 0x9e3779b1) ^
+          Math.imul(text.charCodeAt(start), 31 * 31 * 31) ^
+          Math.imul(text.charCodeAt((start + end) >> 1), 31 * 31) ^
+          Math.imul(text.charCodeAt(end - 1), 31)) >>>
+        0;
+      index = hash & (table.length - 1);
+      for (let entry = table[index]; entry; entry = table[index]) {
+        if (entry.raw.length === length && text.startsWith(entry.raw, start)) {
+          this.lastRaw[slot] = entry.raw;
+          this.lastValue[slot] = entry.value;
+          return entry.value;
+        }
+        index = (index + 1) & (table.length - 1);
+      }
+    }
+    const decoded = utf8(this.body, start, end);
+    // XML 1.0 section 2.11: a parser passes on every line break as a single LF.
+    const lines = decoded.includes('\r') ? decoded.replace(/\r\n?/g, '\n') : decoded;
+    const value = lines.includes('&') ? decodeXmlText(lines) : lines;
+    if (table) {
+      // An ASCII value without entities is its own raw text; only others keep a slice of the page.
+      const raw = decoded.length === length && value === decoded ? value : text.slice(start, end);
+      if (++this.distinct[slot]! > REPEATED_VALUES) this.seen[slot] = undefined;
+      else table[index] = { raw, value };
+      this.lastRaw[slot] = raw;
+      this.lastValue[slot] = value;
+    }
+    return value;
   }
 }
 
