@@ -275,204 +275,227 @@ function iceFrom(vendorConfig: XmlNode | undefined): IceSettings | undefined {
 type SectionReaders = { [S in SnapshotSection]: () => Promise<CucmSnapshot[S]> };
 
 /**
- * One reader per section (SPEC 6, 8.8). Each issues its own requests and fails on its own; none
- * waits for another, so all the sections' requests share the client's two places in flight.
+ * One reader per section (SPEC 6, 8.8), and what they share (paging, the malformed-row failure).
+ * Each issues its own requests and fails on its own; none waits for another, so all the sections'
+ * requests share the client's two places in flight.
  */
-function sectionReaders(client: AxlClient, options: CollectOptions): SectionReaders {
-  const paging = { ...(options.onRepage ? { onRepage: options.onRepage } : {}) };
-  const size = options.pageSize ? { pageSize: options.pageSize } : {};
-  const malformed = (section: string, field: string): AxlError =>
-    client.fail('malformed', `AXL at ${client.url}: a ${section} row has no ${field}`);
-  const required = (value: string | undefined, section: string, field: string): string => {
-    if (value === undefined) throw malformed(section, field);
+class SectionReader implements SectionReaders {
+  private readonly paging: { onRepage?: CollectOptions['onRepage'] };
+  private readonly size: { pageSize?: number };
+
+  constructor(
+    private readonly client: AxlClient,
+    options: CollectOptions,
+  ) {
+    this.paging = { ...(options.onRepage ? { onRepage: options.onRepage } : {}) };
+    this.size = options.pageSize ? { pageSize: options.pageSize } : {};
+  }
+
+  private required(value: string | undefined, section: string, field: string): string {
+    if (value === undefined)
+      throw this.client.fail('malformed', `AXL at ${this.client.url}: a ${section} row has no ${field}`);
     return value;
-  };
-  const names = async (entity: string, section: string): Promise<string[]> =>
-    listAll(client, entity, ['name'], ([name]) => required(name, section, 'name'), { ...paging, ...size });
+  }
 
-  return {
-    services: async (): Promise<ServiceState[]> => {
-      const rows = await listAll(
-        client,
-        'processNodeService',
-        SERVICE_TAGS,
-        ([node, service, enable]) => ({
-          node: required(node, 'service', 'processNodeName'),
-          name: required(service, 'service', 'service'),
-          activated: bool(enable),
-        }),
-        { ...paging, ...size, searchCriteria: { processNodeName: '%' } },
-      );
-      // EnterpriseWideData is the pseudo-node of enterprise parameters, not a server.
-      return rows.filter((row) => row.node !== 'EnterpriseWideData');
-    },
+  private names(entity: string, section: string): Promise<string[]> {
+    return listAll(this.client, entity, ['name'], ([name]) => this.required(name, section, 'name'), {
+      ...this.paging,
+      ...this.size,
+    });
+  }
 
-    phones: () =>
-      listAll(
-        client,
-        'phone',
-        PHONE_TAGS,
-        ([name, product, protocol, pool, profile, cpp, owner]): Phone => {
-          // 100,000 of these: assignments, not object spreads.
-          const phone: Phone = {
-            name: required(name, 'phone', 'name'),
-            model: product ?? '',
-            protocol: protocol ?? '',
-            devicePool: pool ?? '',
-            securityProfile: profile ?? '',
-          };
-          if (cpp) phone.commonPhoneProfile = cpp;
-          if (owner) phone.owner = owner;
-          return phone;
-        },
-        { ...paging, ...size },
-      ),
+  async services(): Promise<ServiceState[]> {
+    const rows = await listAll(
+      this.client,
+      'processNodeService',
+      SERVICE_TAGS,
+      ([node, service, enable]) => ({
+        node: this.required(node, 'service', 'processNodeName'),
+        name: this.required(service, 'service', 'service'),
+        activated: bool(enable),
+      }),
+      { ...this.paging, ...this.size, searchCriteria: { processNodeName: '%' } },
+    );
+    // EnterpriseWideData is the pseudo-node of enterprise parameters, not a server.
+    return rows.filter((row) => row.node !== 'EnterpriseWideData');
+  }
 
-    securityProfiles: () => {
-      const oauth = schemaAtLeast(client.version, 12, 5);
-      return listAll(
-        client,
-        'phoneSecurityProfile',
-        oauth ? [...SECURITY_PROFILE_TAGS, OAUTH_TAG] : SECURITY_PROFILE_TAGS,
-        ([name, phoneType, protocol, mode, transport, tftp, enableOAuth]): SecurityProfile => ({
-          name: required(name, 'phone security profile', 'name'),
-          phoneType: phoneType ?? '',
+  phones(): Promise<Phone[]> {
+    return listAll(
+      this.client,
+      'phone',
+      PHONE_TAGS,
+      ([name, product, protocol, pool, profile, cpp, owner]): Phone => {
+        // 100,000 of these: assignments, not object spreads.
+        const phone: Phone = {
+          name: this.required(name, 'phone', 'name'),
+          model: product ?? '',
           protocol: protocol ?? '',
-          deviceSecurityMode: mode ?? '',
-          transportType: transport ?? '',
-          tftpEncryptedConfig: bool(tftp),
-          ...(oauth && enableOAuth !== undefined ? { enableOAuthAuthentication: bool(enableOAuth) } : {}),
-        }),
-        { ...paging, ...size },
-      );
-    },
+          devicePool: pool ?? '',
+          securityProfile: profile ?? '',
+        };
+        if (cpp) phone.commonPhoneProfile = cpp;
+        if (owner) phone.owner = owner;
+        return phone;
+      },
+      { ...this.paging, ...this.size },
+    );
+  }
 
-    devicePools: () =>
+  securityProfiles(): Promise<SecurityProfile[]> {
+    const oauth = schemaAtLeast(this.client.version, 12, 5);
+    return listAll(
+      this.client,
+      'phoneSecurityProfile',
+      oauth ? [...SECURITY_PROFILE_TAGS, OAUTH_TAG] : SECURITY_PROFILE_TAGS,
+      ([name, phoneType, protocol, mode, transport, tftp, enableOAuth]): SecurityProfile => ({
+        name: this.required(name, 'phone security profile', 'name'),
+        phoneType: phoneType ?? '',
+        protocol: protocol ?? '',
+        deviceSecurityMode: mode ?? '',
+        transportType: transport ?? '',
+        tftpEncryptedConfig: bool(tftp),
+        ...(oauth && enableOAuth !== undefined ? { enableOAuthAuthentication: bool(enableOAuth) } : {}),
+      }),
+      { ...this.paging, ...this.size },
+    );
+  }
+
+  devicePools(): Promise<DevicePool[]> {
+    return listAll(
+      this.client,
+      'devicePool',
+      DEVICE_POOL_TAGS,
+      ([name, dateTimeGroup, region]): DevicePool => ({
+        name: this.required(name, 'device pool', 'name'),
+        ...(dateTimeGroup ? { dateTimeGroup } : {}),
+        ...(region ? { region } : {}),
+      }),
+      { ...this.paging, ...this.size },
+    );
+  }
+
+  // The details below are get-only (no list type carries them): one get per item.
+  async dateTimeGroups(): Promise<DateTimeGroup[]> {
+    return Promise.all(
+      (await this.names('dateTimeGroup', 'date/time group')).map(async (name) => {
+        const group = await getOne(this.client, 'dateTimeGroup', name);
+        const references = children(child(group, 'phoneNtpReferences'), 'selectedPhoneNtpReference')
+          .map((reference) => ({
+            name: text(reference, 'phoneNtpName'),
+            order: Number(text(reference, 'selectionOrder') ?? 0),
+          }))
+          .filter((reference): reference is { name: string; order: number } => reference.name !== undefined)
+          .sort((a, b) => a.order - b.order);
+        return { name, phoneNtpReferences: references.map((reference) => reference.name) };
+      }),
+    );
+  }
+
+  async regions(): Promise<Region[]> {
+    return Promise.all(
+      (await this.names('region', 'region')).map(async (name) => {
+        const region = await getOne(this.client, 'region', name);
+        const relations = children(child(region, 'relatedRegions'), 'relatedRegion').flatMap((relation) => {
+          const other = text(relation, 'regionName');
+          const kbps = Number.parseInt(text(relation, 'videoBandwidth') ?? '', 10);
+          return other !== undefined && Number.isFinite(kbps) ? [{ region: other, videoKbps: kbps }] : [];
+        });
+        return { name, relations };
+      }),
+    );
+  }
+
+  async commonPhoneProfiles(): Promise<CommonPhoneProfile[]> {
+    return Promise.all(
+      (await this.names('commonPhoneConfig', 'common phone profile')).map(async (name) => {
+        const profile = await getOne(this.client, 'commonPhoneConfig', name);
+        const ice = iceFrom(child(profile, 'vendorConfig'));
+        return { name, ...(ice ? { ice } : {}) };
+      }),
+    );
+  }
+
+  async userProfiles(): Promise<UserProfile[]> {
+    const listed = await listAll(
+      this.client,
+      'userProfileProvision',
+      USER_PROFILE_LIST_TAGS,
+      ([name, allowProvision, limitProvision]) => ({
+        name: this.required(name, 'user profile', 'name'),
+        allowProvision: bool(allowProvision),
+        limit: Number.parseInt(limitProvision ?? '', 10),
+      }),
+      { ...this.paging, ...this.size },
+    );
+    return Promise.all(
+      listed.map(async ({ name, allowProvision, limit }) => {
+        const profile = await getOne(this.client, 'userProfileProvision', name, USER_PROFILE_GET_TAGS);
+        return {
+          name,
+          enableMra: bool(text(profile, 'enableMra')),
+          mraPolicyDesktop: text(profile, 'mraPolicy_Desktop') ?? '',
+          mraPolicyMobile: text(profile, 'mraPolicy_Mobile') ?? '',
+          allowProvision,
+          ...(Number.isFinite(limit) ? { limitProvision: limit } : {}),
+        };
+      }),
+    );
+  }
+
+  async users(): Promise<EndUser[]> {
+    const [rows, profiles] = await Promise.all([
       listAll(
-        client,
-        'devicePool',
-        DEVICE_POOL_TAGS,
-        ([name, dateTimeGroup, region]): DevicePool => ({
-          name: required(name, 'device pool', 'name'),
-          ...(dateTimeGroup ? { dateTimeGroup } : {}),
-          ...(region ? { region } : {}),
-        }),
-        { ...paging, ...size },
+        this.client,
+        'user',
+        USER_TAGS,
+        ([userid, imp]) => ({ userid: this.required(userid, 'user', 'userid'), imp: bool(imp) }),
+        { ...this.paging, ...this.size, searchCriteria: { userid: '%' } },
       ),
-
-    // The details below are get-only (no list type carries them): one get per item.
-    dateTimeGroups: async (): Promise<DateTimeGroup[]> =>
-      Promise.all(
-        (await names('dateTimeGroup', 'date/time group')).map(async (name) => {
-          const group = await getOne(client, 'dateTimeGroup', name);
-          const references = children(child(group, 'phoneNtpReferences'), 'selectedPhoneNtpReference')
-            .map((reference) => ({
-              name: text(reference, 'phoneNtpName'),
-              order: Number(text(reference, 'selectionOrder') ?? 0),
-            }))
-            .filter((reference): reference is { name: string; order: number } => reference.name !== undefined)
-            .sort((a, b) => a.order - b.order);
-          return { name, phoneNtpReferences: references.map((reference) => reference.name) };
-        }),
+      sqlAll(
+        this.client,
+        USER_PROFILE_SQL,
+        ['userid', 'userprofile'],
+        ([userid, profile]) => [userid, profile],
+        this.paging,
       ),
+    ]);
+    const profileOf = new Map<string, string>();
+    for (const [userid, profile] of profiles)
+      if (userid !== undefined && profile !== undefined) profileOf.set(userid, profile);
+    // `jabber` carries AXL's imAndPresenceEnable; owners of CSF/BOT/TCT/TAB devices are found by
+    // the rules from the phones section, so the snapshot states what CUCM says and nothing derived.
+    return rows.map(({ userid, imp }) => {
+      const userProfile = profileOf.get(userid);
+      return userProfile ? { userid, userProfile, jabber: imp } : { userid, jabber: imp };
+    });
+  }
 
-    regions: async (): Promise<Region[]> =>
-      Promise.all(
-        (await names('region', 'region')).map(async (name) => {
-          const region = await getOne(client, 'region', name);
-          const relations = children(child(region, 'relatedRegions'), 'relatedRegion').flatMap((relation) => {
-            const other = text(relation, 'regionName');
-            const kbps = Number.parseInt(text(relation, 'videoBandwidth') ?? '', 10);
-            return other !== undefined && Number.isFinite(kbps) ? [{ region: other, videoKbps: kbps }] : [];
-          });
-          return { name, relations };
-        }),
-      ),
+  // ILS role: "Stand Alone Cluster" means no ILS; hub or spoke means it is configured.
+  async ils(): Promise<CucmSnapshot['ils']> {
+    const response = await this.client.call('getIlsConfig', '<returnedTags><role/></returnedTags>');
+    const role = text(child(child(response.body, 'return'), 'ilsConfig'), 'role');
+    if (role === undefined || /stand\s*alone/i.test(role)) return { configured: false };
+    return { configured: true, role };
+  }
 
-    commonPhoneProfiles: async (): Promise<CommonPhoneProfile[]> =>
-      Promise.all(
-        (await names('commonPhoneConfig', 'common phone profile')).map(async (name) => {
-          const profile = await getOne(client, 'commonPhoneConfig', name);
-          const ice = iceFrom(child(profile, 'vendorConfig'));
-          return { name, ...(ice ? { ice } : {}) };
-        }),
-      ),
-
-    userProfiles: async (): Promise<UserProfile[]> => {
-      const listed = await listAll(
-        client,
-        'userProfileProvision',
-        USER_PROFILE_LIST_TAGS,
-        ([name, allowProvision, limitProvision]) => ({
-          name: required(name, 'user profile', 'name'),
-          allowProvision: bool(allowProvision),
-          limit: Number.parseInt(limitProvision ?? '', 10),
-        }),
-        { ...paging, ...size },
-      );
-      return Promise.all(
-        listed.map(async ({ name, allowProvision, limit }) => {
-          const profile = await getOne(client, 'userProfileProvision', name, USER_PROFILE_GET_TAGS);
-          return {
-            name,
-            enableMra: bool(text(profile, 'enableMra')),
-            mraPolicyDesktop: text(profile, 'mraPolicy_Desktop') ?? '',
-            mraPolicyMobile: text(profile, 'mraPolicy_Mobile') ?? '',
-            allowProvision,
-            ...(Number.isFinite(limit) ? { limitProvision: limit } : {}),
-          };
-        }),
-      );
-    },
-
-    users: async (): Promise<EndUser[]> => {
-      const [rows, profiles] = await Promise.all([
-        listAll(
-          client,
-          'user',
-          USER_TAGS,
-          ([userid, imp]) => ({ userid: required(userid, 'user', 'userid'), imp: bool(imp) }),
-          { ...paging, ...size, searchCriteria: { userid: '%' } },
-        ),
-        sqlAll(client, USER_PROFILE_SQL, ['userid', 'userprofile'], ([userid, profile]) => [userid, profile], paging),
-      ]);
-      const profileOf = new Map<string, string>();
-      for (const [userid, profile] of profiles)
-        if (userid !== undefined && profile !== undefined) profileOf.set(userid, profile);
-      // `jabber` carries AXL's imAndPresenceEnable; owners of CSF/BOT/TCT/TAB devices are found by
-      // the rules from the phones section, so the snapshot states what CUCM says and nothing derived.
-      return rows.map(({ userid, imp }) => {
-        const userProfile = profileOf.get(userid);
-        return userProfile ? { userid, userProfile, jabber: imp } : { userid, jabber: imp };
-      });
-    },
-
-    // ILS role: "Stand Alone Cluster" means no ILS; hub or spoke means it is configured.
-    ils: async () => {
-      const response = await client.call('getIlsConfig', '<returnedTags><role/></returnedTags>');
-      const role = text(child(child(response.body, 'return'), 'ilsConfig'), 'role');
-      if (role === undefined || /stand\s*alone/i.test(role)) return { configured: false };
-      return { configured: true, role };
-    },
-
-    clusterSecurity: async (): Promise<ClusterSecurity> => {
-      const rows = await sqlAll(client, CLUSTER_SECURITY_SQL, ['paramname', 'paramvalue'], ([name, value]) => [
-        name,
-        value,
-      ]);
-      const value = (param: string): string | undefined => rows.find(([name]) => name === param)?.[1]?.trim();
-      const decode = <T extends string>(param: string, off: T, on: T): T | undefined => {
-        const raw = value(param);
-        if (raw === undefined) return undefined;
-        if (raw === '0') return off;
-        if (raw === '1') return on;
-        throw client.fail('malformed', `AXL at ${client.url}: processconfig ${param} is "${raw}", not 0 or 1`);
-      };
-      const mode = decode('ClusterSecurityMode', 'non-secure', 'mixed');
-      const oauth = decode('ClusterSIPOAuthMode', 'disabled', 'enabled');
-      return { ...(mode ? { clusterSecurityMode: mode } : {}), ...(oauth ? { sipOAuthMode: oauth } : {}) };
-    },
-  };
+  async clusterSecurity(): Promise<ClusterSecurity> {
+    const rows = await sqlAll(this.client, CLUSTER_SECURITY_SQL, ['paramname', 'paramvalue'], ([name, value]) => [
+      name,
+      value,
+    ]);
+    const value = (param: string): string | undefined => rows.find(([name]) => name === param)?.[1]?.trim();
+    const decode = <T extends string>(param: string, off: T, on: T): T | undefined => {
+      const raw = value(param);
+      if (raw === undefined) return undefined;
+      if (raw === '0') return off;
+      if (raw === '1') return on;
+      throw this.client.fail('malformed', `AXL at ${this.client.url}: processconfig ${param} is "${raw}", not 0 or 1`);
+    };
+    const mode = decode('ClusterSecurityMode', 'non-secure', 'mixed');
+    const oauth = decode('ClusterSIPOAuthMode', 'disabled', 'enabled');
+    return { ...(mode ? { clusterSecurityMode: mode } : {}), ...(oauth ? { sipOAuthMode: oauth } : {}) };
+  }
 }
 
 /** The reason a section is unavailable, as SPEC 8.2 wants it: fault code and text, 403, timeout... */
@@ -493,7 +516,7 @@ function reasonOf(error: unknown): string {
  */
 export async function collectSnapshot(client: AxlClient, options: CollectOptions = {}): Promise<CucmSnapshot> {
   const asked = options.sections ?? new Set<SnapshotSection>(SNAPSHOT_SECTIONS);
-  const readers = sectionReaders(client, options);
+  const readers: SectionReaders = new SectionReader(client, options);
   const collected: Partial<CucmSnapshot> = {};
   const unavailable: Partial<Record<SnapshotSection, string>> = {};
   const failures: AxlError[] = [];
