@@ -57,6 +57,11 @@ describe('MRA-DNS-005 answer by answer', () => {
     expect(finding.message).toBe(
       `10.1.1.10 (${FQDN}) has no PTR record internally: 10.9.9.1:53: NXDOMAIN for ${PTR}; 10.9.9.2:53: no PTR record for ${PTR}.`,
     );
+    // The PTR belongs in the /24 reverse zone of the address.
+    expect(finding.group).toEqual({
+      key: 'dns-zone:reverse:1.1.10.in-addr.arpa',
+      label: 'reverse DNS zone 1.1.10.in-addr.arpa',
+    });
   });
 
   it('fails a PTR naming another host, without a forward lookup for it', async () => {
@@ -107,6 +112,19 @@ describe('MRA-DNS-005 answer by answer', () => {
       status: 'skipped',
       messageId: 'noAddress',
       message: `The inventory gives ${FQDN} no ip, so there is no address to look up in reverse.`,
+    });
+  });
+});
+
+describe('MRA-DNS-005 fix group of an IPv6 address', () => {
+  it('groups a missing IPv6 PTR under its /64 ip6.arpa zone', async () => {
+    const v6 = '2001:db8::10';
+    const table = { [`${FQDN} A`]: [], [`${FQDN} AAAA`]: [] };
+    const { finding } = await judge(table, table, v6);
+    expect(finding).toMatchObject({ status: 'fail', messageId: 'ptrMissing' });
+    expect(finding.group).toEqual({
+      key: 'dns-zone:reverse:0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa',
+      label: 'reverse DNS zone 0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa',
     });
   });
 });

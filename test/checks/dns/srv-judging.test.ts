@@ -56,6 +56,7 @@ describe('SRV records judged one by one (MRA-DNS-001)', () => {
     expect(finding.message).toBe(
       `${UDS} on ${RESOLVER} is wrong: cucm-pub.example.com is on port 8080, not 8443; imp-pub.example.com is not a CUCM node of the inventory (role cucm-publisher/cucm-subscriber); ${UDS}. 300 IN SRV 10 10 8443 . has target "." (service explicitly not offered).`,
     );
+    expect(finding.group).toEqual({ key: 'dns-zone:internal:example.com', label: 'internal DNS zone example.com' });
     expect(asked.filter((question) => question.startsWith('imp-pub'))).toEqual([]);
     expect(asked).toContain('cucm-pub.example.com A');
     expect(finding.evidence.targets).toMatchObject([
@@ -148,5 +149,7 @@ describe('SRV records judged one by one (MRA-DNS-003)', () => {
     const { finding: bad } = await judge('MRA-DNS-003', { [`${EDGE} SRV`]: [srv(EDGE, 'cucm-pub.example.com')] });
     expect(bad).toMatchObject({ status: 'fail', messageId: 'srvInvalid' });
     expect(bad.message).toContain('cucm-pub.example.com is not an Expressway-E');
+    // The public zone of the domain, where _collab-edge is published.
+    expect(bad.group).toEqual({ key: 'dns-zone:external:example.com', label: 'public DNS zone example.com' });
   });
 });
