@@ -128,3 +128,48 @@ describe('MRA-DNS-005 fix group of an IPv6 address', () => {
     });
   });
 });
+
+describe('MRA-DNS-005 answers in detail', () => {
+  it('counts only PTR records: a CNAME alone in the answer is no PTR', async () => {
+    const alias: DnsRecord = {
+      name: PTR,
+      type: 'CNAME',
+      ttl: 300,
+      data: '10.0-25.1.1.10.in-addr.arpa.',
+      target: '10.0-25.1.1.10.in-addr.arpa',
+    };
+    const { finding } = await judge(
+      { ...GOOD, [`${PTR} PTR`]: [alias] },
+      { ...GOOD, [`${PTR} PTR`]: [alias, ptr(FQDN)] },
+    );
+    expect(finding).toMatchObject({ status: 'fail', messageId: 'ptrMissing' });
+    expect(finding.message).toBe(
+      `10.1.1.10 (${FQDN}) has no PTR record internally: 10.9.9.1:53: no PTR record for ${PTR}.`,
+    );
+    expect(finding.evidence.resolvers).toMatchObject([
+      { resolver: '10.9.9.1:53', question: `${PTR} PTR`, outcome: 'answer' },
+      { resolver: '10.9.9.2:53', question: `${PTR} PTR`, outcome: 'answer' },
+    ]);
+  });
+
+  it('names every host the PTR records name', async () => {
+    const { finding } = await judge({ ...GOOD, [`${PTR} PTR`]: [ptr('a.example.com'), ptr('b.example.com')] });
+    expect(finding.message).toBe(
+      `The PTR of 10.1.1.10 does not name ${FQDN}: 10.9.9.1:53 says a.example.com, b.example.com.`,
+    );
+  });
+
+  it('names every address the name gives instead, and why a forward lookup failed', async () => {
+    const { finding: other } = await judge({
+      ...GOOD,
+      [`${FQDN} A`]: [a(FQDN, '10.1.1.98'), a(FQDN, '10.1.1.99')],
+    });
+    expect(other).toMatchObject({ status: 'fail', messageId: 'ptrNotConfirmed' });
+    expect(other.message).toContain(`10.9.9.1:53: ${FQDN} gives 10.1.1.98, 10.1.1.99`);
+    const { finding: failed } = await judge({ ...GOOD, [`${FQDN} A`]: 'servfail', [`${FQDN} AAAA`]: 'servfail' });
+    expect(failed).toMatchObject({ status: 'inconclusive', messageId: 'reverseFailed' });
+    expect(failed.message).toBe(
+      `Could not check the reverse record of 10.1.1.10 (${FQDN}): 10.9.9.1:53: the resolver answered SERVFAIL.`,
+    );
+  });
+});
