@@ -41,7 +41,8 @@ export default defineRule({
     // An endpoint is fixed by fixing (or replacing) the profile it uses, so it joins that profile's group.
     fixGroup: (finding) => {
       const profile = (finding.evidence?.phone as { securityProfile?: string } | undefined)?.securityProfile;
-      return profile
+      // A blank profile is no profile (noProfile): the endpoint is its own thing to fix.
+      return profile?.trim()
         ? profileFixGroup(profile)
         : { key: `phone:${finding.target}`, label: `${finding.target} (assign an MRA phone security profile)` };
     },

@@ -174,3 +174,44 @@ describe('MRA-CUCM-009 ice-config, setting by setting', () => {
     ).toEqual([['common phone profile Standard Common Phone Profile', 'fail', 1]]);
   });
 });
+
+describe('MRA-CUCM-009 ice-config: phone-level ICE, order and messages', () => {
+  it('judges phones in name order, naming each phone and every shortfall', async () => {
+    const snapshot = readFixture('compliant');
+    snapshot.commonPhoneProfiles = snapshot.commonPhoneProfiles.map(({ name }) => ({ name }));
+    const incomplete: IceSettings = { enabled: true, primaryTurnServer: 'turn.example.com', turnUsername: 'u' };
+    snapshot.phones = snapshot.phones.map((phone) =>
+      phone.name === 'TCTJDOE' || phone.name === 'BOTASMITH' ? { ...phone, ice: incomplete } : phone,
+    );
+    snapshot.phones = snapshot.phones.map((phone) =>
+      phone.name === 'TCTJDOE' ? { ...phone, ice: { ...incomplete, turnUsername: ' ' } } : phone,
+    );
+    const findings = await testCheck('MRA-CUCM-009', {
+      inventory: cucmInventory('compliant'),
+      services: fakeCucm(snapshot),
+    });
+    expect(findings.map((f) => [f.target, f.status])).toEqual([
+      ['phone BOTASMITH', 'fail'],
+      ['phone TCTJDOE', 'fail'],
+    ]);
+    expect(findings[0]!.message).toBe('ICE is enabled on phone BOTASMITH but no TURN password is set.');
+    expect(findings[1]!.message).toBe(
+      'ICE is enabled on phone TCTJDOE but no TURN username is set; no TURN password is set.',
+    );
+    // A phone's own ICE is used by that phone only: no profile usage count.
+    expect(Object.keys(findings[0]!.evidence)).toEqual(['ice', 'shortfalls']);
+  });
+
+  it('has nothing to examine, saying ICE is optional, when no MRA endpoint has ICE enabled', async () => {
+    const snapshot = readFixture('compliant');
+    snapshot.commonPhoneProfiles = snapshot.commonPhoneProfiles.map(({ name }) => ({ name }));
+    const findings = await testCheck('MRA-CUCM-009', {
+      inventory: cucmInventory('compliant'),
+      services: fakeCucm(snapshot),
+    });
+    expect(findings).toMatchObject([{ target: 'deployment', status: 'skipped', messageId: 'nothingInScope' }]);
+    expect(findings[0]!.message).toBe(
+      'Nothing to examine: ICE is not enabled on any common phone profile or phone of the MRA endpoints (ICE is optional).',
+    );
+  });
+});

@@ -8,6 +8,8 @@ describe('MRA-CUCM-012 ils-multicluster', () => {
     expect(findings).toMatchObject([
       { target: 'ils', status: 'pass', evidence: { clusters: 2, ils: { configured: true, role: 'Hub' } } },
     ]);
+    // Where the configuration came from, as the snapshot states it.
+    expect(findings[0]!.evidence.source).toBe('fixture: fully MRA-compliant cluster');
   });
 
   it('fails with two clusters and no ILS', async () => {

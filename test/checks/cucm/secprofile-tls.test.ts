@@ -10,6 +10,11 @@ describe('MRA-CUCM-003 secprofile-tls', () => {
     expect(findingFor(findings, 'security profile ip8845-mra.example.com').evidence).toMatchObject({
       profile: { transportType: 'TLS' },
     });
+    const ip8845 = findingFor(findings, 'security profile ip8845-mra.example.com');
+    expect(ip8845.messageId).toBe('tls');
+    expect(ip8845.message).toBe(
+      'Phone security profile ip8845-mra.example.com (used by 1 MRA endpoint) has transport type TLS.',
+    );
   });
 
   it('fails a profile with transport TCP', async () => {

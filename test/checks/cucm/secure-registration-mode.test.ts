@@ -174,3 +174,113 @@ describe('MRA-CUCM-013 secure-registration-mode, live against the local HTTPS AX
     expect(report.findings[0]!.message).toContain('403');
   });
 });
+
+describe('MRA-CUCM-013 secure-registration-mode: messages and what to fix', () => {
+  const CLUSTER_GROUP = { key: 'cluster-security', label: 'CUCM cluster security (mixed mode or SIP OAuth mode)' };
+  /** The findings with these cluster values and the CSF and 8845 profiles' Enable OAuth Authentication. */
+  const judge = (cluster: CucmSnapshot['clusterSecurity'], oauth: { csf?: boolean; ip8845?: boolean } = {}) =>
+    judged(
+      edited((snapshot) => {
+        snapshot.clusterSecurity = cluster;
+        for (const profile of snapshot.securityProfiles) {
+          const value =
+            profile.name === 'csf-mra.example.com'
+              ? oauth.csf
+              : profile.name === 'ip8845-mra.example.com'
+                ? oauth.ip8845
+                : undefined;
+          if (value !== undefined) profile.enableOAuthAuthentication = value;
+        }
+      }),
+    );
+
+  it('with the mode unknown, names everything known to be off, and nothing when nothing is', async () => {
+    const both = findingFor(await judge({ sipOAuthMode: 'disabled' }, { csf: false }), CSF);
+    expect(both).toMatchObject({ status: 'inconclusive', messageId: 'modeUnknown' });
+    expect(both.message).toBe(
+      'Profile csf-mra.example.com (1 MRA endpoint) is Encrypted, and the CUCM configuration read does not say whether the cluster is in mixed mode, and SIP OAuth mode is disabled on the cluster and Enable OAuth Authentication is off on the profile.',
+    );
+    const none = findingFor(await judge({}), CSF);
+    expect(none.message).toBe(
+      'Profile csf-mra.example.com (1 MRA endpoint) is Encrypted, and the CUCM configuration read does not say whether the cluster is in mixed mode.',
+    );
+  });
+
+  it('names every missing piece when a profile cannot register, and the cluster as the fix when SIP OAuth mode is off', async () => {
+    const finding = findingFor(
+      await judge({ clusterSecurityMode: 'non-secure', sipOAuthMode: 'disabled' }, { csf: false }),
+      CSF,
+    );
+    expect(finding).toMatchObject({ status: 'fail', messageId: 'cannotRegister' });
+    expect(finding.message).toBe(
+      'Encrypted profile csf-mra.example.com (1 MRA endpoint) cannot register: the cluster is not in mixed mode and SIP OAuth mode is disabled on the cluster and Enable OAuth Authentication is off on the profile.',
+    );
+    expect(finding.group).toEqual(CLUSTER_GROUP);
+  });
+
+  it('with SIP OAuth mode on, fixes a Jabber profile on the profile, and IP phones on the cluster (mixed mode)', async () => {
+    const findings = await judge(
+      { clusterSecurityMode: 'non-secure', sipOAuthMode: 'enabled' },
+      { csf: false, ip8845: false },
+    );
+    const csf = findingFor(findings, CSF);
+    expect(csf).toMatchObject({ status: 'fail', messageId: 'cannotRegister' });
+    expect(csf.message).toBe(
+      'Encrypted profile csf-mra.example.com (1 MRA endpoint) cannot register: the cluster is not in mixed mode and Enable OAuth Authentication is off on the profile.',
+    );
+    expect(csf.group).toEqual({
+      key: 'security-profile:csf-mra.example.com',
+      label: 'phone security profile csf-mra.example.com',
+    });
+    const ip8845 = findingFor(findings, IP8845);
+    expect(ip8845).toMatchObject({ status: 'fail', messageId: 'cannotRegister', evidence: { jabberEndpoints: false } });
+    expect(ip8845.group).toEqual(CLUSTER_GROUP);
+  });
+
+  it('names where SIP OAuth is not known: the cluster or the profile, or the profile alone', async () => {
+    const both = findingFor(await judge({ clusterSecurityMode: 'non-secure' }), CSF);
+    expect(both).toMatchObject({ status: 'inconclusive', messageId: 'oauthUnknown' });
+    expect(both.message).toBe(
+      'The cluster is not in mixed mode, and the CUCM configuration read does not say whether SIP OAuth is enabled on the cluster or on the profile: the 1 MRA endpoint on Encrypted profile csf-mra.example.com may not register.',
+    );
+    const profile = findingFor(await judge({ clusterSecurityMode: 'non-secure', sipOAuthMode: 'enabled' }), CSF);
+    expect(profile).toMatchObject({ status: 'inconclusive', messageId: 'oauthUnknown' });
+    expect(profile.message).toContain('does not say whether SIP OAuth is enabled on the profile: ');
+  });
+
+  it('does not pass on SIP OAuth a profile shared by Jabber and an IP phone', async () => {
+    const findings = await judged(
+      edited((snapshot) => {
+        snapshot.clusterSecurity = { clusterSecurityMode: 'non-secure', sipOAuthMode: 'enabled' };
+        snapshot.phones = snapshot.phones.map((phone) =>
+          phone.name === 'SEP00AA11BB22CC' ? { ...phone, securityProfile: 'csf-mra.example.com' } : phone,
+        );
+        for (const profile of snapshot.securityProfiles) profile.enableOAuthAuthentication = true;
+      }),
+    );
+    expect(findingFor(findings, CSF)).toMatchObject({
+      status: 'inconclusive',
+      messageId: 'phonesOnOAuth',
+      evidence: { jabberEndpoints: false, enableOAuthAuthentication: true },
+    });
+  });
+
+  it('is inconclusive for a profile the snapshot does not hold', async () => {
+    const findings = await judged(
+      edited((snapshot) => {
+        snapshot.securityProfiles = snapshot.securityProfiles.filter(
+          (profile) => profile.name !== 'csf-mra.example.com',
+        );
+      }),
+    );
+    const finding = findingFor(findings, CSF);
+    expect(finding).toMatchObject({
+      status: 'inconclusive',
+      messageId: 'profileNotInSnapshot',
+      evidence: { profile: null },
+    });
+    expect(finding.message).toBe(
+      'Phone security profile csf-mra.example.com, used by 1 MRA endpoint, is not in the CUCM configuration read: whether it is Encrypted is not known.',
+    );
+  });
+});

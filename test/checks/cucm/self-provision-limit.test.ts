@@ -103,3 +103,61 @@ describe('MRA-CUCM-011 self-provision-limit', () => {
     ]);
   });
 });
+
+describe('MRA-CUCM-011 self-provision-limit: messages', () => {
+  const judge = async (edit: (snapshot: ReturnType<typeof readFixture>) => void) => {
+    const snapshot = readFixture('compliant');
+    edit(snapshot);
+    return testCheck('MRA-CUCM-011', { inventory: cucmInventory('compliant'), services: fakeCucm(snapshot) });
+  };
+  const TARGET = 'user profile MRA Jabber Users';
+
+  it('states the limit and the allowed range when it passes', async () => {
+    const finding = findingFor(await judge(() => {}), TARGET);
+    expect(finding.message).toBe('User profile MRA Jabber Users allows self-provisioning of up to 10 phones (1..20).');
+  });
+
+  it('names the profile when self-provisioning is not allowed or its limit is not known', async () => {
+    const off = findingFor(
+      await judge((snapshot) => {
+        snapshot.userProfiles[0]!.allowProvision = false;
+      }),
+      TARGET,
+    );
+    expect(off.message).toBe('User profile MRA Jabber Users does not allow self-provisioning, so no limit applies.');
+    const unknown = findingFor(
+      await judge((snapshot) => {
+        delete snapshot.userProfiles[0]!.limitProvision;
+      }),
+      TARGET,
+    );
+    expect(unknown).toMatchObject({ status: 'inconclusive', messageId: 'limitUnknown' });
+    expect(unknown.message).toBe(
+      'User profile MRA Jabber Users allows self-provisioning, but the CUCM configuration read has no provisioning limit for it.',
+    );
+  });
+
+  it('counts the Jabber users of a user profile the snapshot lacks', async () => {
+    const finding = findingFor(
+      await judge((snapshot) => {
+        snapshot.users = snapshot.users.map((user) => ({ ...user, userProfile: 'MRA Jabber Users' }));
+        snapshot.userProfiles = snapshot.userProfiles.filter((profile) => profile.name !== 'MRA Jabber Users');
+      }),
+      TARGET,
+    );
+    expect(finding).toMatchObject({ status: 'inconclusive', messageId: 'profileNotInSnapshot' });
+    expect(finding.message).toBe(
+      'User profile MRA Jabber Users, assigned to 2 Jabber users, is not in the CUCM configuration read.',
+    );
+  });
+
+  it('has nothing to examine when no Jabber user has a user profile', async () => {
+    const findings = await judge((snapshot) => {
+      snapshot.users = snapshot.users.map(({ userProfile: _profile, ...user }) => user);
+    });
+    expect(findings).toMatchObject([{ target: 'deployment', status: 'skipped', messageId: 'nothingInScope' }]);
+    expect(findings[0]!.message).toBe(
+      'Nothing to examine: no Jabber user is assigned a user profile in the CUCM configuration read.',
+    );
+  });
+});

@@ -73,3 +73,33 @@ describe('MRA-CUCM-005 tftp-encryption-exclusion', () => {
     expect(findings[0]!.evidence).toMatchObject({ profile: null, matchedPatterns: ['Cisco 78*'] });
   });
 });
+
+describe('MRA-CUCM-005 tftp-encryption-exclusion: messages', () => {
+  it('counts the endpoints and names their models in order when a profile serves several excluded models', async () => {
+    const snapshot = readFixture('compliant');
+    snapshot.phones = snapshot.phones.map((phone) =>
+      phone.name === 'SEP00AA11BB22CC' ? { ...phone, securityProfile: 'ip7841-mra.example.com' } : phone,
+    );
+    const findings = await testCheck('MRA-CUCM-005', {
+      inventory: cucmInventory('compliant'),
+      services: fakeCucm(snapshot),
+    });
+    expect(findings.map((f) => [f.target, f.status, f.message])).toEqual([
+      [
+        'security profile ip7841-mra.example.com',
+        'pass',
+        'Phone security profile ip7841-mra.example.com (used by 2 Cisco 7841/Cisco 8845 MRA endpoints) has TFTP Encrypted Config unchecked.',
+      ],
+    ]);
+  });
+
+  it('names the policy patterns when no MRA endpoint is an excluded model', async () => {
+    const findings = await testCheck('MRA-CUCM-005', {
+      inventory: cucmInventory('compliant', { policy: { tftpEncryptionExcludedModels: ['Cisco DX*', 'Cisco 99*'] } }),
+    });
+    expect(findings).toMatchObject([{ status: 'skipped', target: 'deployment', messageId: 'nothingInScope' }]);
+    expect(findings[0]!.message).toBe(
+      'Nothing to examine: no MRA endpoint is a model that needs TFTP Encrypted Config unchecked (Cisco DX*, Cisco 99*).',
+    );
+  });
+});

@@ -84,6 +84,9 @@ describe('MRA-CUCM-010 user-profile-mra, policy by policy', () => {
       'has desktop client policy "No Service"',
       'has no mobile client policy',
     ]);
+    expect(finding.message).toBe(
+      'User profile MRA Jabber Users, assigned to 2 Jabber users, has Enable Mobile and Remote Access unchecked; has desktop client policy "No Service"; has no mobile client policy.',
+    );
   });
 
   it('passes policies that grant some service, naming them, with the profile as evidence', async () => {
@@ -118,6 +121,7 @@ describe('MRA-CUCM-010 user-profile-mra, policy by policy', () => {
     expect(findings[1]!.message).toBe(
       'Jabber users without a user profile, so no MRA access policy applies to them: 2.',
     );
+    expect(findings[0]!.evidence).toEqual({ jabberUsers: { names: ['jdoe', 'asmith'], count: 2 } });
   });
 
   it('has nothing in scope without Jabber users', async () => {
@@ -130,5 +134,47 @@ describe('MRA-CUCM-010 user-profile-mra, policy by policy', () => {
     });
     expect(findings).toMatchObject([{ target: 'deployment', status: 'skipped', messageId: 'nothingInScope' }]);
     expect(findings[0]!.message).toContain('no Jabber users');
+  });
+});
+
+describe('MRA-CUCM-010 user-profile-mra: who is in scope, and in which order', () => {
+  const judgeUsers = async (edit: (snapshot: ReturnType<typeof readFixture>) => void) => {
+    const snapshot = readFixture('compliant');
+    edit(snapshot);
+    return testCheck('MRA-CUCM-010', { inventory: cucmInventory('compliant'), services: fakeCucm(snapshot) });
+  };
+
+  it('judges Jabber users without any user profile even when no Jabber user has one', async () => {
+    const findings = await judgeUsers((snapshot) => {
+      snapshot.users = snapshot.users.map(({ userProfile: _profile, ...user }) => user);
+    });
+    expect(findings.map((finding) => [finding.target, finding.status, finding.messageId])).toEqual([
+      ['user profile (none)', 'fail', 'withoutProfile'],
+    ]);
+  });
+
+  it('reports owners of Jabber devices missing from the end users even when no other Jabber user exists', async () => {
+    const findings = await judgeUsers((snapshot) => {
+      snapshot.users = [];
+    });
+    expect(findings.map((finding) => [finding.target, finding.status, finding.messageId])).toEqual([
+      ['user profile (unknown)', 'inconclusive', 'unknownOwners'],
+    ]);
+    expect(findings[0]!.message).toBe(
+      'Owners of Jabber devices missing from the end users read, so their user profile is unknown: 2.',
+    );
+    expect(findings[0]!.evidence).toEqual({ owners: { names: ['asmith', 'jdoe'], count: 2 } });
+  });
+
+  it('gives the user profiles in name order', async () => {
+    const findings = await judgeUsers((snapshot) => {
+      snapshot.users = snapshot.users.map((user) =>
+        user.userid === 'jdoe' ? { ...user, userProfile: 'Z Jabber' } : user,
+      );
+      snapshot.users = snapshot.users.map((user) =>
+        user.userid === 'asmith' ? { ...user, userProfile: 'A Jabber' } : user,
+      );
+    });
+    expect(findings.map((finding) => finding.target)).toEqual(['user profile A Jabber', 'user profile Z Jabber']);
   });
 });

@@ -95,3 +95,47 @@ describe('MRA-CUCM-008 video-bitrate', () => {
     ]);
   });
 });
+
+describe('MRA-CUCM-008 video-bitrate: messages and what to fix', () => {
+  const judge = async (edit: (snapshot: ReturnType<typeof readFixture>) => void) => {
+    const snapshot = readFixture('compliant');
+    edit(snapshot);
+    return findingFor(
+      await testCheck('MRA-CUCM-008', { inventory: cucmInventory('compliant'), services: fakeCucm(snapshot) }),
+      'device pool MRA_DP',
+    );
+  };
+
+  it('states the region, the pool, the minimum and the lowest relation when it passes', async () => {
+    const finding = await judge(() => {});
+    expect(finding).toMatchObject({ status: 'pass', messageId: 'sufficient' });
+    expect(finding.message).toBe(
+      'Region MRA_Region of device pool MRA_DP allows at least 385 kbps for video to every related region (1500 kbps lowest).',
+    );
+  });
+
+  it('names the relation below the minimum, and groups the fix under the region', async () => {
+    const finding = await judge((snapshot) => {
+      snapshot.regions[0]!.relations[1]!.videoKbps = 384;
+    });
+    expect(finding).toMatchObject({ status: 'fail', messageId: 'tooLow' });
+    expect(finding.message).toBe(
+      'Region MRA_Region of device pool MRA_DP allows only 384 kbps for video to HQ_Region (384 kbps); MRA video endpoints need at least 385 kbps (384 kbps is the CUCM default and too low for some, e.g. DX series).',
+    );
+    expect(finding.group).toEqual({
+      key: 'region:MRA_Region',
+      label: 'region MRA_Region (System > Region Information > Region)',
+    });
+  });
+
+  it('leaves a pool without a region to MRA-CUCM-007', async () => {
+    const finding = await judge((snapshot) => {
+      delete snapshot.devicePools[0]!.region;
+    });
+    expect(finding).toMatchObject({
+      status: 'skipped',
+      messageId: 'prerequisiteFailed',
+      evidence: { prerequisite: { ruleId: 'MRA-CUCM-007', messageId: 'noRegion' } },
+    });
+  });
+});

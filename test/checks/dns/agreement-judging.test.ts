@@ -108,3 +108,19 @@ describe('MRA-DNS-006 answer sets', () => {
     );
   });
 });
+
+describe('MRA-DNS-006 when resolvers do not answer', () => {
+  it('names every resolver that did not answer, and why', async () => {
+    const good = { [`${FQDN} A`]: [a(FQDN, '10.1.1.10')], [`${FQDN} AAAA`]: [] } satisfies Record<string, Entry>;
+    const findings = await judge([
+      { ...good, [`${UDS} SRV`]: 'servfail' },
+      { ...good, [`${UDS} SRV`]: 'timeout' },
+      { ...good, [`${UDS} SRV`]: [SRV1] },
+    ]);
+    const finding = findingFor(findings, `${UDS} SRV`);
+    expect(finding).toMatchObject({ status: 'inconclusive', messageId: 'compareFailed' });
+    expect(finding.message).toBe(
+      `Could not compare ${UDS} SRV across internal resolvers: 10.9.9.1:53: the resolver answered SERVFAIL; 10.9.9.2:53: no reply within the timeout.`,
+    );
+  });
+});

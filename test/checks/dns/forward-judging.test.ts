@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { DnsRecord } from '../../../src/probes/dns.js';
+import { forwardVerdict } from '../../../src/checks/dns/forward-internal.js';
+import type { AddressLookup, DnsRecord } from '../../../src/probes/dns.js';
 import { testCheck } from '../../helpers/check.js';
 import { a, cname, fakeZone, type Entry } from './zone.js';
 
@@ -45,6 +46,8 @@ describe('MRA-DNS-004 answer by answer', () => {
     );
     expect(finding.evidence).toMatchObject({ fqdn: FQDN, inventoryIp: '10.1.1.10' });
     expect(finding.evidence.resolvers).toHaveLength(2);
+    // The slowest query of the lookups (the fake zone answers each in 5 ms).
+    expect(finding.durationMs).toBe(5);
   });
 
   it('passes an address of the other family next to the inventory address (dual stack)', async () => {
@@ -62,6 +65,8 @@ describe('MRA-DNS-004 answer by answer', () => {
     expect(other.message).toBe(
       `${FQDN} does not resolve to its inventory address 10.1.1.10 only: 10.9.9.2:53 gives 10.1.1.11.`,
     );
+    // The record lives in the node's parent zone on the internal view.
+    expect(other.group).toEqual({ key: 'dns-zone:internal:example.com', label: 'internal DNS zone example.com' });
   });
 
   it('compares an IPv6 inventory address in canonical form', async () => {
@@ -106,5 +111,46 @@ describe('MRA-DNS-004 answer by answer', () => {
       `${FQDN} resolves on every internal resolver (10.9.9.1:53: 10.1.1.10; 10.9.9.2:53: 10.1.1.11); the inventory gives no ip to compare with.`,
     );
     expect(finding.evidence).not.toHaveProperty('inventoryIp');
+  });
+});
+
+describe('MRA-DNS-004 verdict of one resolver (forwardVerdict)', () => {
+  const lookup = (fields: Partial<AddressLookup>): AddressLookup => ({
+    resolver: '10.9.9.1:53',
+    name: FQDN,
+    outcome: 'resolved',
+    addresses: [],
+    chain: [FQDN],
+    queries: [],
+    ...fields,
+  });
+
+  it('is unknown for a failed lookup, with its detail or "no answer"', () => {
+    expect(forwardVerdict(lookup({ outcome: 'failed', detail: 'SERVFAIL for A' }), '10.1.1.10')).toEqual({
+      kind: 'unknown',
+      text: '10.9.9.1:53: SERVFAIL for A',
+    });
+    expect(forwardVerdict(lookup({ outcome: 'failed' }), '10.1.1.10')).toEqual({
+      kind: 'unknown',
+      text: '10.9.9.1:53: no answer',
+    });
+  });
+
+  it('is missing for a CNAME loop, with its detail or "CNAME loop"', () => {
+    expect(forwardVerdict(lookup({ outcome: 'cname-loop', detail: 'a -> b -> a' }), '10.1.1.10')).toEqual({
+      kind: 'missing',
+      text: '10.9.9.1:53: a -> b -> a',
+    });
+    expect(forwardVerdict(lookup({ outcome: 'cname-loop' }), '10.1.1.10')).toEqual({
+      kind: 'missing',
+      text: '10.9.9.1:53: CNAME loop',
+    });
+  });
+
+  it('is ok for the inventory address, naming what the resolver gave', () => {
+    expect(forwardVerdict(lookup({ addresses: ['10.1.1.10', '2001:db8::10'] }), '10.1.1.10')).toEqual({
+      kind: 'ok',
+      text: '10.9.9.1:53: 10.1.1.10, 2001:db8::10',
+    });
   });
 });

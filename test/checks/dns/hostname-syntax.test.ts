@@ -15,6 +15,7 @@ describe('MRA-DNS-007 hostname-syntax', () => {
     const [finding] = await check([{ fqdn: 'exp_e.example.com', role: 'expressway-e' }]);
     expect(finding).toMatchObject({ status: 'fail', messageId: 'invalid', target: 'exp_e.example.com' });
     expect(finding?.message).toContain('host name "exp_e" has characters other than letters, digits and hyphens');
+    expect(finding?.group).toEqual({ key: 'hostname:exp_e.example.com', label: 'host name of exp_e.example.com' });
   });
 
   it('fails CUCM and IM&P host names that start with a digit, but not an Expressway-C', async () => {
@@ -58,5 +59,41 @@ describe('MRA-DNS-007 hostname-syntax', () => {
   it('is skipped when the inventory has no nodes', async () => {
     const [finding] = await check([]);
     expect(finding).toMatchObject({ status: 'skipped', target: 'deployment' });
+  });
+});
+
+describe('MRA-DNS-007 hostname-syntax in detail', () => {
+  it('passes a two-label name, stating role, host name and labels', async () => {
+    const findings = await check([
+      { fqdn: 'cucm-pub.example.com', role: 'cucm-publisher' },
+      { fqdn: 'expc.example', role: 'expressway-c' },
+    ]);
+    const pub = findingFor(findings, 'cucm-pub.example.com');
+    expect(pub).toMatchObject({ status: 'pass', messageId: 'valid' });
+    expect(pub.message).toBe('cucm-pub.example.com (cucm-publisher) is a valid host name for its role.');
+    expect(pub.evidence).toEqual({
+      fqdn: 'cucm-pub.example.com',
+      role: 'cucm-publisher',
+      hostname: 'cucm-pub',
+      labels: ['cucm-pub', 'example', 'com'],
+    });
+    expect(findingFor(findings, 'expc.example')).toMatchObject({ status: 'pass', messageId: 'valid' });
+  });
+
+  it('accepts a name written with the root dot', () => {
+    expect(hostnameProblems({ fqdn: 'cucm-pub.example.com.', role: 'cucm-publisher' })).toEqual([]);
+  });
+
+  it('lists every problem of a name in the message', async () => {
+    const [finding] = await check([{ fqdn: '1cucm_x.example.com', role: 'cucm-publisher' }]);
+    expect(finding?.message).toBe(
+      '1cucm_x.example.com (cucm-publisher) is not a valid host name: host name "1cucm_x" has characters other than letters, digits and hyphens; host name "1cucm_x" does not start with a letter.',
+    );
+  });
+
+  it('names an empty label once, as two dots in a row', () => {
+    expect(hostnameProblems({ fqdn: 'expc..example.com', role: 'expressway-c' })).toEqual([
+      'it has an empty label (two dots in a row)',
+    ]);
   });
 });

@@ -57,6 +57,11 @@ describe('MRA-DNS-005 answer by answer', () => {
     expect(finding.message).toBe(
       `10.1.1.10 (${FQDN}) has no PTR record internally: 10.9.9.1:53: NXDOMAIN for ${PTR}; 10.9.9.2:53: no PTR record for ${PTR}.`,
     );
+    // The PTR belongs in the /24 reverse zone of the address.
+    expect(finding.group).toEqual({
+      key: 'dns-zone:reverse:1.1.10.in-addr.arpa',
+      label: 'reverse DNS zone 1.1.10.in-addr.arpa',
+    });
   });
 
   it('fails a PTR naming another host, without a forward lookup for it', async () => {
@@ -108,5 +113,63 @@ describe('MRA-DNS-005 answer by answer', () => {
       messageId: 'noAddress',
       message: `The inventory gives ${FQDN} no ip, so there is no address to look up in reverse.`,
     });
+  });
+});
+
+describe('MRA-DNS-005 fix group of an IPv6 address', () => {
+  it('groups a missing IPv6 PTR under its /64 ip6.arpa zone', async () => {
+    const v6 = '2001:db8::10';
+    const table = { [`${FQDN} A`]: [], [`${FQDN} AAAA`]: [] };
+    const { finding } = await judge(table, table, v6);
+    expect(finding).toMatchObject({ status: 'fail', messageId: 'ptrMissing' });
+    expect(finding.group).toEqual({
+      key: 'dns-zone:reverse:0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa',
+      label: 'reverse DNS zone 0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa',
+    });
+  });
+});
+
+describe('MRA-DNS-005 answers in detail', () => {
+  it('counts only PTR records: a CNAME alone in the answer is no PTR', async () => {
+    const alias: DnsRecord = {
+      name: PTR,
+      type: 'CNAME',
+      ttl: 300,
+      data: '10.0-25.1.1.10.in-addr.arpa.',
+      target: '10.0-25.1.1.10.in-addr.arpa',
+    };
+    const { finding } = await judge(
+      { ...GOOD, [`${PTR} PTR`]: [alias] },
+      { ...GOOD, [`${PTR} PTR`]: [alias, ptr(FQDN)] },
+    );
+    expect(finding).toMatchObject({ status: 'fail', messageId: 'ptrMissing' });
+    expect(finding.message).toBe(
+      `10.1.1.10 (${FQDN}) has no PTR record internally: 10.9.9.1:53: no PTR record for ${PTR}.`,
+    );
+    expect(finding.evidence.resolvers).toMatchObject([
+      { resolver: '10.9.9.1:53', question: `${PTR} PTR`, outcome: 'answer' },
+      { resolver: '10.9.9.2:53', question: `${PTR} PTR`, outcome: 'answer' },
+    ]);
+  });
+
+  it('names every host the PTR records name', async () => {
+    const { finding } = await judge({ ...GOOD, [`${PTR} PTR`]: [ptr('a.example.com'), ptr('b.example.com')] });
+    expect(finding.message).toBe(
+      `The PTR of 10.1.1.10 does not name ${FQDN}: 10.9.9.1:53 says a.example.com, b.example.com.`,
+    );
+  });
+
+  it('names every address the name gives instead, and why a forward lookup failed', async () => {
+    const { finding: other } = await judge({
+      ...GOOD,
+      [`${FQDN} A`]: [a(FQDN, '10.1.1.98'), a(FQDN, '10.1.1.99')],
+    });
+    expect(other).toMatchObject({ status: 'fail', messageId: 'ptrNotConfirmed' });
+    expect(other.message).toContain(`10.9.9.1:53: ${FQDN} gives 10.1.1.98, 10.1.1.99`);
+    const { finding: failed } = await judge({ ...GOOD, [`${FQDN} A`]: 'servfail', [`${FQDN} AAAA`]: 'servfail' });
+    expect(failed).toMatchObject({ status: 'inconclusive', messageId: 'reverseFailed' });
+    expect(failed.message).toBe(
+      `Could not check the reverse record of 10.1.1.10 (${FQDN}): 10.9.9.1:53: the resolver answered SERVFAIL.`,
+    );
   });
 });

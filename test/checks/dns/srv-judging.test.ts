@@ -56,6 +56,7 @@ describe('SRV records judged one by one (MRA-DNS-001)', () => {
     expect(finding.message).toBe(
       `${UDS} on ${RESOLVER} is wrong: cucm-pub.example.com is on port 8080, not 8443; imp-pub.example.com is not a CUCM node of the inventory (role cucm-publisher/cucm-subscriber); ${UDS}. 300 IN SRV 10 10 8443 . has target "." (service explicitly not offered).`,
     );
+    expect(finding.group).toEqual({ key: 'dns-zone:internal:example.com', label: 'internal DNS zone example.com' });
     expect(asked.filter((question) => question.startsWith('imp-pub'))).toEqual([]);
     expect(asked).toContain('cucm-pub.example.com A');
     expect(finding.evidence.targets).toMatchObject([
@@ -91,7 +92,9 @@ describe('SRV records judged one by one (MRA-DNS-001)', () => {
       'loop.example.com AAAA': [cname('loop.example.com', 'cucm-pub.example.com')],
     });
     expect(finding).toMatchObject({ status: 'fail', messageId: 'srvInvalid' });
-    expect(finding.message).toMatch(/cucm-pub\.example\.com does not resolve: .*loop/i);
+    expect(finding.message).toBe(
+      `${UDS} on ${RESOLVER} is wrong: cucm-pub.example.com does not resolve: CNAME chain cucm-pub.example.com -> loop.example.com loops or exceeds 8 hops.`,
+    );
   });
 
   it('is inconclusive, not a fail, when only the target lookup could not be answered', async () => {
@@ -148,5 +151,48 @@ describe('SRV records judged one by one (MRA-DNS-003)', () => {
     const { finding: bad } = await judge('MRA-DNS-003', { [`${EDGE} SRV`]: [srv(EDGE, 'cucm-pub.example.com')] });
     expect(bad).toMatchObject({ status: 'fail', messageId: 'srvInvalid' });
     expect(bad.message).toContain('cucm-pub.example.com is not an Expressway-E');
+    // The public zone of the domain, where _collab-edge is published.
+    expect(bad.group).toEqual({ key: 'dns-zone:external:example.com', label: 'public DNS zone example.com' });
+  });
+});
+
+describe('SRV messages in detail (MRA-DNS-001)', () => {
+  it('names every target that could not be resolved, and why', async () => {
+    const { finding } = await judge('MRA-DNS-001', {
+      [`${UDS} SRV`]: [srv(UDS, 'cucm-pub.example.com'), srv(UDS, 'cucm-sub1.example.com')],
+      'cucm-pub.example.com A': 'servfail',
+      'cucm-pub.example.com AAAA': 'servfail',
+      'cucm-sub1.example.com A': 'timeout',
+      'cucm-sub1.example.com AAAA': 'timeout',
+    });
+    expect(finding).toMatchObject({ status: 'inconclusive', messageId: 'targetLookupFailed' });
+    expect(finding.message).toBe(
+      `${UDS} on ${RESOLVER} has SRV records, but their targets could not be resolved there: cucm-pub.example.com: the resolver answered SERVFAIL; cucm-sub1.example.com: no reply within the timeout.`,
+    );
+  });
+
+  it('says why the SRV query itself failed', async () => {
+    const { finding } = await judge('MRA-DNS-001', { [`${UDS} SRV`]: 'servfail' });
+    expect(finding).toMatchObject({ status: 'inconclusive', messageId: 'queryFailed' });
+    expect(finding.message).toBe(
+      `Could not get ${UDS} SRV from internal resolver ${RESOLVER}: the resolver answered SERVFAIL.`,
+    );
+  });
+
+  it('lists exactly ten problems without a "more" note', async () => {
+    const records = Array.from({ length: 10 }, (_, i) => srv(UDS, 'cucm-pub.example.com', i + 1));
+    const { finding } = await judge('MRA-DNS-001', { [`${UDS} SRV`]: records });
+    const problems = finding.message
+      .replace(/^.* is wrong: /, '')
+      .replace(/\.$/, '')
+      .split('; ');
+    expect(problems).toHaveLength(10);
+    expect(problems[9]).toBe('cucm-pub.example.com is on port 10, not 8443');
+  });
+
+  it('times only the SRV query when no target is looked up', async () => {
+    const { finding } = await judge('MRA-DNS-001', { [`${UDS} SRV`]: [srv(UDS, 'imp-pub.example.com')] });
+    expect(finding).toMatchObject({ status: 'fail', messageId: 'srvInvalid' });
+    expect(finding.durationMs).toBe(5);
   });
 });

@@ -254,9 +254,24 @@ describe('MRA-EXP-001 against the local HTTPS status.xml server', () => {
       const address = server.address();
       const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/status.xml`;
       const findings = await run([{ fqdn: 'expc.example.com', role: 'expressway-c', status: { url } }]);
-      expect(findingFor(findings, 'expc.example.com')).toMatchObject({
-        status: 'pass',
-        evidence: { tlsVerification: 'none' },
+      const finding = findingFor(findings, 'expc.example.com');
+      expect(finding).toMatchObject({ status: 'pass', messageId: 'versionAtLeastMinimum' });
+      // Exactly these facts: no credentials were named, so none are reported (not even as undefined).
+      expect(finding.evidence).toStrictEqual({
+        node: 'expc.example.com',
+        role: 'expressway-c',
+        version: 'X14.3.1',
+        source: 'status.xml',
+        statusUrl: url,
+        tlsVerification: 'none',
+        httpStatus: 200,
+        bytes: expect.any(Number),
+        element: 'Status/SystemUnit/Software/Version',
+        product: 'TANDBERG VCS',
+        build: '14.3.1-b1',
+        releaseDate: '2024-02-14',
+        normalized: 'X14.3.1',
+        minimum: 'X8.10',
       });
       const warning = findingFor(findings, 'expc.example.com status.xml TLS');
       expect(warning).toMatchObject({ status: 'fail', severity: 'warning' });
@@ -290,7 +305,7 @@ describe('MRA-EXP-001 evidence, durations and fix groups', () => {
     expect(finding!.message).toBe(
       'Expressway-C expc.example.com runs X8.9 (from the inventory), older than the minimum X8.10 that the MRA access policy for Cisco Jabber requires.',
     );
-    expect(finding!.evidence).toEqual({
+    expect(finding!.evidence).toStrictEqual({
       node: 'expc.example.com',
       role: 'expressway-c',
       version: 'X8.9',
@@ -308,7 +323,7 @@ describe('MRA-EXP-001 evidence, durations and fix groups', () => {
     expect(finding!.message).toBe(
       'Expressway-E expe.example.com reports the version "bogus" (from the inventory), which is not an Expressway release number; it cannot be compared with X8.10.',
     );
-    expect(finding!.evidence).toEqual({
+    expect(finding!.evidence).toStrictEqual({
       node: 'expe.example.com',
       role: 'expressway-e',
       version: 'bogus',
@@ -320,7 +335,7 @@ describe('MRA-EXP-001 evidence, durations and fix groups', () => {
 
   it('keeps only node and role for an Expressway without version or status', async () => {
     const [finding] = await one({ fqdn: 'expc.example.com', role: 'expressway-c' });
-    expect(finding!.evidence).toEqual({ node: 'expc.example.com', role: 'expressway-c' });
+    expect(finding!.evidence).toStrictEqual({ node: 'expc.example.com', role: 'expressway-c' });
   });
 
   it('gives every fact of a status.xml exchange, the time it took, and the inventory version it overrode', async () => {
@@ -330,7 +345,7 @@ describe('MRA-EXP-001 evidence, durations and fix groups', () => {
       version: 'X8.9',
       status: status('good'),
     });
-    expect(finding!.evidence).toEqual({
+    expect(finding!.evidence).toStrictEqual({
       node: 'expc.example.com',
       role: 'expressway-c',
       version: 'X14.3.1',
@@ -363,7 +378,7 @@ describe('MRA-EXP-001 evidence, durations and fix groups', () => {
       ['expc.example.com status.xml TLS', 'fail', 'tlsVerificationOff'],
     ]);
     const [timeout, tls] = findings;
-    expect(timeout!.evidence).toEqual({
+    expect(timeout!.evidence).toStrictEqual({
       node: 'expc.example.com',
       role: 'expressway-c',
       statusUrl: fixture.url('slow'),
@@ -372,7 +387,11 @@ describe('MRA-EXP-001 evidence, durations and fix groups', () => {
       failure: { kind: 'timeout', timeoutMs: 500 },
     });
     expect(timeout!.durationMs).toBeGreaterThanOrEqual(450);
-    expect(tls!.evidence).toEqual({ node: 'expc.example.com', statusUrl: fixture.url('slow'), tlsVerification: 'off' });
+    expect(tls!.evidence).toStrictEqual({
+      node: 'expc.example.com',
+      statusUrl: fixture.url('slow'),
+      tlsVerification: 'off',
+    });
     expect(tls!.group).toEqual({ key: 'expressway:expc.example.com', label: 'Expressway expc.example.com' });
   });
 });

@@ -116,6 +116,31 @@ describe('MRA-NTP-003 ntp-offset at the bounds (exact offsets from a fake probe)
     ]);
   });
 
+  it('fails no server when the spread is exactly the limit, however far one is from the median', async () => {
+    // Spread 1000 ms, median 0: the third server deviates 1000 ms, but the servers agree within policy.
+    expect(await verdicts([0, 0, 1000])).toEqual([
+      [0, 'pass', 'offsetWithinPolicy'],
+      [0, 'pass', 'offsetWithinPolicy'],
+      [1000, 'pass', 'offsetWithinPolicy'],
+    ]);
+  });
+
+  it('takes the median of the offsets in order of size, not in inventory order', async () => {
+    const replies = [400, -50, 100].map((offsetMs, i) => ntpReply(`192.0.2.${i + 1}:123`, { offsetMs }));
+    const findings = await testCheck('MRA-NTP-003', {
+      inventory: ntpInventory(replies.map((reply) => reply.server)),
+      services: fakeNtp(replies),
+    });
+    expect(findingFor(findings, '192.0.2.1:123').evidence).toMatchObject({
+      medianOffsetMs: 100,
+      deviationFromMedianMs: 300,
+      spreadMs: 450,
+    });
+    expect(findingFor(findings, '192.0.2.2:123').message).toBe(
+      '192.0.2.2:123 is -50 ms from this host and 150 ms from the median of 3 server(s); spread 450 ms (policy: at most 1000 ms).',
+    );
+  });
+
   it('fails on spread only a server more than half the limit from the median', async () => {
     // Spread 1000.5 ms; median 0: -500 deviates exactly half the limit (pass), 500.5 just over (fail).
     expect(await verdicts([-500, 0, 500.5])).toEqual([

@@ -33,10 +33,36 @@ describe('MRA-NTP-004 phone-ntp-reference', () => {
       inventory: cucmInventory('compliant'),
       services: fakeCucm(snapshot),
     });
-    expect(findingFor(missing, 'device pool MRA_DP')).toMatchObject({
+    const notRead = findingFor(missing, 'device pool MRA_DP');
+    expect(notRead).toMatchObject({
       status: 'inconclusive',
       messageId: 'groupNotInSnapshot',
+      evidence: { devicePool: 'MRA_DP', dateTimeGroup: 'CMLocal-MRA' },
     });
+    expect(notRead.message).toBe(
+      'Date/time group CMLocal-MRA of device pool MRA_DP is not in the CUCM configuration read.',
+    );
+  });
+
+  it('is skipped naming MRA-CUCM-007 for an MRA pool CUCM does not have, and judges the others', async () => {
+    const findings = await testCheck('MRA-NTP-004', {
+      inventory: cucmInventory('compliant', {}, ['MRA_DP', 'MRA_GONE']),
+    });
+    expect(findings).toHaveLength(2);
+    expect(findingFor(findings, 'device pool MRA_GONE')).toMatchObject({
+      status: 'skipped',
+      messageId: 'prerequisiteFailed',
+      evidence: { prerequisite: { ruleId: 'MRA-CUCM-007', messageId: 'poolMissing' } },
+    });
+    expect(findingFor(findings, 'device pool MRA_DP')).toMatchObject({ status: 'pass', messageId: 'hasReference' });
+  });
+
+  it('has nothing to examine when the inventory names no MRA device pool', async () => {
+    const findings = await testCheck('MRA-NTP-004', { inventory: cucmInventory('compliant', {}, []) });
+    expect(findings).toMatchObject([{ target: 'deployment', status: 'skipped', messageId: 'nothingInScope' }]);
+    expect(findings[0]!.message).toBe(
+      'Nothing to examine: no MRA device pools in the inventory (cucm.mraDevicePools).',
+    );
   });
 
   it('is skipped when the source is a BAT export without date/time groups', async () => {
