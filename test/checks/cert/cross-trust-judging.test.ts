@@ -190,4 +190,24 @@ describe('MRA-CERT-003 what a store lacks', () => {
     );
     expect(Object.keys(finding.evidence)).toContain('unreadableEntries');
   });
+
+  it('says why a store could not be read, with its path', async () => {
+    const { rootA, intermediateA } = testPki();
+    const findings = await judge({
+      nodes: [PUB, EXPC1],
+      certificates: { 'expc1.example.com': pem(leafFor('expc1.example.com', intermediateA), intermediateA, rootA) },
+      trust: { 'cucm-pub.example.com tomcat-trust': 'no certificate here\n' },
+    });
+    const finding = byTarget(findings)['cucm-pub.example.com tomcat-trust']!;
+    expect(finding).toMatchObject({ status: 'inconclusive', messageId: 'storeUnreadable' });
+    const path = String(finding.evidence.path);
+    expect(path).toMatch(/trust-0\.pem$/);
+    expect(finding.evidence).toEqual({ path });
+    // The reason is the parser's (its OpenSSL wording varies by version).
+    expect(
+      finding.message.startsWith(
+        `Could not read tomcat-trust of cucm-pub.example.com: ${path}: neither PEM nor a DER certificate: `,
+      ),
+    ).toBe(true);
+  });
 });
