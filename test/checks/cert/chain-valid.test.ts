@@ -55,6 +55,8 @@ describe('MRA-CERT-001 chain-valid', () => {
       /builds to CN=Test Root CA A, O=mra-preflight lab, trusted by cucm-pub.example.com tomcat-trust/,
     );
     expect(expc.evidence.chain).toHaveLength(3);
+    // A live chain records the TLS version it was read over.
+    expect(expc.evidence.protocol).toMatch(/^TLSv1\.[23]$/);
     expect((expc.evidence.chain as Array<Record<string, unknown>>)[0]).toMatchObject({
       serial: expect.any(String),
       sha256: expect.any(String),

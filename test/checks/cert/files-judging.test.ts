@@ -57,6 +57,16 @@ describe('MRA-CERT-001 path conditions on files', () => {
     });
   });
 
+  it('names the certificate whose issuer is nowhere, and that issuer', async () => {
+    const { intermediateA } = testPki();
+    const findings = await judgeFiles('MRA-CERT-001', { 'orphan.pem': pem(leafFor(NODE, intermediateA)) });
+    const finding = findingFor(findings, 'orphan.pem');
+    expect(finding).toMatchObject({ status: 'fail', messageId: 'issuerNotFound' });
+    expect(finding.message).toBe(
+      `The chain of orphan.pem stops at ${LEAF_SUBJECT}: its issuer ${ISSUING_A} was neither presented nor found in any trust store.`,
+    );
+  });
+
   it('names the root of a chain that is not valid yet', async () => {
     const { intermediateA } = testPki();
     const now = Date.now();
