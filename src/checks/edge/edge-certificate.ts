@@ -4,7 +4,7 @@ import { pathEvidence } from '../../cert/examine.js';
 import { defineRule, notInScope, type CheckFinding } from '../rule.js';
 import { EDGE_SCOPE, edgeFixGroup, PORT_OPEN, portTarget, serviceTarget } from './targets.js';
 
-type MessageId = 'valid' | 'untrusted' | 'nameMismatch' | 'notObtained';
+type MessageId = 'valid' | 'untrusted' | 'nameMismatch' | 'noNames' | 'notObtained';
 
 /**
  * MRA-EDGE-002: the certificate Expressway-E presents on 8443, fetched as Jabber does (SNI = the
@@ -31,6 +31,8 @@ export default defineRule({
         '{target} presents a certificate MRA clients reject: {reason} ({reference}); Jabber stops before edge discovery.',
       nameMismatch:
         '{target} presents a certificate that does not name {host} (its {from} names: {names}); Jabber checks it against the SRV target.',
+      noNames:
+        '{target} presents a certificate that names no host (no DNS subjectAltName, no commonName); Jabber checks it against the SRV target {host}.',
       notObtained: 'Could not read the certificate {target} presents at {address}: {failure}, {detail}.',
     },
     fixGroup: edgeFixGroup,
@@ -82,8 +84,12 @@ export default defineRule({
           args: { target: name, reason: message, reference },
         });
       } else if (!names.some((presented) => matchesDnsId(target.host, presented))) {
-        const args = { target: name, host: target.host, from, names: names.join(', ') || 'none' };
-        findings.push({ ...base, status: 'fail', messageId: 'nameMismatch', args });
+        if (from === 'none')
+          findings.push({ ...base, status: 'fail', messageId: 'noNames', args: { target: name, host: target.host } });
+        else {
+          const args = { target: name, host: target.host, from, names: names.join(', ') };
+          findings.push({ ...base, status: 'fail', messageId: 'nameMismatch', args });
+        }
       } else {
         const root = certificateLabel(validation.path.certificates.at(-1)!);
         const trustedBy = validation.path.anchor.sources.join(', ');

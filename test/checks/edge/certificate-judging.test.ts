@@ -134,9 +134,9 @@ describe('MRA-EDGE-002 judging', () => {
       fakeEdge({ ok: true, targets: [edgeTarget()] }, { chain: async () => presented(leaf), clientAnchors: anchors }),
     );
     const finding = findingFor(findings, TARGET);
-    expect(finding).toMatchObject({ status: 'fail', messageId: 'nameMismatch' });
+    expect(finding).toMatchObject({ status: 'fail', messageId: 'noNames' });
     expect(finding.message).toBe(
-      'expe.example.com:8443 presents a certificate that does not name expe.example.com (its none names: none); Jabber checks it against the SRV target.',
+      'expe.example.com:8443 presents a certificate that names no host (no DNS subjectAltName, no commonName); Jabber checks it against the SRV target expe.example.com.',
     );
   });
 });
