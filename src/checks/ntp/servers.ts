@@ -8,7 +8,7 @@ import { ntpTarget, type NtpFailure, type NtpReply, type NtpResult } from '../..
  */
 export type Reachability =
   | { status: 'pass'; reply: NtpReply & { offsetMs: number; delayMs: number } }
-  | { status: Exclude<Status, 'pass' | 'skipped'>; messageId: ReachabilityMessage; args: MessageArgs; reason: string };
+  | { status: Exclude<Status, 'pass' | 'skipped'>; messageId: ReachabilityMessage; args: MessageArgs };
 
 export type ReachabilityMessage =
   | 'kissOfDeath'
@@ -91,7 +91,6 @@ export function judgeReachability(result: NtpResult): Reachability {
       status: 'fail',
       messageId: 'kissOfDeath',
       args: { server, code, meaning: kissMeaning(code) },
-      reason: `kiss-of-death ${code}`,
     };
   }
   if (reply.leap === 3) {
@@ -99,7 +98,6 @@ export function judgeReachability(result: NtpResult): Reachability {
       status: 'fail',
       messageId: 'unsynchronised',
       args: { server, stratum: reply.stratum },
-      reason: 'leap indicator 3 (unsynchronised)',
     };
   }
   if (reply.stratum === 0 || reply.stratum > 15) {
@@ -107,7 +105,6 @@ export function judgeReachability(result: NtpResult): Reachability {
       status: 'fail',
       messageId: 'stratumOutOfRange',
       args: { server, stratum: reply.stratum },
-      reason: `stratum ${reply.stratum}`,
     };
   }
   if (reply.offsetMs === undefined || reply.delayMs === undefined) {
@@ -116,7 +113,6 @@ export function judgeReachability(result: NtpResult): Reachability {
       status: 'inconclusive',
       messageId: 'probeFailed',
       args: { server, detail: 'reply without timestamps' },
-      reason: 'no timestamps',
     };
   }
   return { status: 'pass', reply: { ...reply, offsetMs: reply.offsetMs, delayMs: reply.delayMs } };
@@ -130,7 +126,6 @@ function judgeFailure(failure: NtpFailure): Reachability {
         status: 'inconclusive',
         messageId: 'noAnswer',
         args: { server, attempts: failure.attempts, waitedMs: failure.waitedMs },
-        reason: `no answer within ${failure.waitedMs} ms`,
       };
     case 'refused':
       // ICMP port unreachable may come from a firewall between this host and the server, not
@@ -139,7 +134,6 @@ function judgeFailure(failure: NtpFailure): Reachability {
         status: 'inconclusive',
         messageId: 'refused',
         args: { server, port: failure.port ?? 123 },
-        reason: 'ICMP port unreachable',
       };
     case 'malformed':
     case 'spoofed':
@@ -147,14 +141,12 @@ function judgeFailure(failure: NtpFailure): Reachability {
         status: 'inconclusive',
         messageId: 'rejectedReply',
         args: { server, kind: failure.kind === 'spoofed' ? 'possibly spoofed' : 'malformed', detail: failure.detail },
-        reason: `${failure.kind} reply`,
       };
     case 'unresolved':
       return {
         status: 'inconclusive',
         messageId: 'unresolved',
         args: { server, detail: failure.detail },
-        reason: 'name does not resolve',
       };
     case 'invalid-address':
     case 'network':
@@ -163,7 +155,6 @@ function judgeFailure(failure: NtpFailure): Reachability {
         status: 'inconclusive',
         messageId: 'probeFailed',
         args: { server, detail: failure.detail },
-        reason: failure.detail,
       };
   }
 }
