@@ -1,51 +1,45 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createEdgeSource, type EdgeTarget, type TurnSpec } from '../../src/edge/source.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createEdgeSource, type EdgeProbes, type EdgeTarget, type TurnSpec } from '../../src/edge/source.js';
+import type { EdgeConfigResult } from '../../src/probes/edge-config.js';
+import type { StunBindingResult, TurnAllocateResult } from '../../src/probes/stun/client.js';
 import type { Inventory } from '../../src/inventory/types.js';
 import type { AddressLookup, DnsProbe, DnsRecord, DnsResult } from '../../src/probes/dns.js';
 import { Limiter } from '../../src/probes/limiter.js';
 import { fixtureInventory } from '../helpers/check.js';
 
 /**
- * createEdgeSource with a scripted DNS view and the network probes replaced: which SRV answers
+ * createEdgeSource with a scripted DNS view and scripted network exchanges: which SRV answers
  * become targets, what the failure reason says, and that each exchange is made once per key.
  */
 
-const probes = vi.hoisted(() => ({ calls: [] as Array<{ probe: string; args: unknown[] }> }));
+const probes = { calls: [] as Array<{ probe: string; args: unknown[] }> };
 
-vi.mock('../../src/probes/tcp.js', () => ({
-  probeTcpConnect: async (...args: unknown[]) => {
+/** Scripted exchanges: each records its arguments and answers at once. */
+const scripted: EdgeProbes = {
+  probeTcpConnect: async (...args) => {
     probes.calls.push({ probe: 'tcp', args });
-    return { ok: true };
+    return { ok: true, address: args[0].host, port: args[0].port, durationMs: 1 };
   },
-}));
-vi.mock('../../src/probes/tls.js', () => ({
-  fetchPresentedChain: async (...args: unknown[]) => {
+  fetchPresentedChain: async (...args) => {
     probes.calls.push({ probe: 'tls', args });
-    return { presented: true };
+    return { ok: false, failure: 'timeout', detail: 'scripted', durationMs: 1 };
   },
-}));
-vi.mock('../../src/cert/source.js', () => ({
-  parsePresented: (presented: unknown) => ({ parsed: presented }),
-}));
-vi.mock('../../src/probes/edge-config.js', () => ({
-  fetchEdgeConfig: async (...args: unknown[]) => {
+  fetchEdgeConfig: async (...args) => {
     probes.calls.push({ probe: 'edge-config', args });
-    return { ok: true };
+    return { ok: true } as unknown as EdgeConfigResult;
   },
-}));
-vi.mock('../../src/probes/stun/client.js', () => ({
-  stunBinding: async (...args: unknown[]) => {
+  stunBinding: async (...args) => {
     probes.calls.push({ probe: 'binding', args });
-    return { ok: true };
+    return { ok: true } as unknown as StunBindingResult;
   },
-  turnAllocate: async (...args: unknown[]) => {
+  turnAllocate: async (...args) => {
     probes.calls.push({ probe: 'allocate', args });
-    return { ok: true };
+    return { ok: true } as unknown as TurnAllocateResult;
   },
-}));
+};
 
 afterEach(() => {
   probes.calls.length = 0;
@@ -105,7 +99,11 @@ function inventoryOf(raw: Record<string, unknown>): Inventory {
 }
 
 function edgeSource(inventory: Inventory, dns: DnsProbe = fakeDns({}).dns, env: NodeJS.ProcessEnv = {}) {
-  return createEdgeSource({ inventory, offline: false, timeoutMs: 1500, limiter: new Limiter(2), signal, env }, dns);
+  return createEdgeSource(
+    { inventory, offline: false, timeoutMs: 1500, limiter: new Limiter(2), signal, env },
+    dns,
+    scripted,
+  );
 }
 
 const SRV_NAME = '_collab-edge._tls.example.com';
@@ -255,7 +253,12 @@ describe('edge exchanges, once per key', () => {
 
   it('reads the chain once per name, address and port, with the name as SNI', async () => {
     const edge = edgeSource(inventoryOf({}));
-    expect(await edge.chain(target(), '203.0.113.30', signal)).toStrictEqual({ parsed: { presented: true } });
+    expect(await edge.chain(target(), '203.0.113.30', signal)).toStrictEqual({
+      ok: false,
+      failure: 'timeout',
+      detail: 'scripted',
+      durationMs: 1,
+    });
     await edge.chain(target({ domain: 'example.org' }), '203.0.113.30', signal);
     await edge.chain(target({ host: 'expe2.example.com' }), '203.0.113.30', signal);
     await edge.chain(target(), '203.0.113.31', signal);

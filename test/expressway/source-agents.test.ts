@@ -1,13 +1,13 @@
 import type { Agent } from 'undici';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createExpresswaySource } from '../../src/expressway/source.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createExpresswaySource, type StatusProbes } from '../../src/expressway/source.js';
 import type { HttpsClientConfig, InventoryNode } from '../../src/inventory/types.js';
 import { Limiter } from '../../src/probes/limiter.js';
 import type { StatusFetchResult } from '../../src/probes/status.js';
 import { fixtureInventory } from '../helpers/check.js';
 
 /**
- * createExpresswaySource with the status probe replaced: which HTTPS pool each node's request
+ * createExpresswaySource with scripted status exchanges: which HTTPS pool each node's request
  * uses (one per caFile + insecure), that close() destroys each pool, and how an unreadable caFile
  * becomes a result. The real exchange is tested in status-source.test.ts.
  */
@@ -18,50 +18,44 @@ interface FakeAgent {
   destroy: () => Promise<void>;
 }
 
-const probe = vi.hoisted(() => ({
+const probe = {
   agents: [] as FakeAgent[],
   destroyed: [] as number[],
   /** A caFile whose pool cannot be built, and the error that building it throws. */
   unreadable: new Map<string, Error>(),
   /** The pool each fetch was sent through, by URL. */
   dispatched: [] as Array<{ url: string; agent: number }>,
-}));
+};
 
-vi.mock('../../src/probes/status.js', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../../src/probes/status.js')>();
-  return {
-    ...actual,
-    createStatusAgent: (config: Pick<HttpsClientConfig, 'caFile' | 'insecure'>) => {
-      const failure = config.caFile === undefined ? undefined : probe.unreadable.get(config.caFile);
-      if (failure) throw failure;
-      const id = probe.agents.length + 1;
-      const agent: FakeAgent = {
-        id,
-        config,
-        destroy: async () => {
-          probe.destroyed.push(id);
-        },
-      };
-      probe.agents.push(agent);
-      return agent as unknown as Agent;
-    },
-    fetchStatusVersion: async (
-      config: HttpsClientConfig,
-      options: { dispatcher?: Agent },
-    ): Promise<StatusFetchResult> => {
-      probe.dispatched.push({
-        url: config.url,
-        agent: (options.dispatcher as unknown as FakeAgent | undefined)?.id ?? 0,
-      });
-      return {
-        ok: true,
-        version: 'X14.3.1',
-        facts: {},
-        exchange: { url: config.url, tlsVerification: 'on', durationMs: 1 },
-      };
-    },
-  };
-});
+/** Scripted status exchanges: fake pools, and every fetch answers X14.3.1. */
+const scripted: StatusProbes = {
+  createStatusAgent: (config) => {
+    const failure = config.caFile === undefined ? undefined : probe.unreadable.get(config.caFile);
+    if (failure) throw failure;
+    const id = probe.agents.length + 1;
+    const agent: FakeAgent = {
+      id,
+      config,
+      destroy: async () => {
+        probe.destroyed.push(id);
+      },
+    };
+    probe.agents.push(agent);
+    return agent as unknown as Agent;
+  },
+  fetchStatusVersion: async (config, options): Promise<StatusFetchResult> => {
+    probe.dispatched.push({
+      url: config.url,
+      agent: (options.dispatcher as unknown as FakeAgent | undefined)?.id ?? 0,
+    });
+    return {
+      ok: true,
+      version: 'X14.3.1',
+      facts: {},
+      exchange: { url: config.url, tlsVerification: 'on', durationMs: 1 },
+    };
+  },
+};
 
 afterEach(() => {
   probe.agents.length = 0;
@@ -73,14 +67,17 @@ afterEach(() => {
 function source(nodes: Array<Record<string, unknown>>) {
   const inventory = fixtureInventory({ inventory: { domains: ['example.com'], nodes } });
   return {
-    expressway: createExpresswaySource({
-      inventory,
-      offline: false,
-      timeoutMs: 2000,
-      limiter: new Limiter(4),
-      signal: new AbortController().signal,
-      env: {},
-    }),
+    expressway: createExpresswaySource(
+      {
+        inventory,
+        offline: false,
+        timeoutMs: 2000,
+        limiter: new Limiter(4),
+        signal: new AbortController().signal,
+        env: {},
+      },
+      scripted,
+    ),
     node: (fqdn: string): InventoryNode => inventory.nodes.find((n) => n.fqdn === fqdn)!,
   };
 }
