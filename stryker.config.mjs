@@ -25,7 +25,7 @@ const REPORT = process.env.MUTATE_REPORT ?? 'mutation';
  * - the built-CLI tests (test/cli, examples, package install), which run dist/ in a child process
  *   mutants never reach; the probe tests but edge-config (src/probes is not mutated and they import
  *   nothing above it); the report renderers with their Chromium screenshots (src/report is not mutated);
- *   test/edge and test/inventory (src/inventory, not mutated).
+ *   test/inventory (src/inventory, not mutated).
  */
 const TEST_FOLDERS = [
   'test/checks',
@@ -33,6 +33,7 @@ const TEST_FOLDERS = [
   'test/cucm',
   'test/cert',
   'test/expressway',
+  'test/edge',
   'test/lab',
   'test/axl',
 ];

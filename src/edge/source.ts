@@ -69,10 +69,21 @@ export interface EdgeSource {
   allocate(server: TurnSpec, transport: TurnTransport, signal: AbortSignal): Promise<TurnAllocateResult>;
 }
 
+/** The network exchanges behind the source; the tests give scripted ones. */
+export interface EdgeProbes {
+  probeTcpConnect: typeof probeTcpConnect;
+  fetchPresentedChain: typeof fetchPresentedChain;
+  fetchEdgeConfig: typeof fetchEdgeConfig;
+  stunBinding: typeof stunBinding;
+  turnAllocate: typeof turnAllocate;
+}
+
+const NETWORK: EdgeProbes = { probeTcpConnect, fetchPresentedChain, fetchEdgeConfig, stunBinding, turnAllocate };
+
 const pemCertificates = (text: string): string[] =>
   text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
 
-export function createEdgeSource(options: ProbeOptions, dns: DnsProbe): EdgeSource {
+export function createEdgeSource(options: ProbeOptions, dns: DnsProbe, probes: EdgeProbes = NETWORK): EdgeSource {
   const { inventory, limiter, timeoutMs } = options;
   // Read on first use, not at construction: SPEC 8.3 checks the files before the run starts.
   let clientTrust: string[] | undefined | null = null;
@@ -100,12 +111,12 @@ export function createEdgeSource(options: ProbeOptions, dns: DnsProbe): EdgeSour
     discover: (signal) => discovered('all', () => discoverEdge(inventory, dns, signal)),
     connect: (address, port, signal) =>
       connections(`${address}\u0000${port}`, () =>
-        limiter.run(() => probeTcpConnect({ host: address, port, timeoutMs, signal })),
+        limiter.run(() => probes.probeTcpConnect({ host: address, port, timeoutMs, signal })),
       ),
     chain: (target, address, signal) =>
       chains(`${target.host}\u0000${address}\u0000${target.port}`, async () => {
         const presented = await limiter.run(() =>
-          fetchPresentedChain({ host: address, port: target.port, servername: target.host, timeoutMs, signal }),
+          probes.fetchPresentedChain({ host: address, port: target.port, servername: target.host, timeoutMs, signal }),
         );
         return parsePresented(presented);
       }),
@@ -121,7 +132,7 @@ export function createEdgeSource(options: ProbeOptions, dns: DnsProbe): EdgeSour
     edgeConfig: (target, address, signal) =>
       configs(`${target.domain}\u0000${target.host}\u0000${address}\u0000${target.port}`, () =>
         limiter.run(() =>
-          fetchEdgeConfig({
+          probes.fetchEdgeConfig({
             target: target.host,
             port: target.port,
             address,
@@ -137,7 +148,7 @@ export function createEdgeSource(options: ProbeOptions, dns: DnsProbe): EdgeSour
     binding: (server, transport, signal) =>
       bindings(`${server.server}\u0000${transport}`, () =>
         limiter.run(() =>
-          stunBinding(
+          probes.stunBinding(
             { host: server.host, port: server.port, transport },
             { timeoutMs, signal, ...(clientTrustPem() ? { tlsCa: clientTrustPem()! } : {}) },
           ),
@@ -148,7 +159,7 @@ export function createEdgeSource(options: ProbeOptions, dns: DnsProbe): EdgeSour
         const { usernameEnv, passwordEnv } = server.credentials!;
         const turnCredentials = { username: env[usernameEnv] ?? '', password: env[passwordEnv] ?? '' };
         return limiter.run(() =>
-          turnAllocate({ host: server.host, port: server.port, transport }, turnCredentials, {
+          probes.turnAllocate({ host: server.host, port: server.port, transport }, turnCredentials, {
             timeoutMs,
             signal,
             ...(clientTrustPem() ? { tlsCa: clientTrustPem()! } : {}),

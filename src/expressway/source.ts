@@ -40,9 +40,17 @@ export interface ExpresswaySource {
   close?(): Promise<void>;
 }
 
+/** The status.xml exchange behind the source; the tests give scripted ones. */
+export interface StatusProbes {
+  createStatusAgent: typeof createStatusAgent;
+  fetchStatusVersion: typeof fetchStatusVersion;
+}
+
+const NETWORK: StatusProbes = { createStatusAgent, fetchStatusVersion };
+
 const isExpressway = (role: NodeRole): role is ExpresswayRole => role === 'expressway-c' || role === 'expressway-e';
 
-export function createExpresswaySource(options: ProbeOptions): ExpresswaySource {
+export function createExpresswaySource(options: ProbeOptions, probes: StatusProbes = NETWORK): ExpresswaySource {
   const cache = new Map<string, Promise<ExpresswayVersionResult>>();
   const agents = new Map<string, Agent>();
 
@@ -50,7 +58,7 @@ export function createExpresswaySource(options: ProbeOptions): ExpresswaySource 
     const key = `${config.caFile ?? ''}\u0000${config.insecure === true}`;
     let agent = agents.get(key);
     if (!agent) {
-      agent = createStatusAgent(config, options.timeoutMs);
+      agent = probes.createStatusAgent(config, options.timeoutMs);
       agents.set(key, agent);
     }
     return agent;
@@ -86,7 +94,7 @@ export function createExpresswaySource(options: ProbeOptions): ExpresswaySource 
       }
       const status = node.status;
       const fetched = await options.limiter.run(() =>
-        fetchStatusVersion(status, {
+        probes.fetchStatusVersion(status, {
           timeoutMs: options.timeoutMs,
           signal: options.signal,
           env: options.env,

@@ -123,3 +123,75 @@ describe('ExpresswayVersion order', () => {
     );
   });
 });
+
+describe('ExpresswayVersionError', () => {
+  const errorOf = (raw: unknown): ExpresswayVersionError => {
+    const parsed = ExpresswayVersion.tryParse(raw as string);
+    if (parsed.ok) throw new Error(`${String(raw)} parsed`);
+    return parsed.error;
+  };
+
+  it('names itself and says which input and why in its message', () => {
+    const error = errorOf('X8..10');
+    expect(error).toBeInstanceOf(Error);
+    expect(error.name).toBe('ExpresswayVersionError');
+    expect(error.reason).toBe('expected a release such as X8.10, X14.0.11 or X14.2 RC1');
+    expect(error.message).toBe(
+      '"X8..10" is not an Expressway version (expected a release such as X8.10, X14.0.11 or X14.2 RC1)',
+    );
+  });
+
+  it('rejects a value that is not a string with a typed error, not a TypeError', () => {
+    const error = errorOf(42);
+    expect(error.raw).toBe('42');
+    expect(error.reason).toBe('not a string');
+    expect(error.message).toBe('"42" is not an Expressway version (not a string)');
+    expect(errorOf(undefined).message).toBe('"undefined" is not an Expressway version (not a string)');
+  });
+
+  it('says an empty or blank input is empty', () => {
+    expect(errorOf('').reason).toBe('empty');
+    expect(errorOf('  \t ').reason).toBe('empty');
+    expect(errorOf('  \t ').raw).toBe('  \t ');
+  });
+
+  it('accepts 64 characters and says when an input is longer', () => {
+    const sixtyFour = `X14.2${' '.repeat(56)}RC1`;
+    expect(sixtyFour).toHaveLength(64);
+    expect(v(sixtyFour).toString()).toBe('X14.2 RC1');
+    const sixtyFive = `X14.2${' '.repeat(57)}RC1`;
+    const error = errorOf(sixtyFive);
+    expect(error.reason).toBe('longer than 64 characters');
+    expect(error.raw).toBe(sixtyFive.slice(0, 64));
+  });
+
+  it('accepts six numeric components and says when there are more', () => {
+    expect(v('X1.2.3.4.5.6').numbers).toEqual([1, 2, 3, 4, 5, 6]);
+    const error = errorOf('X1.2.3.4.5.6.7');
+    expect(error.reason).toBe('more than 6 numeric components');
+    expect(error.raw).toBe('X1.2.3.4.5.6.7');
+  });
+
+  it('tryParse returns only its own errors and lets any other failure through', () => {
+    const hostile = {
+      toString(): string {
+        throw new RangeError('no string for you');
+      },
+    };
+    expect(() => ExpresswayVersion.tryParse(hostile as unknown as string)).toThrow(new RangeError('no string for you'));
+  });
+});
+
+describe('ExpresswayVersion details', () => {
+  it('gives the major release', () => {
+    expect(v('X14.0.2').major).toBe(14);
+    expect(v('8.10').major).toBe(8);
+  });
+
+  it('prints a pre-release without a number as the bare stage', () => {
+    expect(v('X15.0 beta').toString()).toBe('X15.0 beta');
+    expect(v('X15.0 beta0').toString()).toBe('X15.0 beta');
+    expect(v('X15.0 alpha1').toString()).toBe('X15.0 alpha1');
+    expect(v('X14.2rc').toString()).toBe('X14.2 RC');
+  });
+});
