@@ -1,5 +1,5 @@
 import { createSocket, type Socket } from 'node:dgram';
-import { createServer, type Server } from 'node:net';
+import { createServer, type AddressInfo, type Server, type Socket as TcpSocket } from 'node:net';
 import dnsPacket, { type Answer, type Packet } from 'dns-packet';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Limiter } from '../../src/probes/limiter.js';
@@ -14,19 +14,46 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((socket) => new Promise<void>((resolve) => socket.close(() => resolve()))));
 });
 
-async function fakeResolver(handler: Handler): Promise<{ address: string; port: number; queries: number }> {
+async function fakeResolver(handler: Handler, port = 0): Promise<{ address: string; port: number; queries: number }> {
   const socket = createSocket('udp4');
-  open.push(socket);
   const state = { address: '', port: 0, queries: 0 };
   socket.on('message', (message, rinfo) => {
     state.queries++;
     const reply = handler(message);
     if (reply) socket.send(reply, rinfo.port, rinfo.address);
   });
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(port, '127.0.0.1', resolve);
+  });
+  open.push(socket);
   state.port = socket.address().port;
   state.address = `127.0.0.1:${state.port}`;
   return state;
+}
+
+/**
+ * A fake resolver whose UDP port also has a TCP listener (for the TCP retry after TC=1). The TCP
+ * port is bound first (port 0) and UDP then takes the same number, tried again when another
+ * process holds that UDP port: a fixed guess could be taken and leave the test waiting.
+ */
+async function fakeResolverWithTcp(
+  handler: Handler,
+  onConnection: (socket: TcpSocket) => void,
+): Promise<{ address: string; port: number; queries: number }> {
+  for (let attempt = 0; ; attempt++) {
+    const tcp = createServer(onConnection);
+    await new Promise<void>((resolve, reject) => {
+      tcp.once('error', reject);
+      tcp.listen(0, '127.0.0.1', resolve);
+    });
+    open.push(tcp);
+    try {
+      return await fakeResolver(handler, (tcp.address() as AddressInfo).port);
+    } catch (error) {
+      if (attempt >= 9) throw error;
+    }
+  }
 }
 
 function probe(timeoutMs = 400): DnsProbe {
@@ -170,19 +197,20 @@ describe('DnsProbe with hostile or failing resolvers', () => {
   });
 
   it('bounds a TCP retry to a server that accepts and never answers', async () => {
-    const fake = await fakeResolver((query) => rawReply(query, { flags: 0x8380 }));
-    const tcp = createServer((socket) => socket.resume()); // reads, never answers
-    open.push(tcp);
-    await new Promise<void>((resolve) => tcp.listen(fake.port, '127.0.0.1', resolve));
+    // TCP reads and never answers.
+    const fake = await fakeResolverWithTcp(
+      (query) => rawReply(query, { flags: 0x8380 }),
+      (socket) => socket.resume(),
+    );
     const result = await probe(300).query(fake.address, 'example.com', 'TXT');
     expect(result).toMatchObject({ outcome: 'timeout', tcp: true });
   });
 
   it('turns a TCP reply cut short into malformed', async () => {
-    const fake = await fakeResolver((query) => rawReply(query, { flags: 0x8380 }));
-    const tcp = createServer((socket) => socket.resume().end(Buffer.from([0x01, 0x00, 0xab, 0xcd])));
-    open.push(tcp);
-    await new Promise<void>((resolve) => tcp.listen(fake.port, '127.0.0.1', resolve));
+    const fake = await fakeResolverWithTcp(
+      (query) => rawReply(query, { flags: 0x8380 }),
+      (socket) => socket.resume().end(Buffer.from([0x01, 0x00, 0xab, 0xcd])),
+    );
     const result = await probe().query(fake.address, 'example.com', 'TXT');
     expect(result).toMatchObject({ outcome: 'malformed', tcp: true });
   });
