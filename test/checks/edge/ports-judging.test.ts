@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { EdgeDiscovery, EdgeSource, EdgeTarget } from '../../../src/edge/source.js';
+import type { EdgeDiscovery, EdgeSource } from '../../../src/edge/source.js';
 import type { TcpConnectResult } from '../../../src/probes/tcp.js';
 import { testCheck } from '../../helpers/check.js';
+import { edgeTarget } from './fake-edge.js';
 
 /**
  * MRA-EDGE-001's verdict per connection outcome, which ports it asks for, and what it asks once,
@@ -9,14 +10,7 @@ import { testCheck } from '../../helpers/check.js';
  * test/probes/tcp.test.ts and edge-ports.test.ts).
  */
 const RULE = 'MRA-EDGE-001';
-const target = (fields: Partial<EdgeTarget> = {}): EdgeTarget => ({
-  domain: 'example.com',
-  host: 'expe.example.com',
-  port: 8443,
-  addresses: ['203.0.113.30'],
-  resolver: '198.51.100.53:53',
-  ...fields,
-});
+const target = edgeTarget;
 
 function fakeEdge(discovery: EdgeDiscovery, outcome: (address: string, port: number) => TcpConnectResult) {
   const asked: string[] = [];
