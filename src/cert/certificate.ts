@@ -1,4 +1,4 @@
-import { X509Certificate } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import { DerError, TAG, children, contentOf, contextTag, decodeOid, encodingOf, expectTag, readTlv } from './der.js';
 import {
   OID,
@@ -375,7 +375,10 @@ export function parseCertificate(der: Buffer): Certificate {
     subjectKey: foldName(x509.subject),
     issuerKey: foldName(x509.issuer),
     serial: x509.serialNumber.toUpperCase(),
-    sha256: x509.fingerprint256,
+    // Of the bytes as they were read, as `sha256sum` and `openssl x509 -fingerprint -sha256` print it
+    // for any certificate OpenSSL does not re-encode; x509.fingerprint256 hashes OpenSSL's own
+    // encoding, which differs for damaged but readable DER (a fuzz counterexample on Node 22).
+    sha256: fingerprint(der),
     notBefore: details.notBefore.date,
     notAfter: details.notAfter.date,
     key: {
@@ -456,4 +459,10 @@ export function certificateEvidence(cert: Certificate): Record<string, unknown> 
     sans: [...cert.dnsNames.map((name) => `DNS:${name}`), ...cert.ipAddresses.map((ip) => `IP:${ip}`)],
     extendedKeyUsage: cert.extendedKeyUsage ?? null,
   };
+}
+
+/** SHA-256 of DER bytes, colon-separated upper-case hex. */
+function fingerprint(der: Buffer): string {
+  const hex = createHash('sha256').update(der).digest('hex').toUpperCase();
+  return hex.replace(/(..)(?!$)/g, '$1:');
 }
