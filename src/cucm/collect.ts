@@ -17,7 +17,7 @@ import {
 import type { AxlClient } from '../probes/axl/client.js';
 import { AxlError, type AxlFailureKind } from '../probes/axl/errors.js';
 import { fetchAllPages, type PagingOptions, type PendingPage } from '../probes/axl/paging.js';
-import { PageReadError, readPage, type PageRows } from '../probes/axl/rows.js';
+import { PageReadError, readPage, warmRowThread, type PageRows } from '../probes/axl/rows.js';
 import { child, children, escapeXml, text, XmlShapeError, type RowScan, type XmlNode } from '../probes/axl/xml.js';
 
 /**
@@ -173,7 +173,7 @@ async function fetchRows<T>(client: AxlClient, inner: string, scan: RowScan<T>):
     });
   };
   try {
-    page = await readPage(body, scan);
+    page = readPage(body, scan);
   } catch (error) {
     throw failure(error);
   }
@@ -532,6 +532,8 @@ export async function collectSnapshot(client: AxlClient, options: CollectOptions
       return 'unknown';
     },
   );
+  // The reading thread starts while the first requests are on the wire, not when the first page is in.
+  if (asked.has('phones') || asked.has('users')) warmRowThread();
   // Big lists first: their pages are most of the work, and small sections fill the gaps between them.
   const order: SnapshotSection[] = [
     'phones',

@@ -109,12 +109,30 @@ describe('collect over AXL', () => {
     expect(withoutProvenance(collected)).toEqual(cluster);
     expect(axl.server.maxInFlight).toBe(2);
     const operations = axl.server.requests.map((request) => request.operation);
-    // Phone pages, user pages and the small sections' requests interleave.
-    const firstRegionGet = operations.indexOf('getRegion');
+    // Phone pages, user pages and the small sections' lists interleave; the gets fill in.
     const lastPhonePage = operations.lastIndexOf('listPhone');
-    const firstUserPage = operations.indexOf('listUser');
-    expect(firstUserPage).toBeLessThan(lastPhonePage);
-    expect(firstRegionGet).toBeLessThan(lastPhonePage);
+    expect(operations.indexOf('listUser')).toBeLessThan(lastPhonePage);
+    expect(operations.indexOf('listRegion')).toBeLessThan(lastPhonePage);
+    expect(operations.filter((operation) => operation === 'getRegion')).toHaveLength(12);
+  });
+
+  it('gives a free place to a waiting page before a waiting item: long requests first, short ones fill', async () => {
+    axl = await startTestAxl(generatedCluster(30), { intercept: () => ({ delayMs: 20 }) });
+    const client = axl.client({ maxInFlight: 1 });
+    const list = (skip: number): string =>
+      `<searchCriteria><name>%</name></searchCriteria><returnedTags><name/></returnedTags><skip>${skip}</skip><first>10</first>`;
+    // One place: the first request takes it, then the others wait in the order they were asked.
+    await Promise.all([
+      client.call('getCCMVersion', '<processNodeName/>'),
+      client.call('getRegion', '<name>Default</name>').catch(() => undefined),
+      client.fetchPage('listPhone', list(0)),
+      client.call('getCCMVersion', '<processNodeName/>'),
+      client.fetchPage('listPhone', list(10)),
+    ]);
+    const order = axl.server.requests.map((request) =>
+      request.operation === 'listPhone' ? `listPhone ${request.skip}` : request.operation,
+    );
+    expect(order).toEqual(['getCCMVersion', 'listPhone 0', 'listPhone 10', 'getRegion', 'getCCMVersion']);
   });
 
   it('ends a list that is an exact multiple of the page size with one empty page', async () => {

@@ -8,7 +8,7 @@ import { openRows, XmlShapeError, type RowScan } from './xml.js';
  * their sockets, decrypts them and sends the next requests; a 10,000-row page read on it holds
  * those up (a 3.7 MB answer arrives in dozens of socket reads, each waiting for the reading to
  * yield), which leaves CUCM with one request instead of two. On a thread of its own the reading
- * costs the main thread one `split` per field and the rows' objects.
+ * costs the main thread the rows' objects and one `split` per field of names (see Column).
  *
  * Where the thread's script is not there (the sources run directly, as in unit tests), pages are
  * read on the main thread in 2 ms slices instead: the same rows, with more waiting.
@@ -22,14 +22,36 @@ export interface RowRequest {
 }
 
 export type RowResponse =
-  | { id: number; count: number }
-  | { id: number; rows: number; columns: string[] }
+  | { id: number; rows: number; columns: Column[] }
   /** The page comes back with the error: the main thread reports the AXL fault it may hold. */
   | { id: number; error: string; body: Uint8Array };
 
-/** Field values travel as one string per field: values joined by SEPARATOR, absent ones as NO_VALUE. */
+/**
+ * One field's values of a page, as they travel from the thread: coded while few distinct values
+ * repeat (code k is distinct[k - 1], 0 is absent), so that a model or pool string exists once,
+ * not once per row; otherwise one string of the values joined by SEPARATOR, absent ones NO_VALUE.
+ */
+export type Column = { distinct: string[]; codes: Uint8Array } | { joined: string };
 export const NO_VALUE = '\u0001';
 export const SEPARATOR = '\u0000';
+
+/** Reads a column's value of row `r`. */
+type ColumnReader = (r: number) => string | undefined;
+
+function columnReader(column: Column, rows: number): ColumnReader {
+  if ('codes' in column) {
+    const { distinct, codes } = column;
+    return (r) => {
+      const code = codes[r]!;
+      return code === 0 ? undefined : distinct[code - 1];
+    };
+  }
+  const values = rows === 0 ? [] : column.joined.split(SEPARATOR);
+  return (r) => {
+    const value = values[r];
+    return value === NO_VALUE ? undefined : value;
+  };
+}
 
 export interface PageRows<T> {
   count: number;
@@ -68,10 +90,7 @@ function deferred<T>(): Deferred<T> {
   return { promise, resolve, reject };
 }
 
-interface Pending {
-  count: Deferred<number>;
-  columns: Deferred<string[][]>;
-}
+type Pending = Deferred<{ rows: number; readers: ColumnReader[] }>;
 
 const WORKER_SCRIPT = new URL('./row-worker.js', import.meta.url);
 const IDLE_MS = 2000;
@@ -82,11 +101,21 @@ class RowThread {
   private readonly pending = new Map<number, Pending>();
   private idle: NodeJS.Timeout | undefined;
 
+  /**
+   * Starts the thread before the first page is in (its start-up then overlaps the first requests)
+   * and lets it go if no page comes.
+   */
+  warm(): void {
+    if (this.worker) return;
+    this.start();
+    this.idleSoon();
+  }
+
   read(body: Buffer, scan: Omit<RowScan<unknown>, 'map'>): Pending {
     clearTimeout(this.idle);
     const worker = this.start();
     const id = this.nextId++;
-    const pending: Pending = { count: deferred(), columns: deferred() };
+    const pending: Pending = deferred();
     this.pending.set(id, pending);
     // The thread holds the process open only while it has pages to read.
     if (this.pending.size === 1) worker.ref();
@@ -107,8 +136,7 @@ class RowThread {
       if (this.worker === worker) this.worker = undefined;
       for (const [id, pending] of this.pending) {
         this.done(id);
-        pending.count.reject(error);
-        pending.columns.reject(error);
+        pending.reject(error);
       }
     };
     worker.on('error', failAll);
@@ -123,21 +151,26 @@ class RowThread {
     if ('error' in response) {
       this.done(response.id);
       const body = Buffer.from(response.body.buffer, response.body.byteOffset, response.body.byteLength);
-      const error = new PageReadError(response.error, body);
-      pending.count.reject(error);
-      pending.columns.reject(error);
-    } else if ('columns' in response) {
+      pending.reject(new PageReadError(response.error, body));
+    } else {
       this.done(response.id);
-      pending.columns.resolve(response.columns.map((column) => (response.rows === 0 ? [] : column.split(SEPARATOR))));
-    } else pending.count.resolve(response.count);
+      pending.resolve({
+        rows: response.rows,
+        readers: response.columns.map((column) => columnReader(column, response.rows)),
+      });
+    }
   }
 
   private done(id: number): void {
     this.pending.delete(id);
     if (this.pending.size > 0) return;
+    this.worker?.unref();
+    this.idleSoon();
+  }
+
+  /** An idle thread (a scan that collected once) gives its memory back. */
+  private idleSoon(): void {
     const worker = this.worker;
-    worker?.unref();
-    // An idle thread (a scan that collected once) gives its memory back.
     clearTimeout(this.idle);
     this.idle = setTimeout(() => {
       if (this.pending.size === 0 && this.worker === worker && worker) {
@@ -151,30 +184,34 @@ class RowThread {
 
 const thread = existsSync(fileURLToPath(WORKER_SCRIPT)) ? new RowThread() : undefined;
 
+/** Gets the reading thread ready for pages soon to come (a collection's first requests are out). */
+export function warmRowThread(): void {
+  thread?.warm();
+}
+
 /**
- * One page's row count (as soon as it is known) and its rows. A page that is not a list answer
- * fails with an XmlShapeError (a PageReadError carrying the page when it went to the thread); the
- * caller turns it into the AXL failure.
+ * One page's row count and its rows. The count is taken here, at once, from the bytes (paging
+ * needs it to send the next request, which should not wait for a round trip to the thread); the
+ * rows are read on the thread. A page that is not a list answer fails with an
+ * XmlShapeError (a PageReadError carrying the page when the thread found it); the caller turns it
+ * into the AXL failure.
  */
-export async function readPage<T>(body: Buffer, scan: RowScan<T>): Promise<PageRows<T>> {
+export function readPage<T>(body: Buffer, scan: RowScan<T>): PageRows<T> {
   if (!thread) return readHere(body, scan);
-  const pending = thread.read(body, scan);
-  const rows = pending.columns.promise.then((values) => {
+  const { count } = openRows(body, scan);
+  if (count === 0) return { count, rows: Promise.resolve([]) };
+  const rows = thread.read(body, scan).promise.then(({ rows: length, readers }) => {
     const width = scan.fields.length;
-    const length = values[0]?.length ?? 0;
     const row = new Array<string | undefined>(width).fill(undefined);
     const out: T[] = [];
     for (let r = 0; r < length; r++) {
-      for (let f = 0; f < width; f++) {
-        const value = values[f]![r]!;
-        row[f] = value === NO_VALUE ? undefined : value;
-      }
+      for (let f = 0; f < width; f++) row[f] = readers[f]!(r);
       out.push(scan.map(row));
     }
     return out;
   });
   rows.catch(() => {});
-  return { count: await pending.count.promise, rows };
+  return { count, rows };
 }
 
 function readHere<T>(body: Buffer, scan: RowScan<T>): PageRows<T> {
