@@ -23,9 +23,9 @@ const REPORT = process.env.MUTATE_REPORT ?? 'mutation';
  *   run; the path validation vectors cover the same conditions one by one;
  * - MUTATE_LEAVE_OUT=file,... leaves out more (a failing test stops Stryker's first run);
  * - the built-CLI tests (test/cli, examples, package install), which run dist/ in a child process
- *   mutants never reach; the probe tests but edge-config (src/probes is not mutated and they import
- *   nothing above it); the report renderers with their Chromium screenshots (src/report is not mutated);
- *   test/inventory (src/inventory, not mutated).
+ *   mutants never reach; the probe tests but PROBE_TESTS below (src/probes is mutated only in its
+ *   NTP and DNS judging modules); the report renderers with their Chromium screenshots (src/report
+ *   is not mutated); test/inventory (src/inventory, not mutated).
  */
 const TEST_FOLDERS = [
   'test/checks',
@@ -49,8 +49,18 @@ const testFilesUnder = (folder) =>
     if (entry.isDirectory()) return testFilesUnder(path);
     return path.endsWith('.test.ts') ? [path] : [];
   });
-// test/probes/edge-config.test.ts judges edge configurations with src/edge, so it counts too.
-const TEST_FILES = [...TEST_FOLDERS.flatMap(testFilesUnder), 'test/probes/edge-config.test.ts']
+/**
+ * Probe tests that judge what the mutated modules decide: edge configurations (src/edge), and the
+ * NTP and DNS reply judging (src/probes/ntp-packet.ts, dns-answer.ts: codec, outcomes, CNAME chains).
+ */
+const PROBE_TESTS = [
+  'test/probes/edge-config.test.ts',
+  'test/probes/ntp.test.ts',
+  'test/probes/dns.test.ts',
+  'test/probes/dns-codec.test.ts',
+  'test/probes/dns-hostile.test.ts',
+];
+const TEST_FILES = [...TEST_FOLDERS.flatMap(testFilesUnder), ...PROBE_TESTS]
   .filter((file) => !LEFT_OUT.has(file))
   .sort();
 
@@ -75,6 +85,9 @@ export default {
     'src/cert/**/*.ts',
     'src/expressway/**/*.ts',
     'src/edge/**/*.ts',
+    // NTP and DNS reply judging; the sockets around them (ntp.ts, dns.ts) are not mutated.
+    'src/probes/ntp-packet.ts',
+    'src/probes/dns-answer.ts',
     // Declarations only: types and the message table, nothing to mutate that a test could observe.
     '!src/engine/types.ts',
   ],

@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { default: config } = await import(join(ROOT, 'stryker.config.mjs'));
 
-/** The folders the config mutates: `src/checks/**\/*.ts` → src/checks. */
+/** The folders (and single files) the config mutates: `src/checks/**\/*.ts` → src/checks. */
 const configured = config.mutate
   .filter((pattern) => !pattern.startsWith('!'))
   .map((pattern) => pattern.split('/**')[0]);
@@ -44,7 +44,9 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 let failed = 0;
 for (const folder of folders.length > 0 ? folders : configured) {
   // The folder's own pattern plus the config's exclusions inside it.
-  const mutate = [`${folder}/**/*.ts`, ...config.mutate.filter((pattern) => pattern.startsWith(`!${folder}/`))];
+  const mutate = folder.endsWith('.ts')
+    ? [folder]
+    : [`${folder}/**/*.ts`, ...config.mutate.filter((pattern) => pattern.startsWith(`!${folder}/`))];
   const started = Date.now();
   log(`\n=== stryker: ${folder} (${mutate.join(', ')})`);
   const result = spawnSync(
