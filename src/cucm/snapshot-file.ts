@@ -87,7 +87,8 @@ function capped(problems: Problem[], file: string): Problem[] {
 function jsonErrorText(error: unknown, text: string): string {
   const message = error instanceof Error ? error.message.split('\n')[0]! : String(error);
   const reason = message
-    .replace(/,\s*".*$/s, '')
+    // V8 quotes the text after the token, shortened to `..."snippet"...` in a long file: not part of the reason.
+    .replace(/,\s*(?:\.\.\.)?".*$/s, '')
     .replace(/ in JSON at position \d+.*$/, '')
     .replace(/ at position \d+.*$/, '');
   const offset = syntaxErrorOffset(text);
@@ -129,7 +130,7 @@ function syntaxErrorOffset(text: string): number | undefined {
   };
   const number = (): void => {
     const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(i, i + 400));
-    if (!match || match[0] === '' || match[0] === '-') fail();
+    if (!match) fail();
     i += match![0].length;
   };
   const value = (): void => {
