@@ -84,8 +84,9 @@ export function parseBatPhones(text: string, file: string): Phone[] {
         };
         const columnName = (field: Field): string => header![index[field]!]!;
         let bad = false;
+        // NOT_EMPTY columns are REQUIRED ones: mapHeader has refused a header without them.
         for (const field of NOT_EMPTY) {
-          if (index[field] !== undefined && cell(field) === '') {
+          if (cell(field) === '') {
             report(line, row, columnName(field), 'is empty');
             bad = true;
           }
