@@ -168,6 +168,10 @@ describe('collect: rows as CUCM may write them', () => {
     nameless('listProcessNodeService', 'processNodeService', { processNodeName: 'cucm-pub', enable: 'true' });
     const again = await collectSnapshot(axl.client(), only('services', 'ils'));
     expect(again.unavailable).toEqual({ services: `AXL at ${url}: a service row has no service` });
+    // A malformed row is a malformed answer: when it is all there was, that is what is thrown.
+    const error = await collectSnapshot(axl.client(), only('services')).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(AxlError);
+    expect((error as AxlError).kind).toBe('malformed');
   });
 
   it('reads activation flags as AXL, SQL and vendorConfig write them, and drops the EnterpriseWideData pseudo-node', async () => {
