@@ -25,17 +25,18 @@ const configured = config.mutate
 const args = process.argv.slice(2);
 // Folders first, then everything from the first option on goes to `stryker run`.
 const firstOption = args.findIndex((arg) => arg.startsWith('-'));
+// A target is a folder, a file, or files joined by `+` (one Stryker run for all of them).
 const folders = (firstOption < 0 ? args : args.slice(0, firstOption)).map((arg) => arg.replace(/\/$/, ''));
 const strykerArgs = firstOption < 0 ? [] : args.slice(firstOption);
 /** A configured folder or a folder inside one (src/checks/ntp): a long folder can be run in parts. */
 const mutated = (folder) => configured.some((root) => folder === root || folder.startsWith(`${root}/`));
-const unknown = folders.filter((folder) => !mutated(folder));
+const unknown = folders.flatMap((target) => target.split('+')).filter((folder) => !mutated(folder));
 if (unknown.length > 0) {
   error(`mutate: not a mutated folder: ${unknown.join(', ')} (folders: ${configured.join(', ')} and folders in them)`);
   process.exit(2);
 }
 
-const reportName = (folder) => folder.replace(/\//g, '-');
+const reportName = (folder) => folder.replace(/\//g, '-').replace(/\+/g, '_');
 
 // The catalog test reads the catalog the build writes (dist/catalog.json); build it from these sources.
 const build = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
@@ -44,9 +45,13 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 let failed = 0;
 for (const folder of folders.length > 0 ? folders : configured) {
   // The folder's own pattern plus the config's exclusions inside it.
-  const mutate = folder.endsWith('.ts')
-    ? [folder]
-    : [`${folder}/**/*.ts`, ...config.mutate.filter((pattern) => pattern.startsWith(`!${folder}/`))];
+  const mutate = folder
+    .split('+')
+    .flatMap((part) =>
+      part.endsWith('.ts')
+        ? [part]
+        : [`${part}/**/*.ts`, ...config.mutate.filter((pattern) => pattern.startsWith(`!${part}/`))],
+    );
   const started = Date.now();
   log(`\n=== stryker: ${folder} (${mutate.join(', ')})`);
   const result = spawnSync(
