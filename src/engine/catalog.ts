@@ -142,6 +142,24 @@ export function catalogProblems(rules: readonly Rule[], proseIds: readonly strin
       }
     }
   }
+  // Each rule waits for its prerequisites' findings: a cycle would have the run wait on itself.
+  const settled = new Set<string>();
+  const cycleFrom = (id: string, path: readonly string[]): string[] | undefined => {
+    if (path.includes(id)) return [...path.slice(path.indexOf(id)), id];
+    if (settled.has(id)) return undefined;
+    for (const prerequisite of normalizePrerequisites(byId.get(id)?.meta.requires)) {
+      const cycle = cycleFrom(prerequisite.rule, [...path, id]);
+      if (cycle) return cycle;
+    }
+    settled.add(id);
+    return undefined;
+  };
+  for (const id of byId.keys()) {
+    const cycle = cycleFrom(id, []);
+    if (!cycle) continue;
+    problems.push(`${cycle[0]}: prerequisites form a cycle (${cycle.join(' -> ')})`);
+    for (const member of cycle) settled.add(member);
+  }
   for (const id of proseIds) if (!byId.has(id)) problems.push(`rules/${id}.yaml: no rule module declares ${id}`);
   for (const id of byId.keys()) if (!proseIds.includes(id)) problems.push(`${id}: no prose (rules/${id}.yaml)`);
   return problems;
