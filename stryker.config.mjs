@@ -63,6 +63,8 @@ const PROBE_TESTS = [
   'test/probes/dns.test.ts',
   'test/probes/dns-codec.test.ts',
   'test/probes/dns-hostile.test.ts',
+  'test/probes/dns-answer.test.ts',
+  'test/probes/ntp-packet.test.ts',
 ];
 const TEST_FILES = [...TEST_FOLDERS.flatMap(testFilesUnder), ...PROBE_TESTS]
   .filter((file) => !LEFT_OUT.has(file))
