@@ -63,7 +63,12 @@ export interface ChainPath {
   unused: Certificate[];
 }
 
-export const MAX_DEPTH = 10;
+/**
+ * Certificates a path may hold before it reaches a trust anchor: the leaf and 100 intermediate CAs,
+ * as OpenSSL's default verify depth (100) allows; a chain one intermediate longer fails there with
+ * "certificate chain too long" and here as too long.
+ */
+export const MAX_DEPTH = 101;
 /**
  * Issuer candidates tried while building one path. A real chain offers one issuer per level; a
  * hostile peer presenting certificates that cross-sign each other (8 named A issued by B, 7 named
