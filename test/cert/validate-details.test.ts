@@ -989,6 +989,10 @@ beforeAll(() => {
       c.leaf.subject = new Name([]);
     }),
   );
+  add(
+    'a version 3 leaf without basicConstraints',
+    chainWith((c) => setExtension(c.leaf, '2.5.29.19', undefined)),
+  );
   const self = (name: string, der: Buffer): void => {
     selfCases[name] = {
       verdict: validatePath([parse(der)], anchorsOf(der), { at: JUDGED_AT }),
@@ -1003,6 +1007,14 @@ beforeAll(() => {
     }),
   );
   self('a root trusted as itself', buildChain(conformingChain()).rootDer);
+  self(
+    'version 3 without basicConstraints',
+    selfSigned((c) => {
+      setExtension(c.leaf, '2.5.29.19', undefined);
+      // The authority key identifier would name the issuing CA's key, so OpenSSL would not see it as self-signed.
+      setExtension(c.leaf, '2.5.29.35', undefined);
+    }),
+  );
   self(
     'version 1',
     selfSigned((c) => void (c.leaf.version = 1)),
@@ -1090,6 +1102,11 @@ describe('validatePath: branches beyond the vectors, against openssl verify -x50
       'RFC 5280 4.1.2.6',
       `${certificateLabel(judged.leaf)} has an empty subject name`,
     ]);
+  });
+
+  it('accepts a version 3 leaf without basicConstraints', () => {
+    expectCase('a version 3 leaf without basicConstraints', undefined);
+    expect(cases['a version 3 leaf without basicConstraints']!.verdict.notes).toEqual([]);
   });
 
   it('refuses an empty subjectAltName', () => {
@@ -1277,6 +1294,12 @@ describe('validatePath: a path of one (a self-signed leaf in a trust store)', ()
     const root = selfCases['a root trusted as itself']!;
     expect(failureOf(root.verdict)).toBeUndefined();
     expect(root.openssl).toBe(true);
+  });
+
+  it('accepts a version 3 self-signed leaf without basicConstraints', () => {
+    const plain = selfCases['version 3 without basicConstraints']!;
+    expect(failureOf(plain.verdict)).toBeUndefined();
+    expect(plain.openssl).toBe(true);
   });
 
   it('does not apply the profile rules of longer paths, and makes no notes', () => {
