@@ -1405,6 +1405,8 @@ describe('validatePath: building, the closest path and the budget', () => {
     const shallowChain = chainWith(rootNamed('Root B'));
     shallowChain.intermediates[0]!.subject = nameOf('Issuing CA 2', 'mra-preflight test');
     shallowChain.intermediates[0]!.keys = poolKey(2);
+    // Its subject key identifier matches the leaf's authority key identifier too, so the presented order decides.
+    setExtension(shallowChain.intermediates[0]!, '2.5.29.14', ext.subjectKeyId(poolKey(2).keyId));
     const shallow = buildChain(shallowChain).intermediateDers[0]!;
     const longer: ReturnType<typeof stoppedAt> = [
       notFound('Root A'),
