@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KeyUsageFlags, Name, Time } from '@peculiar/asn1-x509';
 import { nameOf } from '../../lab/pki.js';
-import { parseCertificate, type Certificate } from '../../src/cert/certificate.js';
+import { CertificateParseError, parseCertificate, type Certificate } from '../../src/cert/certificate.js';
 import { AnchorSet } from '../../src/cert/path.js';
 import {
   PATH_CANDIDATE_BUDGET,
@@ -794,16 +794,28 @@ const PROXY_CERT_INFO = Buffer.from('300c300a06082b06010505071501', 'hex');
 const MINIMUM_ONE = Buffer.from('3014a0123010820b6578616d706c652e636f6d800101', 'hex');
 
 let rows: Map<string, PathValidation>;
+/** Vectors this Node's OpenSSL cannot read (allowed only where the vector says so, as in path-validation.test.ts). */
+let refused: Set<string>;
+/** Set when this Node's OpenSSL cannot read the UTCTime-without-seconds leaf at all. */
+let unreadableHere: string | undefined;
 const cases: Record<string, Judged> = {};
 const selfCases: Record<string, { verdict: PathValidation; openssl: boolean }> = {};
 
 beforeAll(() => {
   opensslVersion();
   rows = new Map();
+  refused = new Set();
   for (const vector of vectors()) {
-    const verdict = validatePath([vector.leaf, ...vector.untrusted].map(parse), anchorsOf(...vector.trusted), {
-      at: vector.at,
-    });
+    let verdict: PathValidation;
+    try {
+      verdict = validatePath([vector.leaf, ...vector.untrusted].map(parse), anchorsOf(...vector.trusted), {
+        at: vector.at,
+      });
+    } catch (error) {
+      if (!(vector.nodeMayRefuse && error instanceof CertificateParseError)) throw error;
+      refused.add(vector.name);
+      continue;
+    }
     rows.set(vector.name, verdict);
   }
   const add = (name: string, chain: Chain, at = JUDGED_AT): void => {
@@ -858,19 +870,25 @@ beforeAll(() => {
     'notBefore fractional',
     chainWith((c) => void (c.leaf.notBefore = new Time({ generalTime: new Date('2029-01-01T00:00:00.250Z') }))),
   );
-  cases['notAfter UTCTime without seconds'] = judgeBoth(
-    patchLeaf(
-      conformingChain(),
-      4,
-      tlv(
-        0x30,
-        Buffer.concat([
-          tlv(0x17, Buffer.from('290101000000Z', 'latin1')),
-          tlv(0x17, Buffer.from('3101010000Z', 'latin1')),
-        ]),
+  // OpenSSL 3.5 (Node 22.23 and 24) refuses a UTCTime without seconds when decoding (vectors.ts).
+  try {
+    cases['notAfter UTCTime without seconds'] = judgeBoth(
+      patchLeaf(
+        conformingChain(),
+        4,
+        tlv(
+          0x30,
+          Buffer.concat([
+            tlv(0x17, Buffer.from('290101000000Z', 'latin1')),
+            tlv(0x17, Buffer.from('3101010000Z', 'latin1')),
+          ]),
+        ),
       ),
-    ),
-  );
+    );
+  } catch (error) {
+    if (!(error instanceof CertificateParseError)) throw error;
+    unreadableHere = error.message;
+  }
   add(
     'notBefore is the judged instant',
     chainWith((c) => void (c.leaf.notBefore = time(JUDGED_AT))),
@@ -1033,8 +1051,9 @@ beforeAll(() => {
 
 describe('validatePath on the differential vectors: exact verdicts', () => {
   it('gives every vector its condition, reference, sentence, candidates, notes and path', () => {
-    expect([...rows.keys()].sort()).toEqual(EXPECTED.map(([name]) => name).sort());
+    expect([...rows.keys(), ...refused].sort()).toEqual(EXPECTED.map(([name]) => name).sort());
     for (const [name, failure, candidates, notes, path, root, stop] of EXPECTED) {
+      if (refused.has(name)) continue;
       const verdict = rows.get(name)!;
       expect({ name, failure: failureOf(verdict) }).toEqual({ name, failure });
       expect({ name, valid: verdict.valid }).toEqual({ name, valid: failure === undefined });
@@ -1137,11 +1156,13 @@ describe('validatePath: branches beyond the vectors, against openssl verify -x50
       'RFC 5280 4.1.2.5.2',
       `${LEAF} has notBefore GeneralizedTime "20290101000000.25Z" (fractional seconds), not the form YYYYMMDDHHMMSSZ`,
     ]);
-    expectCase('notAfter UTCTime without seconds', [
-      'time-encoding',
-      'RFC 5280 4.1.2.5.1',
-      `${LEAF} has notAfter UTCTime "3101010000Z" (seconds omitted), not the form YYMMDDHHMMSSZ`,
-    ]);
+    if (unreadableHere) expect(unreadableHere).toMatch(/not a valid X\.509 certificate/);
+    else
+      expectCase('notAfter UTCTime without seconds', [
+        'time-encoding',
+        'RFC 5280 4.1.2.5.1',
+        `${LEAF} has notAfter UTCTime "3101010000Z" (seconds omitted), not the form YYMMDDHHMMSSZ`,
+      ]);
   });
 
   it('counts the notBefore second as valid and the second after it as not yet valid, as OpenSSL does', () => {
