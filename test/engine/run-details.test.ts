@@ -1,42 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { blocked, defineRule, type Rule } from '../../src/checks/rule.js';
-import { entryOf, type Catalog } from '../../src/engine/catalog.js';
+import { blocked } from '../../src/checks/rule.js';
 import { fingerprint, plannedNeeds, runScan, selectRules, type ProgressEvent } from '../../src/engine/run.js';
 import { normalizeInventory } from '../../src/inventory/load.js';
 import { fixtureInventory } from '../helpers/check.js';
+import { catalogOf, testRule as rule } from './test-rules.js';
 
 /** The engine's bookkeeping that rule tests do not see: progress, cancellation, chains, limits. */
 const inventory = fixtureInventory({ inventory: { domains: ['example.com'] } });
-const PROSE = { rationale: 'why', procedure: [], remediation: 'fix it', source: 'chapter', helpUri: 'https://x/' };
-
-function catalogOf(...rules: Rule[]): Catalog {
-  return {
-    entries: rules.map((rule) => entryOf(rule, PROSE)),
-    modules: new Map(rules.map((rule) => [rule.meta.id, rule])),
-  };
-}
-
-const rule = (
-  id: string,
-  run: Rule['run'],
-  extra: Partial<Rule['meta']> = {},
-  messages: Record<string, string> = { ok: 'Fine {x}.', bad: 'Bad {x}.' },
-): Rule =>
-  defineRule({
-    meta: {
-      id,
-      slug: `slug-${id.toLowerCase()}`,
-      area: id.split('-')[1]!.toLowerCase() as 'dns',
-      severity: 'error',
-      title: `title ${id}`,
-      vantage: 'internal',
-      needs: [],
-      scope: 'things',
-      messages,
-      ...extra,
-    },
-    run,
-  });
 
 describe('runScan bookkeeping', () => {
   it('reports progress for the selected rules only, with running counts', async () => {
