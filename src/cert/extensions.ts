@@ -141,7 +141,12 @@ function decodeString(buf: Uint8Array, element: Tlv): string {
     case TAG.UNIVERSAL_STRING: {
       if (content.length % 4 !== 0) throw new DerError('UniversalString length not a multiple of 4');
       let text = '';
-      for (let i = 0; i < content.length; i += 4) text += String.fromCodePoint(content.readUInt32BE(i) & 0x10ffff);
+      for (let i = 0; i < content.length; i += 4) {
+        const codePoint = content.readUInt32BE(i);
+        // As OpenSSL, which refuses such a certificate: beyond U+10FFFF is no Unicode character.
+        if (codePoint > 0x10ffff) throw new DerError('UniversalString character beyond U+10FFFF');
+        text += String.fromCodePoint(codePoint);
+      }
       return text;
     }
     default:
