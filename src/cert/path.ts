@@ -123,7 +123,10 @@ function extend(
     sawBadSignature = true;
   }
   let best: Attempt | undefined;
-  if (!top.selfIssued) {
+  // A self-signed certificate ends the path (below, as an untrusted root); a self-issued one signed by
+  // another key of the same CA (key rollover, RFC 5280 6.1) goes on to that key's certificate.
+  const selfSigned = top.selfIssued && signedBy(top, top);
+  if (!selfSigned) {
     for (const candidate of presented) {
       if (candidate.subjectKey !== top.issuerKey) continue;
       if (path.some((cert) => cert.sha256 === candidate.sha256)) continue;
@@ -137,7 +140,7 @@ function extend(
     }
   }
   if (best) return best;
-  if (top.selfIssued && signedBy(top, top)) return { path, stop: { reason: 'untrusted-root', at: top } };
+  if (selfSigned) return { path, stop: { reason: 'untrusted-root', at: top } };
   return { path, stop: { reason: sawBadSignature ? 'bad-signature' : 'issuer-not-found', at: top } };
 }
 
@@ -150,7 +153,8 @@ export function rootAbove(
   let top = path[path.length - 1];
   const seen = new Set(path.map((cert) => cert.sha256));
   for (let depth = 0; top && depth <= MAX_DEPTH; depth++) {
-    if (top.selfIssued) return signedBy(top, top) ? top : undefined;
+    // A self-issued certificate of a rolled-over key is not the root: the older key's certificate is above it.
+    if (top.selfIssued && signedBy(top, top)) return top;
     const current: Certificate = top;
     const next: Certificate | undefined = [
       ...anchors.issuersOf(current).map((anchor) => anchor.certificate),

@@ -185,6 +185,35 @@ describe('buildPath', () => {
   });
 });
 
+describe('buildPath through a CA key rollover', () => {
+  // The new CA key's certificate is self-issued (issuer = subject) and signed by the old key, whose
+  // certificate the root issued: RFC 5280 6.1 lets a path run through it, and so does OpenSSL.
+  const rollover = (): BuiltChain =>
+    buildChain(
+      chainWith((c) => {
+        const [older, newer] = c.intermediates;
+        newer!.subject = older!.subject;
+      }, 2),
+    );
+
+  it('goes past the self-issued certificate of the new key to the old key and the anchor', () => {
+    const built = rollover();
+    const [newer, older] = built.intermediateDers.map(parse);
+    const rolled = parse(built.leafDer);
+    expect(newer!.selfIssued).toBe(true);
+    expect(signedBy(newer!, newer!)).toBe(false);
+    const path = buildPath([rolled, newer!, older!], anchorsOf(root));
+    expect(path.stop).toBeUndefined();
+    expect(path.certificates).toEqual([rolled, newer, older, root]);
+    expect(path.anchor?.certificate).toBe(root);
+    expect(path.root).toBe(root);
+    expect(rootAbove([rolled, newer!], [older!], anchorsOf(root))).toBe(root);
+    // Without the old key's certificate the path stops at the self-issued one, not as an untrusted root.
+    expect(buildPath([rolled, newer!], anchorsOf(root)).stop).toEqual({ reason: 'issuer-not-found', at: newer });
+    expect(rootAbove([rolled, newer!], [], anchorsOf(root))).toBeUndefined();
+  });
+});
+
 describe('rootAbove', () => {
   it('climbs through anchors and presented certificates to a self-signed root', () => {
     expect(rootAbove([leaf], [], anchorsOf(ca, root))).toBe(root);
