@@ -201,6 +201,10 @@ describe('rfc822Name matching (mailbox, host, domain)', () => {
     );
     expect(check([email('ops@example.org')], nc([email('ops@example.com')]))).toEqual(
       notPermitted('email:ops@example.org', 'permitted: email:ops@example.com'),
+    ); // A leading "." makes a domain constraint only without "@": ".ops@example.com" is a mailbox.
+    expect(check([email('.ops@example.com')], nc([email('.ops@example.com')]))).toEqual(OK);
+    expect(check([email('x.ops@example.com')], nc([email('.ops@example.com')]))).toEqual(
+      notPermitted('email:x.ops@example.com', 'permitted: email:.ops@example.com'),
     );
   });
 });
@@ -337,7 +341,9 @@ describe('the names a certificate is checked by (RFC 5280 6.1.3 (b), OpenSSL NAM
       email('ops@example.org'),
       dns('a.example.com'),
     ]);
-    expect(constrainedNames(certOf(subject), false)).toEqual([dir(...subject), email('ops@example.org')]);
+    expect(constrainedNames(certOf(subject), false)).toEqual([dir(...subject), email('ops@example.org')]); // Only commonName attributes are read as host names, not a host-like organizationName.
+    const hostLikeOrg = rdns([O, 'example.org'], [CN, 'a.example.com']);
+    expect(constrainedNames(certOf(hostLikeOrg), true)).toEqual([dir(...hostLikeOrg), dns('a.example.com')]);
   });
 
   it('an empty subject contributes no directoryName', () => {
