@@ -252,6 +252,20 @@ describe('parseCertificate: the TBSCertificate as encoded', () => {
     );
   });
 
+  it('refuses a validity time in BER constructed form, which OpenSSL reads but DER forbids', () => {
+    const constructed = patched((fields) => {
+      const validity = fields[4]!;
+      const [notBefore, notAfter] = children(validity, readTlv(validity, 0));
+      const element = (tlvAt: typeof notBefore): Buffer => validity.subarray(tlvAt!.start, tlvAt!.end);
+      return [
+        ...fields.slice(0, 4),
+        tlv(0x30, Buffer.concat([tlv(0x37, element(notBefore)), element(notAfter)])),
+        ...fields.slice(5),
+      ];
+    });
+    expect(parseError(constructed)).toBe('not a valid X.509 certificate (validity is not a Time)');
+  });
+
   it('reads the extensions after issuerUniqueID and subjectUniqueID', () => {
     const cert = parseCertificate(
       patched((fields) => [
@@ -315,6 +329,22 @@ describe('parseCertificate: key parameters and keys node:crypto cannot load', ()
     expect('curveParameters' in unknown.details).toBe(false);
     expect(unknown.key).toStrictEqual({ type: 'UNKNOWN' });
     expect(certificateEvidence(unknown).key).toBe('UNKNOWN');
+  });
+
+  it('types a key node:crypto loads but does not name (SM2) as UNKNOWN', () => {
+    // An SM2 public key (id-ecPublicKey on the SM2 curve): asymmetricKeyType is undefined.
+    const sm2 = Buffer.from(
+      'MFkwEwYHKoZIzj0CAQYIKoEcz1UBgi0DQgAE4NNmi3xNL7xmM7BkXCcnUlqaBvVRec4cII3uDNNUgDSsRmqNku+/We5fdIeaYrsxyYcCuENzvCnQWu5wTgTM/A==',
+      'base64',
+    );
+    const cert = parseCertificate(
+      leafOf((chain) => {
+        chain.leaf.spki = sm2;
+      }),
+    );
+    expect(cert.x509.publicKey.asymmetricKeyType).toBeUndefined();
+    expect(cert.details.curveParameters).toBe('namedCurve');
+    expect(cert.key).toStrictEqual({ type: 'UNKNOWN' });
   });
 
   it('states no bits and no curve for explicit curve parameters', () => {
