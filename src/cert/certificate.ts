@@ -338,7 +338,9 @@ export function parseCertificate(der: Buffer): Certificate {
   let x509: X509Certificate;
   let skeleton: Skeleton;
   try {
-    x509 = new X509Certificate(der);
+    // X509Certificate reads a PEM block anywhere in its input before trying DER: handed as PEM,
+    // it reads exactly these octets, not a certificate embedded in them as text.
+    x509 = new X509Certificate(asPem(der));
     skeleton = readSkeleton(der);
   } catch (error) {
     if (error instanceof CertificateParseError) {
@@ -460,6 +462,9 @@ export function certificateEvidence(cert: Certificate): Record<string, unknown> 
     extendedKeyUsage: cert.extendedKeyUsage ?? null,
   };
 }
+
+const asPem = (der: Buffer): string =>
+  `-----BEGIN CERTIFICATE-----\n${(der.toString('base64').match(/.{1,64}/g) ?? []).join('\n')}\n-----END CERTIFICATE-----\n`;
 
 /** SHA-256 of DER bytes, colon-separated upper-case hex. */
 function fingerprint(der: Buffer): string {

@@ -10,7 +10,19 @@ import {
 } from '../../src/cert/certificate.js';
 import { children, readTlv } from '../../src/cert/der.js';
 import { pemOfDer } from '../../lab/pki.js';
-import { CN, buildChain, conformingChain, dn, ext, poolKey, resign, setExtension, tlv, type Chain } from './chains.js';
+import {
+  CN,
+  UNKNOWN_OID,
+  buildChain,
+  conformingChain,
+  dn,
+  ext,
+  poolKey,
+  resign,
+  setExtension,
+  tlv,
+  type Chain,
+} from './chains.js';
 import { explicitCurveSpki } from './vectors.js';
 
 /**
@@ -247,7 +259,8 @@ describe('parseCertificate: the TBSCertificate as encoded', () => {
       const der = patched((fields) => [tlv(0xa0, tlv(0x02, Buffer.from(content))), ...fields.slice(1)]);
       expect(parseError(der)).toBe('not a valid X.509 certificate (unknown certificate version)');
     }
-    expect(parseError(Buffer.concat([leafOf(), Buffer.from([0])]))).toBe(
+    // An empty SEQUENCE after the certificate: OpenSSL reads it as trust settings (X509_CERT_AUX).
+    expect(parseError(Buffer.concat([leafOf(), Buffer.from([0x30, 0x00])]))).toBe(
       'not a valid X.509 certificate (trailing octets after the certificate)',
     );
   });
@@ -314,6 +327,30 @@ const spkiLeaf = (algorithm: Buffer): Buffer => {
   });
 };
 const EC_PUBLIC_KEY = Buffer.from('06072a8648ce3d0201', 'hex');
+
+describe('parseCertificate: one certificate, read once', () => {
+  it('reads the DER octets it is given, not a PEM certificate embedded in them as text', () => {
+    // node:crypto's X509Certificate tries PEM before DER: given these octets directly it read the
+    // genuine certificate from the extension text (subject, serial, key, signature) while the
+    // extensions came from the forged one around it.
+    const genuine = leafOf();
+    const forged = leafOf((chain) => {
+      chain.leaf.subject = dn([CN, 'forged.example.com']);
+      setExtension(chain.leaf, SAN, ext.subjectAltName([ext.dns('victim.example.com')]));
+      chain.leaf.extensions.push(ext.raw(UNKNOWN_OID, false, Buffer.from(`\n${pemOfDer(genuine)}`, 'latin1')));
+    });
+    const cert = parseCertificate(forged);
+    expect(cert.x509.raw.equals(forged)).toBe(true);
+    expect(cert.subject).toBe('CN=forged.example.com');
+    expect(cert.commonName).toBe('forged.example.com');
+    expect(cert.dnsNames).toStrictEqual(['victim.example.com']);
+    expect(cert.serial).not.toBe(parseCertificate(genuine).serial);
+    // Text before a PEM block is not DER either: refused as what it is, not read through to the PEM.
+    expect(parseError(tlv(0x04, Buffer.from(`\n${pemOfDer(genuine)}`, 'latin1')))).toMatch(
+      /^not a valid X\.509 certificate \(error:[0-9A-F]{8}:asn1 encoding routines::[a-z ]+\)$/,
+    );
+  });
+});
 
 describe('parseCertificate: key parameters and keys node:crypto cannot load', () => {
   it('tells implicitCurve (NULL) from absent parameters, and types a key it cannot load as UNKNOWN', () => {
