@@ -30,7 +30,7 @@ import {
   type Chain,
 } from './chains.js';
 import { opensslVerify, opensslVersion } from './openssl.js';
-import { vectors } from './vectors.js';
+import { vectors, type Vector } from './vectors.js';
 
 /**
  * The exact verdicts of validatePath: for every differential vector the condition, the RFC
@@ -756,17 +756,32 @@ const chainWith = (change: (chain: Chain) => void, depth = 1): Chain => {
 const LEAF = 'CN=a.example.com, O=mra-preflight test';
 const CA1 = 'CN=Issuing CA 1, O=mra-preflight test';
 
-/** A chain judged by validatePath and by `openssl verify -x509_strict`, the root trusted. */
+/**
+ * A chain judged by validatePath and by `openssl verify -x509_strict`, the root trusted. The
+ * certificates are made and OpenSSL asked once, in beforeAll; validatePath runs each time a test
+ * reads `verdict` (and the leaf is parsed each time `leaf` is read), inside the test: the mutation
+ * run (stryker.config.mjs) reruns, for a changed line, only the tests that ran that line, and
+ * counts a line run in beforeAll as run by none of them.
+ */
 interface Judged {
-  verdict: PathValidation;
-  openssl: boolean;
-  leaf: Certificate;
+  readonly verdict: PathValidation;
+  readonly openssl: boolean;
+  readonly leaf: Certificate;
 }
 
 function judgeBoth(built: BuiltChain, at = JUDGED_AT, trusted = [built.rootDer]): Judged {
-  const verdict = validatePath(presentedOf(built), anchorsOf(...trusted), { at });
+  // A certificate this Node cannot read throws here, in beforeAll, as before.
+  presentedOf(built);
   const openssl = opensslVerify(trusted, built.intermediateDers, built.leafDer, at).ok;
-  return { verdict, openssl, leaf: parse(built.leafDer) };
+  return {
+    openssl,
+    get verdict() {
+      return validatePath(presentedOf(built), anchorsOf(...trusted), { at });
+    },
+    get leaf() {
+      return parse(built.leafDer);
+    },
+  };
 }
 
 /** The leaf re-encoded with TBSCertificate field `index` replaced, signed again by the issuing CA. */
@@ -793,19 +808,21 @@ const PROXY_CERT_INFO = Buffer.from('300c300a06082b06010505071501', 'hex');
 /** NameConstraints permitting dNSName example.com with minimum 1 (RFC 5280 4.2.1.10: MUST be zero). */
 const MINIMUM_ONE = Buffer.from('3014a0123010820b6578616d706c652e636f6d800101', 'hex');
 
-let rows: Map<string, PathValidation>;
-/** Vectors this Node's OpenSSL cannot read (allowed only where the vector says so, as in path-validation.test.ts). */
-let refused: Set<string>;
+let all: Vector[];
 /** Set when this Node's OpenSSL cannot read the UTCTime-without-seconds leaf at all. */
 let unreadableHere: string | undefined;
 const cases: Record<string, Judged> = {};
-const selfCases: Record<string, { verdict: PathValidation; openssl: boolean }> = {};
+const selfCases: Record<string, { readonly verdict: PathValidation; readonly openssl: boolean }> = {};
 
-beforeAll(() => {
-  opensslVersion();
-  rows = new Map();
-  refused = new Set();
-  for (const vector of vectors()) {
+/**
+ * Each vector's verdict, judged when a test asks (inside the test, as `Judged` above), and the
+ * vectors this Node's OpenSSL cannot read (allowed only where the vector says so, as in
+ * path-validation.test.ts).
+ */
+function judgeVectors(): { rows: Map<string, PathValidation>; refused: Set<string> } {
+  const rows = new Map<string, PathValidation>();
+  const refused = new Set<string>();
+  for (const vector of all) {
     let verdict: PathValidation;
     try {
       verdict = validatePath([vector.leaf, ...vector.untrusted].map(parse), anchorsOf(...vector.trusted), {
@@ -818,6 +835,12 @@ beforeAll(() => {
     }
     rows.set(vector.name, verdict);
   }
+  return { rows, refused };
+}
+
+beforeAll(() => {
+  opensslVersion();
+  all = vectors();
   const add = (name: string, chain: Chain, at = JUDGED_AT): void => {
     cases[name] = judgeBoth(buildChain(chain), at);
   };
@@ -1013,7 +1036,9 @@ beforeAll(() => {
   );
   const self = (name: string, der: Buffer): void => {
     selfCases[name] = {
-      verdict: validatePath([parse(der)], anchorsOf(der), { at: JUDGED_AT }),
+      get verdict() {
+        return validatePath([parse(der)], anchorsOf(der), { at: JUDGED_AT });
+      },
       openssl: opensslVerify([der], [], der, JUDGED_AT).ok,
     };
   };
@@ -1051,6 +1076,7 @@ beforeAll(() => {
 
 describe('validatePath on the differential vectors: exact verdicts', () => {
   it('gives every vector its condition, reference, sentence, candidates, notes and path', () => {
+    const { rows, refused } = judgeVectors();
     expect([...rows.keys(), ...refused].sort()).toEqual(EXPECTED.map(([name]) => name).sort());
     for (const [name, failure, candidates, notes, path, root, stop] of EXPECTED) {
       if (refused.has(name)) continue;
