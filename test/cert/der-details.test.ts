@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  DerError,
   TAG,
   children,
   contentOf,
@@ -13,19 +12,7 @@ import {
   expectTag,
   readTlv,
 } from '../../src/cert/der.js';
-
-const hex = (text: string): Buffer => Buffer.from(text.replace(/\s/g, ''), 'hex');
-
-/** The DerError message `run` throws, or a failure when it throws nothing or something else. */
-function derMessage(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DerError);
-    return (error as Error).message;
-  }
-  throw new Error('no DerError thrown');
-}
+import { derMessage, hex } from './der-text.js';
 
 describe('readTlv: exact elements', () => {
   it('reads a zero-length element at the very end of the buffer', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCertificate } from '../../src/cert/certificate.js';
-import { DerError, readTlv } from '../../src/cert/der.js';
+import { readTlv } from '../../src/cert/der.js';
 import {
   decodeAuthorityKeyIdentifier,
   decodeBasicConstraints,
@@ -13,6 +13,7 @@ import {
   decodeSubjectKeyIdentifier,
 } from '../../src/cert/extensions.js';
 import { buildChain, conformingChain, resign } from './chains.js';
+import { derMessage, hex } from './der-text.js';
 
 /**
  * The RFC 5280 4.1.2.4 Name and 4.2 extension decoders, fed hand-built DER: every decoded value
@@ -20,25 +21,12 @@ import { buildChain, conformingChain, resign } from './chains.js';
  * a malformed value, drops a field or names the wrong element fails here.
  */
 
-const hex = (text: string): Buffer => Buffer.from(text.replace(/\s/g, ''), 'hex');
-
 /** A DER element: `tag`, a minimal definite length, then the parts (hex text or octets) in order. */
 function der(tag: number, ...parts: Array<string | Buffer>): Buffer {
   const content = Buffer.concat(parts.map((part) => (typeof part === 'string' ? hex(part) : part)));
   const length = content.length;
   const header = length < 0x80 ? [tag, length] : [tag, 0x81, length];
   return Buffer.concat([Buffer.from(header), content]);
-}
-
-/** The DerError message `run` throws, or a failure when it throws nothing or something else. */
-function derMessage(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(DerError);
-    return (error as Error).message;
-  }
-  throw new Error('no DerError thrown');
 }
 
 const SEQ = 0x30;
