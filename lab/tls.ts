@@ -65,7 +65,9 @@ export function serveTls(served: ServedCertificate, host = '127.0.0.1'): Promise
 
 /**
  * An IM&P-like XMPP client port: plain-text stream, STARTTLS offered as required, then TLS on the
- * same connection after <proceed/> (RFC 6120 section 5), as Jabber meets it on 5222.
+ * same connection after <proceed/> (RFC 6120 section 5), as Jabber meets it on 5222. A stream
+ * opened `to` a domain the server does not serve is closed with a host-unknown stream error
+ * (RFC 6120 4.9.3.6), as IM&P closes it.
  */
 export function serveXmppStartTls(served: ServedCertificate, domain = LAB_DOMAIN): Promise<RunningServer> {
   const context = tls.createSecureContext({ key: served.keyPem, cert: served.chainPem });
@@ -75,7 +77,19 @@ export function serveXmppStartTls(served: ServedCertificate, domain = LAB_DOMAIN
     const onData = (chunk: Buffer): void => {
       received += chunk.toString('utf8');
       if (received.length > 65_536) return void socket.destroy();
-      if (!featuresSent && received.includes('<stream:stream')) {
+      if (
+        !featuresSent &&
+        received.includes('<stream:stream') &&
+        received.includes('>', received.indexOf('<stream:stream'))
+      ) {
+        const to = /<stream:stream[^>]*\sto=['"]([^'"]*)['"]/.exec(received)?.[1];
+        if (to !== domain) {
+          socket.end(
+            `<?xml version='1.0'?><stream:stream from='${domain}' id='lab1' version='1.0' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>` +
+              "<stream:error><host-unknown xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error></stream:stream>",
+          );
+          return void socket.off('data', onData);
+        }
         featuresSent = true;
         socket.write(
           `<?xml version='1.0'?><stream:stream from='${domain}' id='lab1' version='1.0' xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>` +

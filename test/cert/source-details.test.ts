@@ -453,4 +453,31 @@ describe('createCertificateSource live chains', () => {
     const [endpoint] = source.endpoints();
     expect(order(await source.chain(endpoint!))).toStrictEqual([sha(leaf.certPem), sha(intermediateA.certPem)]);
   });
+
+  it('opens the XMPP stream to the inventory domain the IM&P node sits in, else to the first domain', async () => {
+    // The lab server, as IM&P, closes a stream opened to a domain it does not serve (host-unknown).
+    const chainOf = async (fqdn: string, served: string, domains: string[]): Promise<ChainResult> => {
+      const leaf = leafFor(fqdn, intermediateA);
+      const server = await serveXmppStartTls({ chainPem: pemOf(leaf, intermediateA), keyPem: leaf.keyPem }, served);
+      servers.push(server);
+      const source = sourceOf({
+        ...inventoryIn({}, [{ fqdn, role: 'imp-publisher', tls: { xmpp: server.endpoint } }]),
+        domains,
+      });
+      return source.chain(source.endpoints()[0]!);
+    };
+    const second = await chainOf('imp-pub.example.com', 'example.com', ['other.test', 'example.com']);
+    expect(second.ok && second.certificates.map((cert) => cert.commonName)).toStrictEqual([
+      'imp-pub.example.com',
+      'Test Issuing CA A1',
+    ]);
+    // The domain itself as the node name, and a node in a sub-domain of it.
+    expect((await chainOf('example.com', 'example.com', ['other.test', 'example.com'])).ok).toBe(true);
+    expect((await chainOf('imp.eu.example.com', 'example.com', ['other.test', 'example.com'])).ok).toBe(true);
+    // A name that only ends in the domain's letters is not in it: the first domain is used.
+    const lookalike = await chainOf('imp.notexample.com', 'example.com', ['other.test', 'example.com']);
+    expect(lookalike.ok ? lookalike : lookalike.failure).toBe('starttls');
+    expect(lookalike.ok ? '' : lookalike.detail).toContain('host-unknown');
+    expect((await chainOf('imp.notexample.com', 'other.test', ['other.test', 'example.com'])).ok).toBe(true);
+  });
 });
