@@ -463,8 +463,9 @@ export function certificateEvidence(cert: Certificate): Record<string, unknown> 
   };
 }
 
+/** One PEM block of exactly these octets (OpenSSL's PEM reader takes base64 lines of any length). */
 const asPem = (der: Buffer): string =>
-  `-----BEGIN CERTIFICATE-----\n${(der.toString('base64').match(/.{1,64}/g) ?? []).join('\n')}\n-----END CERTIFICATE-----\n`;
+  `-----BEGIN CERTIFICATE-----\n${der.toString('base64')}\n-----END CERTIFICATE-----\n`;
 
 /** SHA-256 of DER bytes, colon-separated upper-case hex. */
 function fingerprint(der: Buffer): string {

@@ -352,6 +352,20 @@ describe('parseCertificate: one certificate, read once', () => {
   });
 });
 
+describe('parseCertificate: large certificates', () => {
+  it('reads a certificate of over 9 KB (400 DNS names) whole', () => {
+    const names = Array.from({ length: 400 }, (_, i) => `host${String(i).padStart(4, '0')}.example.com`);
+    const der = leafOf((chain) =>
+      setExtension(chain.leaf, SAN, ext.subjectAltName(names.map((name) => ext.dns(name)))),
+    );
+    expect(der.length).toBeGreaterThan(9_000);
+    const cert = parseCertificate(der);
+    expect(cert.x509.raw.equals(der)).toBe(true);
+    expect(cert.dnsNames).toStrictEqual(names);
+    expect(cert.x509.subjectAltName?.split(', ')).toHaveLength(400);
+  });
+});
+
 describe('parseCertificate: key parameters and keys node:crypto cannot load', () => {
   it('tells implicitCurve (NULL) from absent parameters, and types a key it cannot load as UNKNOWN', () => {
     const implicit = parseCertificate(spkiLeaf(tlv(0x30, Buffer.concat([EC_PUBLIC_KEY, Buffer.from([0x05, 0x00])]))));
