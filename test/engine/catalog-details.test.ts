@@ -2,26 +2,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defineRule, type Rule } from '../../src/checks/rule.js';
+import { catalogRule as rule } from './test-rules.js';
 import { CatalogError, catalogProblems, findRule, matchRule, readProse, ruleNames } from '../../src/engine/catalog.js';
 
 /** The load-time checks one at a time, the prose reader's refusals, and name matching. */
-const rule = (id: string, slug: string, extra: Partial<Rule['meta']> = {}): Rule =>
-  defineRule({
-    meta: {
-      id,
-      slug,
-      area: 'dns',
-      severity: 'error',
-      title: 'a title',
-      vantage: 'internal',
-      needs: [],
-      scope: 'things',
-      messages: { ok: 'Fine.' },
-      ...extra,
-    },
-    run: async () => [],
-  });
 
 describe('catalogProblems, one problem at a time', () => {
   it('refuses an id that is not MRA-<AREA>-NNN', () => {

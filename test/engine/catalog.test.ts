@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defineRule, type Rule } from '../../src/checks/rule.js';
+import { catalogRule as rule } from './test-rules.js';
 import {
   BUILT_CATALOG,
   catalogProblems,
@@ -36,23 +36,6 @@ describe('rule catalog (modules under src/checks, prose under rules/)', () => {
 });
 
 describe('catalogProblems', () => {
-  const rule = (id: string, slug: string, extra: Partial<Rule['meta']> = {}): Rule =>
-    defineRule({
-      meta: {
-        id,
-        slug,
-        area: id.split('-')[1]!.toLowerCase() as 'dns',
-        severity: 'error',
-        title: 'a title',
-        vantage: 'internal',
-        needs: [],
-        scope: 'things',
-        messages: { ok: 'Fine.' },
-        ...extra,
-      },
-      run: async () => [],
-    });
-
   it('names each inconsistency on its own line', () => {
     const problems = catalogProblems(
       [

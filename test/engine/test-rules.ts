@@ -29,3 +29,24 @@ export const testRule = (id: string, run: Rule['run'], extra: Partial<Rule['meta
     },
     run,
   });
+
+/**
+ * A rule for the catalog checks: its id, slug and area as given (the area of the id, `dns` when
+ * the id has none), one message, no run.
+ */
+export const catalogRule = (id: string, slug: string, extra: Partial<Rule['meta']> = {}): Rule =>
+  defineRule({
+    meta: {
+      id,
+      slug,
+      area: (id.split('-')[1]?.toLowerCase() ?? 'dns') as 'dns',
+      severity: 'error',
+      title: 'a title',
+      vantage: 'internal',
+      needs: [],
+      scope: 'things',
+      messages: { ok: 'Fine.' },
+      ...extra,
+    },
+    run: async () => [],
+  });
